@@ -1,0 +1,240 @@
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Type is the type of a column's values. Values travel and are stored as
+// SQLite values: TEXT for Text, Date, JSON and Ref; INTEGER for Integer and
+// Bool (0 or 1); REAL for Real.
+type Type string
+
+// The column types.
+const (
+	Text    Type = "text"
+	Integer Type = "integer"
+	Real    Type = "real"
+	Bool    Type = "bool"
+	Date    Type = "date" // YYYY-MM-DD
+	JSON    Type = "json" // a JSON object, as text
+	Ref     Type = "ref"  // the id of a row of another table
+)
+
+// Column is one column of a table and the rule its values obey. A NULL value
+// is always allowed, except where Required forbids it.
+type Column struct {
+	Name      string
+	Type      Type
+	Label     string // Vietnamese, for people
+	Required  bool   // must be set when the row is created, and never cleared
+	Immutable bool   // set when the row is created, never changed
+	// Enum, if set, lists the values a Text column may take.
+	Enum []Choice
+	// Code, if set, names the reference list a Text column's codes come from.
+	Code CodeList
+	// Refers names the table a Ref column's rows belong to.
+	Refers string
+	// Min and Max bound Integer and Real values when Max > Min.
+	Min, Max float64
+	// MaxLen bounds the length of Text values in characters; 0 means 1000.
+	MaxLen int
+	// Pattern, if set, is what a Text value must match in full, and
+	// PatternHint says so in words.
+	Pattern     *regexp.Regexp
+	PatternHint string
+}
+
+// Choice is one value of an enumeration.
+type Choice struct {
+	Value string
+	Label string // Vietnamese
+}
+
+// CodeList names a reference list of codes.
+type CodeList string
+
+// The reference lists a column's codes can come from.
+const (
+	CodeEthnicGroup CodeList = "ethnic_group" // QĐ 121 (1979) codes 01–54
+	CodeProject1719 CodeList = "project_1719" // DA1, DA1.ND2, DA3.TDA1, ...
+	CodeCommune     CodeList = "commune"      // a commune code since 1 July 2025
+)
+
+const defaultMaxLen = 1000
+
+// Check reports whether v (nil, int64, float64 or string, as database/sql
+// and the sync engine carry values) obeys the column's rule.
+func (c *Column) Check(v any) error {
+	if v == nil {
+		return nil
+	}
+	if err := c.checkType(v); err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case int64:
+		return c.checkRange(float64(x))
+	case float64:
+		return c.checkRange(x)
+	case string:
+		return c.checkText(x)
+	}
+	return nil
+}
+
+func (c *Column) checkType(v any) error {
+	ok := false
+	switch v.(type) {
+	case int64:
+		ok = c.Type == Integer || c.Type == Bool
+	case float64:
+		ok = c.Type == Real
+	case string:
+		ok = c.Type == Text || c.Type == Date || c.Type == JSON || c.Type == Ref
+	}
+	if !ok {
+		return c.invalid("%s takes %s, not %T", c.Name, c.describeType(), v)
+	}
+	if b, isInt := v.(int64); isInt && c.Type == Bool && b != 0 && b != 1 {
+		return c.invalid("%s is yes or no (1 or 0), not %d", c.Name, b)
+	}
+	return nil
+}
+
+func (c *Column) checkRange(f float64) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return c.invalid("%s must be a finite number", c.Name)
+	}
+	if c.Max > c.Min && (f < c.Min || f > c.Max) {
+		return c.invalid("%s must be between %s and %s, not %s", c.Name, fmtNum(c.Min), fmtNum(c.Max), fmtNum(f))
+	}
+	return nil
+}
+
+func (c *Column) checkText(s string) error {
+	if !utf8.ValidString(s) {
+		return c.invalid("%s is not valid UTF-8 text", c.Name)
+	}
+	if n := utf8.RuneCountInString(s); n > c.maxLen() {
+		return c.invalid("%s is %d characters long; at most %d", c.Name, n, c.maxLen())
+	}
+	switch c.Type {
+	case Date:
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return c.invalid("%s %q is not a date as YYYY-MM-DD", c.Name, s)
+		}
+	case JSON:
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(s), &obj); err != nil {
+			return c.invalid("%s is not a JSON object: %v", c.Name, err)
+		}
+	case Ref:
+		if _, err := uuid.Parse(s); err != nil || len(s) != 36 {
+			return c.invalid("%s %q is not a row id (a UUID such as 0190f5c2-…)", c.Name, s)
+		}
+	}
+	if len(c.Enum) > 0 && !c.hasChoice(s) {
+		return c.invalid("%s %q is not one of: %s", c.Name, s, c.choiceList())
+	}
+	if c.Code != "" {
+		if err := c.Code.check(s); err != nil {
+			return c.invalid("%s %v", c.Name, err)
+		}
+	}
+	if c.Pattern != nil && !c.Pattern.MatchString(s) {
+		return c.invalid("%s %q is not %s", c.Name, s, c.PatternHint)
+	}
+	return nil
+}
+
+func (c *Column) maxLen() int {
+	if c.MaxLen > 0 {
+		return c.MaxLen
+	}
+	return defaultMaxLen
+}
+
+func (c *Column) hasChoice(s string) bool {
+	for _, ch := range c.Enum {
+		if ch.Value == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Column) choiceList() string {
+	vals := make([]string, len(c.Enum))
+	for i, ch := range c.Enum {
+		vals[i] = ch.Value
+	}
+	return strings.Join(vals, ", ")
+}
+
+func (c *Column) describeType() string {
+	switch c.Type {
+	case Integer:
+		return "a whole number"
+	case Real:
+		return "a number"
+	case Bool:
+		return "yes or no"
+	case Date:
+		return "a date (YYYY-MM-DD)"
+	case JSON:
+		return "a JSON object"
+	case Ref:
+		return "a row id"
+	}
+	return "text"
+}
+
+func (c *Column) invalid(format string, args ...any) error {
+	return &Error{Code: CodeInvalidValue, Column: c.Name, Message: fmt.Sprintf(format, args...)}
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// check reports whether code is on the list.
+func (l CodeList) check(code string) error {
+	switch l {
+	case CodeEthnicGroup:
+		if _, ok := EthnicGroupByCode(code); !ok {
+			return fmt.Errorf("%q is not an ethnic group code of QĐ 121 (01 Kinh … 54 Rơ-măm; see `hodan ref ethnic-groups`)", code)
+		}
+	case CodeProject1719:
+		if _, ok := ProjectByCode(code); !ok {
+			return fmt.Errorf("%q is not a project code of program 1719 (DA1 … DA10, DA1.ND2, DA3.TDA1, …; see `hodan ref projects`)", code)
+		}
+	case CodeCommune:
+		return checkCommune(code)
+	}
+	return nil
+}
+
+// checkCommune accepts a commune code of the two-tier system in force since
+// 1 July 2025, and explains a code of the old system.
+func checkCommune(code string) error {
+	if _, ok := CommuneByCode(code); ok {
+		return nil
+	}
+	if old, ok := CommuneBefore2025(code); ok {
+		var into []string
+		for _, s := range SuccessorsOf(code) {
+			if c, ok := CommuneByCode(s.NewCode); ok {
+				into = append(into, s.NewCode+" "+c.Name)
+			}
+		}
+		return fmt.Errorf("%q was %s before 1 July 2025 and is no commune now; it went into %s", code, old.Name, strings.Join(into, ", "))
+	}
+	return fmt.Errorf("%q is not a commune code (5 digits, as in the list of 3,321 communes since 1 July 2025)", code)
+}

@@ -1,0 +1,177 @@
+package schema
+
+import "regexp"
+
+var (
+	phonePattern      = regexp.MustCompile(`^\+?[0-9][0-9 .-]{7,18}[0-9]$`)
+	personalIDPattern = regexp.MustCompile(`^([0-9]{9}|[0-9]{12})$`)
+)
+
+// Shared column shapes.
+func birthYear(name, label string) Column {
+	return Column{Name: name, Type: Integer, Label: label, Min: 1900, Max: 2100}
+}
+
+func money(name, label string) Column {
+	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e15}
+}
+
+func count(name, label string) Column {
+	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e6}
+}
+
+func flag(name, label string) Column { return Column{Name: name, Type: Bool, Label: label} }
+
+func text(name, label string) Column { return Column{Name: name, Type: Text, Label: label} }
+
+func enum(name, label string, choices []Choice) Column {
+	return Column{Name: name, Type: Text, Label: label, Enum: choices}
+}
+
+func latLon() []Column {
+	return []Column{
+		{Name: "latitude", Type: Real, Label: "Vĩ độ", Min: -90, Max: 90},
+		{Name: "longitude", Type: Real, Label: "Kinh độ", Min: -180, Max: 180},
+	}
+}
+
+func parent() Column {
+	return Column{Name: "household_id", Type: Ref, Refers: "households", Label: "Hộ gia đình", Required: true}
+}
+
+func communeCode() Column {
+	return Column{Name: "commune_code", Type: Text, Label: "Mã xã", Required: true, Immutable: true, Code: CodeCommune}
+}
+
+func withColumns(groups ...[]Column) []Column {
+	var out []Column
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// The deprivation flags of the multidimensional poverty standard (NĐ 07/2021):
+// one column per indicator, true when the household is deprived of it.
+var deprivations = []Column{
+	flag("dep_employment", "Thiếu hụt việc làm"),
+	flag("dep_dependents", "Thiếu hụt người phụ thuộc"),
+	flag("dep_nutrition", "Thiếu hụt dinh dưỡng"),
+	flag("dep_health_insurance", "Thiếu hụt bảo hiểm y tế"),
+	flag("dep_adult_education", "Thiếu hụt trình độ giáo dục của người lớn"),
+	flag("dep_child_schooling", "Thiếu hụt tình trạng đi học của trẻ em"),
+	flag("dep_housing_quality", "Thiếu hụt chất lượng nhà ở"),
+	flag("dep_housing_area", "Thiếu hụt diện tích nhà ở bình quân đầu người"),
+	flag("dep_clean_water", "Thiếu hụt nguồn nước sinh hoạt"),
+	flag("dep_hygienic_toilet", "Thiếu hụt nhà tiêu hợp vệ sinh"),
+	flag("dep_telecom", "Thiếu hụt sử dụng dịch vụ viễn thông"),
+	flag("dep_information_access", "Thiếu hụt phương tiện tiếp cận thông tin"),
+}
+
+// tables are the synced tables, parents before children.
+var tables = []*Table{
+	{
+		Name: "villages", Noun: "village", Label: "Thôn, bản", ScopeColumn: "commune_code",
+		Summary: []string{"commune_code", "name", "especially_difficult"},
+		Columns: []Column{
+			communeCode(),
+			{Name: "name", Type: Text, Label: "Tên thôn, bản", Required: true, MaxLen: 200},
+			flag("especially_difficult", "Thôn đặc biệt khó khăn"),
+			text("notes", "Ghi chú"),
+		},
+	},
+	{
+		Name: "households", Noun: "household", Label: "Hộ gia đình", ScopeColumn: "commune_code",
+		Summary: []string{"commune_code", "household_number", "head_name", "ethnicity_code", "poverty_status", "housing_condition"},
+		Columns: withColumns([]Column{
+			communeCode(),
+			{Name: "village_id", Type: Ref, Refers: "villages", Label: "Thôn, bản"},
+			{Name: "household_number", Type: Text, Label: "Số hộ", MaxLen: 50},
+			{Name: "head_name", Type: Text, Label: "Họ tên chủ hộ", Required: true, MaxLen: 200},
+			birthYear("head_birth_year", "Năm sinh chủ hộ"),
+			enum("head_sex", "Giới tính chủ hộ", sexes),
+			{Name: "ethnicity_code", Type: Text, Label: "Mã dân tộc", Code: CodeEthnicGroup},
+			enum("ethnicity_system", "Bảng mã dân tộc", ethnicCodeSystems),
+			{Name: "phone", Type: Text, Label: "Điện thoại", Pattern: phonePattern, PatternHint: "a phone number (digits, optionally +, spaces, dots or dashes)"},
+			text("address", "Địa chỉ"),
+		}, latLon(), []Column{
+			enum("poverty_status", "Phân loại hộ", povertyStatuses),
+			enum("poverty_standard", "Chuẩn nghèo áp dụng", povertyStandards),
+			{Name: "poverty_year", Type: Integer, Label: "Năm rà soát", Min: 2000, Max: 2100},
+			{Name: "income_score", Type: Integer, Label: "Điểm A (thu nhập)", Min: 0, Max: 1000},
+			{Name: "deprivation_score", Type: Integer, Label: "Điểm B (thiếu hụt)", Min: 0, Max: 120},
+		}, deprivations, []Column{
+			enum("housing_condition", "Tình trạng nhà ở", housingConditions),
+			enum("water_source", "Nguồn nước sinh hoạt", waterSources),
+			flag("hygienic_latrine", "Nhà tiêu hợp vệ sinh"),
+			text("notes", "Ghi chú"),
+		}),
+	},
+	{
+		Name: "members", Noun: "member", Label: "Nhân khẩu", ParentColumn: "household_id", ParentTable: "households",
+		Summary: []string{"household_id", "full_name", "birth_year", "sex", "relation"},
+		Columns: []Column{
+			parent(),
+			{Name: "full_name", Type: Text, Label: "Họ và tên", Required: true, MaxLen: 200},
+			birthYear("birth_year", "Năm sinh"),
+			enum("sex", "Giới tính", sexes),
+			enum("relation", "Quan hệ với chủ hộ", relations),
+			{Name: "ethnicity_code", Type: Text, Label: "Mã dân tộc", Code: CodeEthnicGroup},
+			{Name: "personal_id", Type: Text, Label: "Số định danh cá nhân (CCCD)", Pattern: personalIDPattern, PatternHint: "a personal id number of 12 digits (or 9 for an old identity card)"},
+			flag("health_insurance", "Có thẻ BHYT"),
+			enum("schooling", "Trình độ học vấn", schoolings),
+			flag("disability", "Khuyết tật"),
+			flag("is_prestige", "Người có uy tín"),
+			text("notes", "Ghi chú"),
+		},
+	},
+	{
+		Name: "visits", Noun: "visit", Label: "Lượt thăm hộ", ParentColumn: "household_id", ParentTable: "households",
+		Summary: []string{"household_id", "visit_date", "purpose", "officer"},
+		Columns: withColumns([]Column{
+			parent(),
+			{Name: "officer", Type: Text, Label: "Cán bộ", MaxLen: 200},
+			{Name: "visit_date", Type: Date, Label: "Ngày thăm", Required: true},
+			{Name: "purpose", Type: Text, Label: "Mục đích", Required: true, Enum: visitPurposes},
+			text("form_id", "Mẫu phiếu"),
+			{Name: "form_version", Type: Integer, Label: "Phiên bản mẫu phiếu", Min: 1, Max: 1e6},
+			{Name: "answers", Type: JSON, Label: "Câu trả lời", MaxLen: 100_000},
+			{Name: "notes", Type: Text, Label: "Ghi chú", MaxLen: 10_000},
+		}, latLon()),
+	},
+	{
+		Name: "support_records", Noun: "support", Label: "Hỗ trợ", ParentColumn: "household_id", ParentTable: "households",
+		Summary: []string{"household_id", "program", "kind", "amount_vnd", "status"},
+		Columns: []Column{
+			parent(),
+			{Name: "visit_id", Type: Ref, Refers: "visits", Label: "Lượt thăm"},
+			{Name: "program", Type: Text, Label: "Chương trình", Required: true, Enum: programs},
+			{Name: "project_code", Type: Text, Label: "Dự án, tiểu dự án, nội dung", Code: CodeProject1719},
+			{Name: "kind", Type: Text, Label: "Loại hỗ trợ", Required: true, Enum: supportKinds},
+			money("amount_vnd", "Số tiền (đồng)"),
+			{Name: "quantity", Type: Real, Label: "Số lượng", Min: 0, Max: 1e9},
+			{Name: "unit", Type: Text, Label: "Đơn vị tính", MaxLen: 50},
+			enum("status", "Tình trạng", supportStatuses),
+			{Name: "planned_date", Type: Date, Label: "Ngày dự kiến"},
+			{Name: "delivered_date", Type: Date, Label: "Ngày giao"},
+			text("notes", "Ghi chú"),
+		},
+	},
+	{
+		Name: "damage_reports", Noun: "damage", Label: "Thiệt hại do thiên tai", ParentColumn: "household_id", ParentTable: "households",
+		Summary: []string{"household_id", "event", "house_damage", "estimated_loss_vnd"},
+		Columns: []Column{
+			parent(),
+			{Name: "visit_id", Type: Ref, Refers: "visits", Label: "Lượt thăm"},
+			{Name: "event", Type: Text, Label: "Sự kiện thiên tai", Required: true, MaxLen: 200},
+			{Name: "event_date", Type: Date, Label: "Ngày xảy ra"},
+			enum("house_damage", "Mức độ thiệt hại nhà ở", houseDamages),
+			{Name: "crop_area_lost_m2", Type: Real, Label: "Diện tích cây trồng thiệt hại (m²)", Min: 0, Max: 1e9},
+			count("livestock_lost", "Gia súc, gia cầm chết, cuốn trôi (con)"),
+			count("people_injured", "Người bị thương"),
+			count("people_dead", "Người chết, mất tích"),
+			money("estimated_loss_vnd", "Ước thiệt hại (đồng)"),
+			text("notes", "Ghi chú"),
+		},
+	},
+}
