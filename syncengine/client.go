@@ -1,0 +1,228 @@
+package syncengine
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Client syncs a replica with a server over HTTP. Its zero value is not
+// usable: set BaseURL, and Token for everything but Enroll.
+type Client struct {
+	BaseURL   string       // e.g. "https://district.example:8443"
+	Token     string       // the device token from Enroll
+	HTTP      *http.Client // nil: a client with a 60-second timeout
+	BatchSize int          // changes per push or pull batch; 0: DefaultBatchSize
+	// Progress, if set, is called as a sync advances.
+	Progress func(Progress)
+}
+
+// DefaultBatchSize is the number of changes in one push or pull batch.
+const DefaultBatchSize = 1000
+
+// MaxResponseBytes bounds what the client reads of one response, after
+// decompression.
+const MaxResponseBytes = 256 << 20
+
+// Progress reports how far a sync has come.
+type Progress struct {
+	Phase string // "push" or "pull"
+	Done  int    // changes sent or received so far in this phase
+	Total int    // changes to send in this phase; 0 if unknown (pull)
+}
+
+// SyncResult counts what a sync moved.
+type SyncResult struct {
+	Pushed     int       `json:"pushed"`
+	Pulled     int       `json:"pulled"`
+	Rejected   int       `json:"rejected"`
+	ServerTime time.Time `json:"-"`
+}
+
+// ErrDeviceBehind is returned when the server holds more of this device's
+// changes than the device itself: its database was restored from an older
+// copy, and writing on would reuse sequence numbers.
+var ErrDeviceBehind = errors.New("this device's database is older than the server's record of it")
+
+// Sync pushes this replica's changes the server lacks, then pulls the
+// server's changes it lacks, in batches; each batch is one transaction on
+// each side, so an interrupted sync resumes where it stopped.
+func (c *Client) Sync(ctx context.Context, db *DB) (SyncResult, error) {
+	var res SyncResult
+	if err := c.push(ctx, db, &res); err != nil {
+		return res, fmt.Errorf("push: %w", err)
+	}
+	if err := c.pull(ctx, db, &res); err != nil {
+		return res, fmt.Errorf("pull: %w", err)
+	}
+	return res, nil
+}
+
+func (c *Client) batch() int {
+	if c.BatchSize > 0 {
+		return c.BatchSize
+	}
+	return DefaultBatchSize
+}
+
+func (c *Client) progress(p Progress) {
+	if c.Progress != nil {
+		c.Progress(p)
+	}
+}
+
+// push sends, batch by batch, this site's changes beyond what the server
+// holds. The server's version vector decides where to start, so changes a
+// restored server lost are sent again.
+func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
+	var vr VersionsResponse
+	if err := c.do(ctx, http.MethodGet, PathVersions, nil, &vr); err != nil {
+		return err
+	}
+	res.ServerTime = time.UnixMilli(vr.ServerTime)
+	self := db.Site()
+	held, own := vr.Versions[self], db.OwnSeq()
+	if held > own {
+		return fmt.Errorf("%w: the server holds change #%d of this device, the device only #%d", ErrDeviceBehind, held, own)
+	}
+	total := int(own - held)
+	c.progress(Progress{Phase: "push", Total: total})
+	for held < own {
+		changes, err := db.Pending(ctx, self, held, c.batch())
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return fmt.Errorf("log of this device ends at #%d, expected #%d", held, own)
+		}
+		var pr PushResponse
+		if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Changes: changes}, &pr); err != nil {
+			return err
+		}
+		if err := db.RecordPushed(ctx, pr.Rejected, pr.Versions[self]); err != nil {
+			return err
+		}
+		if pr.Versions[self] <= held {
+			return fmt.Errorf("server did not advance past #%d", held)
+		}
+		res.Pushed += int(pr.Versions[self] - held)
+		res.Rejected += len(pr.Rejected)
+		held = pr.Versions[self]
+		c.progress(Progress{Phase: "push", Done: res.Pushed, Total: total})
+	}
+	return nil
+}
+
+// pull fetches pages after the stored cursor until the server has no more.
+func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult) error {
+	inc, cur, err := db.PullCursor(ctx)
+	if err != nil {
+		return err
+	}
+	for {
+		q := url.Values{}
+		q.Set("incarnation", inc)
+		q.Set("after", strconv.FormatUint(cur.Seq, 10))
+		q.Set("site_id", cur.Site.String())
+		q.Set("site_seq", strconv.FormatUint(cur.SiteSeq, 10))
+		q.Set("limit", strconv.Itoa(c.batch()))
+		var page PullResponse
+		if err := c.do(ctx, http.MethodGet, PathPull+"?"+q.Encode(), nil, &page); err != nil {
+			return err
+		}
+		n, err := db.ApplyPulled(ctx, page.Changes, page.Incarnation, page.Next)
+		if err != nil {
+			return err
+		}
+		res.Pulled += n
+		res.ServerTime = time.UnixMilli(page.ServerTime)
+		c.progress(Progress{Phase: "pull", Done: res.Pulled})
+		inc, cur = page.Incarnation, page.Next
+		if !page.More {
+			return nil
+		}
+	}
+}
+
+// Enroll exchanges a one-time enrollment code for a device token.
+func (c *Client) Enroll(ctx context.Context, code string, site SiteID) (EnrollResponse, error) {
+	var er EnrollResponse
+	err := c.do(ctx, http.MethodPost, PathEnroll, EnrollRequest{Code: code, Site: site}, &er)
+	return er, err
+}
+
+// Digest asks the server for its digest of one scope.
+func (c *Client) Digest(ctx context.Context, scope string) (string, error) {
+	var dr DigestResponse
+	err := c.do(ctx, http.MethodGet, PathDigest+"?commune="+url.QueryEscape(scope), nil, &dr)
+	return dr.Digest, err
+}
+
+// do sends one request, the body gzipped JSON, and decodes the JSON answer
+// into out. An error answer becomes a *Error.
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		buf, err := gzipJSON(body)
+		if err != nil {
+			return err
+		}
+		rd = buf
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, rd)
+	if err != nil {
+		return fmt.Errorf("request %s: %w", path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(io.LimitReader(resp.Body, MaxResponseBytes))
+	if resp.StatusCode >= 300 {
+		var er ErrorResponse
+		if err := dec.Decode(&er); err != nil || er.Error.Code == "" {
+			return fmt.Errorf("%s %s: HTTP %s", method, path, resp.Status)
+		}
+		return &er.Error
+	}
+	if err := dec.Decode(out); err != nil {
+		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+	}
+	return nil
+}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{Timeout: 60 * time.Second}
+}
+
+func gzipJSON(v any) (*bytes.Buffer, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	return &buf, nil
+}

@@ -1,0 +1,27 @@
+// Package syncengine is Hodan's replication core. It knows nothing of
+// households: it replicates whatever tables the caller declares (TableSpec),
+// cell by cell, between SQLite replicas.
+//
+// The model, from DESIGN.md:
+//
+//   - every replica has a random SiteID and a hybrid logical clock (Clock);
+//     the total order of writes is (HLC, site);
+//   - the unit of merge is one cell (a column of a row), a last-writer-wins
+//     register ordered by (causal length, HLC, site);
+//   - a row's existence is a causal-length counter: odd is alive, even is
+//     deleted, and the larger counter wins, so a late edit never resurrects
+//     a deleted row;
+//   - every change carries the HLC of the value its writer saw (Base);
+//   - every change a replica knows is appended to its log with its origin
+//     site and origin sequence; the merged state is a pure function of the
+//     set of changes in the log, and it is projected into ordinary domain
+//     tables that any SQL tool can read.
+//
+// Merge is commutative, associative and idempotent: replicas that hold the
+// same set of changes have the same Digest, whatever order, duplication or
+// batching delivered them in.
+//
+// Sync is push then pull over HTTP (Client): push is driven by the server's
+// version vector, pull follows the server's log cursor, tied to its
+// incarnation and to a fingerprint of the entry it points at.
+package syncengine

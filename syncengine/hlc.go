@@ -1,0 +1,88 @@
+package syncengine
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// HLC is a hybrid logical clock timestamp: 48 bits of wall-clock milliseconds
+// since the Unix epoch and a 16-bit logical counter, packed so that ordinary
+// integer comparison orders timestamps.
+type HLC uint64
+
+const hlcCounterBits = 16
+
+// MakeHLC packs a wall-clock time in milliseconds and a counter.
+func MakeHLC(ms int64, counter uint16) HLC {
+	return HLC(uint64(ms)<<hlcCounterBits | uint64(counter))
+}
+
+// Millis is the wall-clock part of h, in milliseconds since the Unix epoch.
+func (h HLC) Millis() int64 { return int64(h >> hlcCounterBits) }
+
+// Counter is the logical part of h.
+func (h HLC) Counter() uint16 { return uint16(h) }
+
+// Time is the wall-clock part of h as a time.Time in UTC.
+func (h HLC) Time() time.Time { return time.UnixMilli(h.Millis()).UTC() }
+
+// String formats h as an RFC 3339 time with milliseconds and the counter.
+func (h HLC) String() string {
+	return fmt.Sprintf("%s/%d", h.Time().Format("2006-01-02T15:04:05.000Z"), h.Counter())
+}
+
+// Clock is a hybrid logical clock (Kulkarni et al., 2014). It is safe for
+// concurrent use. Now never returns the same value twice and never goes
+// back, even if the wall clock stands still or is set back: when the wall
+// clock has not moved past the last timestamp, the counter advances, and a
+// counter overflow carries into the millisecond part.
+type Clock struct {
+	mu   sync.Mutex
+	wall func() time.Time
+	last HLC
+}
+
+// NewClock returns a clock that reads wall and never issues a timestamp at or
+// below last (the highest timestamp this replica has issued or seen, as
+// persisted in its database).
+func NewClock(wall func() time.Time, last HLC) *Clock {
+	if wall == nil {
+		wall = time.Now
+	}
+	return &Clock{wall: wall, last: last}
+}
+
+// Now returns a new timestamp, greater than every timestamp Now returned or
+// Observe saw before.
+func (c *Clock) Now() HLC {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	wall := MakeHLC(c.wall().UnixMilli(), 0)
+	if wall > c.last {
+		c.last = wall
+	} else {
+		c.last++ // counter overflow carries into the milliseconds
+	}
+	return c.last
+}
+
+// Observe records a timestamp received from another replica, so that every
+// later Now is greater than it.
+func (c *Clock) Observe(h HLC) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if h > c.last {
+		c.last = h
+	}
+}
+
+// Last is the highest timestamp issued or observed so far.
+func (c *Clock) Last() HLC {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+// WallMillis is the clock's wall-clock reading in milliseconds.
+func (c *Clock) WallMillis() int64 { return c.wall().UnixMilli() }

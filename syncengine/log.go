@@ -1,0 +1,250 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Vetter decides whether a receiver accepts a change, before it is merged.
+// It returns nil to accept. It runs inside the batch's transaction, after
+// the engine's own checks; rows tells it the state of rows as the batch has
+// left them so far.
+type Vetter func(c *Change, rows RowReader) *Rejection
+
+// Rejection is a Vetter's reason to refuse a change.
+type Rejection = Error
+
+// RowReader reads rows' existence inside a transaction.
+type RowReader interface {
+	// Row reports a row's scope and whether it is alive; a row never heard
+	// of is reported with an empty scope.
+	Row(table string, id RowID) (scope string, alive bool, err error)
+}
+
+// ErrSequenceGap is returned for a batch that skips sequence numbers of an
+// origin: the receiver holds every change of an origin up to its version, and
+// must never hold a later one without those before it.
+var ErrSequenceGap = errors.New("sequence gap")
+
+// PushResult is what ApplyPush did with a batch.
+type PushResult struct {
+	Applied    int
+	Duplicates int
+	Rejected   []Rejected
+}
+
+type mergerRows struct{ m *merger }
+
+func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
+	st, err := r.m.row(rowKey{table, id})
+	if err != nil || st == nil {
+		return "", false, err
+	}
+	return st.scope, Alive(st.cl), nil
+}
+
+// ApplyPush merges a pushed batch in one transaction and advances the
+// version vector. For each origin the batch must continue the changes held:
+// changes at or below the origin's version are duplicates and skipped; the
+// first new one must be the next in sequence, and the rest must follow
+// without a gap, or the whole batch is refused with ErrSequenceGap. A change
+// vet refuses, or whose scope is not its row's, is recorded as rejected
+// and not applied.
+func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushResult, error) {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	m, err := db.begin(ctx)
+	if err != nil {
+		return PushResult{}, err
+	}
+	defer m.rollback()
+	var res PushResult
+	held := map[SiteID]uint64{}
+	for i := range batch {
+		c := &batch[i]
+		next, err := m.versionOf(c.Site, held)
+		if err != nil {
+			return PushResult{}, err
+		}
+		if c.Seq < next {
+			res.Duplicates++
+			continue
+		}
+		if c.Seq > next {
+			return PushResult{}, fmt.Errorf("%w: site %s: holding up to #%d, the batch brings #%d", ErrSequenceGap, c.Site, next-1, c.Seq)
+		}
+		held[c.Site] = c.Seq
+		if rej := m.vet(c, vet); rej != nil {
+			if err := m.reject(c, rej); err != nil {
+				return PushResult{}, err
+			}
+			res.Rejected = append(res.Rejected, Rejected{Site: c.Site, Seq: c.Seq, Code: rej.Code, Message: rej.Message})
+			continue
+		}
+		applied, err := m.apply(c)
+		if err != nil {
+			return PushResult{}, err
+		}
+		if applied {
+			res.Applied++
+		} else {
+			res.Duplicates++
+		}
+	}
+	if err := m.saveVersions(held); err != nil {
+		return PushResult{}, err
+	}
+	return res, m.commit()
+}
+
+// versionOf returns the next sequence number expected from site.
+func (m *merger) versionOf(site SiteID, held map[SiteID]uint64) (uint64, error) {
+	if seq, ok := held[site]; ok {
+		return seq + 1, nil
+	}
+	var seq uint64
+	err := m.tx.QueryRowContext(m.ctx, `SELECT v.seq FROM sync_versions v JOIN sync_sites s ON s.id = v.origin WHERE s.site = ?`,
+		site[:]).Scan(&seq)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read version of %s: %w", site, err)
+	}
+	held[site] = seq
+	return seq + 1, nil
+}
+
+func (m *merger) saveVersions(held map[SiteID]uint64) error {
+	for site, seq := range held {
+		id, err := m.sites.id(m.ctx, site)
+		if err != nil {
+			return err
+		}
+		_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_versions (origin, seq) VALUES (?, ?)
+			ON CONFLICT (origin) DO UPDATE SET seq = max(seq, excluded.seq)`, id, seq)
+		if err != nil {
+			return fmt.Errorf("save version of %s: %w", site, err)
+		}
+	}
+	return nil
+}
+
+// vet runs the engine's own checks, then the receiver's.
+func (m *merger) vet(c *Change, vet Vetter) *Rejection {
+	if _, err := m.scopeOf(c); err != nil {
+		if errors.Is(err, ErrScopeMismatch) {
+			return &Rejection{Code: CodeScopeMismatch, Message: err.Error()}
+		}
+		return &Rejection{Code: CodeInternal, Message: "could not read the row"}
+	}
+	if vet == nil {
+		return nil
+	}
+	return vet(c, mergerRows{m})
+}
+
+// reject records a refused change, with the change itself, so that the
+// refusal is never silent and its sequence number counts as held.
+func (m *merger) reject(c *Change, rej *Rejection) error {
+	origin, err := m.sites.id(m.ctx, c.Site)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode rejected change: %w", err)
+	}
+	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		origin, c.Seq, rej.Code, rej.Message, string(body), time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("record rejection: %w", err)
+	}
+	return nil
+}
+
+// Versions returns the version vector entries for sites: for each, the
+// highest sequence up to which this replica holds every change. A site never
+// heard of has version 0.
+func (db *DB) Versions(ctx context.Context, sites ...SiteID) (map[SiteID]uint64, error) {
+	out := make(map[SiteID]uint64, len(sites))
+	for _, site := range sites {
+		var seq uint64
+		err := db.r.QueryRowContext(ctx, `SELECT v.seq FROM sync_versions v JOIN sync_sites s ON s.id = v.origin WHERE s.site = ?`,
+			site[:]).Scan(&seq)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("read version of %s: %w", site, err)
+		}
+		out[site] = seq
+	}
+	return out, nil
+}
+
+// OwnSeq is the last sequence number this site has issued.
+func (db *DB) OwnSeq() uint64 {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	return db.ownSeq
+}
+
+// Pending returns up to limit changes of origin from the log with sequence
+// numbers above after, in sequence order.
+func (db *DB) Pending(ctx context.Context, origin SiteID, after uint64, limit int) ([]Change, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l
+		WHERE origin = (SELECT id FROM sync_sites WHERE site = ?) AND origin_seq > ?
+		ORDER BY origin_seq LIMIT ?`, origin[:], after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read pending changes: %w", err)
+	}
+	return db.scanChanges(ctx, rows, nil)
+}
+
+// logColumns are the columns scanLogRow reads, in order.
+const logColumns = `l.seq, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope`
+
+// scanChanges reads log rows into changes, and their local sequence numbers
+// into seqs if it is not nil. It closes rows.
+func (db *DB) scanChanges(ctx context.Context, rows *sql.Rows, seqs *[]uint64) ([]Change, error) {
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var seq uint64
+		var origin int64
+		var row []byte
+		var val any
+		if err := rows.Scan(&seq, &origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope); err != nil {
+			return nil, fmt.Errorf("read log: %w", err)
+		}
+		var err error
+		if c.Site, err = lookupSite(ctx, db.r, db.sites, origin); err != nil {
+			return nil, err
+		}
+		if c.Value, err = ValueOf(val); err != nil {
+			return nil, fmt.Errorf("read log #%d: %w", seq, err)
+		}
+		copy(c.Row[:], row)
+		out = append(out, c)
+		if seqs != nil {
+			*seqs = append(*seqs, seq)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read log: %w", err)
+	}
+	return out, nil
+}
+
+// ReadLog returns up to limit log entries after local sequence after, in log
+// order, with their local sequence numbers.
+func (db *DB) ReadLog(ctx context.Context, after uint64, limit int) ([]Change, []uint64, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read log: %w", err)
+	}
+	var seqs []uint64
+	changes, err := db.scanChanges(ctx, rows, &seqs)
+	return changes, seqs, err
+}

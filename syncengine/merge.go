@@ -1,0 +1,234 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// merger applies changes, inside one write transaction, to the log, the row
+// and cell stores and the domain tables. Local writes and received changes
+// take the same path, so they obey the same rules.
+type merger struct {
+	db    *DB
+	ctx   context.Context
+	tx    *sql.Tx
+	sites siteTx
+	rows  map[rowKey]*rowState
+	dirty map[rowKey]bool
+}
+
+type rowKey struct {
+	table string
+	id    RowID
+}
+
+// rowState is a row's existence as the transaction sees it.
+type rowState struct {
+	scope string
+	cl    uint64
+}
+
+// ErrSequenceReused is returned when a change names an (origin, sequence)
+// already held with different content: the origin reused its sequence
+// numbers, for example after its database was restored from a backup.
+var ErrSequenceReused = errors.New("sequence number reused with different content")
+
+// begin starts a write transaction. The caller holds db.writeMu.
+func (db *DB) begin(ctx context.Context) (*merger, error) {
+	if db.w == nil {
+		return nil, errReadOnly
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &merger{
+		db: db, ctx: ctx, tx: tx,
+		sites: siteTx{cache: db.sites, tx: tx},
+		rows:  map[rowKey]*rowState{},
+		dirty: map[rowKey]bool{},
+	}, nil
+}
+
+// row returns the state of a row, or nil if this replica has never heard of it.
+func (m *merger) row(key rowKey) (*rowState, error) {
+	if st, ok := m.rows[key]; ok {
+		return st, nil
+	}
+	st := &rowState{}
+	err := m.tx.QueryRowContext(m.ctx, `SELECT scope, cl FROM sync_rows WHERE tbl = ? AND row_id = ?`,
+		key.table, key.id[:]).Scan(&st.scope, &st.cl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read row %s %s: %w", key.table, key.id, err)
+	}
+	m.rows[key] = st
+	return st, nil
+}
+
+// cell returns the winning write of a cell, or nil if it was never written.
+func (m *merger) cell(key rowKey, col string) (*version, error) {
+	var val any
+	var siteID int64
+	c := &version{}
+	err := m.tx.QueryRowContext(m.ctx, `SELECT val, hlc, site, cl FROM sync_cells WHERE tbl = ? AND row_id = ? AND col = ?`,
+		key.table, key.id[:], col).Scan(&val, &c.hlc, &siteID, &c.cl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, col, err)
+	}
+	if c.value, err = ValueOf(val); err != nil {
+		return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, col, err)
+	}
+	if c.site, err = m.sites.uuid(m.ctx, siteID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// scopeOf checks c against the scope its row already has. A row's scope is
+// fixed when it is created; a change that names another one is refused.
+func (m *merger) scopeOf(c *Change) (*rowState, error) {
+	st, err := m.row(rowKey{c.Table, c.Row})
+	if err != nil {
+		return nil, err
+	}
+	if st != nil && st.scope != c.Scope {
+		return nil, fmt.Errorf("%w: row %s %s belongs to %q, the change says %q", ErrScopeMismatch, c.Table, c.Row, st.scope, c.Scope)
+	}
+	return st, nil
+}
+
+// ErrScopeMismatch is returned for a change whose scope is not its row's.
+var ErrScopeMismatch = errors.New("scope mismatch")
+
+// apply merges one change. It reports false, and changes nothing, if the
+// change was already held.
+func (m *merger) apply(c *Change) (bool, error) {
+	st, err := m.scopeOf(c)
+	if err != nil {
+		return false, err
+	}
+	origin, err := m.sites.id(m.ctx, c.Site)
+	if err != nil {
+		return false, err
+	}
+	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_log
+		(origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
+		origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
+	if err != nil {
+		return false, fmt.Errorf("append log: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, m.checkDuplicate(c, origin)
+	}
+	m.db.clock.Observe(c.HLC)
+	key := rowKey{c.Table, c.Row}
+	if err := m.mergeRow(key, st, c); err != nil {
+		return false, err
+	}
+	if !c.IsExists() {
+		if err := m.mergeCell(key, c, origin); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// mergeRow raises the row's causal length to the change's.
+func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
+	switch {
+	case st == nil:
+		_, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_rows (tbl, row_id, scope, cl) VALUES (?, ?, ?, ?)`,
+			c.Table, c.Row[:], c.Scope, c.CL)
+		if err != nil {
+			return fmt.Errorf("insert row: %w", err)
+		}
+		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL}
+	case c.CL > st.cl:
+		_, err := m.tx.ExecContext(m.ctx, `UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`,
+			c.CL, c.Table, c.Row[:])
+		if err != nil {
+			return fmt.Errorf("update row: %w", err)
+		}
+		st.cl = c.CL
+	default:
+		return nil
+	}
+	m.dirty[key] = true
+	return nil
+}
+
+// mergeCell keeps the change if it beats the cell's winning write.
+func (m *merger) mergeCell(key rowKey, c *Change, origin int64) error {
+	cur, err := m.cell(key, c.Column)
+	if err != nil {
+		return err
+	}
+	if cur != nil && !c.version().beats(*cur) {
+		return nil
+	}
+	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tbl, row_id, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl`,
+		c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, origin, c.CL)
+	if err != nil {
+		return fmt.Errorf("write cell: %w", err)
+	}
+	m.dirty[key] = true
+	return nil
+}
+
+// checkDuplicate confirms that a change already in the log under its
+// (origin, sequence) is the same change.
+func (m *merger) checkDuplicate(c *Change, origin int64) error {
+	var tbl, col string
+	var row []byte
+	var hlc HLC
+	err := m.tx.QueryRowContext(m.ctx, `SELECT tbl, row_id, col, hlc FROM sync_log WHERE origin = ? AND origin_seq = ?`,
+		origin, c.Seq).Scan(&tbl, &row, &col, &hlc)
+	if err != nil {
+		return fmt.Errorf("read logged change: %w", err)
+	}
+	if tbl != c.Table || string(row) != string(c.Row[:]) || col != c.Column || hlc != c.HLC {
+		return fmt.Errorf("%w: %s #%d", ErrSequenceReused, c.Site, c.Seq)
+	}
+	return nil
+}
+
+// flush projects every row touched since the last flush into its domain
+// table and records the clock.
+func (m *merger) flush() error {
+	for key := range m.dirty {
+		t, ok := m.db.tables[key.table]
+		if !ok {
+			continue // a table this replica's schema does not know yet
+		}
+		if err := t.project(m.ctx, m.tx, key.id, m.rows[key].cl); err != nil {
+			return err
+		}
+	}
+	clear(m.dirty)
+	return setMeta(m.ctx, m.tx, metaHLC, int64(m.db.clock.Last()))
+}
+
+// commit flushes and commits. The transaction is durable when it returns.
+func (m *merger) commit() error {
+	if err := m.flush(); err != nil {
+		return err
+	}
+	if err := m.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	m.sites.committed()
+	return nil
+}
+
+func (m *merger) rollback() { m.tx.Rollback() }

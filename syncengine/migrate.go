@@ -1,0 +1,128 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var engineSQL embed.FS
+
+// engineMigrations are the engine's own migrations, named "sync/FILE".
+func engineMigrations() ([]Migration, error) {
+	return sqlMigrations(engineSQL, "migrations", "sync/")
+}
+
+// sqlMigrations turns the .sql files of dir in fsys into migrations, in file
+// name order, named prefix + file name.
+func sqlMigrations(fsys fs.FS, dir, prefix string) ([]Migration, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	var migs []Migration
+	for _, name := range names {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration: %w", err)
+		}
+		text := string(body)
+		migs = append(migs, Migration{
+			Name: prefix + strings.TrimPrefix(name, dir+"/"),
+			Up: func(ctx context.Context, tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, text)
+				return err
+			},
+		})
+	}
+	return migs, nil
+}
+
+const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	name       TEXT PRIMARY KEY,
+	applied_at TEXT NOT NULL
+) STRICT`
+
+// migrate applies, in order, each migration not yet recorded, each in its
+// own transaction together with its record. A crash mid-way leaves every
+// migration either wholly applied and recorded or not at all.
+func migrate(ctx context.Context, w *sql.DB, migs []Migration) error {
+	if _, err := w.ExecContext(ctx, migrationsTable); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	applied, err := appliedMigrations(ctx, w)
+	if err != nil {
+		return err
+	}
+	for _, m := range migs {
+		if applied[m.Name] {
+			continue
+		}
+		if err := applyMigration(ctx, w, m); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, w *sql.DB, m Migration) error {
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := m.Up(ctx, tx); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+		m.Name, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func appliedMigrations(ctx context.Context, q querier) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("read migrations: %w", err)
+		}
+		applied[name] = true
+	}
+	return applied, rows.Err()
+}
+
+// checkMigrated fails unless every migration has been applied, for a
+// read-only open that must not change the file.
+func checkMigrated(ctx context.Context, r *sql.DB, migs []Migration) error {
+	applied, err := appliedMigrations(ctx, r)
+	if err != nil {
+		return fmt.Errorf("%w (is this a Hodan database?)", err)
+	}
+	for _, m := range migs {
+		if !applied[m.Name] {
+			return fmt.Errorf("migration %s not applied yet: open the database once for writing", m.Name)
+		}
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common for reads.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

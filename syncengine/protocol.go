@@ -1,0 +1,120 @@
+package syncengine
+
+import "fmt"
+
+// The sync protocol, version 1: HTTP and JSON, gzip in both directions.
+//
+//	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
+//	GET  /v1/versions  -> VersionsResponse
+//	POST /v1/push      PushRequest -> PushResponse
+//	GET  /v1/pull?incarnation=&after=&site=&site_seq=&limit= -> PullResponse
+//	GET  /v1/digest?scope= -> DigestResponse
+//
+// Every request but enroll carries "Authorization: Bearer TOKEN". Errors are
+// an ErrorResponse with a stable code.
+const (
+	PathEnroll   = "/v1/enroll"
+	PathVersions = "/v1/versions"
+	PathPush     = "/v1/push"
+	PathPull     = "/v1/pull"
+	PathDigest   = "/v1/digest"
+)
+
+// EnrollRequest exchanges a one-time enrollment code for a device token.
+type EnrollRequest struct {
+	Code string `json:"code"`
+	Site SiteID `json:"site_id"`
+}
+
+// EnrollResponse gives an enrolled device its token and scopes.
+type EnrollResponse struct {
+	Token       string   `json:"token"`
+	Officer     string   `json:"officer"`
+	Scopes      []string `json:"communes"`
+	ServerSite  SiteID   `json:"server_site_id"`
+	Incarnation string   `json:"incarnation"`
+}
+
+// VersionsResponse is the server's version vector for the caller's origins,
+// which tells the caller what to push.
+type VersionsResponse struct {
+	Incarnation string            `json:"incarnation"`
+	ServerTime  int64             `json:"server_time"` // Unix milliseconds
+	Versions    map[SiteID]uint64 `json:"versions"`
+}
+
+// PushRequest is one batch of changes, in origin sequence order. The server
+// applies it in one transaction and answers only once it is durable.
+type PushRequest struct {
+	Changes []Change `json:"changes"`
+}
+
+// PushResponse says what became of a batch and the server's new versions.
+type PushResponse struct {
+	Applied    int               `json:"applied"`
+	Duplicates int               `json:"duplicates"`
+	Rejected   []Rejected        `json:"rejected,omitempty"`
+	Versions   map[SiteID]uint64 `json:"versions"`
+	ServerTime int64             `json:"server_time"`
+}
+
+// Rejected is one change the receiver refused, and why. Nothing of it was
+// applied; its sequence number counts as held so that later changes flow.
+type Rejected struct {
+	Site    SiteID `json:"site_id"`
+	Seq     uint64 `json:"seq"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// PullResponse is one page of the server's log after the caller's cursor.
+// Reset says the caller's cursor did not match this server's log (a new
+// incarnation, or a log restored from an older copy): the page starts from
+// the beginning, and the caller must forget its old cursor.
+type PullResponse struct {
+	Incarnation string   `json:"incarnation"`
+	Reset       bool     `json:"reset,omitempty"`
+	Changes     []Change `json:"changes"`
+	Next        Cursor   `json:"next"`
+	More        bool     `json:"more"`
+	ServerTime  int64    `json:"server_time"`
+}
+
+// DigestResponse is a replica's digest of one scope.
+type DigestResponse struct {
+	Scope  string `json:"commune,omitempty"`
+	Digest string `json:"digest"`
+}
+
+// ErrorResponse is the body of every error answer.
+type ErrorResponse struct {
+	Error Error `json:"error"`
+}
+
+// Error is an error a user can act on: Code is stable for programs, Message
+// is for people.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Error codes of the protocol.
+const (
+	CodeBadRequest    = "bad_request"
+	CodeUnauthorized  = "unauthorized"
+	CodeForbidden     = "forbidden"
+	CodeTooLarge      = "too_large"
+	CodeNotFound      = "not_found"
+	CodeSequenceGap   = "sequence_gap"
+	CodeOutOfScope    = "out_of_scope"
+	CodeScopeMismatch = "scope_mismatch"
+	CodeInvalidValue  = "invalid_value"
+	CodeUnknownTable  = "unknown_table"
+	CodeUnknownColumn = "unknown_column"
+	CodeClockSkew     = "clock_skew"
+	CodeForeignOrigin = "foreign_origin"
+	CodeSeqReused     = "sequence_reused"
+	CodeInternal      = "internal"
+)

@@ -1,0 +1,136 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Keys of sync_meta for the client side of push.
+const (
+	metaPushed   = "pushed_seq"
+	metaLastSync = "last_sync"
+)
+
+// RecordPushed records, after a push batch, how far the server holds this
+// site's changes and the changes it refused, so that the officer can see and
+// fix them.
+func (db *DB) RecordPushed(ctx context.Context, rejected []Rejected, held uint64) error {
+	return db.Exec(ctx, func(tx *sql.Tx) error {
+		for _, r := range rejected {
+			if err := db.recordOwnRejection(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return setMeta(ctx, tx, metaPushed, int64(held))
+	})
+}
+
+func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejected) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l JOIN sync_sites s ON s.id = l.origin
+		WHERE s.site = ? AND l.origin_seq = ?`, r.Site[:], r.Seq)
+	if err != nil {
+		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
+	}
+	changes, err := db.scanChanges(ctx, rows, nil)
+	if err != nil {
+		return err
+	}
+	if len(changes) != 1 {
+		return fmt.Errorf("record rejection of #%d: not in this device's log", r.Seq)
+	}
+	body, err := json.Marshal(changes[0])
+	if err != nil {
+		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
+		SELECT id, ?, ?, ?, ?, ? FROM sync_sites WHERE site = ?
+		ON CONFLICT DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at`,
+		r.Seq, r.Code, r.Message, string(body), time.Now().UnixMilli(), r.Site[:])
+	if err != nil {
+		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
+	}
+	return nil
+}
+
+// RecordSync notes the time of a completed sync.
+func (db *DB) RecordSync(ctx context.Context, at time.Time) error {
+	return db.Exec(ctx, func(tx *sql.Tx) error {
+		return setMeta(ctx, tx, metaLastSync, at.UnixMilli())
+	})
+}
+
+// Status is what a replica knows of its own sync state.
+type Status struct {
+	Site      SiteID    `json:"site_id"`
+	OwnSeq    uint64    `json:"own_seq"`
+	Pushed    uint64    `json:"pushed_seq"`
+	Pending   uint64    `json:"pending"`
+	Rejected  int       `json:"rejected"`
+	LastSync  time.Time `json:"last_sync"`
+	LogLength uint64    `json:"log_length"`
+}
+
+// Status reads the replica's sync state.
+func (db *DB) Status(ctx context.Context) (Status, error) {
+	st := Status{Site: db.site, OwnSeq: db.OwnSeq()}
+	var pushed, last int64
+	if err := getMeta(ctx, db.r, metaPushed, &pushed); err != nil && !errors.Is(err, errNoMeta) {
+		return st, err
+	}
+	if err := getMeta(ctx, db.r, metaLastSync, &last); err != nil && !errors.Is(err, errNoMeta) {
+		return st, err
+	}
+	st.Pushed = uint64(pushed)
+	if st.OwnSeq > st.Pushed {
+		st.Pending = st.OwnSeq - st.Pushed
+	}
+	if last > 0 {
+		st.LastSync = time.UnixMilli(last)
+	}
+	err := db.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin WHERE s.site = ?),
+		(SELECT coalesce(max(seq), 0) FROM sync_log)`, db.site[:]).Scan(&st.Rejected, &st.LogLength)
+	if err != nil {
+		return st, fmt.Errorf("status: %w", err)
+	}
+	return st, nil
+}
+
+// RejectedChange is a change a receiver refused, as recorded.
+type RejectedChange struct {
+	Site    SiteID          `json:"site_id"`
+	Seq     uint64          `json:"seq"`
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Change  json.RawMessage `json:"change"`
+	At      time.Time       `json:"at"`
+}
+
+// RejectedChanges lists the refused changes this replica recorded.
+func (db *DB) RejectedChanges(ctx context.Context) ([]RejectedChange, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.site, r.origin_seq, r.code, r.message, r.change, r.at
+		FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin ORDER BY r.at, r.origin_seq`)
+	if err != nil {
+		return nil, fmt.Errorf("rejected changes: %w", err)
+	}
+	defer rows.Close()
+	var out []RejectedChange
+	for rows.Next() {
+		var rc RejectedChange
+		var site []byte
+		var change string
+		var at int64
+		if err := rows.Scan(&site, &rc.Seq, &rc.Code, &rc.Message, &change, &at); err != nil {
+			return nil, fmt.Errorf("rejected changes: %w", err)
+		}
+		copy(rc.Site[:], site)
+		rc.Change = json.RawMessage(change)
+		rc.At = time.UnixMilli(at)
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
