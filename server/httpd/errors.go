@@ -1,0 +1,89 @@
+package httpd
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"hodan/syncengine"
+)
+
+// statusOf maps an error code to its HTTP status. It is the one place where
+// this happens.
+func statusOf(code string) int {
+	switch code {
+	case syncengine.CodeBadRequest, syncengine.CodeInvalidValue:
+		return http.StatusBadRequest
+	case syncengine.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case syncengine.CodeForbidden, syncengine.CodeOutOfScope, syncengine.CodeForeignOrigin:
+		return http.StatusForbidden
+	case syncengine.CodeNotFound:
+		return http.StatusNotFound
+	case syncengine.CodeSequenceGap, syncengine.CodeSeqReused:
+		return http.StatusConflict
+	case syncengine.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case codeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case syncengine.CodeUnknownTable, syncengine.CodeUnknownColumn:
+		return http.StatusUnprocessableEntity
+	case codeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	}
+	return http.StatusInternalServerError
+}
+
+const (
+	codeUnsupportedMedia = "unsupported_media_type"
+	codeMethodNotAllowed = "method_not_allowed"
+)
+
+// fail is an error with a code and a message for the caller.
+func fail(code, format string) *syncengine.Error {
+	return &syncengine.Error{Code: code, Message: format}
+}
+
+// errorHandler answers every error as JSON with a stable code. Errors
+// that are not *syncengine.Error are logged and answered as "internal",
+// never with their text.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		e := asProtocolError(err)
+		if e.Code == syncengine.CodeInternal {
+			log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		}
+		status := statusOf(e.Code)
+		if c.Request().Method == http.MethodHead {
+			c.NoContent(status)
+			return
+		}
+		c.JSON(status, syncengine.ErrorResponse{Error: *e})
+	}
+}
+
+func asProtocolError(err error) *syncengine.Error {
+	var pe *syncengine.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return fail(syncengine.CodeNotFound, "no such endpoint: see the protocol in syncengine/protocol.go")
+		case http.StatusMethodNotAllowed:
+			return fail(codeMethodNotAllowed, "this endpoint does not take that method")
+		case http.StatusRequestEntityTooLarge:
+			return fail(syncengine.CodeTooLarge, "the request body is too large")
+		case http.StatusUnauthorized:
+			return fail(syncengine.CodeUnauthorized, "missing or malformed Authorization header: send \"Authorization: Bearer TOKEN\"")
+		}
+	}
+	return fail(syncengine.CodeInternal, "the server could not complete the request; it has been logged")
+}

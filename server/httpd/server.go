@@ -1,0 +1,135 @@
+// Package httpd is the district server's HTTP face: the sync protocol of
+// package syncengine served with Echo, device authentication, and the
+// checks that keep each device inside its communes.
+package httpd
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hodan/server/registry"
+	"hodan/syncengine"
+)
+
+// Config is what a Server needs.
+type Config struct {
+	DB       *syncengine.DB
+	Registry *registry.Registry
+	Log      *slog.Logger
+	// Now is the server's wall clock; nil means time.Now.
+	Now func() time.Time
+	// MaxBody bounds a request body as sent; 0 means DefaultMaxBody.
+	MaxBody int64
+	// MaxClockSkew is how far ahead of the server's clock a change may be
+	// stamped; 0 means DefaultMaxClockSkew.
+	MaxClockSkew time.Duration
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxBody      = 8 << 20
+	DefaultMaxClockSkew = 10 * time.Minute
+	// MaxBatch is the most changes one push may carry, and one pull return.
+	MaxBatch = 5000
+	// plainFactor bounds a body once decompressed, as a multiple of MaxBody.
+	plainFactor = 16
+)
+
+// Server serves the sync protocol. Create it with New.
+type Server struct {
+	cfg  Config
+	echo *echo.Echo
+}
+
+// New builds a Server from cfg.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.MaxClockSkew == 0 {
+		cfg.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{cfg: cfg, echo: echo.New()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(cfg.Log)
+	e.Use(middleware.Recover())
+	e.Use(s.logRequests)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.GET("/v1/health", s.health)
+	e.POST(syncengine.PathEnroll, s.enroll)
+	auth := e.Group("", s.authenticate)
+	auth.GET(syncengine.PathVersions, s.versions)
+	auth.POST(syncengine.PathPush, s.push)
+	auth.GET(syncengine.PathPull, s.pull)
+	auth.GET(syncengine.PathDigest, s.digest)
+	return s
+}
+
+// Handler is the server as an http.Handler, for tests.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve answers requests on ln until ctx is done, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish (up to 30
+// seconds), and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			status = statusOf(asProtocolError(err).Code)
+		}
+		attrs := []any{"method", c.Request().Method, "path", c.Path(), "status", status, "ms", time.Since(start).Milliseconds()}
+		if dev, ok := c.Get(deviceKey).(registry.Device); ok {
+			attrs = append(attrs, "device", dev.ID.String(), "officer", dev.Officer)
+		}
+		s.cfg.Log.Info("request", attrs...)
+		return err
+	}
+}
+
+func (s *Server) health(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "incarnation": s.cfg.DB.Incarnation()})
+}
+
+func (s *Server) nowMillis() int64 { return s.cfg.Now().UnixMilli() }

@@ -1,0 +1,136 @@
+package httpd
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"hodan/syncengine"
+)
+
+func (s *Server) versions(c echo.Context) error {
+	dev := deviceOf(c)
+	vv, err := s.cfg.DB.Versions(c.Request().Context(), dev.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
+		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
+	})
+}
+
+// push applies one batch of the device's changes. Changes that do not fit
+// the schema refuse the whole batch (the device or the server needs an
+// upgrade; nothing is lost, the device keeps its changes); changes outside
+// the device's communes or stamped too far ahead are refused one by one,
+// with a reason, and the rest applied. The answer is sent once the batch is
+// durable.
+func (s *Server) push(c echo.Context) error {
+	dev := deviceOf(c)
+	var req syncengine.PushRequest
+	if err := decodeBody(c.Request(), s.cfg.MaxBody, plainFactor*s.cfg.MaxBody, &req); err != nil {
+		return err
+	}
+	if len(req.Changes) > MaxBatch {
+		return fail(syncengine.CodeTooLarge, fmt.Sprintf("a batch holds at most %d changes, this one %d", MaxBatch, len(req.Changes)))
+	}
+	for i := range req.Changes {
+		if err := checkShape(&req.Changes[i], dev.ID); err != nil {
+			return err
+		}
+	}
+	ctx := c.Request().Context()
+	res, err := s.cfg.DB.ApplyPush(ctx, req.Changes, s.vetter(dev))
+	switch {
+	case errors.Is(err, syncengine.ErrSequenceGap):
+		return fail(syncengine.CodeSequenceGap, err.Error()+": ask /v1/versions and push from there")
+	case errors.Is(err, syncengine.ErrSequenceReused):
+		return fail(syncengine.CodeSeqReused, err.Error()+": this device's database was restored from an older copy; enroll it again with a new database")
+	case err != nil:
+		return err
+	}
+	vv, err := s.cfg.DB.Versions(ctx, dev.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, syncengine.PushResponse{
+		Applied: res.Applied, Duplicates: res.Duplicates, Rejected: res.Rejected,
+		Versions: vv, ServerTime: s.nowMillis(),
+	})
+}
+
+func (s *Server) pull(c echo.Context) error {
+	dev := deviceOf(c)
+	q, err := parsePullQuery(c)
+	if err != nil {
+		return err
+	}
+	q.Scopes, q.Exclude = dev.Communes, dev.ID
+	page, err := s.cfg.DB.ReadPull(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	if page.Changes == nil {
+		page.Changes = []syncengine.Change{}
+	}
+	return c.JSON(http.StatusOK, syncengine.PullResponse{
+		Incarnation: s.cfg.DB.Incarnation(), Reset: page.Reset, Changes: page.Changes,
+		Next: page.Next, More: page.More, ServerTime: s.nowMillis(),
+	})
+}
+
+func parsePullQuery(c echo.Context) (syncengine.PullQuery, error) {
+	q := syncengine.PullQuery{Incarnation: c.QueryParam("incarnation"), Limit: syncengine.DefaultBatchSize}
+	var err error
+	if q.After.Seq, err = uintParam(c, "after"); err != nil {
+		return q, err
+	}
+	if q.After.SiteSeq, err = uintParam(c, "site_seq"); err != nil {
+		return q, err
+	}
+	if site := c.QueryParam("site_id"); site != "" {
+		if q.After.Site, err = uuid.Parse(site); err != nil {
+			return q, fail(syncengine.CodeBadRequest, "site_id must be a UUID")
+		}
+	}
+	if limit := c.QueryParam("limit"); limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > MaxBatch {
+			return q, fail(syncengine.CodeBadRequest, fmt.Sprintf("limit must be a number from 1 to %d", MaxBatch))
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+func uintParam(c echo.Context, name string) (uint64, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, fail(syncengine.CodeBadRequest, name+" must be a whole number")
+	}
+	return n, nil
+}
+
+func (s *Server) digest(c echo.Context) error {
+	dev := deviceOf(c)
+	commune := c.QueryParam("commune")
+	if commune == "" {
+		return fail(syncengine.CodeBadRequest, "name the commune: /v1/digest?commune=CODE")
+	}
+	if !dev.InScope(commune) {
+		return fail(syncengine.CodeOutOfScope, "this device is not enrolled for commune "+commune)
+	}
+	d, err := s.cfg.DB.Digest(c.Request().Context(), commune)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, syncengine.DigestResponse{Scope: commune, Digest: d})
+}

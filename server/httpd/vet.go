@@ -1,0 +1,94 @@
+package httpd
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"hodan/schema"
+	"hodan/server/registry"
+	"hodan/syncengine"
+)
+
+// checkShape refuses, for the whole batch, a change that no correct device
+// of this schema version could have sent.
+func checkShape(c *syncengine.Change, device syncengine.SiteID) error {
+	bad := func(code, format string, args ...any) error {
+		return fail(code, fmt.Sprintf("change #%d: ", c.Seq)+fmt.Sprintf(format, args...))
+	}
+	if c.Site != device {
+		return bad(syncengine.CodeForeignOrigin, "written by site %s, not by this device (%s); a device pushes only its own changes", c.Site, device)
+	}
+	if c.Seq == 0 || c.HLC == 0 || c.CL == 0 || c.Scope == "" {
+		return bad(syncengine.CodeBadRequest, "seq, hlc, causal length and scope must all be set")
+	}
+	t, ok := schema.TableByName(c.Table)
+	if !ok {
+		return bad(syncengine.CodeUnknownTable, "this server knows no table %q; upgrade the server", c.Table)
+	}
+	if c.IsExists() {
+		if !c.Value.IsNull() {
+			return bad(syncengine.CodeBadRequest, "a row-existence change carries no value")
+		}
+		return nil
+	}
+	col, ok := t.Column(c.Column)
+	if !ok {
+		return bad(syncengine.CodeUnknownColumn, "this server knows no column %q in %s; upgrade the server", c.Column, c.Table)
+	}
+	if !syncengine.Alive(c.CL) {
+		return bad(syncengine.CodeBadRequest, "a cell is written to a live row, whose causal length is odd, not %d", c.CL)
+	}
+	if err := col.Check(c.Value.Any()); err != nil {
+		return bad(syncengine.CodeInvalidValue, "%s.%s: %v", c.Table, c.Column, err)
+	}
+	return nil
+}
+
+// vetter refuses, one by one, changes outside the device's communes,
+// changes that would tie a row to a row of another commune, and changes
+// stamped too far ahead of the server's clock.
+func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
+	horizon := s.cfg.Now().Add(s.cfg.MaxClockSkew)
+	return func(c *syncengine.Change, rows syncengine.RowReader) *syncengine.Rejection {
+		if !dev.InScope(c.Scope) {
+			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
+				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}
+		}
+		if c.HLC.Time().After(horizon) {
+			return &syncengine.Rejection{Code: syncengine.CodeClockSkew,
+				Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(horizon.Add(-s.cfg.MaxClockSkew)).Round(time.Second))}
+		}
+		return checkLinks(c, rows)
+	}
+}
+
+// checkLinks keeps a row's links within its commune: a root table's scope
+// column must hold the row's scope, and a reference to a known row must
+// name a row of the same commune.
+func checkLinks(c *syncengine.Change, rows syncengine.RowReader) *syncengine.Rejection {
+	t, _ := schema.TableByName(c.Table)
+	if c.Column != "" && c.Column == t.ScopeColumn && c.Value.String() != c.Scope {
+		return &syncengine.Rejection{Code: syncengine.CodeScopeMismatch,
+			Message: fmt.Sprintf("%s.%s is %q but the row belongs to %s", c.Table, c.Column, c.Value.String(), c.Scope)}
+	}
+	col, ok := t.Column(c.Column)
+	if !ok || col.Type != schema.Ref || c.Value.IsNull() {
+		return nil
+	}
+	id, err := uuid.Parse(c.Value.String())
+	if err != nil {
+		return nil // checkShape has refused it already
+	}
+	scope, _, err := rows.Row(col.Refers, id)
+	if err != nil {
+		return &syncengine.Rejection{Code: syncengine.CodeInternal, Message: "could not read the referenced row"}
+	}
+	if scope != "" && scope != c.Scope {
+		return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
+			Message: fmt.Sprintf("%s.%s names a row of %s that is not in commune %s", c.Table, c.Column, col.Refers, c.Scope)}
+	}
+	return nil
+}

@@ -1,0 +1,22 @@
+// Command hodan-server is Hodan's district server: it reconciles what many
+// officers' laptops record offline, over the sync protocol, on one embedded
+// SQLite file.
+//
+//	hodan-server serve [--db hodan-server.db] [--addr 127.0.0.1:8080]
+//	hodan-server enroll --commune CODE [--commune CODE…] --officer NAME
+//	hodan-server digest --db PATH [--commune CODE]
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
