@@ -1,0 +1,129 @@
+// Package app is the hodan command line: data entry by noun (household,
+// member, visit, support, damage, village), sync, status and digests, over
+// the officer's local replica.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hodan/internal/replica"
+	"hodan/syncengine"
+)
+
+// Env is what the command line takes from its process.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Now is the wall clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// app holds what every command shares.
+type app struct {
+	env    Env
+	dbPath string
+	json   bool
+}
+
+// Run runs hodan with args and returns the exit status: 0, or 1 after one
+// line on stderr saying what was wrong.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	a := &app{env: env}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(env.Stderr, "hodan: %s\n", explain(err))
+		return 1
+	}
+	return 0
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "hodan",
+		Short:         "Hodan: record households, visits and support offline; sync with the district server",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan.db in the user config directory)")
+	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
+	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd())
+	for _, noun := range nouns() {
+		root.AddCommand(a.nounCmd(noun))
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	return root
+}
+
+// path is the database file to use: --db, then $HODAN_DB, then the user's
+// config directory.
+func (a *app) path() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	if p := a.env.Getenv("HODAN_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find a place for the database: %w (set --db or HODAN_DB)", err)
+	}
+	return filepath.Join(dir, "hodan", "hodan.db"), nil
+}
+
+// open opens the local database, creating it (and its directory, private to
+// the user) if needed.
+func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
+	path, err := a.path()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	return replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
+}
+
+// openEnrolled opens the local database of an enrolled device.
+func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *device, error) {
+	db, err := a.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dev, err := loadDevice(ctx, db)
+	if errors.Is(err, errNotEnrolled) {
+		db.Close()
+		return nil, nil, err
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, dev, nil
+}
+
+func (a *app) now() time.Time {
+	if a.env.Now != nil {
+		return a.env.Now()
+	}
+	return time.Now()
+}
+
+// usageError is a mistake on the command line itself.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() + " (see --help)" }
+func (e usageError) Unwrap() error { return e.err }

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"hodan/syncengine"
+)
+
+// device is this laptop's enrollment with its district server.
+type device struct {
+	Server     string    `json:"server"`
+	Token      string    `json:"-"`
+	Officer    string    `json:"officer"`
+	Communes   []string  `json:"communes"`
+	ServerSite string    `json:"server_site_id"`
+	EnrolledAt time.Time `json:"enrolled_at"`
+}
+
+func (d *device) inScope(commune string) bool {
+	for _, c := range d.Communes {
+		if c == commune {
+			return true
+		}
+	}
+	return false
+}
+
+var errNotEnrolled = errors.New("this laptop is not enrolled yet: run `hodan init --server URL --enroll CODE` with the code from the district")
+
+func deviceMigrations() []syncengine.Migration {
+	return []syncengine.Migration{{Name: "client/0001_device", Up: func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+-- This laptop's enrollment: one row, written by hodan init. The token is
+-- a secret; the file is created readable by its owner only.
+CREATE TABLE client_device (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	server      TEXT    NOT NULL,
+	token       TEXT    NOT NULL,
+	officer     TEXT    NOT NULL,
+	communes    TEXT    NOT NULL, -- JSON array
+	server_site TEXT    NOT NULL,
+	enrolled_at INTEGER NOT NULL
+) STRICT;`)
+		return err
+	}}}
+}
+
+func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
+	var d device
+	var communes string
+	var at int64
+	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at FROM client_device`).
+		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotEnrolled
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read enrollment: %w", err)
+	}
+	if err := json.Unmarshal([]byte(communes), &d.Communes); err != nil {
+		return nil, fmt.Errorf("read enrollment: %w", err)
+	}
+	d.EnrolledAt = time.UnixMilli(at)
+	return &d, nil
+}
+
+func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
+	communes, err := json.Marshal(d.Communes)
+	if err != nil {
+		return err
+	}
+	return db.Exec(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO client_device (id, server, token, officer, communes, server_site, enrolled_at)
+			VALUES (1, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("save enrollment: %w", err)
+		}
+		return nil
+	})
+}

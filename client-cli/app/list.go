@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"hodan/schema"
+)
+
+func (a *app) listCmd(t *schema.Table) *cobra.Command {
+	var filter string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List " + t.Label + " on this laptop",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, _, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			filterCol := t.ScopeColumn + t.ParentColumn
+			rows, err := queryRows(ctx, db.SQL(), t, filterCol, filter, limit)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), rows)
+			}
+			return printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
+		},
+	}
+	filterCol := t.ScopeColumn + t.ParentColumn
+	cmd.Flags().StringVar(&filter, flagName(filterCol), "", "only the "+t.Label+" with this "+filterCol)
+	cmd.Flags().IntVar(&limit, "limit", 0, "show at most this many (0: all)")
+	return cmd
+}
+
+func (a *app) showCmd(t *schema.Table) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show every column of a " + t.Noun,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(t, args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, _, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rows, err := queryRows(ctx, db.SQL(), t, "id", id.String(), 1)
+			if err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				return fmt.Errorf("no %s %s here (see `hodan %s list`)", t.Noun, id, t.Noun)
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), rows[0])
+			}
+			return printRecord(cmd.OutOrStdout(), t, rows[0])
+		},
+	}
+}
+
+// record is one row as the command line shows it: column name to value,
+// with booleans as true or false.
+type record map[string]any
+
+// queryRows reads rows of t, all columns, optionally where column = value,
+// in creation order (ids are time-ordered UUIDs).
+func queryRows(ctx context.Context, q *sql.DB, t *schema.Table, column, value string, limit int) ([]record, error) {
+	cols := append([]string{"id"}, t.ColumnNames()...)
+	query := fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), t.Name)
+	var args []any
+	if value != "" {
+		query += fmt.Sprintf(" WHERE %s = ?", column)
+		args = append(args, value)
+	}
+	query += " ORDER BY id"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", t.Name, err)
+	}
+	defer rows.Close()
+	out := []record{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("list %s: %w", t.Name, err)
+		}
+		out = append(out, toRecord(t, cols, vals))
+	}
+	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("list %s: %w", t.Name, err)
+	}
+	return out, nil
+}
+
+func toRecord(t *schema.Table, cols []string, vals []any) record {
+	r := record{}
+	for i, name := range cols {
+		v := vals[i]
+		if b, ok := v.([]byte); ok {
+			v = string(b)
+		}
+		if c, ok := t.Column(name); ok && c.Type == schema.Bool {
+			if n, ok := v.(int64); ok {
+				v = n != 0
+			}
+		}
+		r[name] = v
+	}
+	return r
+}

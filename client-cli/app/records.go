@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"hodan/schema"
+	"hodan/syncengine"
+)
+
+// nouns are the record tables in the order the help lists them.
+func nouns() []*schema.Table {
+	var out []*schema.Table
+	for _, noun := range []string{"household", "member", "visit", "support", "damage", "village"} {
+		if t, ok := schema.TableByNoun(noun); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (a *app) nounCmd(t *schema.Table) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   t.Noun,
+		Short: fmt.Sprintf("%s (%s): add, list, show, set, delete", t.Label, t.Name),
+	}
+	cmd.AddCommand(a.addCmd(t), a.listCmd(t), a.showCmd(t), a.setCmd(t), a.deleteCmd(t))
+	return cmd
+}
+
+func (a *app) addCmd(t *schema.Table) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "add --column-name VALUE…",
+		Short: "Record a new " + t.Noun + "; prints its id",
+		Args:  cobra.NoArgs,
+	}
+	for _, c := range t.Columns {
+		cmd.Flags().String(flagName(c.Name), "", flagHelp(t, &c))
+	}
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		values, err := flagValues(cmd, t)
+		if err != nil {
+			return err
+		}
+		ctx := cmd.Context()
+		db, dev, err := a.openEnrolled(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
+		if err != nil {
+			return err
+		}
+		if a.json {
+			return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), id)
+		return nil
+	}
+	return cmd
+}
+
+// addRecord checks and inserts a new row.
+func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, values map[string]any, today string) (syncengine.RowID, error) {
+	if err := applyDefaults(dev, t, values, today); err != nil {
+		return syncengine.RowID{}, err
+	}
+	if err := t.CheckInsert(values); err != nil {
+		return syncengine.RowID{}, err
+	}
+	var id syncengine.RowID
+	err := db.Write(ctx, func(tx *syncengine.Tx) error {
+		scope, err := newRowScope(tx, dev, t, values)
+		if err != nil {
+			return err
+		}
+		if err := checkRefs(tx, t, values, scope); err != nil {
+			return err
+		}
+		id, err = tx.Insert(t.Name, values)
+		return err
+	})
+	return id, err
+}
+
+// applyDefaults fills what an officer need not type: the commune when the
+// laptop records for only one, today's date and the officer on a visit, the
+// code systems beside an ethnicity code or a poverty status.
+func applyDefaults(dev *device, t *schema.Table, values map[string]any, today string) error {
+	if t.ScopeColumn != "" && values[t.ScopeColumn] == nil {
+		if len(dev.Communes) != 1 {
+			return fmt.Errorf("choose the commune with --%s (this laptop records for %s)", flagName(t.ScopeColumn), strings.Join(dev.Communes, ", "))
+		}
+		values[t.ScopeColumn] = dev.Communes[0]
+	}
+	defaults := map[string]struct {
+		when  string
+		value any
+	}{
+		"officer":          {"", dev.Officer},
+		"visit_date":       {"", today},
+		"ethnicity_system": {"ethnicity_code", "qd121_1979"},
+		"poverty_standard": {"poverty_status", "nd07_2021"},
+	}
+	for col, d := range defaults {
+		if _, ok := t.Column(col); !ok || values[col] != nil {
+			continue
+		}
+		if d.when == "" || values[d.when] != nil {
+			values[col] = d.value
+		}
+	}
+	return nil
+}
+
+// newRowScope is the commune a new row will belong to, which must be one
+// of the laptop's.
+func newRowScope(tx *syncengine.Tx, dev *device, t *schema.Table, values map[string]any) (string, error) {
+	var scope string
+	if t.ScopeColumn != "" {
+		scope, _ = values[t.ScopeColumn].(string)
+	} else {
+		parent, _ := values[t.ParentColumn].(string)
+		s, err := liveRow(tx, t.ParentTable, parent)
+		if err != nil {
+			return "", err
+		}
+		scope = s
+	}
+	if !dev.inScope(scope) {
+		return "", fmt.Errorf("commune %s is not one of this laptop's communes (%s)", scope, strings.Join(dev.Communes, ", "))
+	}
+	return scope, nil
+}
+
+// checkRefs makes sure every row a value refers to exists here and belongs
+// to the same commune.
+func checkRefs(tx *syncengine.Tx, t *schema.Table, values map[string]any, scope string) error {
+	for _, c := range t.Columns {
+		ref, ok := values[c.Name].(string)
+		if c.Type != schema.Ref || !ok {
+			continue
+		}
+		s, err := liveRow(tx, c.Refers, ref)
+		if err != nil {
+			return err
+		}
+		if s != scope {
+			return fmt.Errorf("%s %s is in commune %s, not %s", nounOf(c.Refers), ref, s, scope)
+		}
+	}
+	return nil
+}
+
+// liveRow returns the scope of a live row, or an error a person can act on.
+func liveRow(tx *syncengine.Tx, table, id string) (string, error) {
+	rid, err := uuid.Parse(id)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a %s id", id, nounOf(table))
+	}
+	scope, alive, err := tx.Row(table, rid)
+	if err != nil {
+		return "", err
+	}
+	if !alive {
+		return "", fmt.Errorf("no %s %s here (see `hodan %s list`)", nounOf(table), id, nounOf(table))
+	}
+	return scope, nil
+}
+
+func nounOf(table string) string {
+	if t, ok := schema.TableByName(table); ok {
+		return t.Noun
+	}
+	return table
+}
+
+func (a *app) setCmd(t *schema.Table) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set ID column=value…",
+		Short: "Change columns of a " + t.Noun + " (an empty value clears a column)",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(t, args[0])
+			if err != nil {
+				return err
+			}
+			values, err := assignments(t, args[1:])
+			if err != nil {
+				return err
+			}
+			if err := t.CheckUpdate(values); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, dev, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return db.Write(ctx, func(tx *syncengine.Tx) error {
+				scope, err := liveRow(tx, t.Name, id.String())
+				if err != nil {
+					return err
+				}
+				if !dev.inScope(scope) {
+					return fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
+				}
+				if err := checkRefs(tx, t, values, scope); err != nil {
+					return err
+				}
+				return tx.Update(t.Name, id, values)
+			})
+		},
+	}
+}
+
+// assignments parses column=value arguments.
+func assignments(t *schema.Table, args []string) (map[string]any, error) {
+	values := map[string]any{}
+	for _, arg := range args {
+		name, text, ok := strings.Cut(arg, "=")
+		if !ok {
+			return nil, usageError{fmt.Errorf("%q is not column=value", arg)}
+		}
+		name = strings.ReplaceAll(strings.TrimSpace(name), "-", "_")
+		c, ok := t.Column(name)
+		if !ok {
+			return nil, fmt.Errorf("%s has no column %q (see `hodan %s add --help`)", t.Noun, name, t.Noun)
+		}
+		v, err := c.Parse(text)
+		if err != nil {
+			return nil, err
+		}
+		values[name] = v
+	}
+	return values, nil
+}
+
+func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID",
+		Short: "Delete a " + t.Noun + " and the records that belong to it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(t, args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, dev, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return db.Write(ctx, func(tx *syncengine.Tx) error {
+				scope, err := liveRow(tx, t.Name, id.String())
+				if err != nil {
+					return err
+				}
+				if !dev.inScope(scope) {
+					return fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
+				}
+				return tx.Delete(t.Name, id)
+			})
+		},
+	}
+}
+
+func parseID(t *schema.Table, s string) (syncengine.RowID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil || len(s) != 36 {
+		return syncengine.RowID{}, fmt.Errorf("%q is not a %s id (see `hodan %s list`)", s, t.Noun, t.Noun)
+	}
+	return id, nil
+}

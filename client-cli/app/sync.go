@@ -1,0 +1,218 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"hodan/syncengine"
+)
+
+func (a *app) initCmd() *cobra.Command {
+	var server, code string
+	cmd := &cobra.Command{
+		Use:   "init --server URL --enroll CODE",
+		Short: "Enroll this laptop with the district server, using the one-time code from the district",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			u, err := url.Parse(server)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return usageError{fmt.Errorf("--server must be the district server's address, such as https://hodan.huyen.example:8443")}
+			}
+			if strings.TrimSpace(code) == "" {
+				return usageError{fmt.Errorf("--enroll needs the one-time code from the district")}
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if dev, err := loadDevice(ctx, db); err == nil {
+				return fmt.Errorf("this database is already enrolled with %s for %s; use another --db to enroll again", dev.Server, strings.Join(dev.Communes, ", "))
+			}
+			client := &syncengine.Client{BaseURL: server}
+			res, err := client.Enroll(ctx, code, db.Site())
+			if err != nil {
+				return remoteError(server, err)
+			}
+			dev := &device{Server: server, Token: res.Token, Officer: res.Officer, Communes: res.Scopes,
+				ServerSite: res.ServerSite.String(), EnrolledAt: a.now()}
+			if err := saveDevice(ctx, db, dev); err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Enrolled %s for communes %s with %s.\nThis laptop's site id: %s\n", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&server, "server", "", "the district server's address")
+	cmd.Flags().StringVar(&code, "enroll", "", "the one-time enrollment code")
+	return cmd
+}
+
+func (a *app) syncCmd() *cobra.Command {
+	var batch int
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Send this laptop's new records to the district server and receive the others'",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, dev, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			client := &syncengine.Client{BaseURL: dev.Server, Token: dev.Token, BatchSize: batch}
+			if !a.json {
+				client.Progress = progressPrinter(cmd.ErrOrStderr())
+			}
+			res, err := client.Sync(ctx, db)
+			if err != nil {
+				return remoteError(dev.Server, err)
+			}
+			if err := db.RecordSync(ctx, a.now()); err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), res)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Sent %d changes, received %d.\n", res.Pushed, res.Pulled)
+			if res.Rejected > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "The server refused %d changes; `hodan status` lists them.\n", res.Rejected)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, "changes per request")
+	return cmd
+}
+
+// progressPrinter shows sync progress on a terminal, one line redrawn in
+// place, and nothing when stderr is not a terminal.
+func progressPrinter(w io.Writer) func(syncengine.Progress) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(p syncengine.Progress) {
+		if p.Total > 0 {
+			fmt.Fprintf(w, "\r%s: %d/%d changes ", p.Phase, p.Done, p.Total)
+		} else {
+			fmt.Fprintf(w, "\r%s: %d changes ", p.Phase, p.Done)
+		}
+		if p.Phase == "pull" || p.Done == p.Total {
+			fmt.Fprint(w, "\n")
+		}
+	}
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show this laptop's enrollment, changes waiting to be sent, and the last sync",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, dev, err := a.openEnrolled(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			st, err := db.Status(ctx)
+			if err != nil {
+				return err
+			}
+			rejected, err := db.RejectedChanges(ctx)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), statusJSON(db.Path(), dev, st, rejected))
+			}
+			return printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now())
+		},
+	}
+}
+
+func statusJSON(path string, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange) map[string]any {
+	out := map[string]any{
+		"site_id": st.Site, "server": dev.Server, "officer": dev.Officer, "communes": dev.Communes,
+		"database": path, "pending": st.Pending, "rejected": rejected, "last_sync": nil,
+	}
+	if rejected == nil {
+		out["rejected"] = []any{}
+	}
+	if !st.LastSync.IsZero() {
+		out["last_sync"] = st.LastSync.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+func printStatus(w io.Writer, path string, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange, now time.Time) error {
+	last := "never"
+	if !st.LastSync.IsZero() {
+		last = fmt.Sprintf("%s (%s ago)", st.LastSync.Local().Format("2006-01-02 15:04"), now.Sub(st.LastSync).Round(time.Minute))
+	}
+	fmt.Fprintf(w, "Officer:   %s\nCommunes:  %s\nServer:    %s\nSite id:   %s\nDatabase:  %s\n",
+		dev.Officer, strings.Join(dev.Communes, ", "), dev.Server, st.Site, path)
+	fmt.Fprintf(w, "Waiting to be sent: %d changes\nLast sync: %s\n", st.Pending, last)
+	if len(rejected) > 0 {
+		fmt.Fprintf(w, "Refused by the server: %d changes\n", len(rejected))
+		for _, r := range rejected {
+			fmt.Fprintf(w, "  #%d %s: %s\n", r.Seq, r.Code, r.Message)
+		}
+	}
+	return nil
+}
+
+func (a *app) digestCmd() *cobra.Command {
+	var commune string
+	cmd := &cobra.Command{
+		Use:   "digest [--commune CODE]",
+		Short: "Print the SHA-256 digest of this laptop's data (of one commune, or all); equal to the server's once both are synced",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			d, err := db.Digest(ctx, commune)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), map[string]string{"digest": d})
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), d)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&commune, "commune", "", "only this commune's records")
+	return cmd
+}
+
+// remoteError marks a failed exchange with the server, for explain.
+func remoteError(server string, err error) error {
+	return &syncFailure{server: server, err: err}
+}
+
+// syncFailure is an error that came of talking to the server.
+type syncFailure struct {
+	server string
+	err    error
+}
+
+func (e *syncFailure) Error() string { return e.err.Error() }
+func (e *syncFailure) Unwrap() error { return e.err }
