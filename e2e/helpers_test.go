@@ -1,0 +1,326 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"hodan/internal/replica"
+	"hodan/server/registry"
+	"hodan/syncengine"
+)
+
+// bin holds the binaries built for this run.
+var bin struct{ server, client string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hodan-e2e-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin.server, bin.client = filepath.Join(dir, "hodan-server"), filepath.Join(dir, "hodan")
+	for out, pkg := range map[string]string{bin.server: "hodan/server", bin.client: "hodan/client-cli"} {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n", pkg, err)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is a running hodan-server process.
+type server struct {
+	t      *testing.T
+	db     string
+	url    string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	log    bytes.Buffer
+	exited chan error
+}
+
+// startServer starts hodan-server on db, on a free loopback port, and waits
+// until it listens. It is stopped when the test ends.
+func startServer(t *testing.T, db string) *server {
+	t.Helper()
+	return startServerAt(t, db, freeAddr(t))
+}
+
+// restart stops the server and starts it again on the same database and
+// address, as after a reboot.
+func (s *server) restart(t *testing.T) *server {
+	t.Helper()
+	s.stop()
+	return startServerAt(t, s.db, strings.TrimPrefix(s.url, "http://"))
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServerAt(t *testing.T, db, addr string) *server {
+	t.Helper()
+	s := &server{t: t, db: db, exited: make(chan error, 1)}
+	s.cmd = exec.Command(bin.server, "serve", "--db", db, "--addr", addr)
+	listening := make(chan string, 1)
+	s.cmd.Stderr = &logWriter{s: s, listening: listening}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- s.cmd.Wait() }()
+	select {
+	case a := <-listening:
+		s.url = a
+	case err := <-s.exited:
+		t.Fatalf("hodan-server exited at start: %v\n%s", err, s.output())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("hodan-server did not start\n%s", s.output())
+	}
+	t.Cleanup(func() {
+		s.stop()
+		if t.Failed() {
+			t.Logf("hodan-server log:\n%s", s.output())
+		}
+	})
+	return s
+}
+
+// logWriter keeps the server's log and announces the address it serves on.
+type logWriter struct {
+	s         *server
+	listening chan<- string
+	announced bool
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	w.s.log.Write(p)
+	if !w.announced {
+		lines := strings.Split(w.s.log.String(), "\n")
+		for _, line := range lines[:len(lines)-1] { // complete lines only
+			if _, url, ok := strings.Cut(line, " on http://"); ok && strings.HasPrefix(line, "hodan-server: serving") {
+				w.listening <- "http://" + url
+				w.announced = true
+				break
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (s *server) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// stop sends SIGTERM and waits for a graceful exit.
+func (s *server) stop() {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.exited:
+		if err != nil {
+			s.t.Errorf("hodan-server exited with %v after SIGTERM", err)
+		}
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		s.t.Errorf("hodan-server did not stop on SIGTERM")
+	}
+}
+
+// run runs hodan-server with args and returns its standard output.
+func (s *server) run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, err := runCmd(bin.server, args...)
+	if err != nil {
+		t.Fatalf("hodan-server %s: %v\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+// enroll makes an enrollment code for officer and communes.
+func (s *server) enroll(t *testing.T, officer string, communes ...string) string {
+	t.Helper()
+	args := []string{"enroll", "--db", s.db, "--officer", officer, "--json"}
+	for _, c := range communes {
+		args = append(args, "--commune", c)
+	}
+	var res struct{ Code string }
+	mustJSON(t, s.run(t, args...), &res)
+	return res.Code
+}
+
+// digest is the server's digest of commune, read while it runs.
+func (s *server) digest(t *testing.T, commune string) string {
+	t.Helper()
+	var res struct{ Digest string }
+	mustJSON(t, s.run(t, "digest", "--db", s.db, "--commune", commune, "--json"), &res)
+	return res.Digest
+}
+
+// logLength is how many changes the server's log holds.
+func (s *server) logLength(t *testing.T) int {
+	t.Helper()
+	db, err := replica.Open(context.Background(), s.db, replica.Options{ReadOnly: true, Migrations: registry.Migrations()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	changes, _, err := db.ReadLog(context.Background(), 0, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(changes)
+}
+
+// device is an officer's laptop: the hodan binary on its own database.
+type device struct {
+	db string
+}
+
+func newDevice(t *testing.T, name string) *device {
+	return &device{db: filepath.Join(t.TempDir(), name+".db")}
+}
+
+// enrolled returns a device enrolled with s for communes.
+func enrolled(t *testing.T, s *server, name, officer string, communes ...string) *device {
+	t.Helper()
+	d := newDevice(t, name)
+	d.run(t, "init", "--server", s.url, "--enroll", s.enroll(t, officer, communes...))
+	return d
+}
+
+// run runs hodan --json with args on the device's database, fails the test
+// unless it succeeds, and returns its standard output.
+func (d *device) run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, err := d.try(args...)
+	if err != nil {
+		t.Fatalf("hodan %s: %v\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+func (d *device) try(args ...string) (stdout, stderr string, err error) {
+	return runCmd(bin.client, append([]string{"--db", d.db, "--json"}, args...)...)
+}
+
+// fail runs a command that must fail with exit status 1 and one line on
+// stderr, and returns that line.
+func (d *device) fail(t *testing.T, args ...string) string {
+	t.Helper()
+	_, errOut, err := d.try(args...)
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Fatalf("hodan %s: err = %v, want exit status 1", strings.Join(args, " "), err)
+	}
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || lines[0] == "" {
+		t.Fatalf("hodan %s: stderr is not one line:\n%s", strings.Join(args, " "), errOut)
+	}
+	return strings.TrimSpace(errOut)
+}
+
+// add records a row and returns its id.
+func (d *device) add(t *testing.T, noun string, flags ...string) string {
+	t.Helper()
+	var res struct{ ID string }
+	mustJSON(t, d.run(t, append([]string{noun, "add"}, flags...)...), &res)
+	if res.ID == "" {
+		t.Fatalf("hodan %s add printed no id", noun)
+	}
+	return res.ID
+}
+
+// sync syncs and returns what moved.
+func (d *device) sync(t *testing.T, extra ...string) syncengine.SyncResult {
+	t.Helper()
+	var res syncengine.SyncResult
+	mustJSON(t, d.run(t, append([]string{"sync"}, extra...)...), &res)
+	return res
+}
+
+func (d *device) digest(t *testing.T, commune string) string {
+	t.Helper()
+	var res struct{ Digest string }
+	mustJSON(t, d.run(t, "digest", "--commune", commune), &res)
+	return res.Digest
+}
+
+// show returns one row as a map of column to value.
+func (d *device) show(t *testing.T, noun, id string) map[string]any {
+	t.Helper()
+	row := map[string]any{}
+	mustJSON(t, d.run(t, noun, "show", id), &row)
+	return row
+}
+
+// list returns the rows of a noun.
+func (d *device) list(t *testing.T, noun string, flags ...string) []map[string]any {
+	t.Helper()
+	var rows []map[string]any
+	mustJSON(t, d.run(t, append([]string{noun, "list"}, flags...)...), &rows)
+	return rows
+}
+
+func (d *device) status(t *testing.T) map[string]any {
+	t.Helper()
+	st := map[string]any{}
+	mustJSON(t, d.run(t, "status"), &st)
+	return st
+}
+
+func runCmd(name string, args ...string) (string, string, error) {
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Env = append(os.Environ(), "HODAN_DB=")
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+func mustJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("not the JSON expected: %v\n%s", err, s)
+	}
+}
+
+// ids returns the ids of rows.
+func ids(rows []map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rows {
+		out[r["id"].(string)] = true
+	}
+	return out
+}
+
+// The communes the tests use: Lạc Lương (Hòa Bình, now Phú Thọ) and Cẩm
+// Giàng (Bắc Kạn, now Thái Nguyên), both reorganised on 1 July 2025.
+const (
+	lacLuong = "05362"
+	camGiang = "02008"
+)
