@@ -24,10 +24,12 @@ type rowKey struct {
 	id    RowID
 }
 
-// rowState is a row's existence as the transaction sees it.
+// rowState is a row as the transaction sees it: its existence and, once
+// needed, the winning write of each of its cells.
 type rowState struct {
 	scope string
 	cl    uint64
+	cells map[string]*version // nil until loaded
 }
 
 // ErrSequenceReused is returned when a change names an (origin, sequence)
@@ -70,26 +72,55 @@ func (m *merger) row(key rowKey) (*rowState, error) {
 	return st, nil
 }
 
-// cell returns the winning write of a cell, or nil if it was never written.
-func (m *merger) cell(key rowKey, col string) (*version, error) {
-	var val any
-	var siteID int64
-	c := &version{}
-	err := m.tx.QueryRowContext(m.ctx, `SELECT val, hlc, site, cl FROM sync_cells WHERE tbl = ? AND row_id = ? AND col = ?`,
-		key.table, key.id[:], col).Scan(&val, &c.hlc, &siteID, &c.cl)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+// cell returns the winning write of a cell of a known row, or nil if it was
+// never written. The row's cells are read once per transaction.
+func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
+	if st.cells == nil {
+		cells, err := m.loadCells(key)
+		if err != nil {
+			return nil, err
+		}
+		st.cells = cells
 	}
+	return st.cells[col], nil
+}
+
+func (m *merger) loadCells(key rowKey) (map[string]*version, error) {
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT col, val, hlc, site, cl FROM sync_cells WHERE tbl = ? AND row_id = ?`,
+		key.table, key.id[:])
 	if err != nil {
-		return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, col, err)
+		return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
 	}
-	if c.value, err = ValueOf(val); err != nil {
-		return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, col, err)
+	defer rows.Close()
+	type stored struct {
+		col    string
+		v      *version
+		siteID int64
 	}
-	if c.site, err = m.sites.uuid(m.ctx, siteID); err != nil {
-		return nil, err
+	var all []stored
+	for rows.Next() {
+		var val any
+		c := stored{v: &version{}}
+		if err := rows.Scan(&c.col, &val, &c.v.hlc, &c.siteID, &c.v.cl); err != nil {
+			return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
+		}
+		if c.v.value, err = ValueOf(val); err != nil {
+			return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, c.col, err)
+		}
+		all = append(all, c)
 	}
-	return c, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
+	}
+	rows.Close()
+	cells := make(map[string]*version, len(all))
+	for _, c := range all {
+		if c.v.site, err = m.sites.uuid(m.ctx, c.siteID); err != nil {
+			return nil, err
+		}
+		cells[c.col] = c.v
+	}
+	return cells, nil
 }
 
 // scopeOf checks c against the scope its row already has. A row's scope is
@@ -135,7 +166,7 @@ func (m *merger) apply(c *Change) (bool, error) {
 		return false, err
 	}
 	if !c.IsExists() {
-		if err := m.mergeCell(key, c, origin); err != nil {
+		if err := m.mergeCell(key, m.rows[key], c, origin); err != nil {
 			return false, err
 		}
 	}
@@ -151,7 +182,7 @@ func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
 		if err != nil {
 			return fmt.Errorf("insert row: %w", err)
 		}
-		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL}
+		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL, cells: map[string]*version{}}
 	case c.CL > st.cl:
 		_, err := m.tx.ExecContext(m.ctx, `UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`,
 			c.CL, c.Table, c.Row[:])
@@ -167,12 +198,13 @@ func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
 }
 
 // mergeCell keeps the change if it beats the cell's winning write.
-func (m *merger) mergeCell(key rowKey, c *Change, origin int64) error {
-	cur, err := m.cell(key, c.Column)
+func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64) error {
+	cur, err := m.cell(key, st, c.Column)
 	if err != nil {
 		return err
 	}
-	if cur != nil && !c.version().beats(*cur) {
+	v := c.version()
+	if cur != nil && !v.beats(*cur) {
 		return nil
 	}
 	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl)
@@ -182,6 +214,7 @@ func (m *merger) mergeCell(key rowKey, c *Change, origin int64) error {
 	if err != nil {
 		return fmt.Errorf("write cell: %w", err)
 	}
+	st.cells[c.Column] = &v
 	m.dirty[key] = true
 	return nil
 }
@@ -211,7 +244,11 @@ func (m *merger) flush() error {
 		if !ok {
 			continue // a table this replica's schema does not know yet
 		}
-		if err := t.project(m.ctx, m.tx, key.id, m.rows[key].cl); err != nil {
+		st := m.rows[key]
+		if _, err := m.cell(key, st, ""); err != nil {
+			return err
+		}
+		if err := t.project(m.ctx, m.tx, key.id, st.cl, st.cells); err != nil {
 			return err
 		}
 	}

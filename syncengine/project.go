@@ -70,7 +70,7 @@ func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `"
 // row with the cells of its current life if it is alive, nothing if it is
 // deleted. Cells written in an earlier life of the row (a lower causal
 // length) are not shown: a re-created row starts empty.
-func (t *table) project(ctx context.Context, tx *sql.Tx, id RowID, cl uint64) error {
+func (t *table) project(ctx context.Context, tx *sql.Tx, id RowID, cl uint64, cells map[string]*version) error {
 	if !Alive(cl) {
 		if _, err := tx.ExecContext(ctx, t.delete, id.String()); err != nil {
 			return fmt.Errorf("project %s %s: %w", t.Name, id, err)
@@ -79,24 +79,10 @@ func (t *table) project(ctx context.Context, tx *sql.Tx, id RowID, cl uint64) er
 	}
 	args := make([]any, 1+len(t.Columns))
 	args[0] = id.String()
-	rows, err := tx.QueryContext(ctx, `SELECT col, val, cl FROM sync_cells WHERE tbl = ? AND row_id = ?`, t.Name, id[:])
-	if err != nil {
-		return fmt.Errorf("project %s %s: %w", t.Name, id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var col string
-		var val any
-		var cellCL uint64
-		if err := rows.Scan(&col, &val, &cellCL); err != nil {
-			return fmt.Errorf("project %s %s: %w", t.Name, id, err)
+	for col, v := range cells {
+		if i, ok := t.index[col]; ok && v.cl == cl {
+			args[1+i] = v.value.Any()
 		}
-		if i, ok := t.index[col]; ok && cellCL == cl {
-			args[1+i] = val
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("project %s %s: %w", t.Name, id, err)
 	}
 	if _, err := tx.ExecContext(ctx, t.upsert, args...); err != nil {
 		return fmt.Errorf("project %s %s: %w", t.Name, id, err)
@@ -115,47 +101,42 @@ func (db *DB) reprojectNewColumns(ctx context.Context) error {
 		if err := getMeta(ctx, db.r, key, &have); err == nil && have == want {
 			continue
 		}
-		err := db.Exec(ctx, func(tx *sql.Tx) error {
-			if err := t.reprojectAll(ctx, tx); err != nil {
-				return err
-			}
-			return setMeta(ctx, tx, key, want)
-		})
-		if err != nil {
-			return err
+		if err := db.reproject(ctx, t, key, want); err != nil {
+			return fmt.Errorf("reproject %s: %w", t.Name, err)
 		}
 	}
 	return nil
 }
 
-func (t *table) reprojectAll(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT row_id, cl FROM sync_rows WHERE tbl = ?`, t.Name)
+func (db *DB) reproject(ctx context.Context, t *table, key, want string) error {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	m, err := db.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("reproject %s: %w", t.Name, err)
+		return err
 	}
-	type live struct {
-		id RowID
-		cl uint64
+	defer m.rollback()
+	rows, err := m.tx.QueryContext(ctx, `SELECT row_id, scope, cl FROM sync_rows WHERE tbl = ?`, t.Name)
+	if err != nil {
+		return err
 	}
-	var all []live
 	for rows.Next() {
 		var b []byte
-		var l live
-		if err := rows.Scan(&b, &l.cl); err != nil {
+		st := &rowState{}
+		if err := rows.Scan(&b, &st.scope, &st.cl); err != nil {
 			rows.Close()
-			return fmt.Errorf("reproject %s: %w", t.Name, err)
+			return err
 		}
-		copy(l.id[:], b)
-		all = append(all, l)
+		k := rowKey{table: t.Name}
+		copy(k.id[:], b)
+		m.rows[k], m.dirty[k] = st, true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reproject %s: %w", t.Name, err)
+		return err
 	}
-	for _, l := range all {
-		if err := t.project(ctx, tx, l.id, l.cl); err != nil {
-			return err
-		}
+	if err := setMeta(ctx, m.tx, key, want); err != nil {
+		return err
 	}
-	return nil
+	return m.commit()
 }

@@ -213,7 +213,7 @@ func (tx *Tx) updateCell(t *table, key rowKey, st *rowState, col string, v Value
 			return fmt.Errorf("%w: %s.%s must stay within %s", ErrImmutable, t.Name, col, st.scope)
 		}
 	}
-	cur, err := tx.m.cell(key, col)
+	cur, err := tx.m.cell(key, st, col)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,127 @@
+package syncengine_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"hodan/internal/replica"
+	"hodan/syncengine"
+)
+
+// addHouseholds inserts n households, each with members members, into a
+// device database (a new one if db is nil) and returns it.
+func addHouseholds(tb testing.TB, db *syncengine.DB, n, members int) *syncengine.DB {
+	tb.Helper()
+	ctx := context.Background()
+	if db == nil {
+		var err error
+		if db, err = replica.Open(ctx, filepath.Join(tb.TempDir(), "day.db"), replica.Options{}); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+	}
+	err := db.Write(ctx, func(tx *syncengine.Tx) error {
+		for i := 0; i < n; i++ {
+			h, err := tx.Insert("households", map[string]any{
+				"commune_code": "05362", "household_number": fmt.Sprintf("LL-%03d", i), "head_name": fmt.Sprintf("Bùi Văn Thảo %d", i),
+				"head_birth_year": int64(1970 + i), "head_sex": "male", "ethnicity_code": "06", "ethnicity_system": "qd121_1979",
+				"poverty_status": "poor", "poverty_standard": "nd07_2021", "housing_condition": "makeshift", "water_source": "spring",
+			})
+			if err != nil {
+				return err
+			}
+			for j := 0; j < members; j++ {
+				if _, err := tx.Insert("members", map[string]any{
+					"household_id": h.String(), "full_name": fmt.Sprintf("Bùi Thị Hoa %d", j), "birth_year": int64(1980 + j),
+					"sex": "female", "relation": "child", "ethnicity_code": "06", "health_insurance": int64(1),
+				}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkWireDay measures the bytes a day's push costs per changed cell,
+// gzipped JSON as sent: the day's work after the households that already
+// existed (5 new households with members, 10 edits, 40 visits).
+func BenchmarkWireDay(b *testing.B) {
+	ctx := context.Background()
+	db := addHouseholds(b, nil, 10, 0) // recorded and synced on earlier days
+	before := db.OwnSeq()
+	ids := householdIDs(b, db)
+	addHouseholds(b, db, 5, 4)
+	err := db.Write(ctx, func(tx *syncengine.Tx) error {
+		for i, h := range ids {
+			if err := tx.Update("households", h, map[string]any{"poverty_status": "near_poor", "income_score": int64(120 + i), "deprivation_score": int64(30)}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 40; i++ {
+			if _, err := tx.Insert("visits", map[string]any{
+				"household_id": ids[i%len(ids)].String(), "officer": "Lò Văn Minh", "visit_date": "2026-11-23", "purpose": "poverty_review",
+				"form_id": "poverty_review", "form_version": int64(1), "answers": `{"income_per_person": 1200000, "deprived": ["cleanWater", "housingQuality"]}`,
+				"notes": "Nhà tạm, mái dột, cần hỗ trợ", "latitude": 20.7061, "longitude": 105.6193,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	changes, err := db.Pending(ctx, db.Site(), before, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cells := 0
+	for _, c := range changes {
+		if !c.IsExists() {
+			cells++
+		}
+	}
+	var size int
+	for i := 0; i < b.N; i++ {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if err := json.NewEncoder(zw).Encode(syncengine.PushRequest{Changes: changes}); err != nil {
+			b.Fatal(err)
+		}
+		zw.Close()
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(cells), "cells")
+	b.ReportMetric(float64(size), "bytes")
+	b.ReportMetric(float64(size)/float64(cells), "bytes/cell")
+}
+
+func householdIDs(tb testing.TB, db *syncengine.DB) []syncengine.RowID {
+	tb.Helper()
+	rows, err := db.SQL().Query(`SELECT id FROM households ORDER BY household_number`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []syncengine.RowID
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		var id syncengine.RowID
+		if err := id.UnmarshalText([]byte(s)); err != nil {
+			tb.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
