@@ -48,6 +48,11 @@ type SyncResult struct {
 	ServerTime time.Time `json:"-"`
 }
 
+// ErrClockAhead is returned, before anything is pushed, when this site
+// stamped changes further ahead of the server's clock than the server
+// accepts: its wall clock is wrong.
+var ErrClockAhead = errors.New("this laptop's clock is ahead of the server's")
+
 // ErrDeviceBehind is returned when the server holds more of this device's
 // changes than the device itself: its database was restored from an older
 // copy, and writing on would reuse sequence numbers.
@@ -94,6 +99,9 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	if held > own {
 		return fmt.Errorf("%w: the server holds change #%d of this device, the device only #%d", ErrDeviceBehind, held, own)
 	}
+	if err := checkClock(ctx, db, vr, held, own); err != nil {
+		return err
+	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
 	for held < own {
@@ -120,6 +128,24 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 		c.progress(Progress{Phase: "push", Done: res.Pushed, Total: total})
 	}
 	return nil
+}
+
+// checkClock refuses to push changes the server would refuse for being
+// stamped in its future, so that they stay pending rather than rejected.
+func checkClock(ctx context.Context, db *DB, vr VersionsResponse, held, own uint64) error {
+	if vr.MaxClockSkew <= 0 || held >= own {
+		return nil
+	}
+	last, err := db.ownHLC(ctx, own)
+	if err != nil {
+		return err
+	}
+	ahead := time.Duration(last.Millis()-vr.ServerTime) * time.Millisecond
+	if ahead <= time.Duration(vr.MaxClockSkew)*time.Millisecond {
+		return nil
+	}
+	return fmt.Errorf("%w by %s (latest change stamped %s, the server's time is %s): set this laptop's date and time; nothing was sent",
+		ErrClockAhead, ahead.Round(time.Second), last.Time().Format(time.RFC3339), time.UnixMilli(vr.ServerTime).UTC().Format(time.RFC3339))
 }
 
 // pull fetches pages after the stored cursor until the server has no more.

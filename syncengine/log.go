@@ -189,6 +189,17 @@ func (db *DB) OwnSeq() uint64 {
 	return db.ownSeq
 }
 
+// ownHLC is the HLC of this site's change number seq.
+func (db *DB) ownHLC(ctx context.Context, seq uint64) (HLC, error) {
+	var h HLC
+	err := db.r.QueryRowContext(ctx, `SELECT hlc FROM sync_log
+		WHERE origin = (SELECT id FROM sync_sites WHERE site = ?) AND origin_seq = ?`, db.site[:], seq).Scan(&h)
+	if err != nil {
+		return 0, fmt.Errorf("read change #%d: %w", seq, err)
+	}
+	return h, nil
+}
+
 // Pending returns up to limit changes of origin from the log with sequence
 // numbers above after, in sequence order.
 func (db *DB) Pending(ctx context.Context, origin SiteID, after uint64, limit int) ([]Change, error) {

@@ -41,6 +41,9 @@ type VersionsResponse struct {
 	Incarnation string            `json:"incarnation"`
 	ServerTime  int64             `json:"server_time"` // Unix milliseconds
 	Versions    map[SiteID]uint64 `json:"versions"`
+	// MaxClockSkew is how far ahead of ServerTime, in milliseconds, a
+	// change may be stamped; the server refuses changes stamped later.
+	MaxClockSkew int64 `json:"max_clock_skew_ms,omitempty"`
 }
 
 // PushRequest is one batch of changes, in origin sequence order. The server

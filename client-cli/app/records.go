@@ -203,19 +203,23 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			return db.Write(ctx, func(tx *syncengine.Tx) error {
-				scope, err := liveRow(tx, t.Name, id.String())
+			changes := 0
+			err = db.Write(ctx, func(tx *syncengine.Tx) error {
+				scope, err := ownRow(tx, dev, t, id)
 				if err != nil {
 					return err
-				}
-				if !dev.inScope(scope) {
-					return fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
 				}
 				if err := checkRefs(tx, t, values, scope); err != nil {
 					return err
 				}
-				return tx.Update(t.Name, id, values)
+				err = tx.Update(t.Name, id, values)
+				changes = tx.Changes()
+				return err
 			})
+			if err != nil {
+				return err
+			}
+			return a.printDone(cmd, "changed", t, id, changes)
 		},
 	}
 }
@@ -258,18 +262,43 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			return db.Write(ctx, func(tx *syncengine.Tx) error {
-				scope, err := liveRow(tx, t.Name, id.String())
-				if err != nil {
+			changes := 0
+			err = db.Write(ctx, func(tx *syncengine.Tx) error {
+				if _, err := ownRow(tx, dev, t, id); err != nil {
 					return err
 				}
-				if !dev.inScope(scope) {
-					return fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
-				}
-				return tx.Delete(t.Name, id)
+				err := tx.Delete(t.Name, id)
+				changes = tx.Changes()
+				return err
 			})
+			if err != nil {
+				return err
+			}
+			return a.printDone(cmd, "deleted", t, id, changes)
 		},
 	}
+}
+
+// ownRow returns the scope of a live row of one of the laptop's communes.
+func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID) (string, error) {
+	scope, err := liveRow(tx, t.Name, id.String())
+	if err != nil {
+		return "", err
+	}
+	if !dev.inScope(scope) {
+		return "", fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
+	}
+	return scope, nil
+}
+
+// printDone reports a change or delete: what, and how many changes it
+// wrote (a delete also deletes the rows that belong to the row).
+func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syncengine.RowID, changes int) error {
+	if a.json {
+		return printJSON(cmd.OutOrStdout(), map[string]any{"id": id.String(), what: true, "changes": changes})
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s (%d changes to send)\n", what, t.Noun, id, changes)
+	return nil
 }
 
 func parseID(t *schema.Table, s string) (syncengine.RowID, error) {

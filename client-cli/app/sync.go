@@ -183,7 +183,7 @@ func (a *app) digestCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, err := a.open(ctx)
+			db, _, err := a.openEnrolled(ctx)
 			if err != nil {
 				return err
 			}

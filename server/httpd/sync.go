@@ -20,6 +20,7 @@ func (s *Server) versions(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
 		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
+		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(),
 	})
 }
 
