@@ -49,7 +49,9 @@ func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
 
 // ApplyPush merges a pushed batch in one transaction and advances the
 // version vector. For each origin the batch must continue the changes held:
-// changes at or below the origin's version are duplicates and skipped; the
+// changes at or below the origin's version are duplicates and skipped (or,
+// if they differ from the change held under their number, the batch is
+// refused with ErrSequenceReused); the
 // first new one must be the next in sequence, and the rest must follow
 // without a gap, or the whole batch is refused with ErrSequenceGap. A change
 // vet refuses, or whose scope is not its row's, is recorded as rejected
@@ -71,6 +73,9 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 			return PushResult{}, err
 		}
 		if c.Seq < next {
+			if err := m.checkDuplicate(c); err != nil {
+				return PushResult{}, err
+			}
 			res.Duplicates++
 			continue
 		}
@@ -99,6 +104,16 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 		return PushResult{}, err
 	}
 	return res, m.commit()
+}
+
+// checkDuplicate confirms that a change the receiver already holds is the
+// same change, and not a new one under a reused sequence number.
+func (m *merger) checkDuplicate(c *Change) error {
+	origin, err := m.sites.id(m.ctx, c.Site)
+	if err != nil {
+		return err
+	}
+	return m.checkHeld(c, origin)
 }
 
 // versionOf returns the next sequence number expected from site.

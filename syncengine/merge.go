@@ -158,7 +158,7 @@ func (m *merger) apply(c *Change) (bool, error) {
 		return false, fmt.Errorf("append log: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return false, m.checkDuplicate(c, origin)
+		return false, m.checkHeld(c, origin)
 	}
 	m.db.clock.Observe(c.HLC)
 	key := rowKey{c.Table, c.Row}
@@ -219,18 +219,48 @@ func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64) er
 	return nil
 }
 
-// checkDuplicate confirms that a change already in the log under its
-// (origin, sequence) is the same change.
-func (m *merger) checkDuplicate(c *Change, origin int64) error {
-	var tbl, col string
+// checkHeld confirms that a change whose (origin, sequence) this replica
+// already holds, in its log or recorded as refused, is that same change.
+func (m *merger) checkHeld(c *Change, origin int64) error {
+	var held Change
 	var row []byte
-	var hlc HLC
-	err := m.tx.QueryRowContext(m.ctx, `SELECT tbl, row_id, col, hlc FROM sync_log WHERE origin = ? AND origin_seq = ?`,
-		origin, c.Seq).Scan(&tbl, &row, &col, &hlc)
+	var val any
+	err := m.tx.QueryRowContext(m.ctx, `SELECT tbl, row_id, col, val, hlc FROM sync_log WHERE origin = ? AND origin_seq = ?`,
+		origin, c.Seq).Scan(&held.Table, &row, &held.Column, &val, &held.HLC)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m.checkRefused(c, origin)
+	}
 	if err != nil {
 		return fmt.Errorf("read logged change: %w", err)
 	}
-	if tbl != c.Table || string(row) != string(c.Row[:]) || col != c.Column || hlc != c.HLC {
+	copy(held.Row[:], row)
+	if held.Value, err = ValueOf(val); err != nil {
+		return fmt.Errorf("read logged change: %w", err)
+	}
+	return sameChange(c, &held)
+}
+
+// checkRefused compares a change with the refused one recorded under its
+// (origin, sequence), if any.
+func (m *merger) checkRefused(c *Change, origin int64) error {
+	var body string
+	err := m.tx.QueryRowContext(m.ctx, `SELECT change FROM sync_rejected WHERE origin = ? AND origin_seq = ?`,
+		origin, c.Seq).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // held by the version vector alone: nothing to compare
+	}
+	if err != nil {
+		return fmt.Errorf("read refused change: %w", err)
+	}
+	var held Change
+	if err := unmarshalJSON(body, &held); err != nil {
+		return fmt.Errorf("read refused change: %w", err)
+	}
+	return sameChange(c, &held)
+}
+
+func sameChange(c, held *Change) error {
+	if held.Table != c.Table || held.Row != c.Row || held.Column != c.Column || held.HLC != c.HLC || !held.Value.Equal(c.Value) {
 		return fmt.Errorf("%w: %s #%d", ErrSequenceReused, c.Site, c.Seq)
 	}
 	return nil

@@ -7,8 +7,8 @@ import "fmt"
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
 //	GET  /v1/versions  -> VersionsResponse
 //	POST /v1/push      PushRequest -> PushResponse
-//	GET  /v1/pull?incarnation=&after=&site=&site_seq=&limit= -> PullResponse
-//	GET  /v1/digest?scope= -> DigestResponse
+//	GET  /v1/pull?incarnation=&after=&site_id=&site_seq=&limit= -> PullResponse
+//	GET  /v1/digest?commune= -> DigestResponse
 //
 // Every request but enroll carries "Authorization: Bearer TOKEN". Errors are
 // an ErrorResponse with a stable code.

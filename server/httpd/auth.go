@@ -17,11 +17,12 @@ const deviceKey = "device"
 // Authorization header, and puts the device in the context.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		scheme, token, _ := strings.Cut(c.Request().Header.Get("Authorization"), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return fail(syncengine.CodeUnauthorized, "missing device token: send \"Authorization: Bearer TOKEN\" (run `hodan init` to enroll)")
 		}
-		dev, err := s.cfg.Registry.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		dev, err := s.cfg.Registry.Authenticate(c.Request().Context(), token)
 		if errors.Is(err, registry.ErrBadToken) {
 			return fail(syncengine.CodeUnauthorized, err.Error())
 		}

@@ -46,13 +46,16 @@ func decodeBody(r *http.Request, maxWire, maxPlain int64, v any) error {
 		}
 		return decodeError(err, maxWire)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if plain.over {
-			return tooLarge(maxPlain)
-		}
+	switch _, err := dec.Token(); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case plain.over:
+		return tooLarge(maxPlain)
+	case err == nil:
 		return fail(syncengine.CodeBadRequest, "the body holds more than one JSON value")
+	default:
+		return decodeError(err, maxWire)
 	}
-	return nil
 }
 
 func decodeError(err error, maxWire int64) error {

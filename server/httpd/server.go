@@ -71,11 +71,12 @@ func New(cfg Config) *Server {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.GET("/v1/health", s.health)
 	e.POST(syncengine.PathEnroll, s.enroll)
-	auth := e.Group("", s.authenticate)
-	auth.GET(syncengine.PathVersions, s.versions)
-	auth.POST(syncengine.PathPush, s.push)
-	auth.GET(syncengine.PathPull, s.pull)
-	auth.GET(syncengine.PathDigest, s.digest)
+	// Authentication is attached route by route: an Echo group with
+	// middleware would also catch unknown routes and answer them 401.
+	e.GET(syncengine.PathVersions, s.versions, s.authenticate)
+	e.POST(syncengine.PathPush, s.push, s.authenticate)
+	e.GET(syncengine.PathPull, s.pull, s.authenticate)
+	e.GET(syncengine.PathDigest, s.digest, s.authenticate)
 	return s
 }
 
