@@ -297,8 +297,16 @@ func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syn
 	if a.json {
 		return printJSON(cmd.OutOrStdout(), map[string]any{"id": id.String(), what: true, "changes": changes})
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s (%d changes to send)\n", what, t.Noun, id, changes)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s (%s to send)\n", what, t.Noun, id, plural(changes, "change"))
 	return nil
+}
+
+// plural is "1 change" or "n changes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func parseID(t *schema.Table, s string) (syncengine.RowID, error) {

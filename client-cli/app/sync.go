@@ -77,6 +77,9 @@ func (a *app) syncCmd() *cobra.Command {
 				client.Progress = progressPrinter(cmd.ErrOrStderr())
 			}
 			res, err := client.Sync(ctx, db)
+			if client.Progress != nil {
+				fmt.Fprintln(cmd.ErrOrStderr())
+			}
 			if err != nil {
 				return remoteError(dev.Server, err)
 			}
@@ -86,9 +89,9 @@ func (a *app) syncCmd() *cobra.Command {
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), res)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Sent %d changes, received %d.\n", res.Pushed, res.Pulled)
+			fmt.Fprintf(cmd.OutOrStdout(), "Sent %s, received %d.\n", plural(res.Pushed, "change"), res.Pulled)
 			if res.Rejected > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "The server refused %d changes; `hodan status` lists them.\n", res.Rejected)
+				fmt.Fprintf(cmd.OutOrStdout(), "The server refused %s; `hodan status` lists them.\n", plural(res.Rejected, "change"))
 			}
 			return nil
 		},
@@ -98,20 +101,18 @@ func (a *app) syncCmd() *cobra.Command {
 }
 
 // progressPrinter shows sync progress on a terminal, one line redrawn in
-// place, and nothing when stderr is not a terminal.
+// place (the caller ends it), and nothing when stderr is not a terminal.
 func progressPrinter(w io.Writer) func(syncengine.Progress) {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	return func(p syncengine.Progress) {
-		if p.Total > 0 {
-			fmt.Fprintf(w, "\r%s: %d/%d changes ", p.Phase, p.Done, p.Total)
-		} else {
-			fmt.Fprintf(w, "\r%s: %d changes ", p.Phase, p.Done)
-		}
-		if p.Phase == "pull" || p.Done == p.Total {
-			fmt.Fprint(w, "\n")
+		switch p.Phase {
+		case "push":
+			fmt.Fprintf(w, "\rsending:   %d of %d changes", p.Done, p.Total)
+		default:
+			fmt.Fprintf(w, "\rreceiving: %d changes          ", p.Done)
 		}
 	}
 }
@@ -165,9 +166,9 @@ func printStatus(w io.Writer, path string, dev *device, st syncengine.Status, re
 	}
 	fmt.Fprintf(w, "Officer:   %s\nCommunes:  %s\nServer:    %s\nSite id:   %s\nDatabase:  %s\n",
 		dev.Officer, strings.Join(dev.Communes, ", "), dev.Server, st.Site, path)
-	fmt.Fprintf(w, "Waiting to be sent: %d changes\nLast sync: %s\n", st.Pending, last)
+	fmt.Fprintf(w, "Waiting to be sent: %s\nLast sync: %s\n", plural(int(st.Pending), "change"), last)
 	if len(rejected) > 0 {
-		fmt.Fprintf(w, "Refused by the server: %d changes\n", len(rejected))
+		fmt.Fprintf(w, "Refused by the server: %s\n", plural(len(rejected), "change"))
 		for _, r := range rejected {
 			fmt.Fprintf(w, "  #%d %s: %s\n", r.Seq, r.Code, r.Message)
 		}
