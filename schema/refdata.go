@@ -28,31 +28,50 @@ const (
 // Code is the QĐ 121 code ("01".."54"); Code2008 is the code under
 // QĐ 1019/QĐ-TCTK (2008), empty where the source has none (only 01–20 were verified).
 type EthnicGroup struct {
-	Code, Name, OtherNames string
-	Minority               bool
-	Code2008               string
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	OtherNames string `json:"other_names"`
+	Minority   bool   `json:"is_minority"`
+	Code2008   string `json:"code_2008,omitempty"`
 }
 
 // Project is a project, subproject or content of the National Target Program 1719.
 // Level is "project", "subproject" or "content"; Parent is empty for a project.
-type Project struct{ Code, Parent, Level, Name string }
+type Project struct {
+	Code   string `json:"code"`
+	Parent string `json:"parent,omitempty"`
+	Level  string `json:"level"`
+	Name   string `json:"name"`
+}
 
 // PovertyIndicator is one of the 12 deprivation indicators of NĐ 07/2021.
 // Threshold is a paraphrase of the legal text, not a quotation.
-type PovertyIndicator struct{ Code, Dimension, Name, Threshold string }
+type PovertyIndicator struct {
+	Code      string `json:"code"`
+	Dimension string `json:"dimension"`
+	Name      string `json:"name"`
+	Threshold string `json:"threshold"`
+}
 
 // Commune is an administrative unit at commune level (xã, phường, thị trấn, đặc khu).
 // System is "2008" (as of 01/03/2025) or "2025" (since 1 July 2025); DistrictCode is empty in System2025.
 // A Code means nothing without its System.
 type Commune struct {
-	Code, Name, Type, ProvinceCode, ProvinceName, DistrictCode, System string
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	ProvinceCode string `json:"province_code"`
+	ProvinceName string `json:"province_name"`
+	DistrictCode string `json:"district_code,omitempty"`
+	System       string `json:"system"`
 }
 
 // Succession says an old commune (before 1 July 2025) went wholly or partly into a new one.
 // Full is false when the old commune was split across several new ones.
 type Succession struct {
-	OldCode, NewCode string
-	Full             bool
+	OldCode string `json:"old_code"`
+	NewCode string `json:"new_code"`
+	Full    bool   `json:"full"`
 }
 
 // EthnicGroups returns the 54 ethnic groups, sorted by Code.

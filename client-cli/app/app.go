@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -104,15 +103,22 @@ func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *device, error)
 		return nil, nil, err
 	}
 	dev, err := loadDevice(ctx, db)
-	if errors.Is(err, errNotEnrolled) {
-		db.Close()
-		return nil, nil, err
-	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return db, dev, nil
+}
+
+// withDevice runs fn on the enrolled laptop's database and closes it after.
+func (a *app) withDevice(cmd *cobra.Command, fn func(ctx context.Context, db *syncengine.DB, dev *device) error) error {
+	ctx := cmd.Context()
+	db, dev, err := a.openEnrolled(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, db, dev)
 }
 
 func (a *app) now() time.Time {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"hodan/schema"
+	"hodan/syncengine"
 )
 
 func (a *app) listCmd(t *schema.Table) *cobra.Command {
@@ -20,21 +21,16 @@ func (a *app) listCmd(t *schema.Table) *cobra.Command {
 		Short: "List " + t.Label + " on this laptop",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, _, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			filterCol := t.ScopeColumn + t.ParentColumn
-			rows, err := queryRows(ctx, db.SQL(), t, filterCol, filter, limit)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(cmd.OutOrStdout(), rows)
-			}
-			return printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+				rows, err := queryRows(ctx, db.SQL(), t, t.ScopeColumn+t.ParentColumn, filter, limit)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(cmd.OutOrStdout(), rows)
+				}
+				return printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
+			})
 		},
 	}
 	filterCol := t.ScopeColumn + t.ParentColumn
@@ -53,23 +49,19 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, _, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			rows, err := queryRows(ctx, db.SQL(), t, "id", id.String(), 1)
-			if err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				return fmt.Errorf("no %s %s here (see `hodan %s list`)", t.Noun, id, t.Noun)
-			}
-			if a.json {
-				return printJSON(cmd.OutOrStdout(), rows[0])
-			}
-			return printRecord(cmd.OutOrStdout(), t, rows[0])
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+				rows, err := queryRows(ctx, db.SQL(), t, "id", id.String(), 1)
+				if err != nil {
+					return err
+				}
+				if len(rows) == 0 {
+					return fmt.Errorf("no %s %s here (see `hodan %s list`)", t.Noun, id, t.Noun)
+				}
+				if a.json {
+					return printJSON(cmd.OutOrStdout(), rows[0])
+				}
+				return printRecord(cmd.OutOrStdout(), t, rows[0])
+			})
 		},
 	}
 }

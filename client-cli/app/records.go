@@ -46,21 +46,17 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		ctx := cmd.Context()
-		db, dev, err := a.openEnrolled(ctx)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
-		if err != nil {
-			return err
-		}
-		if a.json {
-			return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
-		}
-		fmt.Fprintln(cmd.OutOrStdout(), id)
-		return nil
+		return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), id)
+			return nil
+		})
 	}
 	return cmd
 }
@@ -197,29 +193,12 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 			if err := t.CheckUpdate(values); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, dev, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			changes := 0
-			err = db.Write(ctx, func(tx *syncengine.Tx) error {
-				scope, err := ownRow(tx, dev, t, id)
-				if err != nil {
-					return err
-				}
+			return a.writeOwnRow(cmd, t, id, "changed", func(tx *syncengine.Tx, scope string) error {
 				if err := checkRefs(tx, t, values, scope); err != nil {
 					return err
 				}
-				err = tx.Update(t.Name, id, values)
-				changes = tx.Changes()
-				return err
+				return tx.Update(t.Name, id, values)
 			})
-			if err != nil {
-				return err
-			}
-			return a.printDone(cmd, "changed", t, id, changes)
 		},
 	}
 }
@@ -256,25 +235,9 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, dev, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			changes := 0
-			err = db.Write(ctx, func(tx *syncengine.Tx) error {
-				if _, err := ownRow(tx, dev, t, id); err != nil {
-					return err
-				}
-				err := tx.Delete(t.Name, id)
-				changes = tx.Changes()
-				return err
+			return a.writeOwnRow(cmd, t, id, "deleted", func(tx *syncengine.Tx, _ string) error {
+				return tx.Delete(t.Name, id)
 			})
-			if err != nil {
-				return err
-			}
-			return a.printDone(cmd, "deleted", t, id, changes)
 		},
 	}
 }
@@ -289,6 +252,27 @@ func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID
 		return "", fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
 	}
 	return scope, nil
+}
+
+// writeOwnRow runs fn in a write transaction on a live row of one of the
+// laptop's communes, given its scope, and reports what it wrote.
+func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, id syncengine.RowID, what string, fn func(tx *syncengine.Tx, scope string) error) error {
+	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+		changes := 0
+		err := db.Write(ctx, func(tx *syncengine.Tx) error {
+			scope, err := ownRow(tx, dev, t, id)
+			if err != nil {
+				return err
+			}
+			err = fn(tx, scope)
+			changes = tx.Changes()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return a.printDone(cmd, what, t, id, changes)
+	})
 }
 
 // printDone reports a change or delete: what, and how many changes it

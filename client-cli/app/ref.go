@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -14,57 +15,57 @@ import (
 func (a *app) refCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "ref", Short: "Reference lists: ethnic groups, projects of program 1719, communes"}
 	cmd.AddCommand(
-		&cobra.Command{
-			Use: "ethnic-groups", Short: "The 54 ethnic groups and their codes (QĐ 121)", Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				groups := schema.EthnicGroups()
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), groups)
+		a.refList("ethnic-groups", "The 54 ethnic groups and their codes (QĐ 121)", cobra.NoArgs, func([]string) (any, [][]string) {
+			groups := schema.EthnicGroups()
+			rows := [][]string{{"CODE", "NAME", "OTHER NAMES"}}
+			for _, g := range groups {
+				rows = append(rows, []string{g.Code, g.Name, g.OtherNames})
+			}
+			return groups, rows
+		}),
+		a.refList("projects", "The projects, subprojects and contents of program 1719", cobra.NoArgs, func([]string) (any, [][]string) {
+			projects := schema.Projects1719()
+			rows := [][]string{{"CODE", "NAME"}}
+			for _, p := range projects {
+				rows = append(rows, []string{p.Code, p.Name})
+			}
+			return projects, rows
+		}),
+		a.refList("communes [NAME…]", "Communes since 1 July 2025 whose name or province contains the words given", cobra.ArbitraryArgs, func(args []string) (any, [][]string) {
+			want := strings.ToLower(strings.Join(args, " "))
+			found := []schema.Commune{}
+			rows := [][]string{{"CODE", "COMMUNE", "PROVINCE"}}
+			for _, c := range schema.Communes2025() {
+				if strings.Contains(strings.ToLower(c.Name+" "+c.ProvinceName), want) {
+					found = append(found, c)
+					rows = append(rows, []string{c.Code, c.Name, c.ProvinceName})
 				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CODE\tNAME\tOTHER NAMES")
-				for _, g := range groups {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Code, g.Name, g.OtherNames)
-				}
-				return tw.Flush()
-			},
-		},
-		&cobra.Command{
-			Use: "projects", Short: "The projects, subprojects and contents of program 1719", Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				projects := schema.Projects1719()
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), projects)
-				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CODE\tNAME")
-				for _, p := range projects {
-					fmt.Fprintf(tw, "%s\t%s\n", p.Code, p.Name)
-				}
-				return tw.Flush()
-			},
-		},
-		&cobra.Command{
-			Use: "communes [NAME…]", Short: "Communes since 1 July 2025 whose name contains the words given",
-			RunE: func(cmd *cobra.Command, args []string) error {
-				want := strings.ToLower(strings.Join(args, " "))
-				var found []schema.Commune
-				for _, c := range schema.Communes2025() {
-					if strings.Contains(strings.ToLower(c.Name+" "+c.ProvinceName), want) {
-						found = append(found, c)
-					}
-				}
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), found)
-				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CODE\tCOMMUNE\tPROVINCE")
-				for _, c := range found {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Code, c.Name, c.ProvinceName)
-				}
-				return tw.Flush()
-			},
-		},
+			}
+			return found, rows
+		}),
 	)
 	return cmd
+}
+
+// refList is a command that prints a reference list: list returns it as
+// data for --json and as rows of text, the header first.
+func (a *app) refList(use, short string, args cobra.PositionalArgs, list func(args []string) (any, [][]string)) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short, Args: args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, rows := list(args)
+			if a.json {
+				return printJSON(cmd.OutOrStdout(), data)
+			}
+			return printRows(cmd.OutOrStdout(), rows)
+		},
+	}
+}
+
+func printRows(w io.Writer, rows [][]string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -66,38 +67,38 @@ func (a *app) syncCmd() *cobra.Command {
 		Short: "Send this laptop's new records to the district server and receive the others'",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, dev, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			client := &syncengine.Client{BaseURL: dev.Server, Token: dev.Token, BatchSize: batch}
-			if !a.json {
-				client.Progress = progressPrinter(cmd.ErrOrStderr())
-			}
-			res, err := client.Sync(ctx, db)
-			if client.Progress != nil {
-				fmt.Fprintln(cmd.ErrOrStderr())
-			}
-			if err != nil {
-				return remoteError(dev.Server, err)
-			}
-			if err := db.RecordSync(ctx, a.now()); err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(cmd.OutOrStdout(), res)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Sent %s, received %d.\n", plural(res.Pushed, "change"), res.Pulled)
-			if res.Rejected > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "The server refused %s; `hodan status` lists them.\n", plural(res.Rejected, "change"))
-			}
-			return nil
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+				return a.sync(ctx, cmd, db, dev, batch)
+			})
 		},
 	}
 	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, "changes per request")
 	return cmd
+}
+
+func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int) error {
+	client := &syncengine.Client{BaseURL: dev.Server, Token: dev.Token, BatchSize: batch}
+	if !a.json {
+		client.Progress = progressPrinter(cmd.ErrOrStderr())
+	}
+	res, err := client.Sync(ctx, db)
+	if client.Progress != nil {
+		fmt.Fprintln(cmd.ErrOrStderr())
+	}
+	if err != nil {
+		return remoteError(dev.Server, err)
+	}
+	if err := db.RecordSync(ctx, a.now()); err != nil {
+		return err
+	}
+	if a.json {
+		return printJSON(cmd.OutOrStdout(), res)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Sent %s, received %d.\n", plural(res.Pushed, "change"), res.Pulled)
+	if res.Rejected > 0 {
+		fmt.Fprintf(cmd.OutOrStdout(), "The server refused %s; `hodan status` lists them.\n", plural(res.Rejected, "change"))
+	}
+	return nil
 }
 
 // progressPrinter shows sync progress on a terminal, one line redrawn in
@@ -123,24 +124,20 @@ func (a *app) statusCmd() *cobra.Command {
 		Short: "Show this laptop's enrollment, changes waiting to be sent, and the last sync",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, dev, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			st, err := db.Status(ctx)
-			if err != nil {
-				return err
-			}
-			rejected, err := db.RejectedChanges(ctx)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(cmd.OutOrStdout(), statusJSON(db.Path(), dev, st, rejected))
-			}
-			return printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now())
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+				st, err := db.Status(ctx)
+				if err != nil {
+					return err
+				}
+				rejected, err := db.RejectedChanges(ctx)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(cmd.OutOrStdout(), statusJSON(db.Path(), dev, st, rejected))
+				}
+				return printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now())
+			})
 		},
 	}
 }
@@ -183,21 +180,17 @@ func (a *app) digestCmd() *cobra.Command {
 		Short: "Print the SHA-256 digest of this laptop's data (of one commune, or all); equal to the server's once both are synced",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, _, err := a.openEnrolled(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			d, err := db.Digest(ctx, commune)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(cmd.OutOrStdout(), map[string]string{"digest": d})
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), d)
-			return nil
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+				d, err := db.Digest(ctx, commune)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(cmd.OutOrStdout(), map[string]string{"digest": d})
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), d)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&commune, "commune", "", "only this commune's records")
