@@ -5,8 +5,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -57,7 +59,7 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan.db in the user config directory)")
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan/hodan.db in the user config directory)")
 	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
 	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd())
 	for _, noun := range nouns() {
@@ -96,8 +98,16 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	return replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
 }
 
-// openEnrolled opens the local database of an enrolled device.
+// openEnrolled opens the local database of an enrolled device. It creates
+// nothing: a laptop without a database is not enrolled.
 func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *device, error) {
+	path, err := a.path()
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, errNotEnrolled
+	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -28,9 +28,9 @@ func flagHelp(t *schema.Table, c *schema.Column) string {
 	case c.Type == schema.Ref:
 		b.WriteString(" (id of a " + nounOf(c.Refers) + ")")
 	case c.Code == schema.CodeEthnicGroup:
-		b.WriteString(" (01–54, see `hodan ref ethnic-groups`)")
+		b.WriteString(" (01–54; list: hodan ref ethnic-groups)")
 	case c.Code == schema.CodeProject1719:
-		b.WriteString(" (see `hodan ref projects`)")
+		b.WriteString(" (list: hodan ref projects)")
 	}
 	if c.Required && c.Name != t.ScopeColumn {
 		b.WriteString(" [required]")
