@@ -101,6 +101,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error formats the error as "code: message".
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
 
 // Error codes of the protocol.
