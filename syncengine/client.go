@@ -60,14 +60,20 @@ var ErrDeviceBehind = errors.New("this device's database is older than the serve
 
 // Sync pushes this replica's changes the server lacks, then pulls the
 // server's changes it lacks, in batches; each batch is one transaction on
-// each side, so an interrupted sync resumes where it stopped.
+// each side, so an interrupted sync resumes where it stopped. A push held
+// back because this laptop's clock runs ahead does not stop the pull; its
+// error is returned after it.
 func (c *Client) Sync(ctx context.Context, db *DB) (SyncResult, error) {
 	var res SyncResult
-	if err := c.push(ctx, db, &res); err != nil {
-		return res, fmt.Errorf("push: %w", err)
+	pushErr := c.push(ctx, db, &res)
+	if pushErr != nil && !errors.Is(pushErr, ErrClockAhead) {
+		return res, fmt.Errorf("push: %w", pushErr)
 	}
 	if err := c.pull(ctx, db, &res); err != nil {
 		return res, fmt.Errorf("pull: %w", err)
+	}
+	if pushErr != nil {
+		return res, fmt.Errorf("push: %w", pushErr)
 	}
 	return res, nil
 }
@@ -89,45 +95,92 @@ func (c *Client) progress(p Progress) {
 // holds. The server's version vector decides where to start, so changes a
 // restored server lost are sent again.
 func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
-	var vr VersionsResponse
-	if err := c.do(ctx, http.MethodGet, PathVersions, nil, &vr); err != nil {
+	vr, err := c.versions(ctx, db)
+	if err != nil {
 		return err
 	}
 	res.ServerTime = time.UnixMilli(vr.ServerTime)
-	self := db.Site()
-	held, own := vr.Versions[self], db.OwnSeq()
-	if held > own {
-		return fmt.Errorf("%w: the server holds change #%d of this device, the device only #%d", ErrDeviceBehind, held, own)
+	own, err := db.OwnSeq(ctx)
+	if err != nil {
+		return err
 	}
+	held := vr.Versions[db.Site()]
 	if err := checkClock(ctx, db, vr, held, own); err != nil {
 		return err
 	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
-	for held < own {
-		changes, err := db.Pending(ctx, self, held, c.batch())
+	for batch := c.batch(); held < own; {
+		pr, n, err := c.pushBatch(ctx, db, held, batch)
+		var tooLarge *Error
+		if errors.As(err, &tooLarge) && tooLarge.Code == CodeTooLarge && n > 1 {
+			batch = n / 2 // large values: send fewer changes at a time
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		if len(changes) == 0 {
-			return fmt.Errorf("log of this device ends at #%d, expected #%d", held, own)
-		}
-		var pr PushResponse
-		if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Changes: changes}, &pr); err != nil {
-			return err
-		}
-		if err := db.RecordPushed(ctx, pr.Rejected, pr.Versions[self]); err != nil {
-			return err
-		}
-		if pr.Versions[self] <= held {
+		next := pr.Versions[db.Site()]
+		if next <= held {
 			return fmt.Errorf("server did not advance past #%d", held)
 		}
-		res.Pushed += int(pr.Versions[self] - held)
+		res.Pushed += int(next - held)
 		res.Rejected += len(pr.Rejected)
-		held = pr.Versions[self]
+		held = next
 		c.progress(Progress{Phase: "push", Done: res.Pushed, Total: total})
 	}
 	return nil
+}
+
+// versions asks the server what it holds of this site's changes, records
+// the refusals it reports that this site has not heard of (their push
+// answer may have been lost), and checks that the server is not ahead.
+func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error) {
+	for {
+		pushed, err := db.pushedSeq(ctx)
+		if err != nil {
+			return VersionsResponse{}, err
+		}
+		var vr VersionsResponse
+		if err := c.do(ctx, http.MethodGet, PathVersions+"?rejected_after="+strconv.FormatUint(pushed, 10), nil, &vr); err != nil {
+			return vr, err
+		}
+		held := vr.Versions[db.Site()]
+		own, err := db.OwnSeq(ctx)
+		if err != nil {
+			return vr, err
+		}
+		if held > own {
+			return vr, fmt.Errorf("%w: the server holds change #%d of this device, the device only #%d", ErrDeviceBehind, held, own)
+		}
+		if len(vr.Rejected) == 0 {
+			if held > pushed {
+				return vr, db.RecordPushed(ctx, nil, held)
+			}
+			return vr, nil
+		}
+		// Record these refusals and ask again: there may be more of them.
+		if err := db.RecordPushed(ctx, vr.Rejected, vr.Rejected[len(vr.Rejected)-1].Seq); err != nil {
+			return vr, err
+		}
+	}
+}
+
+// pushBatch sends up to limit of this site's changes after held, and
+// records the answer. It returns how many changes it sent.
+func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int) (PushResponse, int, error) {
+	var pr PushResponse
+	changes, err := db.Pending(ctx, db.Site(), held, limit)
+	if err != nil {
+		return pr, 0, err
+	}
+	if len(changes) == 0 {
+		return pr, 0, fmt.Errorf("the log of this device ends at #%d", held)
+	}
+	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Changes: changes}, &pr); err != nil {
+		return pr, len(changes), err
+	}
+	return pr, len(changes), db.RecordPushed(ctx, pr.Rejected, pr.Versions[db.Site()])
 }
 
 // checkClock refuses to push changes the server would refuse for being
@@ -158,8 +211,7 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult) error {
 		q := url.Values{}
 		q.Set("incarnation", inc)
 		q.Set("after", strconv.FormatUint(cur.Seq, 10))
-		q.Set("site_id", cur.Site.String())
-		q.Set("site_seq", strconv.FormatUint(cur.SiteSeq, 10))
+		q.Set("chain", cur.Chain)
 		q.Set("limit", strconv.Itoa(c.batch()))
 		var page PullResponse
 		if err := c.do(ctx, http.MethodGet, PathPull+"?"+q.Encode(), nil, &page); err != nil {

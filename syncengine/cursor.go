@@ -2,45 +2,58 @@ package syncengine
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
 
 // Cursor is a position in a server's log, as a client keeps it: the local
-// sequence number of the last entry it has read, and that entry's origin
-// and origin sequence as a fingerprint. A server whose log no longer has
-// that entry at that position (restored from an older copy of its file) is
-// not the log the client read, and the client must catch up in full.
+// sequence number of the last entry it has read, and the log's chain hash
+// at that entry. The chain covers the identity (origin, origin sequence and
+// HLC) of every entry up to the cursor, so a server whose log differs
+// anywhere below the cursor (restored from an older copy of its file, then
+// fed again in another order) is noticed, and the client catches up in full.
 type Cursor struct {
-	Seq     uint64 `json:"seq"`
-	Site    SiteID `json:"site_id"`
-	SiteSeq uint64 `json:"site_seq"`
+	Seq   uint64 `json:"seq"`
+	Chain string `json:"chain,omitempty"` // hex
 }
 
-// fingerprint returns the cursor pointing at log entry seq (0: the start).
-func fingerprint(ctx context.Context, q querier, cache *siteCache, seq uint64) (Cursor, error) {
+// chainLen is how many bytes of SHA-256 a chain link keeps.
+const chainLen = 16
+
+// nextChain links an entry to the chain before it.
+func nextChain(prev []byte, c *Change) []byte {
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(c.Site[:])
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], c.Seq)
+	binary.BigEndian.PutUint64(b[8:], uint64(c.HLC))
+	h.Write(b[:])
+	return h.Sum(nil)[:chainLen]
+}
+
+// cursorAt returns the cursor pointing at log entry seq (0: the start).
+func cursorAt(ctx context.Context, q querier, seq uint64) (Cursor, error) {
 	if seq == 0 {
 		return Cursor{}, nil
 	}
-	var origin int64
-	cur := Cursor{Seq: seq}
-	err := q.QueryRowContext(ctx, `SELECT origin, origin_seq FROM sync_log WHERE seq = ?`, seq).Scan(&origin, &cur.SiteSeq)
-	if err != nil {
-		return Cursor{}, fmt.Errorf("fingerprint #%d: %w", seq, err)
+	var chain []byte
+	if err := q.QueryRowContext(ctx, `SELECT chain FROM sync_log WHERE seq = ?`, seq).Scan(&chain); err != nil {
+		return Cursor{}, fmt.Errorf("cursor at #%d: %w", seq, err)
 	}
-	if cur.Site, err = lookupSite(ctx, q, cache, origin); err != nil {
-		return Cursor{}, err
-	}
-	return cur, nil
+	return Cursor{Seq: seq, Chain: hex.EncodeToString(chain)}, nil
 }
 
-// matches reports whether this log holds the entry cur points at.
-func (cur Cursor) matches(ctx context.Context, q querier, cache *siteCache) (bool, error) {
+// matches reports whether this log holds, at cur.Seq, the chain cur saw.
+func (cur Cursor) matches(ctx context.Context, q querier) (bool, error) {
 	if cur.Seq == 0 {
 		return true, nil
 	}
-	have, err := fingerprint(ctx, q, cache, cur.Seq)
+	have, err := cursorAt(ctx, q, cur.Seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -25,6 +25,9 @@ func (db *DB) Digest(ctx context.Context, scope string) (string, error) {
 		return "", fmt.Errorf("digest: %w", err)
 	}
 	defer tx.Rollback()
+	if err := db.cacheSites(ctx, tx); err != nil {
+		return "", err
+	}
 	const cols = `SELECT r.scope, r.tbl, r.row_id, r.cl, c.col, c.val, c.hlc, c.site, c.cl
 		FROM sync_rows r LEFT JOIN sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id `
 	var rows *sql.Rows
@@ -78,9 +81,9 @@ func (db *DB) appendCell(ctx context.Context, buf []byte, col string, val any, h
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
-	uuid, err := lookupSite(ctx, db.r, db.sites, site)
-	if err != nil {
-		return nil, err
+	uuid, ok := db.sites.uuid(site)
+	if !ok {
+		return nil, fmt.Errorf("digest: unknown site %d", site)
 	}
 	buf = append(buf, 'C')
 	buf = appendString(buf, col)

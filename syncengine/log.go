@@ -68,6 +68,9 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 	held := map[SiteID]uint64{}
 	for i := range batch {
 		c := &batch[i]
+		if err := checkBounds(c); err != nil {
+			return PushResult{}, err
+		}
 		next, err := m.versionOf(c.Site, held)
 		if err != nil {
 			return PushResult{}, err
@@ -197,11 +200,14 @@ func (db *DB) Versions(ctx context.Context, sites ...SiteID) (map[SiteID]uint64,
 	return out, nil
 }
 
-// OwnSeq is the last sequence number this site has issued.
-func (db *DB) OwnSeq() uint64 {
-	db.writeMu.Lock()
-	defer db.writeMu.Unlock()
-	return db.ownSeq
+// OwnSeq is the last sequence number this site has issued, as committed to
+// the database (by this process or another one on the same file).
+func (db *DB) OwnSeq(ctx context.Context) (uint64, error) {
+	var seq int64
+	if err := getMeta(ctx, db.r, metaOwnSeq, &seq); err != nil {
+		return 0, err
+	}
+	return uint64(seq), nil
 }
 
 // ownHLC is the HLC of this site's change number seq.
@@ -224,17 +230,20 @@ func (db *DB) Pending(ctx context.Context, origin SiteID, after uint64, limit in
 	if err != nil {
 		return nil, fmt.Errorf("read pending changes: %w", err)
 	}
-	return db.scanChanges(ctx, rows, nil)
+	return db.scanChanges(ctx, db.r, rows, nil)
 }
 
 // logColumns are the columns scanLogRow reads, in order.
 const logColumns = `l.seq, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope`
 
 // scanChanges reads log rows into changes, and their local sequence numbers
-// into seqs if it is not nil. It closes rows.
-func (db *DB) scanChanges(ctx context.Context, rows *sql.Rows, seqs *[]uint64) ([]Change, error) {
+// into seqs if it is not nil. It closes rows, and only then resolves sites
+// through q: the connection rows hold is never waited for by a second one
+// from the same pool.
+func (db *DB) scanChanges(ctx context.Context, q querier, rows *sql.Rows, seqs *[]uint64) ([]Change, error) {
 	defer rows.Close()
 	var out []Change
+	var origins []int64
 	for rows.Next() {
 		var c Change
 		var seq uint64
@@ -245,20 +254,25 @@ func (db *DB) scanChanges(ctx context.Context, rows *sql.Rows, seqs *[]uint64) (
 			return nil, fmt.Errorf("read log: %w", err)
 		}
 		var err error
-		if c.Site, err = lookupSite(ctx, db.r, db.sites, origin); err != nil {
-			return nil, err
-		}
 		if c.Value, err = ValueOf(val); err != nil {
 			return nil, fmt.Errorf("read log #%d: %w", seq, err)
 		}
 		copy(c.Row[:], row)
 		out = append(out, c)
+		origins = append(origins, origin)
 		if seqs != nil {
 			*seqs = append(*seqs, seq)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
+	}
+	rows.Close()
+	for i := range out {
+		var err error
+		if out[i].Site, err = lookupSite(ctx, q, db.sites, origins[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -271,6 +285,6 @@ func (db *DB) ReadLog(ctx context.Context, after uint64, limit int) ([]Change, [
 		return nil, nil, fmt.Errorf("read log: %w", err)
 	}
 	var seqs []uint64
-	changes, err := db.scanChanges(ctx, rows, &seqs)
+	changes, err := db.scanChanges(ctx, db.r, rows, &seqs)
 	return changes, seqs, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // merger applies changes, inside one write transaction, to the log, the row
@@ -17,6 +18,7 @@ type merger struct {
 	sites siteTx
 	rows  map[rowKey]*rowState
 	dirty map[rowKey]bool
+	chain []byte // the log's chain hash at its last entry; nil until read
 }
 
 type rowKey struct {
@@ -37,7 +39,10 @@ type rowState struct {
 // numbers, for example after its database was restored from a backup.
 var ErrSequenceReused = errors.New("sequence number reused with different content")
 
-// begin starts a write transaction. The caller holds db.writeMu.
+// begin starts a write transaction. The caller holds db.writeMu. Another
+// process may have written the file since this one last did (the officer
+// edits while a sync runs), so the clock and this site's sequence are read
+// back inside the transaction, which holds SQLite's write lock.
 func (db *DB) begin(ctx context.Context) (*merger, error) {
 	if db.w == nil {
 		return nil, errReadOnly
@@ -46,6 +51,17 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	var hlc, ownSeq int64
+	if err := getMeta(ctx, tx, metaHLC, &hlc); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if err := getMeta(ctx, tx, metaOwnSeq, &ownSeq); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	db.clock.Observe(HLC(hlc))
+	db.ownSeq = uint64(ownSeq)
 	return &merger{
 		db: db, ctx: ctx, tx: tx,
 		sites: siteTx{cache: db.sites, tx: tx},
@@ -146,20 +162,30 @@ func (m *merger) apply(c *Change) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if err := checkBounds(c); err != nil {
+		return false, err
+	}
 	origin, err := m.sites.id(m.ctx, c.Site)
 	if err != nil {
 		return false, err
 	}
+	if m.chain == nil {
+		if m.chain, err = m.lastChain(); err != nil {
+			return false, err
+		}
+	}
+	chain := nextChain(m.chain, c)
 	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_log
-		(origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
-		origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
+		(chain, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
+		chain, origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
 	if err != nil {
 		return false, fmt.Errorf("append log: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, m.checkHeld(c, origin)
 	}
+	m.chain = chain
 	m.db.clock.Observe(c.HLC)
 	key := rowKey{c.Table, c.Row}
 	if err := m.mergeRow(key, st, c); err != nil {
@@ -171,6 +197,33 @@ func (m *merger) apply(c *Change) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// lastChain reads the chain hash of the log's last entry (empty for an
+// empty log).
+func (m *merger) lastChain() ([]byte, error) {
+	var chain []byte
+	err := m.tx.QueryRowContext(m.ctx, `SELECT chain FROM sync_log ORDER BY seq DESC LIMIT 1`).Scan(&chain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return []byte{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read log chain: %w", err)
+	}
+	return chain, nil
+}
+
+// ErrBadChange is returned for a change whose numbers no replica could
+// have written: a zero sequence or causal length, or a number beyond what
+// SQLite stores.
+var ErrBadChange = errors.New("malformed change")
+
+func checkBounds(c *Change) error {
+	const max = math.MaxInt64
+	if c.Seq == 0 || c.CL == 0 || c.Seq > max || c.CL > max || uint64(c.HLC) > max || uint64(c.Base) > max {
+		return fmt.Errorf("%w: %s #%d: sequence and causal length must be from 1 to %d, HLCs at most %d", ErrBadChange, c.Site, c.Seq, max, max)
+	}
+	return nil
 }
 
 // mergeRow raises the row's causal length to the change's.
@@ -225,8 +278,8 @@ func (m *merger) checkHeld(c *Change, origin int64) error {
 	var held Change
 	var row []byte
 	var val any
-	err := m.tx.QueryRowContext(m.ctx, `SELECT tbl, row_id, col, val, hlc FROM sync_log WHERE origin = ? AND origin_seq = ?`,
-		origin, c.Seq).Scan(&held.Table, &row, &held.Column, &val, &held.HLC)
+	err := m.tx.QueryRowContext(m.ctx, `SELECT tbl, row_id, col, val, hlc, base, cl, scope FROM sync_log WHERE origin = ? AND origin_seq = ?`,
+		origin, c.Seq).Scan(&held.Table, &row, &held.Column, &val, &held.HLC, &held.Base, &held.CL, &held.Scope)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m.checkRefused(c, origin)
 	}
@@ -260,7 +313,8 @@ func (m *merger) checkRefused(c *Change, origin int64) error {
 }
 
 func sameChange(c, held *Change) error {
-	if held.Table != c.Table || held.Row != c.Row || held.Column != c.Column || held.HLC != c.HLC || !held.Value.Equal(c.Value) {
+	if held.Table != c.Table || held.Row != c.Row || held.Column != c.Column || held.HLC != c.HLC ||
+		held.Base != c.Base || held.CL != c.CL || held.Scope != c.Scope || !held.Value.Equal(c.Value) {
 		return fmt.Errorf("%w: %s #%d", ErrSequenceReused, c.Site, c.Seq)
 	}
 	return nil

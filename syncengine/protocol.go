@@ -5,9 +5,9 @@ import "fmt"
 // The sync protocol, version 1: HTTP and JSON, gzip in both directions.
 //
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
-//	GET  /v1/versions  -> VersionsResponse
+//	GET  /v1/versions?rejected_after= -> VersionsResponse
 //	POST /v1/push      PushRequest -> PushResponse
-//	GET  /v1/pull?incarnation=&after=&site_id=&site_seq=&limit= -> PullResponse
+//	GET  /v1/pull?incarnation=&after=&chain=&limit= -> PullResponse
 //	GET  /v1/digest?commune= -> DigestResponse
 //
 // Every request but enroll carries "Authorization: Bearer TOKEN". Errors are
@@ -44,6 +44,9 @@ type VersionsResponse struct {
 	// MaxClockSkew is how far ahead of ServerTime, in milliseconds, a
 	// change may be stamped; the server refuses changes stamped later.
 	MaxClockSkew int64 `json:"max_clock_skew_ms,omitempty"`
+	// Rejected lists the caller's changes the server refused after the
+	// sequence number given as rejected_after, in sequence order.
+	Rejected []Rejected `json:"rejected,omitempty"`
 }
 
 // PushRequest is one batch of changes, in origin sequence order. The server

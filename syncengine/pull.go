@@ -40,7 +40,7 @@ func (db *DB) ReadPull(ctx context.Context, q PullQuery) (PullPage, error) {
 	defer tx.Rollback()
 	var page PullPage
 	after := q.After
-	ok, err := after.matches(ctx, tx, db.sites)
+	ok, err := after.matches(ctx, tx)
 	if err != nil {
 		return PullPage{}, err
 	}
@@ -69,7 +69,7 @@ func (db *DB) ReadPull(ctx context.Context, q PullQuery) (PullPage, error) {
 	} else if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM sync_log`).Scan(&next); err != nil {
 		return PullPage{}, fmt.Errorf("pull: log head: %w", err)
 	}
-	if page.Next, err = fingerprint(ctx, tx, db.sites, next); err != nil {
+	if page.Next, err = cursorAt(ctx, tx, next); err != nil {
 		return PullPage{}, err
 	}
 	return page, nil
@@ -81,7 +81,7 @@ func (db *DB) readScope(ctx context.Context, tx *sql.Tx, scope string, after uin
 	if err != nil {
 		return fmt.Errorf("pull %s: %w", scope, err)
 	}
-	changes, err := db.scanChanges(ctx, rows, seqs)
+	changes, err := db.scanChanges(ctx, tx, rows, seqs)
 	if err != nil {
 		return err
 	}

@@ -75,13 +75,18 @@ func TestPullResetsOnForeignCursor(t *testing.T) {
 	if _, err := srv.ApplyPush(ctx, allChanges(t, a), nil); err != nil {
 		t.Fatal(err)
 	}
+	first, err := srv.ReadPull(ctx, PullQuery{Incarnation: srv.Incarnation(), Scopes: []string{"A"}, Limit: 1})
+	if err != nil || !first.More {
+		t.Fatalf("first page: %+v, %v", first, err)
+	}
 	tests := []struct {
 		name string
 		q    PullQuery
 	}{
-		{"another incarnation", PullQuery{Incarnation: "elsewhere", After: Cursor{}}},
-		{"cursor past the head", PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 99, Site: a.Site(), SiteSeq: 99}}},
-		{"entry differs at the cursor", PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 1, Site: a.Site(), SiteSeq: 2}}},
+		{"another incarnation", PullQuery{Incarnation: "elsewhere", After: first.Next}},
+		{"cursor past the head", PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 99, Chain: first.Next.Chain}}},
+		{"another chain at the cursor", PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 1, Chain: "00112233445566778899aabbccddeeff"}}},
+		{"no chain", PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,7 +100,7 @@ func TestPullResetsOnForeignCursor(t *testing.T) {
 			}
 		})
 	}
-	page, err := srv.ReadPull(ctx, PullQuery{Incarnation: srv.Incarnation(), After: Cursor{Seq: 1, Site: a.Site(), SiteSeq: 1}, Scopes: []string{"A"}, Limit: 10})
+	page, err := srv.ReadPull(ctx, PullQuery{Incarnation: srv.Incarnation(), After: first.Next, Scopes: []string{"A"}, Limit: 10})
 	if err != nil || page.Reset || len(page.Changes) != 2 {
 		t.Fatalf("a matching cursor: %+v, %v", page, err)
 	}

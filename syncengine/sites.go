@@ -112,3 +112,26 @@ func lookupSite(ctx context.Context, q querier, cache *siteCache, id int64) (Sit
 	cache.put(site, id)
 	return site, nil
 }
+
+// cacheSites reads every site into the cache. Sites are few (one per
+// replica that ever wrote), and are never removed.
+func (db *DB) cacheSites(ctx context.Context, q querier) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, site FROM sync_sites`)
+	if err != nil {
+		return fmt.Errorf("read sites: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var b []byte
+		if err := rows.Scan(&id, &b); err != nil {
+			return fmt.Errorf("read sites: %w", err)
+		}
+		site, err := uuid.FromBytes(b)
+		if err != nil {
+			return fmt.Errorf("read site %d: %w", id, err)
+		}
+		db.sites.put(site, id)
+	}
+	return rows.Err()
+}

@@ -35,7 +35,7 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejected) er
 	if err != nil {
 		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
 	}
-	changes, err := db.scanChanges(ctx, rows, nil)
+	changes, err := db.scanChanges(ctx, tx, rows, nil)
 	if err != nil {
 		return err
 	}
@@ -54,6 +54,36 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejected) er
 		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
 	}
 	return nil
+}
+
+// Rejections lists up to limit changes of origin this replica refused, with
+// sequence numbers above after, in sequence order.
+func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit int) ([]Rejected, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT r.origin_seq, r.code, r.message FROM sync_rejected r
+		WHERE r.origin = (SELECT id FROM sync_sites WHERE site = ?) AND r.origin_seq > ?
+		ORDER BY r.origin_seq LIMIT ?`, origin[:], after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("rejections: %w", err)
+	}
+	defer rows.Close()
+	var out []Rejected
+	for rows.Next() {
+		r := Rejected{Site: origin}
+		if err := rows.Scan(&r.Seq, &r.Code, &r.Message); err != nil {
+			return nil, fmt.Errorf("rejections: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// pushedSeq is how far this site's changes were acknowledged, as recorded.
+func (db *DB) pushedSeq(ctx context.Context) (uint64, error) {
+	var pushed int64
+	if err := getMeta(ctx, db.r, metaPushed, &pushed); err != nil && !errors.Is(err, errNoMeta) {
+		return 0, err
+	}
+	return uint64(pushed), nil
 }
 
 // RecordSync notes the time of a completed sync.
@@ -76,22 +106,25 @@ type Status struct {
 
 // Status reads the replica's sync state.
 func (db *DB) Status(ctx context.Context) (Status, error) {
-	st := Status{Site: db.site, OwnSeq: db.OwnSeq()}
-	var pushed, last int64
-	if err := getMeta(ctx, db.r, metaPushed, &pushed); err != nil && !errors.Is(err, errNoMeta) {
+	st := Status{Site: db.site}
+	var err error
+	if st.OwnSeq, err = db.OwnSeq(ctx); err != nil {
+		return st, err
+	}
+	var last int64
+	if st.Pushed, err = db.pushedSeq(ctx); err != nil {
 		return st, err
 	}
 	if err := getMeta(ctx, db.r, metaLastSync, &last); err != nil && !errors.Is(err, errNoMeta) {
 		return st, err
 	}
-	st.Pushed = uint64(pushed)
 	if st.OwnSeq > st.Pushed {
 		st.Pending = st.OwnSeq - st.Pushed
 	}
 	if last > 0 {
 		st.LastSync = time.UnixMilli(last)
 	}
-	err := db.r.QueryRowContext(ctx, `SELECT
+	err = db.r.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin WHERE s.site = ?),
 		(SELECT coalesce(max(seq), 0) FROM sync_log)`, db.site[:]).Scan(&st.Rejected, &st.LogLength)
 	if err != nil {

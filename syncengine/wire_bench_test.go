@@ -58,10 +58,13 @@ func addHouseholds(tb testing.TB, db *syncengine.DB, n, members int) *syncengine
 func BenchmarkWireDay(b *testing.B) {
 	ctx := context.Background()
 	db := addHouseholds(b, nil, 10, 0) // recorded and synced on earlier days
-	before := db.OwnSeq()
+	before, err := db.OwnSeq(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
 	ids := householdIDs(b, db)
 	addHouseholds(b, db, 5, 4)
-	err := db.Write(ctx, func(tx *syncengine.Tx) error {
+	err = db.Write(ctx, func(tx *syncengine.Tx) error {
 		for i, h := range ids {
 			if err := tx.Update("households", h, map[string]any{"poverty_status": "near_poor", "income_score": int64(120 + i), "deprivation_score": int64(30)}); err != nil {
 				return err

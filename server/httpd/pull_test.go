@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
-
-	"github.com/google/uuid"
 
 	"hodan/syncengine"
 )
@@ -19,8 +18,7 @@ func pullQuery(incarnation string, cur syncengine.Cursor, limit int) string {
 	q := url.Values{}
 	q.Set("incarnation", incarnation)
 	q.Set("after", strconv.FormatUint(cur.Seq, 10))
-	q.Set("site_id", cur.Site.String())
-	q.Set("site_seq", strconv.FormatUint(cur.SiteSeq, 10))
+	q.Set("chain", cur.Chain)
 	q.Set("limit", strconv.Itoa(limit))
 	return q.Encode()
 }
@@ -182,10 +180,10 @@ func TestPullResetsOnACursorOfAnotherLog(t *testing.T) {
 	}{
 		{"the cursor as given", inc, cur, false},
 		{"another incarnation", "another-incarnation", cur, true},
-		{"another origin at that position", inc, syncengine.Cursor{Seq: cur.Seq, Site: uuid.New(), SiteSeq: cur.SiteSeq}, true},
-		{"another origin sequence at that position", inc, syncengine.Cursor{Seq: cur.Seq, Site: cur.Site, SiteSeq: cur.SiteSeq + 1}, true},
-		{"no fingerprint", inc, syncengine.Cursor{Seq: cur.Seq}, true},
-		{"beyond the end of the log", inc, syncengine.Cursor{Seq: 1 << 40, Site: cur.Site, SiteSeq: cur.SiteSeq}, true},
+		{"another chain at that position", inc, syncengine.Cursor{Seq: cur.Seq, Chain: strings.Repeat("ab", 16)}, true},
+		{"the chain of another position", inc, syncengine.Cursor{Seq: cur.Seq - 1, Chain: cur.Chain}, true},
+		{"no chain", inc, syncengine.Cursor{Seq: cur.Seq}, true},
+		{"beyond the end of the log", inc, syncengine.Cursor{Seq: 1 << 40, Chain: cur.Chain}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,8 +225,8 @@ func TestPullRefusesBadQueries(t *testing.T) {
 		{"fractional limit", "limit=1.5"},
 		{"negative after", "after=-1"},
 		{"after not a number", "after=x"},
-		{"site_seq not a number", "site_seq=1e3"},
-		{"site_id not a UUID", "site_id=laptop-7"},
+		{"chain not hex", "chain=laptop-7"},
+		{"chain too long", "chain=" + strings.Repeat("ab", 33)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -161,7 +161,11 @@ func TestLinksStayWithinACommune(t *testing.T) {
 				t.Fatalf("sync a: %v", err)
 			}
 			digestB := mustDigest(t, ts.DB, communeB)
-			forged := tt.forge(a.DB.OwnSeq()+1, ha, hb, vb)
+			own, err := a.DB.OwnSeq(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			forged := tt.forge(own+1, ha, hb, vb)
 			for i := range forged {
 				forged[i].Site, forged[i].HLC = a.Site(), syncengine.MakeHLC(time.Now().UnixMilli(), uint16(i))
 			}
@@ -184,7 +188,7 @@ func TestLinksStayWithinACommune(t *testing.T) {
 				t.Errorf("digest of %s changed", communeB)
 			}
 			var linked int
-			err := ts.DB.SQL().QueryRowContext(ctx, `SELECT
+			err = ts.DB.SQL().QueryRowContext(ctx, `SELECT
 				(SELECT count(*) FROM members WHERE household_id = ?) +
 				(SELECT count(*) FROM households WHERE village_id = ?) +
 				(SELECT count(*) FROM households WHERE commune_code = ? AND id != ?)`,

@@ -1,26 +1,39 @@
 package httpd
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"hodan/syncengine"
 )
 
+// versions tells a device what the server holds of its changes, and which
+// of them it refused after the sequence number the device says it has
+// heard about (rejected_after), so that a refusal whose push answer was
+// lost still reaches the device.
 func (s *Server) versions(c echo.Context) error {
 	dev := deviceOf(c)
-	vv, err := s.cfg.DB.Versions(c.Request().Context(), dev.ID)
+	after, err := uintParam(c, "rejected_after")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	vv, err := s.cfg.DB.Versions(ctx, dev.ID)
+	if err != nil {
+		return err
+	}
+	rejected, err := s.cfg.DB.Rejections(ctx, dev.ID, after, MaxBatch)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
 		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
-		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(),
+		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(), Rejected: rejected,
 	})
 }
 
@@ -49,6 +62,8 @@ func (s *Server) push(c echo.Context) error {
 	switch {
 	case errors.Is(err, syncengine.ErrSequenceGap):
 		return fail(syncengine.CodeSequenceGap, err.Error()+": ask /v1/versions and push from there")
+	case errors.Is(err, syncengine.ErrBadChange):
+		return fail(syncengine.CodeBadRequest, err.Error())
 	case errors.Is(err, syncengine.ErrSequenceReused):
 		return fail(syncengine.CodeSeqReused, err.Error()+": this device's database was restored from an older copy; enroll it again with a new database")
 	case err != nil:
@@ -90,13 +105,9 @@ func parsePullQuery(c echo.Context) (syncengine.PullQuery, error) {
 	if q.After.Seq, err = uintParam(c, "after"); err != nil {
 		return q, err
 	}
-	if q.After.SiteSeq, err = uintParam(c, "site_seq"); err != nil {
-		return q, err
-	}
-	if site := c.QueryParam("site_id"); site != "" {
-		if q.After.Site, err = uuid.Parse(site); err != nil {
-			return q, fail(syncengine.CodeBadRequest, "site_id must be a UUID")
-		}
+	q.After.Chain = c.QueryParam("chain")
+	if _, err := hex.DecodeString(q.After.Chain); err != nil || len(q.After.Chain) > 64 {
+		return q, fail(syncengine.CodeBadRequest, "chain must be the hex chain hash of the cursor, as the last pull returned it")
 	}
 	if limit := c.QueryParam("limit"); limit != "" {
 		n, err := strconv.Atoi(limit)

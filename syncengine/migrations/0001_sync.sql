@@ -16,9 +16,12 @@ CREATE TABLE sync_sites (
 
 -- The append-only log of every change this replica knows, written locally
 -- or received. seq is local; (origin, origin_seq) names the change
--- everywhere. col '' is a row-existence change.
+-- everywhere. col '' is a row-existence change. chain hashes the identity
+-- of every entry up to this one, so that a pull cursor can tell whether the
+-- log below it is still the log its holder read.
 CREATE TABLE sync_log (
 	seq        INTEGER PRIMARY KEY,
+	chain      BLOB    NOT NULL,
 	origin     INTEGER NOT NULL REFERENCES sync_sites (id),
 	origin_seq INTEGER NOT NULL,
 	tbl        TEXT    NOT NULL,
