@@ -95,8 +95,8 @@ func forgeRows(t *testing.T, path, commune, foreignHousehold string) {
 	}
 	defer raw.Close()
 	_, err = raw.Exec(`
-		INSERT INTO sync_log (origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
-		SELECT s.id, m.value + 1, 'members', ?, 'household_id', ?, (SELECT max(hlc) + 1 FROM sync_log), 0, 1, ?
+		INSERT INTO sync_log (chain, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
+		SELECT randomblob(16), s.id, m.value + 1, 'members', ?, 'household_id', ?, (SELECT max(hlc) + 1 FROM sync_log), 0, 1, ?
 		FROM sync_sites s, sync_meta m, sync_meta me
 		WHERE me.key = 'site_id' AND s.site = me.value AND m.key = 'own_seq';
 		UPDATE sync_meta SET value = value + 1 WHERE key = 'own_seq';`,
