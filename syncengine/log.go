@@ -51,11 +51,10 @@ func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
 // version vector. For each origin the batch must continue the changes held:
 // changes at or below the origin's version are duplicates and skipped (or,
 // if they differ from the change held under their number, the batch is
-// refused with ErrSequenceReused); the
-// first new one must be the next in sequence, and the rest must follow
-// without a gap, or the whole batch is refused with ErrSequenceGap. A change
-// vet refuses, or whose scope is not its row's, is recorded as rejected
-// and not applied.
+// refused with ErrSequenceReused); the first new one must be the next in
+// sequence, and the rest must follow without a gap, or the whole batch is
+// refused with ErrSequenceGap. A change vet refuses, or whose scope is not
+// its row's, is recorded as rejected and not applied.
 func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushResult, error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
