@@ -10,7 +10,6 @@ import (
 	"os"
 	"sync"
 
-	"github.com/google/uuid"
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
 )
 
@@ -180,5 +179,3 @@ func (db *DB) Exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 var errReadOnly = errors.New("database is open read-only")
-
-func newUUID() uuid.UUID { return uuid.New() }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // The engine is tested on two tables of its own: villages (a root table
@@ -118,6 +120,8 @@ func dump(t testing.TB, db *DB) string {
 	}
 	return b.String()
 }
+
+func newUUID() RowID { return uuid.New() }
 
 // fixedClock is a wall clock tests move by hand.
 type fixedClock struct{ t time.Time }

@@ -91,6 +91,15 @@ func (m *merger) row(key rowKey) (*rowState, error) {
 // cell returns the winning write of a cell of a known row, or nil if it was
 // never written. The row's cells are read once per transaction.
 func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
+	cells, err := m.cellsOf(key, st)
+	if err != nil {
+		return nil, err
+	}
+	return cells[col], nil
+}
+
+// cellsOf returns the winning writes of every cell of a known row.
+func (m *merger) cellsOf(key rowKey, st *rowState) (map[string]*version, error) {
 	if st.cells == nil {
 		cells, err := m.loadCells(key)
 		if err != nil {
@@ -98,7 +107,7 @@ func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
 		}
 		st.cells = cells
 	}
-	return st.cells[col], nil
+	return st.cells, nil
 }
 
 func (m *merger) loadCells(key rowKey) (map[string]*version, error) {
@@ -321,7 +330,7 @@ func sameChange(c, held *Change) error {
 }
 
 // flush projects every row touched since the last flush into its domain
-// table and records the clock.
+// table.
 func (m *merger) flush() error {
 	for key := range m.dirty {
 		t, ok := m.db.tables[key.table]
@@ -329,20 +338,25 @@ func (m *merger) flush() error {
 			continue // a table this replica's schema does not know yet
 		}
 		st := m.rows[key]
-		if _, err := m.cell(key, st, ""); err != nil {
+		cells, err := m.cellsOf(key, st)
+		if err != nil {
 			return err
 		}
-		if err := t.project(m.ctx, m.tx, key.id, st.cl, st.cells); err != nil {
+		if err := t.project(m.ctx, m.tx, key.id, st.cl, cells); err != nil {
 			return err
 		}
 	}
 	clear(m.dirty)
-	return setMeta(m.ctx, m.tx, metaHLC, int64(m.db.clock.Last()))
+	return nil
 }
 
-// commit flushes and commits. The transaction is durable when it returns.
+// commit flushes, records the clock and commits. The transaction is
+// durable when it returns.
 func (m *merger) commit() error {
 	if err := m.flush(); err != nil {
+		return err
+	}
+	if err := setMeta(m.ctx, m.tx, metaHLC, int64(m.db.clock.Last())); err != nil {
 		return err
 	}
 	if err := m.tx.Commit(); err != nil {

@@ -42,8 +42,8 @@ const (
 )
 
 // fail is an error with a code and a message for the caller.
-func fail(code, format string) *syncengine.Error {
-	return &syncengine.Error{Code: code, Message: format}
+func fail(code, message string) *syncengine.Error {
+	return &syncengine.Error{Code: code, Message: message}
 }
 
 // errorHandler answers every error as JSON with a stable code. Errors
