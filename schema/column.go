@@ -37,6 +37,10 @@ type Column struct {
 	Label     string // Vietnamese, for people
 	Required  bool   // must be set when the row is created, and never cleared
 	Immutable bool   // set when the row is created, never changed
+	// Officer marks a column that holds the officer enrolled on the device
+	// that wrote it: Hodan fills it, nobody types it, and the server
+	// refuses any other value.
+	Officer bool
 	// Enum, if set, lists the values a Text column may take.
 	Enum []Choice
 	// Code, if set, names the reference list a Text column's codes come from.

@@ -130,7 +130,7 @@ var tables = []*Table{
 		Summary: []string{"household_id", "visit_date", "purpose", "officer"},
 		Columns: withColumns([]Column{
 			parent(),
-			{Name: "officer", Type: Text, Label: "Cán bộ", MaxLen: 200},
+			{Name: "officer", Type: Text, Label: "Cán bộ", MaxLen: 200, Officer: true, Immutable: true},
 			{Name: "visit_date", Type: Date, Label: "Ngày thăm", Required: true},
 			{Name: "purpose", Type: Text, Label: "Mục đích", Required: true, Enum: visitPurposes},
 			text("form_id", "Mẫu phiếu"),

@@ -238,6 +238,13 @@ func (c *Client) Enroll(ctx context.Context, code string, site SiteID) (EnrollRe
 	return er, err
 }
 
+// Check asks the server whether it accepts the client's token, and
+// returns its refusal if not.
+func (c *Client) Check(ctx context.Context) error {
+	var vr VersionsResponse
+	return c.do(ctx, http.MethodGet, PathVersions, nil, &vr)
+}
+
 // Digest asks the server for its digest of one scope.
 func (c *Client) Digest(ctx context.Context, scope string) (string, error) {
 	var dr DigestResponse
@@ -246,21 +253,50 @@ func (c *Client) Digest(ctx context.Context, scope string) (string, error) {
 }
 
 // do sends one request, the body gzipped JSON, and decodes the JSON answer
-// into out. An error answer becomes a *Error.
+// into out. An error answer becomes a *Error. A server that says it is
+// asked too often (429) is asked again after the wait it names, a few
+// times.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
 		buf, err := gzipJSON(body)
 		if err != nil {
 			return err
 		}
-		rd = buf
+		payload = buf.Bytes()
+	}
+	for attempt := 1; ; attempt++ {
+		wait, err := c.try(ctx, method, path, payload, out)
+		if wait == 0 || attempt == maxAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s %s: %w", method, path, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// maxAttempts is how often a request refused with 429 is sent in all;
+// maxRetryWait is the longest the client waits before sending it again.
+const (
+	maxAttempts  = 6
+	maxRetryWait = time.Minute
+)
+
+// try sends one request. When the server answers 429 it returns how long
+// to wait before trying again, with the error to report if not.
+func (c *Client) try(ctx context.Context, method, path string, payload []byte, out any) (time.Duration, error) {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, rd)
 	if err != nil {
-		return fmt.Errorf("request %s: %w", path, err)
+		return 0, fmt.Errorf("request %s: %w", path, err)
 	}
-	if body != nil {
+	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")
 	}
@@ -269,21 +305,35 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	dec := json.NewDecoder(io.LimitReader(resp.Body, MaxResponseBytes))
 	if resp.StatusCode >= 300 {
+		var wait time.Duration
+		if resp.StatusCode == http.StatusTooManyRequests {
+			wait = retryAfter(resp.Header.Get("Retry-After"))
+		}
 		var er ErrorResponse
 		if err := dec.Decode(&er); err != nil || er.Error.Code == "" {
-			return fmt.Errorf("%s %s: HTTP %s", method, path, resp.Status)
+			return wait, fmt.Errorf("%s %s: HTTP %s", method, path, resp.Status)
 		}
-		return &er.Error
+		return wait, &er.Error
 	}
 	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		return 0, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 	}
-	return nil
+	return 0, nil
+}
+
+// retryAfter reads a Retry-After header in seconds: at least a second, at
+// most maxRetryWait.
+func retryAfter(h string) time.Duration {
+	secs, err := strconv.Atoi(strings.TrimSpace(h))
+	if err != nil || secs < 1 {
+		secs = 1
+	}
+	return min(time.Duration(secs)*time.Second, maxRetryWait)
 }
 
 func (c *Client) httpClient() *http.Client {

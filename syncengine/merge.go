@@ -156,7 +156,9 @@ func (m *merger) scopeOf(c *Change) (*rowState, error) {
 		return nil, err
 	}
 	if st != nil && st.scope != c.Scope {
-		return nil, fmt.Errorf("%w: row %s %s belongs to %q, the change says %q", ErrScopeMismatch, c.Table, c.Row, st.scope, c.Scope)
+		// The message names neither the row's scope nor anything else of
+		// it: the writer may not be allowed to see it.
+		return nil, fmt.Errorf("%w: row %s %s is not a row of %q", ErrScopeMismatch, c.Table, c.Row, c.Scope)
 	}
 	return st, nil
 }

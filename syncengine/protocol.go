@@ -111,6 +111,8 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 const (
 	CodeBadRequest    = "bad_request"
 	CodeUnauthorized  = "unauthorized"
+	CodeRevoked       = "revoked"
+	CodeRateLimited   = "rate_limited"
 	CodeForbidden     = "forbidden"
 	CodeTooLarge      = "too_large"
 	CodeNotFound      = "not_found"

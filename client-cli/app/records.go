@@ -39,6 +39,9 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	for _, c := range t.Columns {
+		if c.Officer {
+			continue // filled from the enrollment
+		}
 		cmd.Flags().String(flagName(c.Name), "", flagHelp(t, &c))
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -98,10 +101,14 @@ func applyDefaults(dev *device, t *schema.Table, values map[string]any, today st
 		when  string
 		value any
 	}{
-		"officer":          {"", dev.Officer},
 		"visit_date":       {"", today},
 		"ethnicity_system": {"ethnicity_code", "qd121_1979"},
 		"poverty_standard": {"poverty_status", "nd07_2021"},
+	}
+	for _, c := range t.Columns {
+		if c.Officer {
+			values[c.Name] = dev.Officer
+		}
 	}
 	for col, d := range defaults {
 		if _, ok := t.Column(col); !ok || values[col] != nil {

@@ -26,6 +26,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if errors.Is(err, registry.ErrBadToken) {
 			return fail(syncengine.CodeUnauthorized, err.Error())
 		}
+		if errors.Is(err, registry.ErrRevoked) {
+			return fail(syncengine.CodeRevoked, err.Error())
+		}
 		if err != nil {
 			return err
 		}

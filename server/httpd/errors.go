@@ -16,8 +16,10 @@ func statusOf(code string) int {
 	switch code {
 	case syncengine.CodeBadRequest, syncengine.CodeInvalidValue:
 		return http.StatusBadRequest
-	case syncengine.CodeUnauthorized:
+	case syncengine.CodeUnauthorized, syncengine.CodeRevoked:
 		return http.StatusUnauthorized
+	case syncengine.CodeRateLimited:
+		return http.StatusTooManyRequests
 	case syncengine.CodeForbidden, syncengine.CodeOutOfScope, syncengine.CodeForeignOrigin:
 		return http.StatusForbidden
 	case syncengine.CodeNotFound:

@@ -4,6 +4,7 @@
 package httpd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 
 	"hodan/server/registry"
 	"hodan/syncengine"
@@ -30,6 +32,14 @@ type Config struct {
 	// MaxClockSkew is how far ahead of the server's clock a change may be
 	// stamped; 0 means DefaultMaxClockSkew.
 	MaxClockSkew time.Duration
+	// DeviceRate is how many requests a second one device may make, with
+	// bursts of DeviceBurst; 0 means DefaultDeviceRate (and
+	// DefaultDeviceBurst), a negative rate no limit.
+	DeviceRate  float64
+	DeviceBurst int
+	// ReadHeaderTimeout, ReadTimeout and WriteTimeout cut off slow
+	// clients; 0 means 10 s, 2 min and 2 min.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout time.Duration
 }
 
 // Defaults of Config.
@@ -46,6 +56,9 @@ const (
 type Server struct {
 	cfg  Config
 	echo *echo.Echo
+	// devices limits each device's request rate (nil: no limit);
+	// enrollments limits enrollment attempts per network address.
+	devices, enrollments *limiter
 }
 
 // New builds a Server from cfg.
@@ -62,7 +75,17 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, echo: echo.New()}
+	if cfg.DeviceRate == 0 {
+		cfg.DeviceRate, cfg.DeviceBurst = DefaultDeviceRate, DefaultDeviceBurst
+	}
+	cfg.DeviceBurst = max(cfg.DeviceBurst, 1)
+	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 10*time.Second)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 2*time.Minute)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 2*time.Minute)
+	s := &Server{cfg: cfg, echo: echo.New(), enrollments: newLimiter(enrollRate, enrollBurst)}
+	if cfg.DeviceRate > 0 {
+		s.devices = newLimiter(rate.Limit(cfg.DeviceRate), cfg.DeviceBurst)
+	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
@@ -70,13 +93,13 @@ func New(cfg Config) *Server {
 	e.Use(s.logRequests)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.GET("/v1/health", s.health)
-	e.POST(syncengine.PathEnroll, s.enroll)
+	e.POST(syncengine.PathEnroll, s.enroll, s.limitAddress)
 	// Authentication is attached route by route: an Echo group with
 	// middleware would also catch unknown routes and answer them 401.
-	e.GET(syncengine.PathVersions, s.versions, s.authenticate)
-	e.POST(syncengine.PathPush, s.push, s.authenticate)
-	e.GET(syncengine.PathPull, s.pull, s.authenticate)
-	e.GET(syncengine.PathDigest, s.digest, s.authenticate)
+	e.GET(syncengine.PathVersions, s.versions, s.authenticate, s.limitDevice)
+	e.POST(syncengine.PathPush, s.push, s.authenticate, s.limitDevice)
+	e.GET(syncengine.PathPull, s.pull, s.authenticate, s.limitDevice)
+	e.GET(syncengine.PathDigest, s.digest, s.authenticate, s.limitDevice)
 	return s
 }
 
@@ -89,9 +112,9 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      2 * time.Minute,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),

@@ -57,12 +57,28 @@ func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
 			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
 				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}
 		}
+		if rej := checkOfficer(c, dev); rej != nil {
+			return rej
+		}
 		if c.HLC.Time().After(horizon) {
 			return &syncengine.Rejection{Code: syncengine.CodeClockSkew,
 				Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(horizon.Add(-s.cfg.MaxClockSkew)).Round(time.Second))}
 		}
 		return checkLinks(c, rows)
 	}
+}
+
+// checkOfficer refuses a value of an officer column other than the
+// officer the device is enrolled for: who recorded a visit is the server's
+// to say, not the device's.
+func checkOfficer(c *syncengine.Change, dev registry.Device) *syncengine.Rejection {
+	t, _ := schema.TableByName(c.Table)
+	col, ok := t.Column(c.Column)
+	if !ok || !col.Officer || (c.Value.Kind() == syncengine.KindText && c.Value.String() == dev.Officer) {
+		return nil
+	}
+	return &syncengine.Rejection{Code: syncengine.CodeForbidden,
+		Message: fmt.Sprintf("%s.%s is filled from this device's enrollment (%s); a device cannot set it", c.Table, c.Column, dev.Officer)}
 }
 
 // checkLinks keeps a row's links within its commune: a root table's scope

@@ -42,8 +42,13 @@ type Device struct {
 	Officer    string            `json:"officer"`
 	Communes   []string          `json:"communes"`
 	EnrolledAt time.Time         `json:"enrolled_at"`
-	Revoked    bool              `json:"revoked"`
+	// RevokedAt is when the district revoked the device; nil while it is
+	// live.
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
+
+// Revoked reports whether the device has been revoked.
+func (d *Device) Revoked() bool { return d.RevokedAt != nil }
 
 // InScope reports whether the device is enrolled for commune.
 func (d *Device) InScope(commune string) bool {
@@ -59,8 +64,10 @@ func (d *Device) InScope(commune string) bool {
 // to the caller: they tell what to do without revealing which part failed.
 var (
 	ErrBadCode  = errors.New("the enrollment code is unknown, already used or expired: ask the district operator for a new one")
-	ErrBadToken = errors.New("this device is not enrolled here (unknown or revoked token): enroll again with `hodan init`")
-	ErrEnrolled = errors.New("this device is already enrolled: run `hodan init` with a new database to enroll again")
+	ErrBadToken = errors.New("this device is not enrolled here (unknown token): enroll it with `hodan init --server URL --enroll CODE`")
+	ErrRevoked  = errors.New("the district has revoked this device's enrollment: ask the district for a new enrollment code and run `hodan init --server URL --enroll CODE` again; the records on this laptop are kept")
+	ErrEnrolled = errors.New("this device is already enrolled: to enroll it again, the district must first revoke it with `hodan-server device revoke`")
+	ErrNoDevice = errors.New("no such device")
 )
 
 // DefaultCodeTTL is how long an enrollment code stays valid.
@@ -122,7 +129,9 @@ func normalizeCode(code string) string {
 
 // Enroll spends a code: the device with the given site id is enrolled for
 // the code's officer and communes, and gets a new token. The token is
-// returned once and kept only as a hash.
+// returned once and kept only as a hash. A revoked device may enroll again
+// with a new code, keeping its site id (and so its history); a live one may
+// not.
 func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.SiteID) (string, Device, error) {
 	token, err := newToken()
 	if err != nil {
@@ -131,13 +140,8 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 	now := r.now()
 	dev := Device{ID: site, EnrolledAt: now}
 	err = r.db.Exec(ctx, func(tx *sql.Tx) error {
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM server_devices WHERE id = ?)`, site.String()).Scan(&exists); err != nil {
-			return err
-		}
-		if exists {
-			return ErrEnrolled
-		}
+		// The code is checked first, so that only its holder learns
+		// whether the site is enrolled already; refusing rolls it back.
 		var communes string
 		err := tx.QueryRowContext(ctx, `UPDATE server_enrollments SET used_at = ?, device_id = ?
 			WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING officer, communes`,
@@ -151,8 +155,19 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 		if err := json.Unmarshal([]byte(communes), &dev.Communes); err != nil {
 			return err
 		}
+		var live bool
+		err = tx.QueryRowContext(ctx, `SELECT revoked_at IS NULL FROM server_devices WHERE id = ?`, site.String()).Scan(&live)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if live {
+			return ErrEnrolled
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO server_devices (id, token_hash, officer, communes, enrolled_at)
-			VALUES (?, ?, ?, ?, ?)`, site.String(), hash(token), dev.Officer, communes, now.UnixMilli())
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, officer = excluded.officer,
+				communes = excluded.communes, enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
+			site.String(), hash(token), dev.Officer, communes, now.UnixMilli())
 		return err
 	})
 	if err != nil {
@@ -171,21 +186,79 @@ func newToken() (string, error) {
 	return "hodan_" + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// Authenticate returns the device a token belongs to. Revoked devices and
-// unknown tokens get ErrBadToken.
+// Authenticate returns the device a token belongs to. Unknown tokens get
+// ErrBadToken, the tokens of revoked devices ErrRevoked.
 func (r *Registry) Authenticate(ctx context.Context, token string) (Device, error) {
 	if token == "" {
 		return Device{}, ErrBadToken
 	}
 	dev, err := r.scanDevice(r.db.SQL().QueryRowContext(ctx, `SELECT `+deviceColumns+`
 		FROM server_devices WHERE token_hash = ?`, hash(token)))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && dev.Revoked) {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return Device{}, ErrBadToken
-	}
-	if err != nil {
+	case err != nil:
 		return Device{}, fmt.Errorf("authenticate: %w", err)
+	case dev.Revoked():
+		return Device{}, ErrRevoked
 	}
 	return dev, nil
+}
+
+// Revoke revokes the device whose id is, or uniquely begins with, id: its
+// token stops working at once, even for a server already running on the
+// same database. What it synced before stays. It returns the device as
+// revoked.
+func (r *Registry) Revoke(ctx context.Context, id string) (Device, error) {
+	var dev Device
+	err := r.db.Exec(ctx, func(tx *sql.Tx) error {
+		var err error
+		if dev, err = r.find(ctx, tx, id); err != nil {
+			return err
+		}
+		if dev.Revoked() {
+			return fmt.Errorf("device %s (%s) was already revoked on %s", dev.ID, dev.Officer, dev.RevokedAt.Format(time.DateTime))
+		}
+		now := r.now()
+		dev.RevokedAt = &now
+		_, err = tx.ExecContext(ctx, `UPDATE server_devices SET revoked_at = ? WHERE id = ?`, now.UnixMilli(), dev.ID.String())
+		return err
+	})
+	if err != nil {
+		return Device{}, fmt.Errorf("revoke: %w", err)
+	}
+	return dev, nil
+}
+
+// find returns the one device whose id is, or begins with, prefix.
+func (r *Registry) find(ctx context.Context, tx *sql.Tx, prefix string) (Device, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	if len(prefix) < 4 || strings.ContainsAny(prefix, "%_") {
+		return Device{}, fmt.Errorf("%w %q: give the device id as `hodan-server device list` shows it (at least its first 4 characters)", ErrNoDevice, prefix)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+deviceColumns+` FROM server_devices WHERE id LIKE ? || '%' LIMIT 2`, prefix)
+	if err != nil {
+		return Device{}, err
+	}
+	defer rows.Close()
+	var found []Device
+	for rows.Next() {
+		dev, err := r.scanDevice(rows)
+		if err != nil {
+			return Device{}, err
+		}
+		found = append(found, dev)
+	}
+	if err := rows.Err(); err != nil {
+		return Device{}, err
+	}
+	switch len(found) {
+	case 0:
+		return Device{}, fmt.Errorf("%w %s: `hodan-server device list` shows the enrolled devices", ErrNoDevice, prefix)
+	case 1:
+		return found[0], nil
+	}
+	return Device{}, fmt.Errorf("%w: more than one device id begins with %s; give more of it", ErrNoDevice, prefix)
 }
 
 // Devices lists the enrolled devices, oldest first.
@@ -206,13 +279,14 @@ func (r *Registry) Devices(ctx context.Context) ([]Device, error) {
 	return out, rows.Err()
 }
 
-const deviceColumns = `id, officer, communes, enrolled_at, revoked_at IS NOT NULL`
+const deviceColumns = `id, officer, communes, enrolled_at, revoked_at`
 
 func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, error) {
 	var dev Device
 	var id, communes string
 	var enrolled int64
-	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &dev.Revoked); err != nil {
+	var revoked sql.NullInt64
+	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &revoked); err != nil {
 		return Device{}, err
 	}
 	var err error
@@ -223,6 +297,10 @@ func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, erro
 		return Device{}, err
 	}
 	dev.EnrolledAt = time.UnixMilli(enrolled)
+	if revoked.Valid {
+		at := time.UnixMilli(revoked.Int64)
+		dev.RevokedAt = &at
+	}
 	return dev, nil
 }
 
