@@ -79,10 +79,10 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startServerAt(t *testing.T, db, addr string) *server {
+func startServerAt(t *testing.T, db, addr string, extra ...string) *server {
 	t.Helper()
 	s := &server{t: t, db: db, exited: make(chan error, 1)}
-	s.cmd = exec.Command(bin.server, "serve", "--db", db, "--addr", addr)
+	s.cmd = exec.Command(bin.server, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
 	listening := make(chan string, 1)
 	s.cmd.Stderr = &logWriter{s: s, listening: listening}
 	if err := s.cmd.Start(); err != nil {
@@ -120,8 +120,8 @@ func (w *logWriter) Write(p []byte) (int, error) {
 	if !w.announced {
 		lines := strings.Split(w.s.log.String(), "\n")
 		for _, line := range lines[:len(lines)-1] { // complete lines only
-			if _, url, ok := strings.Cut(line, " on http://"); ok && strings.HasPrefix(line, "hodan-server: serving") {
-				w.listening <- "http://" + url
+			if _, url, ok := strings.Cut(line, " on http"); ok && strings.HasPrefix(line, "hodan-server: serving") {
+				w.listening <- "http" + url
 				w.announced = true
 				break
 			}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,38 +14,66 @@ import (
 	"hodan/server/registry"
 )
 
+// serveFlags are the options of serve beyond httpd.Config.
+type serveFlags struct {
+	db, addr        string
+	tlsCert, tlsKey string
+}
+
 func serveCmd() *cobra.Command {
-	var db, addr string
-	var skew time.Duration
-	var maxBody int64
+	var f serveFlags
+	var cfg httpd.Config
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sync protocol on the given address",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), cmd, db, addr, httpd.Config{MaxClockSkew: skew, MaxBody: maxBody})
+			if (f.tlsCert == "") != (f.tlsKey == "") {
+				return fmt.Errorf("give both --tls-cert and --tls-key, or neither")
+			}
+			if cfg.DeviceRate == 0 {
+				return fmt.Errorf("--rate must be above 0 (requests a second per device), or below 0 for no limit")
+			}
+			return serve(cmd.Context(), cmd, f, cfg)
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	cmd.Flags().DurationVar(&skew, "max-clock-skew", httpd.DefaultMaxClockSkew, "refuse changes stamped further ahead of this server's clock")
-	cmd.Flags().Int64Var(&maxBody, "max-body", httpd.DefaultMaxBody, "largest request body accepted, in bytes")
+	dbFlag(cmd, &f.db)
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; see `hodan-server tls`")
+	fl.StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	fl.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", httpd.DefaultMaxClockSkew, "refuse changes stamped further ahead of this server's clock")
+	fl.Int64Var(&cfg.MaxBody, "max-body", httpd.DefaultMaxBody, "largest request body accepted, in bytes")
+	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, "requests a second one device may make (negative: no limit)")
+	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, "requests one device may make at once before --rate applies")
 	return cmd
 }
 
-func serve(ctx context.Context, cmd *cobra.Command, path, addr string, cfg httpd.Config) error {
+func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Config) error {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-	db, err := replica.Open(ctx, path, replica.Options{Migrations: registry.Migrations()})
+	var tlsConfig *tls.Config
+	if f.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+		if err != nil {
+			return fmt.Errorf("load --tls-cert %s and --tls-key %s (PEM files, as `hodan-server tls init` makes them): %w", f.tlsCert, f.tlsKey, err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: registry.Migrations()})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	scheme := "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+	}
 	cfg.DB, cfg.Registry, cfg.Log = db, registry.New(db, nil), log
-	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on http://%s\n", path, db.Site(), ln.Addr())
+	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", f.db, db.Site(), scheme, ln.Addr())
 	if err := httpd.New(cfg).Serve(ctx, ln); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -19,6 +19,9 @@ type device struct {
 	Communes   []string  `json:"communes"`
 	ServerSite string    `json:"server_site_id"`
 	EnrolledAt time.Time `json:"enrolled_at"`
+	// CA is the PEM certificate authority pinned with `hodan init --ca`;
+	// empty means the system's.
+	CA string `json:"-"`
 }
 
 func (d *device) inScope(commune string) bool {
@@ -47,6 +50,11 @@ CREATE TABLE client_device (
 	enrolled_at INTEGER NOT NULL
 ) STRICT;`)
 		return err
+	}}, {Name: "client/0002_pinned_ca", Up: func(ctx context.Context, tx *sql.Tx) error {
+		// The certificate authority the laptop trusts for its server, as
+		// PEM; empty for the system's.
+		_, err := tx.ExecContext(ctx, `ALTER TABLE client_device ADD COLUMN ca_pem TEXT NOT NULL DEFAULT ''`)
+		return err
 	}}}
 }
 
@@ -54,8 +62,8 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 	var d device
 	var communes string
 	var at int64
-	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at FROM client_device`).
-		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at)
+	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at, ca_pem FROM client_device`).
+		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at, &d.CA)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotEnrolled
 	}
@@ -69,14 +77,16 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 	return &d, nil
 }
 
+// saveDevice records the laptop's enrollment, replacing the one before
+// (a revoked laptop enrolled again).
 func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 	communes, err := json.Marshal(d.Communes)
 	if err != nil {
 		return err
 	}
 	return db.Exec(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO client_device (id, server, token, officer, communes, server_site, enrolled_at)
-			VALUES (1, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli())
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_device (id, server, token, officer, communes, server_site, enrolled_at, ca_pem)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli(), d.CA)
 		if err != nil {
 			return fmt.Errorf("save enrollment: %w", err)
 		}

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -16,11 +18,16 @@ import (
 )
 
 func (a *app) initCmd() *cobra.Command {
-	var server, code string
+	var server, code, caFile string
 	cmd := &cobra.Command{
-		Use:   "init --server URL --enroll CODE",
+		Use:   "init --server URL --enroll CODE [--ca FILE]",
 		Short: "Enroll this laptop with the district server, using the one-time code from the district",
-		Args:  cobra.NoArgs,
+		Long: `Enroll this laptop with the district server, using the one-time code from
+the district. With --ca, the laptop trusts only that certificate authority
+for the server (a district server with its own certificate, made by
+` + "`hodan-server tls init`" + `). A laptop the district revoked enrolls again
+the same way, with a new code; its records are kept.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			u, err := url.Parse(server)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -29,35 +36,88 @@ func (a *app) initCmd() *cobra.Command {
 			if strings.TrimSpace(code) == "" {
 				return usageError{fmt.Errorf("--enroll needs the one-time code from the district")}
 			}
+			var ca string
+			if caFile != "" {
+				if u.Scheme != "https" {
+					return usageError{fmt.Errorf("--ca pins the certificate of an https:// server, and %s is not one", server)}
+				}
+				if ca, err = readCA(caFile); err != nil {
+					return err
+				}
+			}
 			ctx := cmd.Context()
 			db, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if dev, err := loadDevice(ctx, db); err == nil {
-				return fmt.Errorf("this database is already enrolled with %s for %s; use another --db to enroll again", dev.Server, strings.Join(dev.Communes, ", "))
+			before, err := loadDevice(ctx, db)
+			if err != nil && !errors.Is(err, errNotEnrolled) {
+				return err
 			}
-			client := &syncengine.Client{BaseURL: server}
+			if before != nil {
+				if err := stillEnrolled(ctx, before); err != nil {
+					return err
+				}
+			}
+			dev := &device{Server: server, CA: ca}
+			client, err := dev.client(0)
+			if err != nil {
+				return err
+			}
 			res, err := client.Enroll(ctx, code, db.Site())
 			if err != nil {
 				return remoteError(server, err)
 			}
-			dev := &device{Server: server, Token: res.Token, Officer: res.Officer, Communes: res.Scopes,
-				ServerSite: res.ServerSite.String(), EnrolledAt: a.now()}
+			if before != nil && before.ServerSite != res.ServerSite.String() {
+				return fmt.Errorf("this database belongs to another district server (%s); use another --db to enroll with %s", before.Server, server)
+			}
+			dev.Token, dev.Officer, dev.Communes = res.Token, res.Officer, res.Scopes
+			dev.ServerSite, dev.EnrolledAt = res.ServerSite.String(), a.now()
 			if err := saveDevice(ctx, db, dev); err != nil {
 				return err
 			}
 			if a.json {
-				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server})
+				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": before != nil})
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Enrolled %s for communes %s with %s.\nThis laptop's site id: %s\n", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site())
+			if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+				fmt.Fprintln(cmd.ErrOrStderr(), "Warning: this server is reached without encryption (http://); household data crosses the network readable. Ask the district for an https:// address.")
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&server, "server", "", "the district server's address")
 	cmd.Flags().StringVar(&code, "enroll", "", "the one-time enrollment code")
+	cmd.Flags().StringVar(&caFile, "ca", "", "trust only this PEM certificate authority for the server (ca.pem from the district)")
 	return cmd
+}
+
+// stillEnrolled refuses to enroll again a laptop whose enrollment is
+// live, before a new code is spent on it; a revoked one may.
+func stillEnrolled(ctx context.Context, dev *device) error {
+	client, err := dev.client(0)
+	if err != nil {
+		return err
+	}
+	err = client.Check(ctx)
+	var remote *syncengine.Error
+	switch {
+	case err == nil:
+		return fmt.Errorf("this laptop is already enrolled with %s for %s; to enroll it again the district must first revoke it (`hodan-server device revoke`), or use another --db", dev.Server, strings.Join(dev.Communes, ", "))
+	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
+		return nil
+	}
+	return remoteError(dev.Server, err)
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (a *app) syncCmd() *cobra.Command {
@@ -77,7 +137,10 @@ func (a *app) syncCmd() *cobra.Command {
 }
 
 func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int) error {
-	client := &syncengine.Client{BaseURL: dev.Server, Token: dev.Token, BatchSize: batch}
+	client, err := dev.client(batch)
+	if err != nil {
+		return err
+	}
 	if !a.json {
 		client.Progress = progressPrinter(cmd.ErrOrStderr())
 	}

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"hodan/syncengine"
+)
+
+// readCA reads the PEM certificate authority a district gives its laptops
+// (`hodan-server tls init` writes it as ca.pem).
+func readCA(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read --ca: %w", err)
+	}
+	if _, err := caPool(string(b)); err != nil {
+		return "", fmt.Errorf("--ca %s: %w", path, err)
+	}
+	return string(b), nil
+}
+
+func caPool(pemText string) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(pemText)) {
+		return nil, errors.New("holds no PEM certificate: give the ca.pem file the district made with `hodan-server tls init`")
+	}
+	return pool, nil
+}
+
+// client is the sync client for the laptop's server, trusting only the
+// pinned CA when there is one.
+func (d *device) client(batch int) (*syncengine.Client, error) {
+	c := &syncengine.Client{BaseURL: d.Server, Token: d.Token, BatchSize: batch}
+	var err error
+	c.HTTP, err = httpClient(d.CA)
+	return c, err
+}
+
+// httpClient trusts only the CA in caPEM, or the system's when it is empty.
+func httpClient(caPEM string) (*http.Client, error) {
+	client := &http.Client{Timeout: 2 * time.Minute}
+	if caPEM == "" {
+		return client, nil
+	}
+	pool, err := caPool(caPEM)
+	if err != nil {
+		return nil, fmt.Errorf("pinned CA: %w", err)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	client.Transport = tr
+	return client, nil
+}

@@ -1,0 +1,246 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tlsFiles makes a district CA and a server certificate for host in a new
+// directory, with `hodan-server tls init`, and returns the directory.
+func tlsFiles(t *testing.T, host string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "tls")
+	out, errOut, err := runCmd(bin.server, "tls", "init", "--host", host, "--out", dir)
+	if err != nil {
+		t.Fatalf("hodan-server tls init: %v\n%s", err, errOut)
+	}
+	for _, f := range []string{"ca.pem", "ca-key.pem", "server.pem", "server-key.pem"} {
+		if !strings.Contains(out, filepath.Join(dir, f)) {
+			t.Errorf("tls init did not report %s:\n%s", f, out)
+		}
+	}
+	for _, key := range []string{"ca-key.pem", "server-key.pem"} {
+		assertOwnerOnly(t, filepath.Join(dir, key))
+	}
+	return dir
+}
+
+// startTLSServer starts hodan-server over HTTPS with the certificate in dir.
+func startTLSServer(t *testing.T, dir string) *server {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "district.db")
+	s := startServerAt(t, db, freeAddr(t), "--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"))
+	if !strings.HasPrefix(s.url, "https://") {
+		t.Fatalf("server with --tls-cert announces %s, want an https:// address", s.url)
+	}
+	return s
+}
+
+func assertOwnerOnly(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		t.Errorf("%s has mode %v: want readable by its owner only", filepath.Base(path), perm)
+	}
+}
+
+func TestSyncOverTLSWithAPinnedCA(t *testing.T) {
+	t.Parallel()
+	dir := tlsFiles(t, "127.0.0.1")
+	srv := startTLSServer(t, dir)
+	ca := filepath.Join(dir, "ca.pem")
+
+	a := newDevice(t, "a")
+	a.run(t, "init", "--server", srv.url, "--ca", ca, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))
+	a.add(t, "household", "--head-name", "Lò Văn Pọm", "--head-birth-year", "1975", "--head-sex", "male", "--ethnicity-code", "04", "--poverty-status", "poor")
+	if res := a.sync(t); res.Pushed == 0 {
+		t.Fatalf("sync over TLS pushed nothing: %+v", res)
+	}
+	if got, want := a.digest(t, lacLuong), srv.digest(t, lacLuong); got != want {
+		t.Errorf("device digest %s, server's %s", got, want)
+	}
+
+	// A laptop that does not trust the district's CA refuses the server
+	// before sending anything, and is left unenrolled.
+	other := tlsFiles(t, "127.0.0.1")
+	for name, args := range map[string][]string{
+		"system roots": {},
+		"another CA":   {"--ca", filepath.Join(other, "ca.pem")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDevice(t, "d")
+			code := srv.enroll(t, "Hà Văn Chung", lacLuong)
+			msg := d.fail(t, append([]string{"init", "--server", srv.url, "--enroll", code}, args...)...)
+			if !strings.Contains(msg, "not signed by the certificate authority") {
+				t.Errorf("init with an untrusted certificate: %q; want it to say the certificate is not trusted", msg)
+			}
+			if msg := d.fail(t, "status"); !strings.Contains(msg, "not enrolled") {
+				t.Errorf("status after a refused init: %q; want not enrolled", msg)
+			}
+			// The code was not spent: a laptop that trusts the CA uses it.
+			newDevice(t, "e").run(t, "init", "--server", srv.url, "--ca", ca, "--enroll", code)
+		})
+	}
+
+	t.Run("certificate for another name", func(t *testing.T) {
+		wrong := tlsFiles(t, "hodan.huyen.example")
+		s := startTLSServer(t, wrong)
+		msg := newDevice(t, "f").fail(t, "init", "--server", s.url, "--ca", filepath.Join(wrong, "ca.pem"), "--enroll", s.enroll(t, "Hà Văn Chung", lacLuong))
+		if !strings.Contains(msg, "certificate is not for 127.0.0.1") {
+			t.Errorf("init with a certificate for another host: %q", msg)
+		}
+	})
+
+	t.Run("https to a plain server", func(t *testing.T) {
+		plain := startServer(t, filepath.Join(t.TempDir(), "plain.db"))
+		url := strings.Replace(plain.url, "http://", "https://", 1)
+		msg := newDevice(t, "g").fail(t, "init", "--server", url, "--enroll", plain.enroll(t, "Hà Văn Chung", lacLuong))
+		if !strings.Contains(msg, "does not speak https") {
+			t.Errorf("init over https to a plain server: %q", msg)
+		}
+	})
+}
+
+func TestTLSFlagsAreChecked(t *testing.T) {
+	t.Parallel()
+	dir := tlsFiles(t, "127.0.0.1")
+	junk := filepath.Join(t.TempDir(), "junk.pem")
+	if err := os.WriteFile(junk, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "s.db")
+	for name, args := range map[string][]string{
+		"cert without key": {"serve", "--db", db, "--tls-cert", filepath.Join(dir, "server.pem")},
+		"key without cert": {"serve", "--db", db, "--tls-key", filepath.Join(dir, "server-key.pem")},
+		"junk cert":        {"serve", "--db", db, "--tls-cert", junk, "--tls-key", filepath.Join(dir, "server-key.pem")},
+		"cert of another key": {"serve", "--db", db, "--tls-cert", filepath.Join(dir, "server.pem"),
+			"--tls-key", filepath.Join(dir, "ca-key.pem")},
+		"tls init over existing files": {"tls", "init", "--host", "127.0.0.1", "--out", dir},
+		"tls init without a host":      {"tls", "init", "--out", t.TempDir()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, errOut, err := runCmd(bin.server, args...)
+			if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.HasPrefix(errOut, "hodan-server: ") {
+				t.Errorf("hodan-server %s: %v, stderr %q; want exit 1 and a message", strings.Join(args, " "), err, errOut)
+			}
+		})
+	}
+	d := newDevice(t, "a")
+	for name, args := range map[string][]string{
+		"ca that is not PEM": {"--server", "https://127.0.0.1:1", "--ca", junk},
+		"ca that is missing": {"--server", "https://127.0.0.1:1", "--ca", filepath.Join(dir, "nothing.pem")},
+		"ca with http":       {"--server", "http://127.0.0.1:1", "--ca", filepath.Join(dir, "ca.pem")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			msg := d.fail(t, append([]string{"init", "--enroll", "AAAAA-AAAAA-AAAAA"}, args...)...)
+			if !strings.Contains(msg, "--ca") {
+				t.Errorf("init %v: %q; want the message to name --ca", args, msg)
+			}
+		})
+	}
+}
+
+func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, filepath.Join(t.TempDir(), "district.db"))
+	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
+	a.add(t, "household", "--head-name", "Lò Văn Pọm", "--head-birth-year", "1975", "--head-sex", "male", "--ethnicity-code", "04", "--poverty-status", "poor")
+	a.sync(t)
+	synced := srv.digest(t, lacLuong)
+	site := a.status(t)["site_id"].(string)
+
+	var devices []struct {
+		ID        string `json:"id"`
+		Officer   string `json:"officer"`
+		RevokedAt string `json:"revoked_at"`
+	}
+	mustJSON(t, srv.run(t, "device", "list", "--db", srv.db, "--json"), &devices)
+	if len(devices) != 1 || devices[0].ID != site || devices[0].Officer != "Lò Văn Minh" || devices[0].RevokedAt != "" {
+		t.Fatalf("device list: %+v; want the one active device %s", devices, site)
+	}
+	// Revoked while the server runs, by the first characters of its id.
+	srv.run(t, "device", "revoke", site[:8], "--db", srv.db)
+	mustJSON(t, srv.run(t, "device", "list", "--db", srv.db, "--json"), &devices)
+	if len(devices) != 1 || devices[0].RevokedAt == "" {
+		t.Fatalf("device list after revoke: %+v", devices)
+	}
+
+	// Recording goes on offline; the sync is refused with what to do.
+	pending := a.add(t, "household", "--head-name", "Lò Thị Xuân", "--head-birth-year", "1980", "--head-sex", "female", "--ethnicity-code", "04", "--poverty-status", "near_poor")
+	msg := a.fail(t, "sync")
+	if !strings.Contains(msg, "revoked") || !strings.Contains(msg, "hodan init") {
+		t.Errorf("sync of a revoked laptop: %q; want it to say the laptop was revoked and to run hodan init", msg)
+	}
+	if got := srv.digest(t, lacLuong); got != synced {
+		t.Errorf("the server's data changed after the revocation")
+	}
+
+	// Enrolled again with a new code, on the same database: the pending
+	// record syncs and nothing is lost.
+	var res struct{ Reenrolled bool }
+	mustJSON(t, a.run(t, "init", "--server", srv.url, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong)), &res)
+	if !res.Reenrolled {
+		t.Errorf("init on a revoked laptop's database did not say it enrolled again")
+	}
+	if r := a.sync(t); r.Pushed == 0 {
+		t.Errorf("the record made while revoked was not sent: %+v", r)
+	}
+	if got, want := a.digest(t, lacLuong), srv.digest(t, lacLuong); got != want {
+		t.Errorf("device digest %s, server's %s", got, want)
+	}
+	if a.show(t, "household", pending)["head_name"] != "Lò Thị Xuân" {
+		t.Errorf("the pending household is gone")
+	}
+
+	// A live laptop is not enrolled twice, and the code is not spent.
+	code := srv.enroll(t, "Lò Văn Minh", lacLuong)
+	if msg := a.fail(t, "init", "--server", srv.url, "--enroll", code); !strings.Contains(msg, "already enrolled") {
+		t.Errorf("init on a live laptop: %q", msg)
+	}
+	newDevice(t, "b").run(t, "init", "--server", srv.url, "--enroll", code)
+
+	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", srv.db + ".missing"}} {
+		if _, errOut, err := runCmd(bin.server, args...); err == nil || !strings.Contains(errOut, "hodan-server: ") {
+			t.Errorf("hodan-server %s: %v %q; want a refusal", strings.Join(args, " "), err, errOut)
+		}
+	}
+	if _, err := os.Stat(srv.db + ".missing"); err == nil {
+		t.Errorf("device revoke created a database")
+	}
+}
+
+func TestFilesAtRestAreReadableByTheOwnerOnly(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, filepath.Join(t.TempDir(), "district.db"))
+	// The default database, in the officer's configuration directory.
+	config := t.TempDir()
+	cmd := exec.Command(bin.client, "init", "--server", srv.url, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))
+	cmd.Env = append(os.Environ(), "HODAN_DB=", "XDG_CONFIG_HOME="+config, "HOME="+config)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hodan init with the default database: %v\n%s", err, out)
+	}
+	matches, _ := filepath.Glob(filepath.Join(config, "*", "*.db"))
+	if len(matches) != 1 {
+		t.Fatalf("default database: found %v", matches)
+	}
+	assertOwnerOnly(t, filepath.Dir(matches[0]))
+
+	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
+	a.add(t, "household", "--head-name", "Lò Văn Pọm", "--head-birth-year", "1975", "--head-sex", "male", "--ethnicity-code", "04", "--poverty-status", "poor")
+	// The server holds its database open, so its WAL and shared-memory
+	// files exist; the laptop's exist only while hodan runs.
+	for _, f := range []string{matches[0], a.db, srv.db, srv.db + "-wal", srv.db + "-shm"} {
+		assertOwnerOnly(t, f)
+	}
+	for _, f := range []string{a.db + "-wal", a.db + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			assertOwnerOnly(t, f)
+		}
+	}
+}
