@@ -64,6 +64,22 @@ func TestTokenIsAcceptedOnlyInTheAuthorizationHeader(t *testing.T) {
 	assertUnchanged(t, ts.DB, before)
 }
 
+func TestAnswersAreNotCached(t *testing.T) {
+	t.Parallel()
+	ts := mustServer(t, nil)
+	dev := mustDevice(t, ts, communeA)
+	for _, r := range []request{
+		{Method: http.MethodGet, Path: syncengine.PathPull, Auth: bearer(dev.Token)},
+		{Method: http.MethodGet, Path: syncengine.PathVersions},
+		{Method: http.MethodGet, Path: "/nowhere"},
+	} {
+		resp := ts.send(t, r)
+		if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s (HTTP %d): headers %v; want Cache-Control: no-store and nosniff", r.Method, r.Path, resp.Status, resp.Header)
+		}
+	}
+}
+
 func do(t *testing.T, req *http.Request) response {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)

@@ -91,6 +91,7 @@ func New(cfg Config) *Server {
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Use(middleware.Recover())
 	e.Use(s.logRequests)
+	e.Use(noStore)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.GET("/v1/health", s.health)
 	e.POST(syncengine.PathEnroll, s.enroll, s.limitAddress)
@@ -149,6 +150,17 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.cfg.Log.Info("request", attrs...)
 		return err
+	}
+}
+
+// noStore keeps answers, which carry personal data, out of caches, and
+// tells browsers not to guess their type.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		return next(c)
 	}
 }
 
