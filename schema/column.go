@@ -41,6 +41,9 @@ type Column struct {
 	// that wrote it: Hodan fills it, nobody types it, and the server
 	// refuses any other value.
 	Officer bool
+	// Internal marks a column only Hodan's own commands write (such as
+	// households.merged_into, by household merge): never typed, never set.
+	Internal bool
 	// Enum, if set, lists the values a Text column may take.
 	Enum []Choice
 	// Code, if set, names the reference list a Text column's codes come from.

@@ -66,6 +66,9 @@ func (t *Table) CheckUpdate(values map[string]any) error {
 		if c, ok := t.Column(name); ok && (c.Immutable || name == t.ScopeColumn) {
 			return &Error{Code: CodeImmutable, Column: name, Message: fmt.Sprintf("%s cannot change once the %s is recorded", name, t.Noun)}
 		}
+		if c, ok := t.Column(name); ok && c.Internal {
+			return &Error{Code: CodeImmutable, Column: name, Message: fmt.Sprintf("%s is written by Hodan's own commands, not set by hand", name)}
+		}
 	}
 	if err := t.checkValues(values); err != nil {
 		return err

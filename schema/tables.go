@@ -105,6 +105,7 @@ var tables = []*Table{
 			enum("water_source", "Nguồn nước sinh hoạt", waterSources),
 			flag("hygienic_latrine", "Nhà tiêu hợp vệ sinh"),
 			text("notes", "Ghi chú"),
+			{Name: "merged_into", Type: Ref, Refers: "households", Label: "Đã gộp vào hộ", Internal: true},
 		}),
 	},
 	{

@@ -29,6 +29,10 @@ func (a *app) nounCmd(t *schema.Table) *cobra.Command {
 		Short: fmt.Sprintf("%s (%s): add, list, show, set, delete", t.Label, t.Name),
 	}
 	cmd.AddCommand(a.addCmd(t), a.listCmd(t), a.showCmd(t), a.setCmd(t), a.deleteCmd(t))
+	if t.Name == "households" {
+		cmd.Short = fmt.Sprintf("%s (%s): add, list, show, set, delete, duplicates, merge", t.Label, t.Name)
+		cmd.AddCommand(a.householdCommands()...)
+	}
 	return cmd
 }
 
@@ -39,8 +43,8 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	for _, c := range t.Columns {
-		if c.Officer {
-			continue // filled from the enrollment
+		if c.Officer || c.Internal {
+			continue // filled from the enrollment, or by Hodan's commands
 		}
 		cmd.Flags().String(flagName(c.Name), "", flagHelp(t, &c))
 	}
