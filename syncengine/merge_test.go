@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -184,6 +185,7 @@ func TestMergeLaws(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, wantDump := mustDigest(t, ref, ""), dump(t, ref)
+		wantConflicts := conflictSummary(mustConflicts(t, ref, ConflictQuery{}))
 		for trial := 0; trial < 4; trial++ {
 			db := mustOpen(t, fmt.Sprintf("r%dt%d", round, trial))
 			for _, batch := range shuffledBatches(rng, changes) {
@@ -196,6 +198,9 @@ func TestMergeLaws(t *testing.T) {
 			}
 			if got := dump(t, db); got != wantDump {
 				t.Fatalf("round %d trial %d: domain tables differ:\n%s\nwant:\n%s", round, trial, got, wantDump)
+			}
+			if got := conflictSummary(mustConflicts(t, db, ConflictQuery{})); !reflect.DeepEqual(got, wantConflicts) {
+				t.Fatalf("round %d trial %d: conflicts\n%v\nwant\n%v", round, trial, got, wantConflicts)
 			}
 			for _, scope := range []string{"A", "B"} {
 				if mustDigest(t, db, scope) != mustDigest(t, ref, scope) {

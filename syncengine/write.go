@@ -171,6 +171,12 @@ func (tx *Tx) Row(table string, id RowID) (scope string, alive bool, err error) 
 // replaces. The scope column never changes; a child's parent column may
 // change only to another live row of the same scope.
 func (tx *Tx) Update(table string, id RowID, values map[string]any) error {
+	return tx.update(table, id, values, false)
+}
+
+// update is Update, writing even values equal to the current ones when
+// force is set.
+func (tx *Tx) update(table string, id RowID, values map[string]any, force bool) error {
 	t, err := tx.table(table)
 	if err != nil {
 		return err
@@ -193,14 +199,14 @@ func (tx *Tx) Update(table string, id RowID, values map[string]any) error {
 	}
 	sort.Strings(cols)
 	for _, col := range cols {
-		if err := tx.updateCell(t, key, st, col, vals[col]); err != nil {
+		if err := tx.writeCell(t, key, st, col, vals[col], force); err != nil {
 			return err
 		}
 	}
 	return tx.m.flush()
 }
 
-func (tx *Tx) updateCell(t *table, key rowKey, st *rowState, col string, v Value) error {
+func (tx *Tx) writeCell(t *table, key rowKey, st *rowState, col string, v Value, force bool) error {
 	if col == t.ScopeColumn {
 		return fmt.Errorf("%w: %s.%s is the row's scope", ErrImmutable, t.Name, col)
 	}
@@ -219,7 +225,7 @@ func (tx *Tx) updateCell(t *table, key rowKey, st *rowState, col string, v Value
 	}
 	var base HLC
 	if cur != nil && cur.cl == st.cl {
-		if cur.value.Equal(v) {
+		if cur.value.Equal(v) && !force {
 			return nil
 		}
 		base = cur.hlc

@@ -1,0 +1,173 @@
+package syncengine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Conflict is a write that displaced a value its writer had not seen: two
+// officers changed one field of one record without knowing of each other's
+// change. Last-writer-wins already chose the value every replica shows
+// (Winner); the conflict is what people must look at.
+//
+// Conflicts are a function of the set of changes a replica holds, never of
+// the order they arrived in: the writes of one cell, in version order, are
+// looked at pairwise, each with the next, and a pair is a conflict when the
+// later write's base (the HLC of the value its writer saw) is older than
+// the earlier write, and the two values differ. So every replica holding
+// the same changes lists the same conflicts, with the same ids.
+type Conflict struct {
+	ID     string
+	Table  string
+	Row    RowID
+	Column string
+	Scope  string
+	Loser  Change // the displaced write
+	Winner Change // the write that displaced it
+	// Current is the cell's latest write: Winner, or a later one.
+	Current Change
+	// Resolved is set once someone wrote the cell having seen Winner
+	// (Current is that write), or the row was deleted since.
+	Resolved bool
+}
+
+// ConflictQuery selects conflicts. Zero fields select everything.
+type ConflictQuery struct {
+	Scopes []string // only these scopes
+	Table  string   // only this table
+	Row    RowID    // only this row (with Table)
+}
+
+// Conflicts lists the conflicts the replica's log holds, in a stable order
+// (table, row, column, then the loser's version).
+func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error) {
+	var where []string
+	var args []any
+	if len(q.Scopes) > 0 {
+		where = append(where, "scope IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Scopes)), ",")+")")
+		for _, s := range q.Scopes {
+			args = append(args, s)
+		}
+	}
+	if q.Table != "" {
+		where = append(where, "tbl = ?")
+		args = append(args, q.Table)
+	}
+	if q.Row != (RowID{}) {
+		where = append(where, "row_id = ?")
+		args = append(args, q.Row[:])
+	}
+	filter := ""
+	if len(where) > 0 {
+		filter = " AND " + strings.Join(where, " AND ")
+	}
+	// Only cells written more than once can hold a conflict.
+	rows, err := db.r.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l
+		WHERE l.col != '' AND (l.tbl, l.row_id, l.col) IN (
+			SELECT tbl, row_id, col FROM sync_log WHERE col != ''`+filter+`
+			GROUP BY tbl, row_id, col HAVING count(*) > 1)
+		ORDER BY l.tbl, l.row_id, l.col`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read conflicts: %w", err)
+	}
+	changes, err := db.scanChanges(ctx, db.r, rows, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read conflicts: %w", err)
+	}
+	var out []Conflict
+	for start := 0; start < len(changes); {
+		end := start + 1
+		for end < len(changes) && sameCell(&changes[start], &changes[end]) {
+			end++
+		}
+		cell := changes[start:end]
+		found, err := db.cellConflicts(ctx, cell)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+		start = end
+	}
+	return out, nil
+}
+
+func sameCell(a, b *Change) bool {
+	return a.Table == b.Table && a.Row == b.Row && a.Column == b.Column
+}
+
+// cellConflicts finds the conflicts among the writes of one cell.
+func (db *DB) cellConflicts(ctx context.Context, cell []Change) ([]Conflict, error) {
+	sort.Slice(cell, func(i, j int) bool { return cell[j].version().beats(cell[i].version()) })
+	var out []Conflict
+	for i := 0; i+1 < len(cell); i++ {
+		loser, winner := cell[i], cell[i+1]
+		if loser.CL != winner.CL || loser.Site == winner.Site || winner.Base >= loser.HLC ||
+			loser.Value.Equal(winner.Value) || sawValue(cell, &winner, loser.Value) {
+			continue
+		}
+		out = append(out, Conflict{
+			ID: conflictID(&loser, &winner), Table: winner.Table, Row: winner.Row, Column: winner.Column,
+			Scope: winner.Scope, Loser: loser, Winner: winner,
+		})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	current := cell[len(cell)-1]
+	var rowCL uint64
+	if err := db.r.QueryRowContext(ctx, `SELECT cl FROM sync_rows WHERE tbl = ? AND row_id = ?`,
+		current.Table, current.Row[:]).Scan(&rowCL); err != nil {
+		return nil, fmt.Errorf("read row of a conflict: %w", err)
+	}
+	for i := range out {
+		out[i].Current = current
+		out[i].Resolved = rowCL != out[i].Winner.CL || seenAfter(cell, &out[i].Winner)
+	}
+	return out, nil
+}
+
+// sawValue reports whether the writer of w saw value in the cell: the
+// write w replaced (whose HLC is w's base) held it. A writer who saw an
+// equal value written by someone else displaced nothing unseen.
+func sawValue(cell []Change, w *Change, value Value) bool {
+	for i := range cell {
+		if cell[i].HLC == w.Base && cell[i].CL == w.CL && cell[i].Value.Equal(value) {
+			return true
+		}
+	}
+	return false
+}
+
+// seenAfter reports whether a write of the cell later than w was made by a
+// writer that had seen w.
+func seenAfter(cell []Change, w *Change) bool {
+	for i := len(cell) - 1; i >= 0 && cell[i].version().beats(w.version()); i-- {
+		if cell[i].Base >= w.HLC {
+			return true
+		}
+	}
+	return false
+}
+
+// conflictID names a conflict by its two writes, the same on every replica.
+func conflictID(loser, winner *Change) string {
+	h := sha256.New()
+	for _, c := range []*Change{loser, winner} {
+		h.Write(c.Site[:])
+		h.Write(binary.BigEndian.AppendUint64(nil, c.Seq))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// Resolve writes value to a live row's column as the answer to a conflict:
+// unlike Update, it writes even a value equal to the current one, so that
+// every replica learns the conflict was looked at. Its base is the HLC of
+// the value this replica holds, which is at least the conflict's winner.
+func (tx *Tx) Resolve(table string, id RowID, column string, value any) error {
+	return tx.update(table, id, map[string]any{column: value}, true)
+}
