@@ -58,7 +58,7 @@ func NewClock(wall func() time.Time, last HLC) *Clock {
 func (c *Clock) Now() HLC {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	wall := MakeHLC(c.wall().UnixMilli(), 0)
+	wall := MakeHLC(c.WallMillis(), 0)
 	if wall > c.last {
 		c.last = wall
 	} else {
@@ -84,5 +84,23 @@ func (c *Clock) Last() HLC {
 	return c.last
 }
 
-// WallMillis is the clock's wall-clock reading in milliseconds.
-func (c *Clock) WallMillis() int64 { return c.wall().UnixMilli() }
+// reset sets the highest timestamp issued or seen to h, which may be lower
+// than before. Only a clock repair lowers it, for timestamps nobody else
+// has seen; see DB.Restamp.
+func (c *Clock) reset(h HLC) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = h
+}
+
+// maxWallMillis is the latest wall-clock reading a timestamp holds: 47 bits,
+// so that every HLC fits SQLite's signed 64-bit integers.
+const maxWallMillis = 1<<47 - 1
+
+// WallMillis is the clock's wall-clock reading in milliseconds, kept within
+// what an HLC holds: a wall clock set before 1970 (a dead clock battery can
+// give any date) reads as 1970, never as a negative number that packs into
+// a timestamp thousands of years ahead.
+func (c *Clock) WallMillis() int64 {
+	return min(max(c.wall().UnixMilli(), 0), maxWallMillis)
+}
