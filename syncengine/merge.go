@@ -60,7 +60,11 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 		tx.Rollback()
 		return nil, err
 	}
-	db.clock.Observe(HLC(hlc))
+	// The file's high-water mark is the clock's truth: it holds every
+	// timestamp committed, by any process, and a clock repair in another
+	// process may have lowered it (timestamps of rolled-back transactions
+	// were never seen by anyone, so forgetting them is safe).
+	db.clock.reset(HLC(hlc))
 	db.ownSeq = uint64(ownSeq)
 	return &merger{
 		db: db, ctx: ctx, tx: tx,
