@@ -197,7 +197,7 @@ func checkClock(ctx context.Context, db *DB, vr VersionsResponse, held, own uint
 	if ahead <= time.Duration(vr.MaxClockSkew)*time.Millisecond {
 		return nil
 	}
-	return fmt.Errorf("%w by %s (latest change stamped %s, the server's time is %s): set this laptop's date and time; nothing was sent",
+	return fmt.Errorf("%w by %s (latest change stamped %s, the server's time is %s): set this laptop's date and time, then run `hodan clock repair` to re-stamp the changes waiting to be sent; nothing was sent",
 		ErrClockAhead, ahead.Round(time.Second), last.Time().Format(time.RFC3339), time.UnixMilli(vr.ServerTime).UTC().Format(time.RFC3339))
 }
 

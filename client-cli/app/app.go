@@ -23,7 +23,8 @@ import (
 type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
-	// Now is the wall clock; nil means time.Now.
+	// Now is the wall clock; nil means time.Now, moved by
+	// $HODAN_CLOCK_OFFSET if set (for tests only).
 	Now func() time.Time
 }
 
@@ -39,6 +40,14 @@ type app struct {
 func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
+	}
+	if env.Now == nil { // tests may run the binary with a wrong clock
+		now, err := clockFromEnv(env.Getenv)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "hodan: %s\n", err)
+			return 1
+		}
+		env.Now = now
 	}
 	a := &app{env: env}
 	root := a.rootCmd()
@@ -61,7 +70,7 @@ func (a *app) rootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan/hodan.db in the user config directory)")
 	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
-	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd())
+	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd())
 	for _, noun := range nouns() {
 		root.AddCommand(a.nounCmd(noun))
 	}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hodan/syncengine"
+)
+
+// clockOffsetVar names the environment variable that moves this process's
+// wall clock by a duration ("72h", "-1h30m"). It is for tests, which run the
+// real binary as a laptop whose clock is wrong; officers never set it.
+const clockOffsetVar = "HODAN_CLOCK_OFFSET"
+
+// clockFromEnv is the wall clock $HODAN_CLOCK_OFFSET asks for: nil (the
+// real clock) when it is unset.
+func clockFromEnv(getenv func(string) string) (func() time.Time, error) {
+	s := getenv(clockOffsetVar)
+	if s == "" {
+		return nil, nil
+	}
+	offset, err := time.ParseDuration(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", clockOffsetVar, err)
+	}
+	return func() time.Time { return time.Now().Add(offset) }, nil
+}
+
+func (a *app) clockCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "clock",
+		Short: "Repair what a wrong date and time on this laptop did",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "repair",
+		Short: "Re-stamp the changes waiting to be sent with the corrected clock, after setting this laptop's date and time",
+		Long: `After this laptop's clock ran ahead, the server refuses the changes
+recorded meanwhile. Set the laptop's date and time, then run this: it asks
+the server for its time, and gives the changes waiting to be sent new
+timestamps from the corrected clock, in the order they were recorded. It
+changes nothing while the clock is still ahead of the server's, or when no
+change waiting is stamped ahead. Changes already sent keep their stamps.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+				return a.repairClock(ctx, cmd, db, dev)
+			})
+		},
+	})
+	return cmd
+}
+
+func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device) error {
+	client, err := dev.client(0)
+	if err != nil {
+		return err
+	}
+	res, err := client.RepairClock(ctx, db)
+	if err != nil {
+		return remoteError(dev.Server, err)
+	}
+	stamp := func(h syncengine.HLC) string { return h.Time().Format(time.RFC3339Nano) }
+	if a.json {
+		return printJSON(cmd.OutOrStdout(), map[string]any{"restamped": res.Restamped, "first_seq": res.FirstSeq,
+			"last_seq": res.LastSeq, "latest_before": stamp(res.OldLatest), "latest_after": stamp(res.NewLatest)})
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Re-stamped %s waiting to be sent (#%d to #%d): the latest was stamped %s, now %s.\nRun `hodan sync` to send them.\n",
+		plural(res.Restamped, "change"), res.FirstSeq, res.LastSeq,
+		res.OldLatest.Time().Local().Format("2006-01-02 15:04"), res.NewLatest.Time().Local().Format("2006-01-02 15:04"))
+	return nil
+}
