@@ -75,8 +75,15 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 			return PushResult{}, err
 		}
 		if c.Seq < next {
-			if err := m.checkDuplicate(c); err != nil {
+			rej, err := m.checkDuplicate(c)
+			if err != nil {
 				return PushResult{}, err
+			}
+			if rej != nil {
+				// Refused when it first came: say so again, for the answer
+				// to that push may never have reached the pusher, which
+				// takes this answer as the word on every change it sent.
+				res.Rejected = append(res.Rejected, *rej)
 			}
 			res.Duplicates++
 			continue
@@ -109,13 +116,27 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 }
 
 // checkDuplicate confirms that a change the receiver already holds is the
-// same change, and not a new one under a reused sequence number.
-func (m *merger) checkDuplicate(c *Change) error {
+// same change, and not a new one under a reused sequence number. If the
+// receiver refused it, checkDuplicate returns the refusal as recorded.
+func (m *merger) checkDuplicate(c *Change) (*Rejected, error) {
 	origin, err := m.sites.id(m.ctx, c.Site)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return m.checkHeld(c, origin)
+	if err := m.checkHeld(c, origin); err != nil {
+		return nil, err
+	}
+	r := Rejected{Site: c.Site, Seq: c.Seq}
+	err = m.tx.QueryRowContext(m.ctx, `SELECT code, message FROM sync_rejected r WHERE origin = ? AND origin_seq = ?
+		AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)`,
+		origin, c.Seq).Scan(&r.Code, &r.Message)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read refusal of #%d: %w", c.Seq, err)
+	}
+	return &r, nil
 }
 
 // versionOf returns the next sequence number expected from site.
