@@ -129,7 +129,11 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 		held = next
 		c.progress(Progress{Phase: "push", Done: res.Pushed, Total: total})
 	}
-	return nil
+	if pushed, err := db.pushedSeq(ctx); err != nil || pushed >= held {
+		return err
+	}
+	_, err = c.versions(ctx, db) // the server holds more than the batches vouched for
+	return err
 }
 
 // versions asks the server what it holds of this site's changes, records
@@ -180,7 +184,12 @@ func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int) 
 	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Changes: changes}, &pr); err != nil {
 		return pr, len(changes), err
 	}
-	return pr, len(changes), db.RecordPushed(ctx, pr.Rejected, pr.Versions[db.Site()])
+	// The answer lists the refusals of this batch only. The server may hold
+	// more (an earlier copy of a push, whose answer was lost, landed
+	// meanwhile): their refusals are asked for by versions, so this batch
+	// vouches for nothing beyond its last change.
+	heard := min(pr.Versions[db.Site()], changes[len(changes)-1].Seq)
+	return pr, len(changes), db.RecordPushed(ctx, pr.Rejected, heard)
 }
 
 // checkClock refuses to push changes the server would refuse for being
