@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Cursor is a position in a server's log, as a client keeps it: the local
@@ -49,9 +50,14 @@ func cursorAt(ctx context.Context, q querier, seq uint64) (Cursor, error) {
 }
 
 // matches reports whether this log holds, at cur.Seq, the chain cur saw.
+// A sequence number past what SQLite stores names no entry: it does not
+// match (and is never sent to the database, which would refuse it).
 func (cur Cursor) matches(ctx context.Context, q querier) (bool, error) {
 	if cur.Seq == 0 {
 		return true, nil
+	}
+	if cur.Seq > math.MaxInt64 {
+		return false, nil
 	}
 	have, err := cursorAt(ctx, q, cur.Seq)
 	if errors.Is(err, sql.ErrNoRows) {

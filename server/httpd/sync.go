@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -124,9 +125,11 @@ func uintParam(c echo.Context, name string) (uint64, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
+	// 63 bits: sequence numbers are SQLite integers, and a larger one would
+	// reach the database and fail there, as an internal error.
+	n, err := strconv.ParseUint(v, 10, 63)
 	if err != nil {
-		return 0, fail(syncengine.CodeBadRequest, name+" must be a whole number")
+		return 0, fail(syncengine.CodeBadRequest, fmt.Sprintf("%s must be a whole number from 0 to %d", name, math.MaxInt64))
 	}
 	return n, nil
 }
