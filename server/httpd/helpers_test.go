@@ -76,7 +76,7 @@ func (b *lockedBuffer) String() string {
 // mustServer starts the server on a new database in t.TempDir(). configure,
 // if not nil, adjusts the config before the server is built. Config.Now is
 // fixed at the time the server starts.
-func mustServer(t *testing.T, configure func(*httpd.Config)) *testServer {
+func mustServer(t testing.TB, configure func(*httpd.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	db, err := replica.Open(ctx, filepath.Join(t.TempDir(), "server.db"), replica.Options{Migrations: registry.Migrations()})
@@ -102,7 +102,7 @@ func mustServer(t *testing.T, configure func(*httpd.Config)) *testServer {
 }
 
 // mustCode makes a one-time enrollment code for communes.
-func (ts *testServer) mustCode(t *testing.T, ttl time.Duration, communes ...string) string {
+func (ts *testServer) mustCode(t testing.TB, ttl time.Duration, communes ...string) string {
 	t.Helper()
 	code, err := ts.Reg.CreateEnrollment(context.Background(), "Lò Văn Minh", communes, ttl)
 	if err != nil {
@@ -123,7 +123,7 @@ type device struct {
 func (d *device) Site() syncengine.SiteID { return d.DB.Site() }
 
 // mustOpenReplica opens a new device database in t.TempDir().
-func mustOpenReplica(t *testing.T) *syncengine.DB {
+func mustOpenReplica(t testing.TB) *syncengine.DB {
 	t.Helper()
 	db, err := replica.Open(context.Background(), filepath.Join(t.TempDir(), "device.db"), replica.Options{})
 	if err != nil {
@@ -134,7 +134,7 @@ func mustOpenReplica(t *testing.T) *syncengine.DB {
 }
 
 // mustDevice opens a new device and enrolls it for communes.
-func mustDevice(t *testing.T, ts *testServer, communes ...string) *device {
+func mustDevice(t testing.TB, ts *testServer, communes ...string) *device {
 	t.Helper()
 	db := mustOpenReplica(t)
 	client := &syncengine.Client{BaseURL: ts.URL}
@@ -147,7 +147,7 @@ func mustDevice(t *testing.T, ts *testServer, communes ...string) *device {
 }
 
 // mustWrite runs fn in one write transaction of db.
-func mustWrite(t *testing.T, db *syncengine.DB, fn func(tx *syncengine.Tx) error) {
+func mustWrite(t testing.TB, db *syncengine.DB, fn func(tx *syncengine.Tx) error) {
 	t.Helper()
 	if err := db.Write(context.Background(), fn); err != nil {
 		t.Fatalf("write: %v", err)
@@ -155,7 +155,7 @@ func mustWrite(t *testing.T, db *syncengine.DB, fn func(tx *syncengine.Tx) error
 }
 
 // mustInsert inserts one row and returns its id.
-func mustInsert(t *testing.T, db *syncengine.DB, table string, values map[string]any) syncengine.RowID {
+func mustInsert(t testing.TB, db *syncengine.DB, table string, values map[string]any) syncengine.RowID {
 	t.Helper()
 	var id syncengine.RowID
 	mustWrite(t, db, func(tx *syncengine.Tx) error {
@@ -167,7 +167,7 @@ func mustInsert(t *testing.T, db *syncengine.DB, table string, values map[string
 }
 
 // mustHousehold records a household of commune.
-func mustHousehold(t *testing.T, db *syncengine.DB, commune, head string) syncengine.RowID {
+func mustHousehold(t testing.TB, db *syncengine.DB, commune, head string) syncengine.RowID {
 	t.Helper()
 	return mustInsert(t, db, "households", map[string]any{
 		"commune_code": commune, "head_name": head, "head_birth_year": 1979,
@@ -176,7 +176,7 @@ func mustHousehold(t *testing.T, db *syncengine.DB, commune, head string) syncen
 }
 
 // mustOwnChanges returns every change the device wrote, in sequence order.
-func mustOwnChanges(t *testing.T, db *syncengine.DB) []syncengine.Change {
+func mustOwnChanges(t testing.TB, db *syncengine.DB) []syncengine.Change {
 	t.Helper()
 	changes, err := db.Pending(context.Background(), db.Site(), 0, 1<<20)
 	if err != nil {
@@ -191,7 +191,7 @@ type serverState struct {
 	LogLen int
 }
 
-func mustState(t *testing.T, db *syncengine.DB) serverState {
+func mustState(t testing.TB, db *syncengine.DB) serverState {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Digest(ctx, "")
@@ -206,14 +206,14 @@ func mustState(t *testing.T, db *syncengine.DB) serverState {
 }
 
 // assertUnchanged fails the test if the server's state is not before.
-func assertUnchanged(t *testing.T, db *syncengine.DB, before serverState) {
+func assertUnchanged(t testing.TB, db *syncengine.DB, before serverState) {
 	t.Helper()
 	if after := mustState(t, db); after != before {
 		t.Errorf("server state changed by a refused request: before %+v, after %+v", before, after)
 	}
 }
 
-func mustDigest(t *testing.T, db *syncengine.DB, scope string) string {
+func mustDigest(t testing.TB, db *syncengine.DB, scope string) string {
 	t.Helper()
 	d, err := db.Digest(context.Background(), scope)
 	if err != nil {
@@ -243,7 +243,7 @@ type response struct {
 func bearer(token string) string { return "Bearer " + token }
 
 // send sends r and reads the whole answer.
-func (ts *testServer) send(t *testing.T, r request) response {
+func (ts *testServer) send(t testing.TB, r request) response {
 	t.Helper()
 	var body io.Reader
 	if r.Body != nil {
@@ -278,7 +278,7 @@ func (ts *testServer) send(t *testing.T, r request) response {
 }
 
 // mustJSON encodes v.
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -288,7 +288,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 // mustGzip compresses b.
-func mustGzip(t *testing.T, b []byte) []byte {
+func mustGzip(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -302,20 +302,20 @@ func mustGzip(t *testing.T, b []byte) []byte {
 }
 
 // pushBody is a push request body holding changes, as plain JSON.
-func pushBody(t *testing.T, changes []syncengine.Change) []byte {
+func pushBody(t testing.TB, changes []syncengine.Change) []byte {
 	t.Helper()
 	return mustJSON(t, syncengine.PushRequest{Changes: changes})
 }
 
 // push posts changes as the device with token, as plain JSON.
-func (ts *testServer) push(t *testing.T, token string, changes []syncengine.Change) response {
+func (ts *testServer) push(t testing.TB, token string, changes []syncengine.Change) response {
 	t.Helper()
 	return ts.send(t, request{Method: http.MethodPost, Path: syncengine.PathPush, Auth: bearer(token),
 		ContentType: "application/json", Body: pushBody(t, changes)})
 }
 
 // mustPush posts changes and decodes the (successful) answer.
-func (ts *testServer) mustPush(t *testing.T, token string, changes []syncengine.Change) syncengine.PushResponse {
+func (ts *testServer) mustPush(t testing.TB, token string, changes []syncengine.Change) syncengine.PushResponse {
 	t.Helper()
 	resp := ts.push(t, token, changes)
 	if resp.Status != http.StatusOK {
@@ -327,7 +327,7 @@ func (ts *testServer) mustPush(t *testing.T, token string, changes []syncengine.
 }
 
 // mustPull gets one pull page with the raw query string q.
-func (ts *testServer) mustPull(t *testing.T, token, q string) syncengine.PullResponse {
+func (ts *testServer) mustPull(t testing.TB, token, q string) syncengine.PullResponse {
 	t.Helper()
 	resp := ts.send(t, request{Method: http.MethodGet, Path: syncengine.PathPull + "?" + q, Auth: bearer(token)})
 	if resp.Status != http.StatusOK {
@@ -338,7 +338,7 @@ func (ts *testServer) mustPull(t *testing.T, token, q string) syncengine.PullRes
 	return pr
 }
 
-func mustDecode(t *testing.T, body []byte, v any) {
+func mustDecode(t testing.TB, body []byte, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -353,7 +353,7 @@ var leakMarkers = []string{"goroutine", ".go:", "panic", "runtime.", "sql:", "sq
 // assertError checks that resp is an error answer with status and code, in
 // exactly the shape {"error":{"code":…,"message":…}}, as JSON, with a
 // message for people and nothing of the server's internals.
-func assertError(t *testing.T, resp response, status int, code string) {
+func assertError(t testing.TB, resp response, status int, code string) {
 	t.Helper()
 	if resp.Status != status {
 		t.Errorf("status = %d, want %d (body %s)", resp.Status, status, resp.Body)
