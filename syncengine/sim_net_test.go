@@ -1,0 +1,287 @@
+package syncengine
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// errSimNet is what the simulated network answers for a request or an
+// answer it lost.
+var errSimNet = errors.New("simulated network fault")
+
+// simRejectionPage is how many refusals the simulated server lists in one
+// versions answer: few, so that the client's loop over them runs.
+const simRejectionPage = 3
+
+// simNet is the network between the devices' sync clients and the server:
+// an http.RoundTripper that serves requests in process, in the calling
+// goroutine. While faulty, it loses requests and answers, delivers a push
+// twice, keeps a copy of it to deliver later (after newer ones: reordered),
+// delivers only a prefix of a push batch, and cuts answers short.
+type simNet struct {
+	w       *simWorld
+	faulty  bool
+	rate    int // percent chance of each fault, at each point where one can happen
+	faults  int // faults so far
+	delayed []simRequest
+}
+
+// simRequest is a request as the server reads it.
+type simRequest struct {
+	dev    *simReplica
+	method string
+	url    *url.URL
+	body   []byte // JSON, decompressed
+}
+
+func (n *simNet) fault(what string) bool {
+	if !n.faulty || n.w.rng.IntN(100) >= n.rate {
+		return false
+	}
+	n.faults++
+	n.w.note("fault: %s", what)
+	return true
+}
+
+// RoundTrip carries one request to the server and its answer back.
+func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
+	sr, err := n.read(req)
+	if err != nil {
+		n.w.t.Errorf("simulated server: %v", err)
+		return nil, err
+	}
+	if n.fault("request lost") {
+		return nil, fmt.Errorf("request lost: %w", errSimNet)
+	}
+	if len(n.delayed) > 0 && n.fault("an earlier push lands first") {
+		n.deliverDelayed()
+	}
+	if sr.method == http.MethodPost {
+		if n.fault("push delayed") {
+			n.delayed = append(n.delayed, sr)
+			if n.w.rng.IntN(2) == 0 {
+				return nil, fmt.Errorf("request delayed: %w", errSimNet)
+			}
+		}
+		if n.fault("push truncated") {
+			sr = n.truncate(sr)
+		}
+	}
+	status, body := n.w.serve(sr)
+	if n.fault("delivered twice") {
+		status, body = n.w.serve(sr)
+	}
+	if n.fault("answer lost") {
+		return nil, fmt.Errorf("answer lost: %w", errSimNet)
+	}
+	if len(body) > 0 && n.fault("answer cut") {
+		body = body[:n.w.rng.IntN(len(body))]
+	}
+	return &http.Response{
+		StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(body)),
+		Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+	}, nil
+}
+
+func (n *simNet) read(req *http.Request) (simRequest, error) {
+	sr := simRequest{method: req.Method, url: req.URL}
+	token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+	for _, d := range n.w.devices {
+		if d.token == token {
+			sr.dev = d
+		}
+	}
+	if sr.dev == nil {
+		return sr, fmt.Errorf("unknown token %q", token)
+	}
+	if req.Body == nil {
+		return sr, nil
+	}
+	defer req.Body.Close()
+	zr, err := gzip.NewReader(req.Body)
+	if err != nil {
+		return sr, fmt.Errorf("request body: %w", err)
+	}
+	if sr.body, err = io.ReadAll(zr); err != nil {
+		return sr, fmt.Errorf("request body: %w", err)
+	}
+	return sr, nil
+}
+
+// truncate keeps only a prefix of a push batch, as if the rest never
+// arrived.
+func (n *simNet) truncate(sr simRequest) simRequest {
+	var req PushRequest
+	if err := json.Unmarshal(sr.body, &req); err != nil {
+		n.w.t.Errorf("truncate push: %v", err)
+		return sr
+	}
+	req.Changes = req.Changes[:n.w.rng.IntN(len(req.Changes)+1)]
+	sr.body = []byte(mustJSON(req))
+	return sr
+}
+
+// deliverDelayed delivers the oldest or another push the network kept back;
+// nobody waits for the answer any more.
+func (n *simNet) deliverDelayed() {
+	if len(n.delayed) == 0 {
+		return
+	}
+	i := n.w.rng.IntN(len(n.delayed))
+	sr := n.delayed[i]
+	n.delayed = append(n.delayed[:i], n.delayed[i+1:]...)
+	status, _ := n.w.serve(sr)
+	n.w.note("late push from %s: %d", sr.dev.name, status)
+}
+
+// serve is the server's side of the protocol, as server/httpd does it: the
+// device's version vector and refusals, its pushes vetted against its
+// communes, and pulls of its communes' changes but its own.
+func (w *simWorld) serve(sr simRequest) (int, []byte) {
+	var out any
+	var err error
+	switch sr.url.Path {
+	case PathVersions:
+		out, err = w.serveVersions(sr)
+	case PathPush:
+		out, err = w.servePush(sr)
+	case PathPull:
+		out, err = w.servePull(sr)
+	default:
+		err = fmt.Errorf("no route %s %s", sr.method, sr.url.Path)
+	}
+	if err != nil {
+		w.t.Errorf("server, %s %s from %s: %v", sr.method, sr.url.Path, sr.dev.name, err)
+		return http.StatusInternalServerError, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeInternal, Message: err.Error()}}))
+	}
+	return http.StatusOK, []byte(mustJSON(out))
+}
+
+func (w *simWorld) serverMillis() int64 { return w.now.Add(w.server.offset).UnixMilli() }
+
+func (w *simWorld) serveVersions(sr simRequest) (any, error) {
+	after, err := simUintParam(sr.url.Query(), "rejected_after")
+	if err != nil {
+		return nil, err
+	}
+	srv := w.server.db
+	vv, err := srv.Versions(w.ctx, sr.dev.site)
+	if err != nil {
+		return nil, err
+	}
+	rejected, err := srv.Rejections(w.ctx, sr.dev.site, after, simRejectionPage)
+	if err != nil {
+		return nil, err
+	}
+	return VersionsResponse{Incarnation: srv.Incarnation(), ServerTime: w.serverMillis(), Versions: vv, Rejected: rejected}, nil
+}
+
+func (w *simWorld) servePush(sr simRequest) (any, error) {
+	var req PushRequest
+	if err := json.Unmarshal(sr.body, &req); err != nil {
+		return nil, fmt.Errorf("decode push: %w", err)
+	}
+	for _, c := range req.Changes {
+		if c.Site != sr.dev.site {
+			return nil, fmt.Errorf("change #%d of site %s pushed by another device", c.Seq, c.Site)
+		}
+	}
+	srv := w.server.db
+	res, err := srv.ApplyPush(w.ctx, req.Changes, simVetter(sr.dev))
+	if err != nil {
+		return nil, err
+	}
+	vv, err := srv.Versions(w.ctx, sr.dev.site)
+	if err != nil {
+		return nil, err
+	}
+	return PushResponse{Applied: res.Applied, Duplicates: res.Duplicates, Rejected: res.Rejected,
+		Versions: vv, ServerTime: w.serverMillis()}, nil
+}
+
+func (w *simWorld) servePull(sr simRequest) (any, error) {
+	q := sr.url.Query()
+	pq := PullQuery{Incarnation: q.Get("incarnation"), Scopes: sr.dev.scopes, Exclude: sr.dev.site}
+	pq.After.Chain = q.Get("chain")
+	var err error
+	if pq.After.Seq, err = simUintParam(q, "after"); err != nil {
+		return nil, err
+	}
+	limit, err := simUintParam(q, "limit")
+	if err != nil {
+		return nil, err
+	}
+	pq.Limit = int(limit)
+	srv := w.server.db
+	page, err := srv.ReadPull(w.ctx, pq)
+	if err != nil {
+		return nil, err
+	}
+	if page.Changes == nil {
+		page.Changes = []Change{}
+	}
+	return PullResponse{Incarnation: srv.Incarnation(), Reset: page.Reset, Changes: page.Changes,
+		Next: page.Next, More: page.More, ServerTime: w.serverMillis()}, nil
+}
+
+func simUintParam(q url.Values, name string) (uint64, error) {
+	if q.Get(name) == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(q.Get(name), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return n, nil
+}
+
+// simVetter refuses what server/httpd's vetter refuses of an honest device:
+// changes outside its communes, a root row's scope column that is not its
+// scope, and a link to a known row of another commune.
+func simVetter(dev *simReplica) Vetter {
+	return func(c *Change, rows RowReader) *Rejection {
+		if !dev.enrolled(c.Scope) {
+			return &Rejection{Code: CodeOutOfScope, Message: "commune " + c.Scope + " is not among this device's communes"}
+		}
+		spec := simSpec(c.Table)
+		if c.Column != "" && c.Column == spec.ScopeColumn && c.Value.String() != c.Scope {
+			return &Rejection{Code: CodeScopeMismatch, Message: "the scope column is not the row's scope"}
+		}
+		if c.Column == "" || c.Column != spec.ParentColumn {
+			return nil
+		}
+		id, err := uuidOf(c.Value)
+		if err != nil {
+			return &Rejection{Code: CodeInvalidValue, Message: err.Error()}
+		}
+		scope, _, err := rows.Row(spec.ParentTable, id)
+		if err != nil {
+			return &Rejection{Code: CodeInternal, Message: "could not read the referenced row"}
+		}
+		if scope != "" && scope != c.Scope {
+			return &Rejection{Code: CodeOutOfScope, Message: "the parent row is of another commune"}
+		}
+		return nil
+	}
+}
+
+// simEngineError reports whether err is one the engine must never return
+// to an honest device, whatever the network did.
+func simEngineError(err error) bool {
+	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDeviceBehind, ErrScopeMismatch, ErrBadChange} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var pe *Error
+	return errors.As(err, &pe)
+}

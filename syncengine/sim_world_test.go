@@ -1,0 +1,267 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// simTables are the simulation's own tables: a root table scoped by its
+// commune, a child and a grandchild (so that deletes cascade two levels
+// down), with a column of every type the schema stores: text, integer,
+// real, date (TEXT, YYYY-MM-DD), blob, and an untyped column that holds
+// values of any kind.
+var simTables = []TableSpec{
+	{Name: "sim_households", ScopeColumn: "commune", Columns: []string{"commune", "head", "born", "income", "assessed", "photo", "extra"}},
+	{Name: "sim_members", ParentColumn: "household_id", ParentTable: "sim_households", Columns: []string{"household_id", "name", "born", "score", "dob"}},
+	{Name: "sim_visits", ParentColumn: "member_id", ParentTable: "sim_members", Columns: []string{"member_id", "visit_date", "amount", "note", "photo"}},
+}
+
+// simMigrations create the domain tables the way schema's migrations do:
+// ordinary typed tables, no foreign keys.
+var simMigrations = []Migration{{
+	Name: "sim/0001_domain",
+	Up: func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			CREATE TABLE sim_households (id TEXT PRIMARY KEY, commune TEXT, head TEXT, born INTEGER,
+				income REAL, assessed TEXT, photo BLOB, extra);
+			CREATE TABLE sim_members (id TEXT PRIMARY KEY, household_id TEXT, name TEXT, born INTEGER,
+				score REAL, dob TEXT);
+			CREATE INDEX sim_members_household ON sim_members (household_id);
+			CREATE TABLE sim_visits (id TEXT PRIMARY KEY, member_id TEXT, visit_date TEXT, amount INTEGER,
+				note TEXT, photo BLOB);
+			CREATE INDEX sim_visits_member ON sim_visits (member_id);`)
+		return err
+	},
+}}
+
+// simReplica is a device or the district server: its database file, the
+// communes it is enrolled for, and its own wall clock.
+type simReplica struct {
+	name   string
+	path   string
+	db     *DB
+	site   SiteID
+	scopes []string // nil for the server, which holds every commune
+	token  string
+	offset time.Duration // how far its wall clock is from the true time
+	client *Client
+}
+
+func (r *simReplica) isServer() bool { return r.scopes == nil }
+
+func (r *simReplica) enrolled(scope string) bool {
+	return r.scopes == nil || slices.Contains(r.scopes, scope)
+}
+
+// simWorld is one schedule: the replicas, the network between them, the
+// true time, and the model of what was written.
+type simWorld struct {
+	t       *testing.T
+	ctx     context.Context
+	rng     *rand.Rand
+	dir     string
+	now     time.Time // the true time; each replica's clock is off it by its offset
+	steps   int
+	scopes  []string // every commune of the district
+	server  *simReplica
+	devices []*simReplica
+	all     []*simReplica // the server, then the devices
+	net     *simNet
+	model   simModel
+	trace   hash.Hash64
+	verbose bool // HODAN_SIM_TRACE is set: log every step
+}
+
+func newSimWorld(t *testing.T, seed uint64) *simWorld {
+	w := &simWorld{
+		t: t, ctx: context.Background(), dir: t.TempDir(),
+		rng:   rand.New(rand.NewPCG(seed, 0x48_6f_64_61_6e)),
+		now:   time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC),
+		trace: fnv.New64a(), verbose: os.Getenv("HODAN_SIM_TRACE") != "",
+		model: newSimModel(),
+	}
+	// Site ids, incarnations and the random part of row ids come from the
+	// seed too (row ids keep their time part, but are made in the same
+	// order, so they sort the same way in every replay).
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	uuid.SetRand(rand.NewChaCha8(key))
+	t.Cleanup(func() { uuid.SetRand(nil) })
+
+	w.scopes = []string{"05362", "02008"}
+	enrolments := [][]string{{"05362"}, {"05362"}, {"02008"}, {"05362", "02008"}}
+	if w.rng.IntN(2) == 0 {
+		w.scopes = append(w.scopes, "05365")
+		enrolments = append(enrolments, []string{"05365"})
+	}
+	w.net = &simNet{w: w, faulty: true, rate: w.rng.IntN(25)}
+	w.server = w.open("server", nil)
+	w.all = append(w.all, w.server)
+	for i, scopes := range enrolments {
+		d := w.open(fmt.Sprintf("device%d", i), scopes)
+		d.token = fmt.Sprintf("token-%d", i)
+		d.client = &Client{BaseURL: "http://district.sim", Token: d.token,
+			HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40)}
+		w.devices = append(w.devices, d)
+		w.all = append(w.all, d)
+	}
+	w.steps = 40 + w.rng.IntN(120)
+	w.note("world: %d devices, %d steps, fault rate %d%%", len(w.devices), w.steps, w.net.rate)
+	return w
+}
+
+// note adds a line to the trace.
+func (w *simWorld) note(format string, args ...any) {
+	fmt.Fprintf(w.trace, format+"\n", args...)
+	if w.verbose {
+		w.t.Logf(format, args...)
+	}
+}
+
+func (w *simWorld) open(name string, scopes []string) *simReplica {
+	r := &simReplica{name: name, path: filepath.Join(w.dir, name+".db"), scopes: scopes}
+	w.reopen(r)
+	r.site = r.db.Site()
+	w.t.Cleanup(func() { r.db.Close() })
+	return r
+}
+
+func (w *simWorld) reopen(r *simReplica) {
+	cfg := Config{Tables: simTables, Migrations: simMigrations, Now: func() time.Time { return w.now.Add(r.offset) }}
+	db, err := Open(w.ctx, r.path, cfg)
+	if err != nil {
+		w.t.Fatalf("open %s: %v", r.name, err)
+	}
+	r.db = db
+}
+
+// restart closes a replica's database and opens the same file again, as
+// after a crash-free restart of the laptop or the server.
+func (w *simWorld) restart(r *simReplica) {
+	own, inc := w.ownSeq(r), r.db.Incarnation()
+	if err := r.db.Close(); err != nil {
+		w.t.Fatalf("close %s: %v", r.name, err)
+	}
+	w.reopen(r)
+	if r.db.Site() != r.site || r.db.Incarnation() != inc || w.ownSeq(r) != own {
+		w.t.Fatalf("%s came back from a restart as another replica", r.name)
+	}
+	w.note("restart %s", r.name)
+}
+
+func (w *simWorld) ownSeq(r *simReplica) uint64 {
+	seq, err := r.db.OwnSeq(w.ctx)
+	if err != nil {
+		w.t.Fatalf("%s: own sequence: %v", r.name, err)
+	}
+	return seq
+}
+
+// run plays the schedule: random writes, syncs, late deliveries, restarts
+// and clock jumps, with the true time moving on between steps.
+func (w *simWorld) run() {
+	for i := 0; i < w.steps && !w.t.Failed(); i++ {
+		w.now = w.now.Add(time.Duration(w.rng.IntN(3000)) * time.Millisecond)
+		switch k := w.rng.IntN(100); {
+		case k < 3:
+			w.write(w.server)
+		case k < 50:
+			w.write(w.pick(w.devices))
+		case k < 78:
+			w.sync(w.pick(w.devices))
+		case k < 83:
+			w.net.deliverDelayed()
+		case k < 89:
+			w.restart(w.pick(w.all))
+		case k < 97:
+			w.jumpClock(w.pick(w.all))
+		default:
+			w.now = w.now.Add(time.Duration(w.rng.IntN(72)) * time.Hour) // days without signal
+		}
+	}
+}
+
+func (w *simWorld) pick(rs []*simReplica) *simReplica { return rs[w.rng.IntN(len(rs))] }
+
+// jumpClock sets a replica's wall clock wrong, often backwards: a laptop
+// whose battery died, a server whose time was corrected.
+func (w *simWorld) jumpClock(r *simReplica) {
+	switch w.rng.IntN(6) {
+	case 0:
+		r.offset = 0
+	case 1:
+		r.offset -= time.Duration(w.rng.IntN(2000)) * time.Millisecond
+	case 2:
+		r.offset -= time.Duration(1+w.rng.IntN(72)) * time.Hour
+	case 3:
+		r.offset -= 365 * 24 * time.Hour
+	default:
+		r.offset += time.Duration(w.rng.IntN(48*60)) * time.Minute
+	}
+	w.note("clock %s %s", r.name, r.offset)
+}
+
+// sync runs the device's real sync client over the faulty network. Errors
+// are expected only where the network failed; none may come from the
+// engine itself.
+func (w *simWorld) sync(d *simReplica) {
+	faults := w.net.faults
+	res, err := d.client.Sync(w.ctx, d.db)
+	w.note("sync %s: pushed %d pulled %d rejected %d error %v", d.name, res.Pushed, res.Pulled, res.Rejected, err != nil)
+	if err != nil && w.net.faults == faults {
+		w.t.Errorf("sync %s failed on a sound network: %v", d.name, err)
+	}
+	if err != nil && simEngineError(err) {
+		w.t.Errorf("sync %s: %v", d.name, err)
+	}
+}
+
+// heal mends the network, lets it deliver or lose what it still holds,
+// restarts some replicas, and syncs every device, in random orders, until a
+// whole round moves nothing.
+func (w *simWorld) heal() {
+	w.net.faulty = false
+	for len(w.net.delayed) > 0 {
+		if w.rng.IntN(2) == 0 {
+			w.net.deliverDelayed()
+		} else {
+			w.net.delayed = w.net.delayed[1:]
+		}
+	}
+	for _, r := range w.all {
+		if w.rng.IntN(3) == 0 {
+			w.restart(r)
+		}
+	}
+	for round := 0; ; round++ {
+		if round == 10 {
+			w.t.Fatalf("still syncing after %d rounds on a sound network", round)
+		}
+		moved := 0
+		for _, i := range w.rng.Perm(len(w.devices)) {
+			d := w.devices[i]
+			res, err := d.client.Sync(w.ctx, d.db)
+			if err != nil {
+				w.t.Fatalf("final sync of %s: %v", d.name, err)
+			}
+			moved += res.Pushed + res.Pulled
+		}
+		w.note("heal round %d: %d moved", round, moved)
+		if moved == 0 {
+			return
+		}
+	}
+}
