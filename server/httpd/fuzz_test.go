@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -47,6 +48,7 @@ var statusOfCode = map[string]int{
 	"unsupported_media_type":     http.StatusUnsupportedMediaType,
 	syncengine.CodeUnknownTable:  http.StatusUnprocessableEntity,
 	syncengine.CodeUnknownColumn: http.StatusUnprocessableEntity,
+	syncengine.CodeRateLimited:   http.StatusTooManyRequests,
 }
 
 // FuzzPush posts any bytes as a push body, plain (mode 0), gzipped by the
@@ -161,10 +163,11 @@ func FuzzQuery(f *testing.F) {
 	})
 }
 
-// FuzzEnroll posts any bytes as an enrollment request; "$CODE" and "$SITE"
-// in the input become a fresh enrollment code and site id. An enrollment
-// the server takes gives a token that works, for the code's communes; one
-// it refuses leaves the code unspent.
+// FuzzEnroll posts any bytes as an enrollment request, each from a network
+// address of its own (enrollment is rate limited per address); "$CODE" and
+// "$SITE" in the input become a fresh enrollment code and site id. An
+// enrollment the server takes gives a token that works, for the code's
+// communes; one it refuses leaves the code unspent.
 func FuzzEnroll(f *testing.F) {
 	fz := newFuzzServer(f)
 	ctx := context.Background()
@@ -172,7 +175,7 @@ func FuzzEnroll(f *testing.F) {
 		code := fz.ts.mustCode(t, time.Hour, communeA)
 		body = bytes.ReplaceAll(body, []byte("$CODE"), []byte(code))
 		body = bytes.ReplaceAll(body, []byte("$SITE"), []byte(uuid.NewString()))
-		resp := fz.ts.send(t, request{Method: http.MethodPost, Path: syncengine.PathEnroll, ContentType: "application/json", Body: body})
+		resp := fz.sendFromNewAddress(t, request{Method: http.MethodPost, Path: syncengine.PathEnroll, ContentType: "application/json", Body: body})
 		if resp.Status != http.StatusOK {
 			assertRefusal(t, resp, syncengine.CodeBadRequest, syncengine.CodeUnauthorized, syncengine.CodeForbidden, syncengine.CodeTooLarge)
 			if _, _, err := fz.ts.Reg.Enroll(ctx, code, uuid.New()); err != nil {
@@ -233,8 +236,24 @@ type fuzzServer struct {
 	n        int
 }
 
+// newFuzzServer starts a server with no limit on device request rates:
+// a fuzzer sends thousands a second.
 func newFuzzServer(f *testing.F) *fuzzServer {
-	return &fuzzServer{ts: mustServer(f, nil), communes: schema.Communes2025()}
+	ts := mustServer(f, func(c *httpd.Config) { c.DeviceRate = -1 })
+	return &fuzzServer{ts: ts, communes: schema.Communes2025()}
+}
+
+// sendFromNewAddress sends r to the server's handler from a network
+// address no request came from before.
+func (fz *fuzzServer) sendFromNewAddress(t *testing.T, r request) response {
+	t.Helper()
+	fz.n++
+	req := httptest.NewRequest(r.Method, r.Path, bytes.NewReader(r.Body))
+	req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:40000", fz.n>>16&0xff, fz.n>>8&0xff, fz.n&0xff)
+	req.Header.Set("Content-Type", r.ContentType)
+	rec := httptest.NewRecorder()
+	fz.ts.Handler.ServeHTTP(rec, req)
+	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 
 // fuzzDevice is a device enrolled for one fuzz input.

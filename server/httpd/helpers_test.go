@@ -35,6 +35,9 @@ type testServer struct {
 	Clock *manualClock // the registry's clock, for code expiry
 	Now   time.Time    // the server's fixed Config.Now
 	Log   *lockedBuffer
+	// Handler is the server's handler, for requests that must come from
+	// a given network address.
+	Handler http.Handler
 }
 
 // manualClock is a wall clock tests move by hand. It is safe for concurrent use.
@@ -95,7 +98,8 @@ func mustServer(t testing.TB, configure func(*httpd.Config)) *testServer {
 	if configure != nil {
 		configure(&cfg)
 	}
-	srv := httptest.NewServer(httpd.New(cfg).Handler())
+	ts.Handler = httpd.New(cfg).Handler()
+	srv := httptest.NewServer(ts.Handler)
 	t.Cleanup(srv.Close)
 	ts.URL = srv.URL
 	return ts
