@@ -86,3 +86,114 @@ func TestDeleteVersusConcurrentEditConverges(t *testing.T) {
 	}
 	assertConverged(t, srv, lacLuong, a, b)
 }
+
+// conflictList is what `conflicts list --json` prints, on either side.
+type conflictList []struct {
+	ID       string `json:"id"`
+	Table    string `json:"table"`
+	RowID    string `json:"row_id"`
+	Column   string `json:"column"`
+	Resolved bool   `json:"resolved"`
+	Values   []struct {
+		Value   any    `json:"value"`
+		Officer string `json:"officer"`
+		Won     bool   `json:"won"`
+	} `json:"values"`
+}
+
+func (d *device) conflicts(t *testing.T) conflictList {
+	t.Helper()
+	var cs conflictList
+	mustJSON(t, d.run(t, "conflicts", "list"), &cs)
+	return cs
+}
+
+func (s *server) conflicts(t *testing.T) conflictList {
+	t.Helper()
+	var cs conflictList
+	mustJSON(t, s.run(t, "conflicts", "list", "--db", s.db, "--json"), &cs)
+	return cs
+}
+
+func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
+	srv, a, b, h := twoOfficers(t)
+	a.run(t, "household", "set", h, "head_name=Bùi Văn Thảo")
+	b.run(t, "household", "set", h, "head_name=Bùi Văn Thao", "poverty_status=near_poor")
+	syncAll(t, a, b)
+
+	ca, cb, cs := a.conflicts(t), b.conflicts(t), srv.conflicts(t)
+	if len(cs) != 1 || len(ca) != 1 || len(cb) != 1 || ca[0].ID != cs[0].ID || cb[0].ID != cs[0].ID {
+		t.Fatalf("conflicts: a %+v, b %+v, server %+v; want the same one everywhere", ca, cb, cs)
+	}
+	c := cs[0]
+	if c.Table != "households" || c.RowID != h || c.Column != "head_name" || c.Resolved || len(c.Values) != 2 {
+		t.Fatalf("conflict %+v", c)
+	}
+	officers := map[string]any{}
+	for _, v := range c.Values {
+		officers[v.Officer] = v.Value
+	}
+	if officers["Lò Văn Minh"] != "Bùi Văn Thảo" || officers["Hà Thị Lan"] != "Bùi Văn Thao" {
+		t.Errorf("values by officer %v; want each officer's own value", officers)
+	}
+	// A device names the other officer too, once it has synced.
+	for _, v := range ca[0].Values {
+		if v.Officer == "" {
+			t.Errorf("device a does not name the writer of %v", v.Value)
+		}
+	}
+
+	// Lan keeps her value; after a sync everyone sees it resolved.
+	b.run(t, "conflicts", "resolve", c.ID[:8], "--keep", "mine")
+	syncAll(t, b, a)
+	for name, list := range map[string]conflictList{"a": a.conflicts(t), "b": b.conflicts(t), "server": srv.conflicts(t)} {
+		if len(list) != 1 || list[0].ID != c.ID || !list[0].Resolved {
+			t.Errorf("%s after the resolution: %+v; want it resolved", name, list)
+		}
+	}
+	if got := a.show(t, "household", h)["head_name"]; got != "Bùi Văn Thao" {
+		t.Errorf("head_name %v after keeping Lan's value", got)
+	}
+	assertConverged(t, srv, lacLuong, a, b)
+
+	// Bad resolutions are refused, with nothing written.
+	for _, args := range [][]string{
+		{"conflicts", "resolve", "zzzzzzzz", "--keep", "mine"},
+		{"conflicts", "resolve", c.ID, "--keep", "ours"},
+		{"conflicts", "resolve", c.ID},
+		{"conflicts", "resolve", c.ID, "--keep", "mine", "--value", "x"},
+		{"conflicts", "resolve", c.ID, "--value", ""}, // head_name is required
+	} {
+		a.fail(t, args...)
+	}
+	if st := a.status(t); st["pending"] != float64(0) {
+		t.Errorf("a refused resolution wrote something: %v", st)
+	}
+}
+
+func TestConcurrentResolutionsOfOneConflict(t *testing.T) {
+	srv, a, b, h := twoOfficers(t)
+	a.run(t, "household", "set", h, "poverty_status=near_poor")
+	b.run(t, "household", "set", h, "poverty_status=escaped_poverty")
+	syncAll(t, a, b)
+	first := a.conflicts(t)
+	if len(first) != 1 {
+		t.Fatalf("conflicts: %+v", first)
+	}
+	// Both resolve it offline, differently: the first conflict is resolved,
+	// and the two resolutions are a new one, the same everywhere.
+	a.run(t, "conflicts", "resolve", first[0].ID, "--value", "poor")
+	b.run(t, "conflicts", "resolve", first[0].ID, "--keep", "theirs")
+	syncAll(t, a, b)
+	want := srv.conflicts(t)
+	if len(want) != 2 || want[0].Resolved || !want[1].Resolved || want[1].ID != first[0].ID {
+		t.Fatalf("server conflicts after two resolutions: %+v; want a new open one and the first resolved", want)
+	}
+	for name, d := range map[string]*device{"a": a, "b": b} {
+		got := d.conflicts(t)
+		if len(got) != 2 || got[0].ID != want[0].ID || got[1].ID != want[1].ID || got[0].Resolved != want[0].Resolved {
+			t.Errorf("%s lists %+v, server %+v", name, got, want)
+		}
+	}
+	assertConverged(t, srv, lacLuong, a, b)
+}

@@ -254,6 +254,13 @@ func (c *Client) Check(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, PathVersions, nil, &vr)
 }
 
+// Conflicts asks the server for the conflicts in the device's scopes.
+func (c *Client) Conflicts(ctx context.Context) ([]ConflictView, error) {
+	var cr ConflictsResponse
+	err := c.do(ctx, http.MethodGet, PathConflicts, nil, &cr)
+	return cr.Conflicts, err
+}
+
 // Digest asks the server for its digest of one scope.
 func (c *Client) Digest(ctx context.Context, scope string) (string, error) {
 	var dr DigestResponse

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Conflict is a write that displaced a value its writer had not seen: two
@@ -170,4 +171,89 @@ func conflictID(loser, winner *Change) string {
 // the value this replica holds, which is at least the conflict's winner.
 func (tx *Tx) Resolve(table string, id RowID, column string, value any) error {
 	return tx.update(table, id, map[string]any{column: value}, true)
+}
+
+// ConflictsResponse lists the conflicts in the caller's scopes, as the
+// server holds them, with the officers who wrote each value.
+type ConflictsResponse struct {
+	Conflicts []ConflictView `json:"conflicts"`
+}
+
+// ConflictView is a conflict as people read it.
+type ConflictView struct {
+	ID     string `json:"id"`
+	Table  string `json:"table"`
+	Row    RowID  `json:"row_id"`
+	Column string `json:"column"`
+	Scope  string `json:"commune"`
+	// Values are the displaced write, then the one that displaced it.
+	Values   []ConflictWrite `json:"values"`
+	Current  Value           `json:"current"`
+	Resolved bool            `json:"resolved"`
+}
+
+// ConflictWrite is one side of a conflict.
+type ConflictWrite struct {
+	Value     Value     `json:"value"`
+	Site      SiteID    `json:"site"`
+	Officer   string    `json:"officer,omitempty"`
+	WrittenAt time.Time `json:"written_at"`
+	Won       bool      `json:"won"`
+}
+
+// Views are conflicts as people read them, open ones first, each group in
+// the order given; officer names the officer of a site, or "".
+func Views(found []Conflict, officer func(SiteID) string) []ConflictView {
+	views := make([]ConflictView, 0, len(found))
+	for _, resolved := range []bool{false, true} {
+		for i := range found {
+			if found[i].Resolved == resolved {
+				views = append(views, found[i].View(officer))
+			}
+		}
+	}
+	return views
+}
+
+// OpenOnly keeps the conflicts nobody has resolved.
+func OpenOnly(views []ConflictView) []ConflictView {
+	kept := make([]ConflictView, 0, len(views))
+	for _, v := range views {
+		if !v.Resolved {
+			kept = append(kept, v)
+		}
+	}
+	return kept
+}
+
+// FindConflict returns the one conflict whose id begins with prefix (at
+// least 4 characters, any case).
+func FindConflict(views []ConflictView, prefix string) (ConflictView, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	var found []ConflictView
+	for _, v := range views {
+		if len(prefix) >= 4 && strings.HasPrefix(v.ID, prefix) {
+			found = append(found, v)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return ConflictView{}, fmt.Errorf("no conflict %q here: the list of conflicts shows their ids", prefix)
+	}
+	return ConflictView{}, fmt.Errorf("more than one conflict id begins with %q: give more of it", prefix)
+}
+
+// View is the conflict as people read it; officer names the officer of a
+// site, or "" when it is not known.
+func (c *Conflict) View(officer func(SiteID) string) ConflictView {
+	side := func(w *Change, won bool) ConflictWrite {
+		return ConflictWrite{Value: w.Value, Site: w.Site, Officer: officer(w.Site), WrittenAt: w.HLC.Time().UTC(), Won: won}
+	}
+	return ConflictView{
+		ID: c.ID, Table: c.Table, Row: c.Row, Column: c.Column, Scope: c.Scope,
+		Values:  []ConflictWrite{side(&c.Loser, false), side(&c.Winner, true)},
+		Current: c.Current.Value, Resolved: c.Resolved,
+	}
 }

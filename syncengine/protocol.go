@@ -9,15 +9,17 @@ import "fmt"
 //	POST /v1/push      PushRequest -> PushResponse
 //	GET  /v1/pull?incarnation=&after=&chain=&limit= -> PullResponse
 //	GET  /v1/digest?commune= -> DigestResponse
+//	GET  /v1/conflicts -> ConflictsResponse
 //
 // Every request but enroll carries "Authorization: Bearer TOKEN". Errors are
 // an ErrorResponse with a stable code.
 const (
-	PathEnroll   = "/v1/enroll"
-	PathVersions = "/v1/versions"
-	PathPush     = "/v1/push"
-	PathPull     = "/v1/pull"
-	PathDigest   = "/v1/digest"
+	PathEnroll    = "/v1/enroll"
+	PathVersions  = "/v1/versions"
+	PathPush      = "/v1/push"
+	PathPull      = "/v1/pull"
+	PathDigest    = "/v1/digest"
+	PathConflicts = "/v1/conflicts"
 )
 
 // EnrollRequest exchanges a one-time enrollment code for a device token.

@@ -70,7 +70,7 @@ func (a *app) rootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan/hodan.db in the user config directory)")
 	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
-	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd())
+	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd(), a.conflictsCmd())
 	for _, noun := range nouns() {
 		root.AddCommand(a.nounCmd(noun))
 	}

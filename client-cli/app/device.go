@@ -55,6 +55,14 @@ CREATE TABLE client_device (
 		// PEM; empty for the system's.
 		_, err := tx.ExecContext(ctx, `ALTER TABLE client_device ADD COLUMN ca_pem TEXT NOT NULL DEFAULT ''`)
 		return err
+	}}, {Name: "client/0003_officers", Up: func(ctx context.Context, tx *sql.Tx) error {
+		// The officers of other devices, as the server named them, so that
+		// conflicts say who wrote what even offline.
+		_, err := tx.ExecContext(ctx, `CREATE TABLE client_officers (
+	site    TEXT PRIMARY KEY,
+	officer TEXT NOT NULL
+) STRICT`)
+		return err
 	}}}
 }
 

@@ -154,12 +154,31 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err := db.RecordSync(ctx, a.now()); err != nil {
 		return err
 	}
+	conflicts, err := client.Conflicts(ctx)
+	if err != nil {
+		return remoteError(dev.Server, err)
+	}
+	if err := rememberOfficers(ctx, db, conflicts); err != nil {
+		return err
+	}
+	open := 0
+	for _, c := range conflicts {
+		if !c.Resolved {
+			open++
+		}
+	}
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), res)
+		return printJSON(cmd.OutOrStdout(), struct {
+			syncengine.SyncResult
+			Conflicts int `json:"conflicts"`
+		}{res, open})
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "Sent %s, received %d.\n", plural(res.Pushed, "change"), res.Pulled)
 	if res.Rejected > 0 {
 		fmt.Fprintf(cmd.OutOrStdout(), "The server refused %s; `hodan status` lists them.\n", plural(res.Rejected, "change"))
+	}
+	if open > 0 {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s to look at: `hodan conflicts list`.\n", plural(open, "conflict"))
 	}
 	return nil
 }

@@ -513,3 +513,32 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		})
 	}
 }
+
+func TestConflictsEndpointShowsOnlyTheDeviceCommunes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := mustServer(t, nil)
+	a1, a2, b := mustDevice(t, ts, communeA), mustDevice(t, ts, communeA), mustDevice(t, ts, communeB)
+	h := mustHousehold(t, a1.DB, communeA, "Bùi Văn Thao")
+	for _, d := range []*device{a1, a2} {
+		if _, err := d.Client.Sync(ctx, d.DB); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range []*device{a1, a2} {
+		mustWrite(t, d.DB, func(tx *syncengine.Tx) error {
+			return tx.Update("households", h, map[string]any{"head_name": "Bùi Văn Thảo " + strconv.Itoa(i)})
+		})
+		if _, err := d.Client.Sync(ctx, d.DB); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := a1.Client.Conflicts(ctx)
+	if err != nil || len(got) != 1 || got[0].Row != h || got[0].Values[0].Officer == "" {
+		t.Fatalf("conflicts for a device of %s: %+v, %v; want the one, with officers", communeA, got, err)
+	}
+	if got, err := b.Client.Conflicts(ctx); err != nil || len(got) != 0 {
+		t.Errorf("a device of %s sees conflicts of %s: %+v, %v", communeB, communeA, got, err)
+	}
+	assertError(t, ts.send(t, request{Method: http.MethodGet, Path: syncengine.PathConflicts}), http.StatusUnauthorized, syncengine.CodeUnauthorized)
+}

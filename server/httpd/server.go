@@ -101,6 +101,7 @@ func New(cfg Config) *Server {
 	e.POST(syncengine.PathPush, s.push, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathPull, s.pull, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathDigest, s.digest, s.authenticate, s.limitDevice)
+	e.GET(syncengine.PathConflicts, s.conflicts, s.authenticate, s.limitDevice)
 	return s
 }
 

@@ -316,3 +316,17 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// Officers maps each device ever enrolled, revoked ones included, to its
+// officer: who wrote what, for people reading conflicts and histories.
+func (r *Registry) Officers(ctx context.Context) (map[syncengine.SiteID]string, error) {
+	devices, err := r.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[syncengine.SiteID]string, len(devices))
+	for _, d := range devices {
+		out[d.ID] = d.Officer
+	}
+	return out, nil
+}

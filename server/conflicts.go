@@ -1,0 +1,136 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hodan/server/registry"
+	"hodan/syncengine"
+)
+
+func conflictsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "conflicts",
+		Short: "Fields two officers changed without seeing each other's change",
+	}
+	cmd.AddCommand(conflictsListCmd(), conflictsShowCmd())
+	return cmd
+}
+
+func conflictsListCmd() *cobra.Command {
+	var db string
+	var communes []string
+	var open, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--commune CODE…] [--open]",
+		Short: "List the conflicts the server holds, open ones first; safe while the server runs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			views, err := serverConflicts(cmd, db, communes)
+			if err != nil {
+				return err
+			}
+			if open {
+				views = syncengine.OpenOnly(views)
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), views)
+			}
+			printConflictTable(cmd.OutOrStdout(), views)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
+	cmd.Flags().BoolVar(&open, "open", false, "only conflicts nobody has resolved")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func conflictsShowCmd() *cobra.Command {
+	var db string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one conflict: both values, which officer and device wrote them, and when",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			views, err := serverConflicts(cmd, db, nil)
+			if err != nil {
+				return err
+			}
+			found, err := syncengine.FindConflict(views, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), found)
+			}
+			printConflictDetail(cmd.OutOrStdout(), found)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// serverConflicts reads the conflicts of communes (all if none) from the
+// server database at path, open ones first, naming the officers.
+func serverConflicts(cmd *cobra.Command, path string, communes []string) ([]syncengine.ConflictView, error) {
+	db, err := openExisting(cmd, path, true)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	ctx := cmd.Context()
+	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: communes})
+	if err != nil {
+		return nil, err
+	}
+	officers, err := registry.New(db, nil).Officers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
+}
+
+func printConflictTable(w io.Writer, views []syncengine.ConflictView) {
+	if len(views) == 0 {
+		fmt.Fprintln(w, "No conflicts.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCOMMUNE\tFIELD\tKEPT\tDISPLACED\tSTATE")
+	for _, v := range views {
+		state := "open"
+		if v.Resolved {
+			state = "resolved"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s.%s\t%v\t%v\t%s\n", v.ID[:8], v.Scope, v.Table, v.Column, v.Current, v.Values[0].Value, state)
+	}
+	tw.Flush()
+}
+
+func printConflictDetail(w io.Writer, v syncengine.ConflictView) {
+	state := "open"
+	if v.Resolved {
+		state = "resolved"
+	}
+	fmt.Fprintf(w, "Conflict %s (%s)\n%s %s, commune %s, column %s\nNow: %v\n", v.ID, state, v.Table, v.Row, v.Scope, v.Column, v.Current)
+	for _, x := range v.Values {
+		what := "displaced"
+		if x.Won {
+			what = "won"
+		}
+		who := x.Officer
+		if who == "" {
+			who = "unknown officer"
+		}
+		fmt.Fprintf(w, "  %-9s %v, by %s (device %s) at %s\n", what, x.Value, who, x.Site, x.WrittenAt.Format(time.DateTime))
+	}
+}
