@@ -25,11 +25,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // FuzzValueJSON decodes a cell value as JSON. A value that decodes encodes
 // canonically: encoding it again and decoding gives the same value, bit for
-// bit, and the same bytes. Anything refused is refused with ErrBadValue.
+// bit, and the same bytes. Anything refused is refused with ErrBadValue;
+// and nothing is silently changed on the way in: text comes only from
+// valid UTF-8, a blob only from an object with no member but "x".
 func FuzzValueJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var direct Value
@@ -48,6 +51,7 @@ func FuzzValueJSON(f *testing.F) {
 		if !v.Equal(direct) {
 			t.Fatalf("%q: json.Unmarshal gives %#v, UnmarshalJSON %#v", data, v, direct)
 		}
+		assertNothingDropped(t, data, v)
 		enc := mustMarshal(t, v)
 		var again Value
 		if err := json.Unmarshal(enc, &again); err != nil {
@@ -64,6 +68,25 @@ func FuzzValueJSON(f *testing.F) {
 			t.Fatalf("%#v: ValueOf(Any()) = %#v, %v", v, back, err)
 		}
 	})
+}
+
+// assertNothingDropped checks that decoding data to v lost nothing that
+// data said: no invalid UTF-8 replaced in text, no member of a blob
+// object ignored. (encoding/json matches "x" without regard to case.)
+func assertNothingDropped(t *testing.T, data []byte, v Value) {
+	t.Helper()
+	if v.Kind() == KindText && !utf8.Valid(data) {
+		t.Fatalf("%q is not valid UTF-8, and decoded to the text %q", data, v.String())
+	}
+	var members map[string]json.RawMessage
+	if v.Kind() != KindBlob || json.Unmarshal(data, &members) != nil {
+		return
+	}
+	for name := range members {
+		if !strings.EqualFold(name, "x") {
+			t.Fatalf("%q decoded to a blob, ignoring its member %q", data, name)
+		}
+	}
 }
 
 // FuzzChangeJSON decodes a change as a client does (unknown fields

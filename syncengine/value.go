@@ -213,28 +213,38 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		*v = Null()
 		return nil
 	case c == '"':
+		// encoding/json would replace invalid bytes with U+FFFD: text in
+		// another encoding would be altered without a word.
+		if !utf8.Valid(data) {
+			return fmt.Errorf("%w: text is not valid UTF-8", ErrBadValue)
+		}
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
 			return fmt.Errorf("%w: %w", ErrBadValue, err)
 		}
-		if !utf8.ValidString(s) {
-			return fmt.Errorf("%w: text is not valid UTF-8", ErrBadValue)
-		}
 		*v = Text(s)
 		return nil
 	case c == '{':
-		var x struct {
-			X *[]byte `json:"x"`
-		}
-		if err := json.Unmarshal(data, &x); err != nil || x.X == nil {
-			return fmt.Errorf("%w: an object value must be {\"x\": base64}", ErrBadValue)
-		}
-		*v = Blob(*x.X)
-		return nil
+		return v.unmarshalBlob(data)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return v.unmarshalNumber(string(data))
 	}
 	return fmt.Errorf("%w: %.20q is not null, a number, a string or a blob", ErrBadValue, data)
+}
+
+// unmarshalBlob decodes {"x": base64}. Any other member is refused, not
+// ignored: it would be lost on the way into the log.
+func (v *Value) unmarshalBlob(data []byte) error {
+	var x struct {
+		X *[]byte `json:"x"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&x); err != nil || x.X == nil || dec.InputOffset() != int64(len(data)) {
+		return fmt.Errorf("%w: an object value must be {\"x\": base64} and nothing more", ErrBadValue)
+	}
+	*v = Blob(*x.X)
+	return nil
 }
 
 func (v *Value) unmarshalNumber(s string) error {

@@ -55,6 +55,8 @@ func TestBadPushesLeaveTheServerExactlyAsItWas(t *testing.T) {
 		{"bytes for text", "", "", fx.cell(t, "head_name", syncengine.Blob([]byte("Lò"))), http.StatusBadRequest, syncengine.CodeInvalidValue, "head_name takes text", 0},
 		{"2 for yes or no", "", "", fx.cell(t, "dep_employment", syncengine.Int(2)), http.StatusBadRequest, syncengine.CodeInvalidValue, "dep_employment is yes or no", 0},
 		{"name for a row id", "", "", fx.cell(t, "village_id", syncengine.Text("Bản Nà")), http.StatusBadRequest, syncengine.CodeInvalidValue, "village_id \"Bản Nà\" is not a row id", 0},
+		{"text not in UTF-8", "", "", bytes.Replace(valid, []byte("Quàng"), []byte("Qu\xe0ng"), 1), http.StatusBadRequest, syncengine.CodeBadRequest, "text is not valid UTF-8", 0},
+		{"a blob with a member besides x", "", "", bytes.Replace(fx.cell(t, "head_name", syncengine.Blob([]byte("Lò"))), []byte(`{"x":`), []byte(`{"type":"image/png","x":`), 1), http.StatusBadRequest, syncengine.CodeBadRequest, "{\"x\": base64} and nothing more", 0},
 		{"another device's changes", "", "", pushBody(t, fx.other), http.StatusForbidden, syncengine.CodeForeignOrigin, "a device pushes only its own changes", 0},
 		{"sequence numbers that skip", "", "", fx.edit(t, func(c []syncengine.Change) { c[len(c)-1].Seq++ }), http.StatusConflict, syncengine.CodeSequenceGap, "push from there", 0},
 		{"a batch past what the server holds", "", "", pushBody(t, next[1:]), http.StatusConflict, syncengine.CodeSequenceGap, "push from there", 0},
