@@ -90,22 +90,27 @@ func FuzzPush(f *testing.F) {
 		}
 		var pr syncengine.PushResponse
 		mustDecode(t, resp.Body, &pr)
-		if n := pr.Applied + pr.Duplicates + len(pr.Rejected); n != len(req.Changes) {
-			t.Fatalf("a batch of %d changes: %d applied, %d duplicates, %d refused", len(req.Changes), pr.Applied, pr.Duplicates, len(pr.Rejected))
+		after := fz.state(t, dev)
+		// Each change is applied, a duplicate, or refused for the first
+		// time; a duplicate of a refused one is listed as refused again.
+		refused := after.Refusals - before.Refusals
+		if n := pr.Applied + pr.Duplicates + refused; n != len(req.Changes) {
+			t.Fatalf("a batch of %d changes: %d applied, %d duplicates, %d refused (%d of them now)", len(req.Changes), pr.Applied, pr.Duplicates, len(pr.Rejected), refused)
 		}
-		if after := fz.state(t, dev); after.Head-before.Head != uint64(pr.Applied) {
+		if after.Head-before.Head != uint64(pr.Applied) {
 			t.Fatalf("applied %d changes, the log grew by %d", pr.Applied, after.Head-before.Head)
 		}
+		seqs := map[uint64]bool{}
 		var last uint64
 		for _, c := range req.Changes {
-			last = max(last, c.Seq)
+			last, seqs[c.Seq] = max(last, c.Seq), true
 		}
 		if pr.Versions[dev.site] != last {
 			t.Fatalf("a batch up to #%d: versions %v", last, pr.Versions)
 		}
 		for _, r := range pr.Rejected {
-			if r.Site != dev.site || r.Message == "" || !slices.Contains([]string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeClockSkew}, r.Code) {
-				t.Fatalf("refused %+v: not a reason a change is refused for", r)
+			if r.Site != dev.site || !seqs[r.Seq] || r.Message == "" || !slices.Contains([]string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeClockSkew}, r.Code) {
+				t.Fatalf("refused %+v: not a change of the batch, or not a reason a change is refused for", r)
 			}
 		}
 	})
