@@ -2,6 +2,7 @@ package syncengine
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -56,6 +57,12 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 
 // Changes is how many changes the transaction has written so far.
 func (tx *Tx) Changes() int { return tx.n }
+
+// Query reads the replica's tables within the transaction, seeing its own
+// writes: for writes that depend on what the rows hold now.
+func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	return tx.m.tx.QueryContext(tx.m.ctx, query, args...)
+}
 
 func (tx *Tx) table(name string) (*table, error) {
 	t, ok := tx.m.db.tables[name]

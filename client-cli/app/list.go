@@ -76,9 +76,16 @@ func queryRows(ctx context.Context, q *sql.DB, t *schema.Table, column, value st
 	cols := append([]string{"id"}, t.ColumnNames()...)
 	query := fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), t.Name)
 	var args []any
+	var where []string
 	if value != "" {
-		query += fmt.Sprintf(" WHERE %s = ?", column)
+		where = append(where, column+" = ?")
 		args = append(args, value)
+	}
+	if _, ok := t.Column(mergedInto); ok && column != "id" {
+		where = append(where, mergedInto+" IS NULL") // merged households are shown only by id
+	}
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY id"
 	if limit > 0 {
@@ -88,6 +95,11 @@ func queryRows(ctx context.Context, q *sql.DB, t *schema.Table, column, value st
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t.Name, err)
 	}
+	return scanRecords(rows, t, cols)
+}
+
+// scanRecords reads rows holding cols of t into records, and closes rows.
+func scanRecords(rows *sql.Rows, t *schema.Table, cols []string) ([]record, error) {
 	defer rows.Close()
 	out := []record{}
 	for rows.Next() {
@@ -97,12 +109,12 @@ func queryRows(ctx context.Context, q *sql.DB, t *schema.Table, column, value st
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("list %s: %w", t.Name, err)
+			return nil, fmt.Errorf("read %s: %w", t.Name, err)
 		}
 		out = append(out, toRecord(t, cols, vals))
 	}
 	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("list %s: %w", t.Name, err)
+		return nil, fmt.Errorf("read %s: %w", t.Name, err)
 	}
 	return out, nil
 }

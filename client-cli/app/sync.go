@@ -151,6 +151,24 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err != nil {
 		return remoteError(dev.Server, err)
 	}
+	// Merges received from others may leave records to move (see
+	// settleMerges); those writes are sent at once.
+	settled := 0
+	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+		err := settleMerges(tx, dev.Communes)
+		settled = tx.Changes()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if settled > 0 {
+		more, err := client.Sync(ctx, db)
+		if err != nil {
+			return remoteError(dev.Server, err)
+		}
+		res.Pushed, res.Pulled, res.Rejected = res.Pushed+more.Pushed, res.Pulled+more.Pulled, res.Rejected+more.Rejected
+	}
 	if err := db.RecordSync(ctx, a.now()); err != nil {
 		return err
 	}
