@@ -40,6 +40,7 @@ type simRequest struct {
 	method string
 	url    *url.URL
 	body   []byte // JSON, decompressed
+	epoch  int    // how many times the server had been restored when it was sent
 }
 
 func (n *simNet) fault(what string) bool {
@@ -93,7 +94,7 @@ func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (n *simNet) read(req *http.Request) (simRequest, error) {
-	sr := simRequest{method: req.Method, url: req.URL}
+	sr := simRequest{method: req.Method, url: req.URL, epoch: n.w.restores}
 	token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
 	for _, d := range n.w.devices {
 		if d.token == token {
@@ -158,6 +159,10 @@ func (w *simWorld) serve(sr simRequest) (int, []byte) {
 		out, err = w.servePull(sr)
 	default:
 		err = fmt.Errorf("no route %s %s", sr.method, sr.url.Path)
+	}
+	if errors.Is(err, ErrSequenceGap) && sr.epoch < w.restores {
+		// a push sent before the server lost, in a restore, what came before it
+		return http.StatusConflict, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeSequenceGap, Message: err.Error()}}))
 	}
 	if err != nil {
 		w.t.Errorf("server, %s %s from %s: %v", sr.method, sr.url.Path, sr.dev.name, err)

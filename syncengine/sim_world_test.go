@@ -83,6 +83,10 @@ type simWorld struct {
 	model   simModel
 	trace   hash.Hash64
 	verbose bool // HODAN_SIM_TRACE is set: log every step
+
+	backups  bool // the server is backed up and restored (sim_backup_test.go)
+	backedUp bool // a backup exists
+	restores int  // how many times the server was restored
 }
 
 func newSimWorld(t *testing.T, seed uint64) *simWorld {
@@ -120,7 +124,8 @@ func newSimWorld(t *testing.T, seed uint64) *simWorld {
 		w.all = append(w.all, d)
 	}
 	w.steps = 40 + w.rng.IntN(120)
-	w.note("world: %d devices, %d steps, fault rate %d%%", len(w.devices), w.steps, w.net.rate)
+	w.backups = w.rng.IntN(3) == 0
+	w.note("world: %d devices, %d steps, fault rate %d%%, backups %v", len(w.devices), w.steps, w.net.rate, w.backups)
 	return w
 }
 
@@ -177,6 +182,8 @@ func (w *simWorld) run() {
 	for i := 0; i < w.steps && !w.t.Failed(); i++ {
 		w.now = w.now.Add(time.Duration(w.rng.IntN(3000)) * time.Millisecond)
 		switch k := w.rng.IntN(100); {
+		case k < 3 && w.backups:
+			w.backupOrRestore()
 		case k < 3:
 			w.write(w.server)
 		case k < 50:
