@@ -172,19 +172,23 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err := db.RecordSync(ctx, a.now()); err != nil {
 		return err
 	}
-	conflicts, err := client.Conflicts(ctx)
-	if err != nil {
-		return remoteError(dev.Server, err)
-	}
-	if err := rememberOfficers(ctx, db, conflicts); err != nil {
-		return err
-	}
-	open := 0
-	for _, c := range conflicts {
-		if !c.Resolved {
-			open++
+	if res.Pushed+res.Pulled > 0 {
+		// Learn who wrote the conflicting values, to name them offline. It
+		// costs the server a pass over the commune's log: only when
+		// something moved.
+		remote, err := client.Conflicts(ctx)
+		if err != nil {
+			return remoteError(dev.Server, err)
+		}
+		if err := rememberOfficers(ctx, db, remote); err != nil {
+			return err
 		}
 	}
+	local, err := localConflicts(ctx, db, dev)
+	if err != nil {
+		return err
+	}
+	open := len(syncengine.OpenOnly(local))
 	if a.json {
 		return printJSON(cmd.OutOrStdout(), struct {
 			syncengine.SyncResult
