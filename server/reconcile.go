@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"hodan/reconcile"
+)
+
+func householdsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "households",
+		Short: "Households across the district's communes: families registered twice",
+	}
+	var minScore float64
+	dups := reportCmd(&cobra.Command{
+		Use:   "duplicates [--commune CODE…] [--min-score S]",
+		Short: "List households that may be one family registered twice; safe while the server runs",
+		Long: reconcile.PairsHelp + `
+
+An officer merges a pair on a laptop: hodan household merge KEEP DROP.`,
+	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Pair, error) {
+		if minScore < 0 || minScore > 1 {
+			return nil, fmt.Errorf("--min-score %v is not between 0 and 1", minScore)
+		}
+		pairs, err := reconcile.Duplicates(ctx, q, communes)
+		return reconcile.AtLeast(pairs, minScore), err
+	}, reconcile.WritePairs)
+	dups.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this, from 0 to 1")
+	cmd.AddCommand(dups)
+	return cmd
+}
+
+func reconcileCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "reconcile",
+		Short: "Checks across what many officers recorded: support given twice",
+	}
+	var year int
+	support := reportCmd(&cobra.Command{
+		Use:   "support [--year Y] [--commune CODE…]",
+		Short: "List households given one kind of support twice, or by two programs; safe while the server runs",
+		Long:  reconcile.OverlapsHelp,
+	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Overlap, error) {
+		if year != 0 && (year < 1900 || year > 2100) {
+			return nil, fmt.Errorf("--year %d is not a year", year)
+		}
+		return reconcile.SupportOverlaps(ctx, q, year, communes)
+	}, reconcile.WriteOverlaps)
+	support.Flags().IntVar(&year, "year", 0, "only records dated in this year (0: all)")
+	cmd.AddCommand(support)
+	return cmd
+}
+
+// reportCmd makes cmd a read-only report over the server database, safe
+// while the server runs: find reads the findings of the communes given
+// with --commune (all if none), printed as JSON with --json, else by
+// write.
+func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Querier, []string) ([]T, error), write func(io.Writer, []T) error) *cobra.Command {
+	var db string
+	var communes []string
+	var asJSON bool
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		d, err := openExisting(cmd, db, true)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		found, err := find(cmd.Context(), d.SQL(), communes)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return printJSON(cmd.OutOrStdout(), found)
+		}
+		return write(cmd.OutOrStdout(), found)
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
