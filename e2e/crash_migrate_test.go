@@ -332,7 +332,7 @@ func sharedMigrations(t *testing.T) []schema.Migration {
 
 // schemaObjects lists a database's tables, indexes and the like in the
 // order they were made, leaving out the table of applied migrations.
-func schemaObjects(t *testing.T, db *sql.DB) []string {
+func schemaObjects(t *testing.T, db reader) []string {
 	t.Helper()
 	return column(t, db, `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master
 		WHERE tbl_name != 'schema_migrations' ORDER BY rowid`)
@@ -347,7 +347,7 @@ func objectNames(objects []string) []string {
 	return out
 }
 
-func rowCount(t *testing.T, db *sql.DB, table string) int64 {
+func rowCount(t *testing.T, db reader, table string) int64 {
 	t.Helper()
 	return queryRows(t, db, `SELECT count(*) FROM "`+table+`"`)[0][0].(int64)
 }

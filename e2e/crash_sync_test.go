@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -173,10 +172,10 @@ func writeHouseholds(t *testing.T, d *device, commune string, from, n int) {
 func assertReplica(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, path := range paths {
-		db := openRO(t, path)
+		db, done := snapshot(t, path)
 		assertOwnLog(t, db)
 		assertProjected(t, db)
-		db.Close()
+		done()
 	}
 }
 
@@ -191,21 +190,24 @@ func ownSeq(t *testing.T, d *device) int {
 // serverHolds is how many of the laptop's changes the server's log holds.
 func serverHolds(t *testing.T, srv *server, d *device) int {
 	t.Helper()
-	dev, sdb := openRO(t, d.db), openRO(t, srv.db)
+	dev := openRO(t, d.db)
 	defer dev.Close()
-	defer sdb.Close()
+	sdb, done := snapshot(t, srv.db)
+	defer done()
 	return len(originLog(t, sdb, siteOf(t, dev)))
 }
 
 // assertPushHeld checks that the server holds of the laptop's changes a
 // gapless prefix, each equal to the laptop's, that its version vector says
 // so, and that it holds at least what it acknowledged and what the laptop
-// recorded as pushed.
+// recorded as pushed. The server's file is read in one snapshot: the server
+// may still be committing the batch of a laptop killed while it waited.
 func assertPushHeld(t *testing.T, d *device, srv *server, acked uint64) {
 	t.Helper()
-	dev, sdb := openRO(t, d.db), openRO(t, srv.db)
+	dev := openRO(t, d.db)
 	defer dev.Close()
-	defer sdb.Close()
+	sdb, done := snapshot(t, srv.db)
+	defer done()
 	site := siteOf(t, dev)
 	mine, held := originLog(t, dev, site), originLog(t, sdb, site)
 	if len(held) > len(mine) {
@@ -221,7 +223,10 @@ func assertPushHeld(t *testing.T, d *device, srv *server, acked uint64) {
 		version = int(r[0].(int64))
 	}
 	if version != len(held) {
-		t.Fatalf("the server's version of the laptop is %d, its log holds %d of its changes", version, len(held))
+		refused := queryRows(t, sdb, `SELECT r.origin_seq, r.code, r.message FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin
+			WHERE s.site = ? ORDER BY r.origin_seq`, []byte(site))
+		t.Fatalf("the server's version of the laptop is %d, its log holds %d of its changes; it refused %d: %v",
+			version, len(held), len(refused), refused)
 	}
 	if acked > uint64(len(held)) {
 		t.Fatalf("the server answered a push with #%d held, and now holds %d", acked, len(held))
@@ -247,7 +252,7 @@ func pullCursor(t *testing.T, d *device) int {
 	return readCursor(t, db)
 }
 
-func readCursor(t *testing.T, db *sql.DB) int {
+func readCursor(t *testing.T, db reader) int {
 	t.Helper()
 	rows := queryRows(t, db, `SELECT value FROM sync_meta WHERE key = 'pull_cursor'`)
 	if len(rows) == 0 {
@@ -263,9 +268,10 @@ func readCursor(t *testing.T, db *sql.DB) int {
 // communes, in the server's order.
 func assertPulledPrefix(t *testing.T, d *device, srv *server) {
 	t.Helper()
-	dev, sdb := openRO(t, d.db), openRO(t, srv.db)
+	dev := openRO(t, d.db)
 	defer dev.Close()
-	defer sdb.Close()
+	sdb, done := snapshot(t, srv.db)
+	defer done()
 	site := []byte(siteOf(t, dev))
 	const q = `SELECT ` + logColumns + ` FROM sync_log l JOIN sync_sites s ON s.id = l.origin WHERE s.site != ? `
 	got := queryRows(t, dev, q+`ORDER BY l.seq`, site)

@@ -14,10 +14,12 @@ package e2e
 import (
 	"bytes"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -28,6 +30,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/mattn/go-sqlite3"
 
 	"hodan/schema"
 )
@@ -35,7 +38,6 @@ import (
 // crashRun is one crash test's random choices and kill budget. A failed
 // test prints its seed and the command that replays it.
 type crashRun struct {
-	t        *testing.T
 	rng      *rand.Rand
 	kills    int                      // kills to land
 	scale    map[string]time.Duration // how long each kind of operation takes
@@ -62,7 +64,7 @@ func newCrashRun(t *testing.T, defaultKills int) *crashRun {
 		}
 		seed = n
 	}
-	cr := &crashRun{t: t, rng: rand.New(rand.NewSource(seed)), kills: kills, scale: map[string]time.Duration{}, outcomes: map[string]int{}}
+	cr := &crashRun{rng: rand.New(rand.NewSource(seed)), kills: kills, scale: map[string]time.Duration{}, outcomes: map[string]int{}}
 	start := time.Now()
 	t.Cleanup(func() {
 		t.Logf("%d kills landed (%d not sent: the process had finished) in %s; where: %s",
@@ -255,15 +257,61 @@ func (s *server) kill() {
 }
 
 // openRO opens a database file read-only with database/sql, beside any
-// process that may have it open.
+// process that may have it open. Some files a writer was killed on cannot
+// be read read-only until a writer repairs them (SQLITE_READONLY_RECOVERY:
+// the WAL's index was left half written; SQLITE_READONLY_ROLLBACK: a hot
+// journal): openRO then opens a copy of the file and its WAL or journal,
+// which SQLite repairs there as the next writer's open would, and leaves
+// the files as the kill left them.
 func openRO(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
+	db := openDSN(t, "file:"+path+"?mode=ro&_busy_timeout=10000")
+	var n int
+	err := db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n)
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.Code != sqlite3.ErrReadonly {
+		return db // other errors are the caller's queries' to report
+	}
+	db.Close()
+	cp := filepath.Join(t.TempDir(), filepath.Base(path))
+	copyFile(t, path, cp)
+	for _, suffix := range []string{"-wal", "-journal"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			copyFile(t, path+suffix, cp+suffix)
+		}
+	}
+	return openDSN(t, "file:"+cp+"?_busy_timeout=10000")
+}
+
+func openDSN(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// reader is a database, or a read transaction on it.
+type reader interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+// snapshot opens a read transaction on a database file: its queries all see
+// the file as of the first of them, while another process writes on. done
+// ends it.
+func snapshot(t *testing.T, path string) (tx *sql.Tx, done func()) {
+	t.Helper()
+	db := openRO(t, path)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx, func() {
+		tx.Rollback()
+		db.Close()
+	}
 }
 
 // assertIntact runs PRAGMA integrity_check on each file.
@@ -292,7 +340,7 @@ func assertIntact(t *testing.T, paths ...string) {
 }
 
 // queryRows runs a query and returns its rows as lists of values.
-func queryRows(t *testing.T, db *sql.DB, query string, args ...any) [][]any {
+func queryRows(t *testing.T, db reader, query string, args ...any) [][]any {
 	t.Helper()
 	rows, err := db.Query(query, args...)
 	if err != nil {
@@ -327,7 +375,7 @@ func queryRows(t *testing.T, db *sql.DB, query string, args ...any) [][]any {
 }
 
 // metaInt reads an integer of sync_meta; 0 if it is not set.
-func metaInt(t *testing.T, db *sql.DB, key string) int64 {
+func metaInt(t *testing.T, db reader, key string) int64 {
 	t.Helper()
 	rows := queryRows(t, db, `SELECT value FROM sync_meta WHERE key = ?`, key)
 	if len(rows) == 0 {
@@ -341,7 +389,7 @@ func metaInt(t *testing.T, db *sql.DB, key string) int64 {
 }
 
 // siteOf is a database's site id, as its raw 16 bytes in a string.
-func siteOf(t *testing.T, db *sql.DB) string {
+func siteOf(t *testing.T, db reader) string {
 	t.Helper()
 	rows := queryRows(t, db, `SELECT value FROM sync_meta WHERE key = 'site_id'`)
 	if len(rows) != 1 {
@@ -355,7 +403,7 @@ func siteOf(t *testing.T, db *sql.DB) string {
 const logColumns = `s.site, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope`
 
 // originLog returns the log entries of one origin in sequence order.
-func originLog(t *testing.T, db *sql.DB, site string) [][]any {
+func originLog(t *testing.T, db reader, site string) [][]any {
 	t.Helper()
 	return queryRows(t, db, `SELECT `+logColumns+` FROM sync_log l JOIN sync_sites s ON s.id = l.origin
 		WHERE s.site = ? ORDER BY l.origin_seq`, []byte(site))
@@ -364,7 +412,7 @@ func originLog(t *testing.T, db *sql.DB, site string) [][]any {
 // assertOwnLog checks that a replica's own changes are numbered 1 to its
 // recorded sequence without a gap: a local write is logged and counted in
 // one transaction.
-func assertOwnLog(t *testing.T, db *sql.DB) {
+func assertOwnLog(t *testing.T, db reader) {
 	t.Helper()
 	own := originLog(t, db, siteOf(t, db))
 	for i, e := range own {
@@ -380,7 +428,7 @@ func assertOwnLog(t *testing.T, db *sql.DB) {
 // assertProjected checks that every domain table shows exactly the live
 // rows of the cell store, with the values of their current life: a write
 // and its projection are one transaction.
-func assertProjected(t *testing.T, db *sql.DB) {
+func assertProjected(t *testing.T, db reader) {
 	t.Helper()
 	for _, tbl := range schema.Tables() {
 		want := map[string]map[string]any{}

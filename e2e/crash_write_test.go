@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"database/sql"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -112,7 +111,7 @@ func (m *writeModel) householdIDs() []string {
 
 // resolve reads from the file whether op was committed, and if so applies
 // it to the model. An op that was not killed must have been committed.
-func (m *writeModel) resolve(t *testing.T, db *sql.DB, op writeOp, killed bool) bool {
+func (m *writeModel) resolve(t *testing.T, db reader, op writeOp, killed bool) bool {
 	t.Helper()
 	k := fmt.Sprint(op.n)
 	var found []string
@@ -167,7 +166,7 @@ func (m *writeModel) apply(op writeOp, id string) {
 }
 
 // assertHeld checks that the file holds exactly the model's rows.
-func (m *writeModel) assertHeld(t *testing.T, db *sql.DB) {
+func (m *writeModel) assertHeld(t *testing.T, db reader) {
 	t.Helper()
 	got := map[string]any{}
 	for _, r := range queryRows(t, db, `SELECT id, commune_code, head_name, household_number, address, notes, head_birth_year FROM households`) {
@@ -192,7 +191,7 @@ func (m *writeModel) assertHeld(t *testing.T, db *sql.DB) {
 }
 
 // column returns the first column of a query's rows as strings.
-func column(t *testing.T, db *sql.DB, query string, args ...any) []string {
+func column(t *testing.T, db reader, query string, args ...any) []string {
 	t.Helper()
 	var out []string
 	for _, r := range queryRows(t, db, query, args...) {
