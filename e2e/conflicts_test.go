@@ -125,6 +125,9 @@ func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
 	if len(cs) != 1 || len(ca) != 1 || len(cb) != 1 || ca[0].ID != cs[0].ID || cb[0].ID != cs[0].ID {
 		t.Fatalf("conflicts: a %+v, b %+v, server %+v; want the same one everywhere", ca, cb, cs)
 	}
+	if st := a.status(t); st["open_conflicts"] != float64(1) {
+		t.Errorf("status: open_conflicts %v, want 1", st["open_conflicts"])
+	}
 	c := cs[0]
 	if c.Table != "households" || c.RowID != h || c.Column != "head_name" || c.Resolved || len(c.Values) != 2 {
 		t.Fatalf("conflict %+v", c)
@@ -150,6 +153,9 @@ func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
 		if len(list) != 1 || list[0].ID != c.ID || !list[0].Resolved {
 			t.Errorf("%s after the resolution: %+v; want it resolved", name, list)
 		}
+	}
+	if st := a.status(t); st["open_conflicts"] != float64(0) {
+		t.Errorf("status after the resolution: open_conflicts %v, want 0", st["open_conflicts"])
 	}
 	if got := a.show(t, "household", h)["head_name"]; got != "Bùi Văn Thao" {
 		t.Errorf("head_name %v after keeping Lan's value", got)

@@ -237,10 +237,23 @@ func (a *app) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), statusJSON(db.Path(), dev, st, rejected))
+				conflicts, err := localConflicts(ctx, db, dev)
+				if err != nil {
+					return err
 				}
-				return printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now())
+				open := len(syncengine.OpenOnly(conflicts))
+				if a.json {
+					out := statusJSON(db.Path(), dev, st, rejected)
+					out["open_conflicts"] = open
+					return printJSON(cmd.OutOrStdout(), out)
+				}
+				if err := printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now()); err != nil {
+					return err
+				}
+				if open > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "Conflicts to look at: %d (`hodan conflicts list`)\n", open)
+				}
+				return nil
 			})
 		},
 	}
