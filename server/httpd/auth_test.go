@@ -106,12 +106,24 @@ func TestEnrollCodeWorksOnce(t *testing.T) {
 	ts := mustServer(t, nil)
 	code := ts.mustCode(t, time.Hour, communeA, communeB)
 	first := uuid.New()
-	ts.mustEnrolled(t, ts.enrollRaw(t, code, first), communeA, communeB)
+	token := ts.mustEnrolled(t, ts.enrollRaw(t, code, first), communeA, communeB)
 	before := mustState(t, ts.DB)
 	assertError(t, ts.enrollRaw(t, code, uuid.New()), http.StatusUnauthorized, syncengine.CodeUnauthorized)
-	// The device that spent it cannot spend it again either.
-	assertError(t, ts.enrollRaw(t, code, first), http.StatusUnauthorized, syncengine.CodeUnauthorized)
 	assertUnchanged(t, ts.DB, before)
+	// The site that spent it may spend it again while it is valid (its
+	// init was killed before it saved the token): it gets a new token, and
+	// the first one stops working.
+	again := ts.mustEnrolled(t, ts.enrollRaw(t, code, first), communeA, communeB)
+	if again == token {
+		t.Fatal("enrolling again gave the same token")
+	}
+	assertError(t, ts.send(t, request{Method: http.MethodGet, Path: syncengine.PathVersions, Auth: bearer(token)}),
+		http.StatusUnauthorized, syncengine.CodeUnauthorized)
+	// Once revoked, its old code does not bring it back.
+	if _, err := ts.Reg.Revoke(context.Background(), first.String()); err != nil {
+		t.Fatal(err)
+	}
+	assertError(t, ts.enrollRaw(t, code, first), http.StatusUnauthorized, syncengine.CodeUnauthorized)
 	if devs, err := ts.Reg.Devices(context.Background()); err != nil || len(devs) != 1 {
 		t.Errorf("devices after a replayed code: %v, %v; want only the first", devs, err)
 	}

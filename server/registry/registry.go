@@ -142,10 +142,21 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 	err = r.db.Exec(ctx, func(tx *sql.Tx) error {
 		// The code is checked first, so that only its holder learns
 		// whether the site is enrolled already; refusing rolls it back.
+		// The site that spent a code may spend it again while it is valid:
+		// a laptop killed between the server's answer and saving its token
+		// is enrolled anew, its first token replaced.
+		var again bool // the site spent this code before
+		err := tx.QueryRowContext(ctx, `SELECT used_at IS NOT NULL FROM server_enrollments WHERE code_hash = ?`,
+			hash(normalizeCode(code))).Scan(&again)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		var communes string
-		err := tx.QueryRowContext(ctx, `UPDATE server_enrollments SET used_at = ?, device_id = ?
-			WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING officer, communes`,
-			now.UnixMilli(), site.String(), hash(normalizeCode(code)), now.UnixMilli()).Scan(&dev.Officer, &communes)
+		err = tx.QueryRowContext(ctx, `UPDATE server_enrollments SET used_at = ?, device_id = ?
+			WHERE code_hash = ? AND expires_at > ? AND (used_at IS NULL OR device_id = ?)
+			RETURNING officer, communes`,
+			now.UnixMilli(), site.String(), hash(normalizeCode(code)), now.UnixMilli(), site.String()).
+			Scan(&dev.Officer, &communes)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrBadCode
 		}
@@ -160,7 +171,10 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if live {
+		switch {
+		case again && !live:
+			return ErrBadCode // revoked since: its old code must not bring it back
+		case live && !again:
 			return ErrEnrolled
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO server_devices (id, token_hash, officer, communes, enrolled_at)
