@@ -163,8 +163,14 @@ func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error)
 			}
 			return vr, nil
 		}
-		// Record these refusals and ask again: there may be more of them.
-		if err := db.RecordPushed(ctx, vr.Rejected, vr.Rejected[len(vr.Rejected)-1].Seq); err != nil {
+		// Record these refusals and ask again: there may be more of them. A
+		// server that answers refusals this device has already heard of
+		// would be asked forever: that is its fault, and the sync stops.
+		last := vr.Rejected[len(vr.Rejected)-1].Seq
+		if last <= pushed {
+			return vr, fmt.Errorf("the server repeats refusals up to #%d after being told this device heard of them up to #%d", last, pushed)
+		}
+		if err := db.RecordPushed(ctx, vr.Rejected, last); err != nil {
 			return vr, err
 		}
 	}
