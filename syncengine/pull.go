@@ -136,6 +136,9 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation str
 	}
 	defer m.rollback()
 	for i := range changes {
+		if err := m.checkPulled(&changes[i]); err != nil {
+			return 0, fmt.Errorf("pulled change %d: %w", i, err)
+		}
 		ok, err := m.apply(&changes[i])
 		if err != nil {
 			return 0, fmt.Errorf("pulled change %d: %w", i, err)
@@ -151,6 +154,28 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation str
 		return 0, err
 	}
 	return applied, m.commit()
+}
+
+// maxPulledHLC bounds the stamps a replica takes from its server (about
+// the year 4200), so that a broken or hostile server cannot raise its clock
+// to where it can no longer stamp its own writes.
+const maxPulledHLC = HLC(1) << 62
+
+// checkPulled refuses a pulled change no honest server sends: out of
+// bounds, stamped beyond any clock, or one of this replica's own changes
+// that it never wrote (which would make its next writes reuse sequence
+// numbers).
+func (m *merger) checkPulled(c *Change) error {
+	if err := checkBounds(c); err != nil {
+		return err
+	}
+	if c.HLC >= maxPulledHLC || c.Base >= maxPulledHLC {
+		return fmt.Errorf("%w: %s #%d is stamped %d, beyond any clock", ErrBadChange, c.Site, c.Seq, c.HLC)
+	}
+	if c.Site == m.db.site && c.Seq > m.db.ownSeq {
+		return fmt.Errorf("%w: the server sent change #%d of this replica, which has written only %d", ErrBadChange, c.Seq, m.db.ownSeq)
+	}
+	return nil
 }
 
 // PullCursor returns the server incarnation and cursor of the last pull.
