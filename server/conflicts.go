@@ -1,13 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"text/tabwriter"
-	"time"
-
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/server/registry"
 	"hodan/syncengine"
 )
@@ -40,8 +36,7 @@ func conflictsListCmd() *cobra.Command {
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), views)
 			}
-			printConflictTable(cmd.OutOrStdout(), views)
-			return nil
+			return reconcile.WriteConflicts(cmd.OutOrStdout(), views, true)
 		},
 	}
 	dbFlag(cmd, &db)
@@ -70,8 +65,7 @@ func conflictsShowCmd() *cobra.Command {
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), found)
 			}
-			printConflictDetail(cmd.OutOrStdout(), found)
-			return nil
+			return reconcile.WriteConflict(cmd.OutOrStdout(), found, "on a laptop of its commune, with hodan conflicts resolve")
 		},
 	}
 	dbFlag(cmd, &db)
@@ -97,40 +91,4 @@ func serverConflicts(cmd *cobra.Command, path string, communes []string) ([]sync
 		return nil, err
 	}
 	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
-}
-
-func printConflictTable(w io.Writer, views []syncengine.ConflictView) {
-	if len(views) == 0 {
-		fmt.Fprintln(w, "No conflicts.")
-		return
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCOMMUNE\tFIELD\tKEPT\tDISPLACED\tSTATE")
-	for _, v := range views {
-		state := "open"
-		if v.Resolved {
-			state = "resolved"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s.%s\t%v\t%v\t%s\n", v.ID[:8], v.Scope, v.Table, v.Column, v.Current, v.Values[0].Value, state)
-	}
-	tw.Flush()
-}
-
-func printConflictDetail(w io.Writer, v syncengine.ConflictView) {
-	state := "open"
-	if v.Resolved {
-		state = "resolved"
-	}
-	fmt.Fprintf(w, "Conflict %s (%s)\n%s %s, commune %s, column %s\nNow: %v\n", v.ID, state, v.Table, v.Row, v.Scope, v.Column, v.Current)
-	for _, x := range v.Values {
-		what := "displaced"
-		if x.Won {
-			what = "won"
-		}
-		who := x.Officer
-		if who == "" {
-			who = "unknown officer"
-		}
-		fmt.Fprintf(w, "  %-9s %v, by %s (device %s) at %s\n", what, x.Value, who, x.Site, x.WrittenAt.Format(time.DateTime))
-	}
 }

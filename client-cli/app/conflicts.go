@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"text/tabwriter"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -47,8 +45,7 @@ func (a *app) conflictsListCmd() *cobra.Command {
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), views)
 				}
-				printConflicts(cmd.OutOrStdout(), views)
-				return nil
+				return reconcile.WriteConflicts(cmd.OutOrStdout(), views, false)
 			})
 		},
 	}
@@ -70,8 +67,7 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), v)
 				}
-				printConflict(cmd.OutOrStdout(), v)
-				return nil
+				return reconcile.WriteConflict(cmd.OutOrStdout(), v, "hodan conflicts resolve "+v.ID[:8]+" --keep mine|theirs (or --value V)")
 			})
 		},
 	}
@@ -169,6 +165,19 @@ func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]sync
 	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
 }
 
+// openConflicts counts the conflicts of the laptop's communes nobody has
+// resolved.
+func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
+	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
+	n := 0
+	for _, c := range found {
+		if !c.Resolved {
+			n++
+		}
+	}
+	return n, err
+}
+
 // findConflict finds the conflict whose id is, or begins with, id.
 func findConflict(ctx context.Context, db *syncengine.DB, dev *device, id string) (syncengine.ConflictView, error) {
 	views, err := localConflicts(ctx, db, dev)
@@ -176,58 +185,6 @@ func findConflict(ctx context.Context, db *syncengine.DB, dev *device, id string
 		return syncengine.ConflictView{}, err
 	}
 	return syncengine.FindConflict(views, id)
-}
-
-func printConflicts(w io.Writer, views []syncengine.ConflictView) {
-	if len(views) == 0 {
-		fmt.Fprintln(w, "No conflicts.")
-		return
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tFIELD\tKEPT\tDISPLACED\tSTATE")
-	for _, v := range views {
-		state := "open"
-		if v.Resolved {
-			state = "resolved"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID[:8], nounOf(v.Table)+"."+v.Column,
-			clip(formatCell(v.Current.Any()), 18), clip(formatCell(v.Values[0].Value.Any()), 18), state)
-	}
-	tw.Flush()
-}
-
-func printConflict(w io.Writer, v syncengine.ConflictView) {
-	label := v.Column
-	if t, ok := schema.TableByName(v.Table); ok {
-		if c, ok := t.Column(v.Column); ok {
-			label = c.Label + " (" + v.Column + ")"
-		}
-	}
-	state := "open: resolve with `hodan conflicts resolve " + v.ID[:8] + " --keep mine|theirs` or `--value V`"
-	if v.Resolved {
-		state = "resolved"
-	}
-	fmt.Fprintf(w, "Conflict %s, %s\n%s %s, commune %s\nField:    %s\nNow:      %s\n", v.ID, state, nounOf(v.Table), v.Row, v.Scope, label, formatCell(v.Current.Any()))
-	for _, x := range v.Values {
-		what := "displaced"
-		if x.Won {
-			what = "won"
-		}
-		who := x.Officer
-		if who == "" {
-			who = "device " + x.Site.String()[:8]
-		}
-		fmt.Fprintf(w, "  %-9s %s, written by %s at %s\n", what, formatCell(x.Value.Any()), who, x.WrittenAt.Local().Format(time.DateTime))
-	}
-}
-
-// clip shortens s to n characters for a table cell.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // knownOfficers are the officers of other devices this laptop has heard of

@@ -184,11 +184,10 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 			return err
 		}
 	}
-	local, err := localConflicts(ctx, db, dev)
+	open, err := openConflicts(ctx, db, dev)
 	if err != nil {
 		return err
 	}
-	open := len(syncengine.OpenOnly(local))
 	if a.json {
 		return printJSON(cmd.OutOrStdout(), struct {
 			syncengine.SyncResult
@@ -237,11 +236,10 @@ func (a *app) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				conflicts, err := localConflicts(ctx, db, dev)
+				open, err := openConflicts(ctx, db, dev)
 				if err != nil {
 					return err
 				}
-				open := len(syncengine.OpenOnly(conflicts))
 				if a.json {
 					out := statusJSON(db.Path(), dev, st, rejected)
 					out["open_conflicts"] = open
