@@ -31,8 +31,12 @@ type Env struct {
 // app holds what every command shares.
 type app struct {
 	env    Env
+	lang   lang
 	dbPath string
 	json   bool
+	// langFlag is --lang as parsed; the language itself is chosen before
+	// the commands are built (their help is in it), by chooseLang.
+	langFlag string
 }
 
 // Run runs hodan with args and returns the exit status: 0, or 1 after one
@@ -49,13 +53,18 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		env.Now = now
 	}
-	a := &app{env: env}
+	l, err := chooseLang(args, env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hodan: %s\n", err)
+		return 1
+	}
+	a := &app{env: env, lang: l}
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(env.Stderr, "hodan: %s\n", explain(err))
+		fmt.Fprintln(env.Stderr, a.T("error.prefix", explain(err)))
 		return 1
 	}
 	return 0
@@ -64,12 +73,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "hodan",
-		Short:         "Hodan: record households, visits and support offline; sync with the district server",
+		Short:         a.T("root.short"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan/hodan.db in the user config directory)")
 	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
+	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", a.T("flag.lang"))
 	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd(), a.conflictsCmd())
 	for _, noun := range nouns() {
 		root.AddCommand(a.nounCmd(noun))
