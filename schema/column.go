@@ -109,56 +109,56 @@ func (c *Column) checkType(v any) error {
 		ok = c.Type == Text || c.Type == Date || c.Type == JSON || c.Type == Ref
 	}
 	if !ok {
-		return c.invalid("%s takes %s, not %T", c.Name, c.describeType(), v)
+		return c.invalid(ReasonType, "%s takes %s, not %T", c.Name, c.describeType(), v)
 	}
 	if b, isInt := v.(int64); isInt && c.Type == Bool && b != 0 && b != 1 {
-		return c.invalid("%s is yes or no (1 or 0), not %d", c.Name, b)
+		return c.invalid(ReasonBool, "%s is yes or no (1 or 0), not %d", c.Name, b)
 	}
 	return nil
 }
 
 func (c *Column) checkRange(f float64) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return c.invalid("%s must be a finite number", c.Name)
+		return c.invalid(ReasonFinite, "%s must be a finite number", c.Name)
 	}
 	if c.Max > c.Min && (f < c.Min || f > c.Max) {
-		return c.invalid("%s must be between %s and %s, not %s", c.Name, fmtNum(c.Min), fmtNum(c.Max), fmtNum(f))
+		return c.invalid(ReasonRange, "%s must be between %s and %s, not %s", c.Name, fmtNum(c.Min), fmtNum(c.Max), fmtNum(f))
 	}
 	return nil
 }
 
 func (c *Column) checkText(s string) error {
 	if !utf8.ValidString(s) {
-		return c.invalid("%s is not valid UTF-8 text", c.Name)
+		return c.invalid(ReasonUTF8, "%s is not valid UTF-8 text", c.Name)
 	}
 	if n := utf8.RuneCountInString(s); n > c.maxLen() {
-		return c.invalid("%s is %d characters long; at most %d", c.Name, n, c.maxLen())
+		return c.invalid(ReasonLength, "%s is %d characters long; at most %d", c.Name, n, c.maxLen())
 	}
 	switch c.Type {
 	case Date:
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			return c.invalid("%s %q is not a date as YYYY-MM-DD", c.Name, s)
+			return c.invalid(ReasonDate, "%s %q is not a date as YYYY-MM-DD", c.Name, s)
 		}
 	case JSON:
 		var obj map[string]any
 		if err := json.Unmarshal([]byte(s), &obj); err != nil {
-			return c.invalid("%s is not a JSON object: %v", c.Name, err)
+			return c.invalid(ReasonJSON, "%s is not a JSON object: %v", c.Name, err)
 		}
 	case Ref:
 		if _, err := uuid.Parse(s); err != nil || len(s) != 36 {
-			return c.invalid("%s %q is not a row id (a UUID such as 0190f5c2-…)", c.Name, s)
+			return c.invalid(ReasonRowID, "%s %q is not a row id (a UUID such as 0190f5c2-…)", c.Name, s)
 		}
 	}
 	if len(c.Enum) > 0 && !c.hasChoice(s) {
-		return c.invalid("%s %q is not one of: %s", c.Name, s, c.choiceList())
+		return c.invalid(ReasonChoice, "%s %q is not one of: %s", c.Name, s, c.choiceList())
 	}
 	if c.Code != "" {
 		if err := c.Code.check(s); err != nil {
-			return c.invalid("%s %v", c.Name, err)
+			return &Error{Code: CodeInvalidValue, Column: c.Name, Reason: err.Reason, Args: err.Args, Message: c.Name + " " + err.Message}
 		}
 	}
 	if c.Pattern != nil && !c.Pattern.MatchString(s) {
-		return c.invalid("%s %q is not %s", c.Name, s, c.PatternHint)
+		return c.invalid(ReasonPattern, "%s %q is not %s", c.Name, s, c.PatternHint)
 	}
 	return nil
 }
@@ -205,22 +205,25 @@ func (c *Column) describeType() string {
 	return "text"
 }
 
-func (c *Column) invalid(format string, args ...any) error {
-	return &Error{Code: CodeInvalidValue, Column: c.Name, Message: fmt.Sprintf(format, args...)}
+// invalid is an invalid value of c for reason; format and args make the
+// message, and args begin with the column's name, which Args leaves out.
+func (c *Column) invalid(reason, format string, args ...any) error {
+	return &Error{Code: CodeInvalidValue, Column: c.Name, Reason: reason, Args: args[1:], Message: fmt.Sprintf(format, args...)}
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// check reports whether code is on the list.
-func (l CodeList) check(code string) error {
+// check reports whether code is on the list: nil, or an Error with its
+// Reason, Args and Message (without the column).
+func (l CodeList) check(code string) *Error {
 	switch l {
 	case CodeEthnicGroup:
 		if _, ok := EthnicGroupByCode(code); !ok {
-			return fmt.Errorf("%q is not an ethnic group code of QĐ 121 (01 Kinh … 54 Rơ-măm; see `hodan ref ethnic-groups`)", code)
+			return reasonError(ReasonEthnicGroup, "%q is not an ethnic group code of QĐ 121 (01 Kinh … 54 Rơ-măm; see `hodan ref ethnic-groups`)", code)
 		}
 	case CodeProject1719:
 		if _, ok := ProjectByCode(code); !ok {
-			return fmt.Errorf("%q is not a project code of program 1719 (DA1 … DA10, DA1.ND2, DA3.TDA1, …; see `hodan ref projects`)", code)
+			return reasonError(ReasonProject1719, "%q is not a project code of program 1719 (DA1 … DA10, DA1.ND2, DA3.TDA1, …; see `hodan ref projects`)", code)
 		}
 	case CodeCommune:
 		return checkCommune(code)
@@ -230,7 +233,7 @@ func (l CodeList) check(code string) error {
 
 // checkCommune accepts a commune code of the two-tier system in force since
 // 1 July 2025, and explains a code of the old system.
-func checkCommune(code string) error {
+func checkCommune(code string) *Error {
 	if _, ok := CommuneByCode(code); ok {
 		return nil
 	}
@@ -241,7 +244,11 @@ func checkCommune(code string) error {
 				into = append(into, s.NewCode+" "+c.Name)
 			}
 		}
-		return fmt.Errorf("%q was %s before 1 July 2025 and is no commune now; it went into %s", code, old.Name, strings.Join(into, ", "))
+		return reasonError(ReasonOldCommune, "%q was %s before 1 July 2025 and is no commune now; it went into %s", code, old.Name, strings.Join(into, ", "))
 	}
-	return fmt.Errorf("%q is not a commune code (5 digits, as in the list of 3,321 communes since 1 July 2025)", code)
+	return reasonError(ReasonCommune, "%q is not a commune code (5 digits, as in the list of 3,321 communes since 1 July 2025)", code)
+}
+
+func reasonError(reason, format string, args ...any) *Error {
+	return &Error{Reason: reason, Args: args, Message: fmt.Sprintf(format, args...)}
 }

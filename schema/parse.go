@@ -20,13 +20,13 @@ func (c *Column) Parse(s string) (any, error) {
 	case Integer:
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return nil, c.invalid("%s %q is not a whole number", c.Name, s)
+			return nil, c.invalid(ReasonWholeNumber, "%s %q is not a whole number", c.Name, s)
 		}
 		return i, nil
 	case Real:
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 		if err != nil {
-			return nil, c.invalid("%s %q is not a number", c.Name, s)
+			return nil, c.invalid(ReasonNumber, "%s %q is not a number", c.Name, s)
 		}
 		return f, nil
 	case Bool:
@@ -44,7 +44,7 @@ func (c *Column) parseBool(s string) (any, error) {
 	case "0", "no", "n", "false", "không", "khong":
 		return int64(0), nil
 	}
-	return nil, c.invalid("%s %q is not yes or no (yes/no, có/không, 1/0)", c.Name, s)
+	return nil, c.invalid(ReasonYesNo, "%s %q is not yes or no (yes/no, có/không, 1/0)", c.Name, s)
 }
 
 func (c *Column) parseDate(s string) (any, error) {
@@ -53,7 +53,7 @@ func (c *Column) parseDate(s string) (any, error) {
 			return d.Format(time.DateOnly), nil
 		}
 	}
-	return nil, c.invalid("%s %q is not a date (YYYY-MM-DD or dd/mm/yyyy)", c.Name, s)
+	return nil, c.invalid(ReasonDate, "%s %q is not a date (YYYY-MM-DD or dd/mm/yyyy)", c.Name, s)
 }
 
 // Format renders a value of the column for people: yes/no for Bool, the

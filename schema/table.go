@@ -64,10 +64,10 @@ func (t *Table) CheckInsert(values map[string]any) error {
 func (t *Table) CheckUpdate(values map[string]any) error {
 	for _, name := range sortedKeys(values) {
 		if c, ok := t.Column(name); ok && (c.Immutable || name == t.ScopeColumn) {
-			return &Error{Code: CodeImmutable, Column: name, Message: fmt.Sprintf("%s cannot change once the %s is recorded", name, t.Noun)}
+			return &Error{Code: CodeImmutable, Column: name, Args: []any{t.Noun}, Message: fmt.Sprintf("%s cannot change once the %s is recorded", name, t.Noun)}
 		}
 		if c, ok := t.Column(name); ok && c.Internal {
-			return &Error{Code: CodeImmutable, Column: name, Message: fmt.Sprintf("%s is written by Hodan's own commands, not set by hand", name)}
+			return &Error{Code: CodeImmutable, Column: name, Reason: ReasonInternal, Message: fmt.Sprintf("%s is written by Hodan's own commands, not set by hand", name)}
 		}
 	}
 	if err := t.checkValues(values); err != nil {
@@ -75,7 +75,7 @@ func (t *Table) CheckUpdate(values map[string]any) error {
 	}
 	for _, name := range sortedKeys(values) {
 		if c, _ := t.Column(name); c.Required && values[name] == nil {
-			return &Error{Code: CodeRequired, Column: name, Message: fmt.Sprintf("%s is required and cannot be cleared", name)}
+			return &Error{Code: CodeRequired, Column: name, Reason: ReasonCleared, Message: fmt.Sprintf("%s is required and cannot be cleared", name)}
 		}
 	}
 	return nil
@@ -85,7 +85,7 @@ func (t *Table) checkValues(values map[string]any) error {
 	for _, name := range sortedKeys(values) {
 		c, ok := t.Column(name)
 		if !ok {
-			return &Error{Code: CodeUnknownColumn, Column: name,
+			return &Error{Code: CodeUnknownColumn, Column: name, Args: []any{t.Name, strings.Join(t.ColumnNames(), ", ")},
 				Message: fmt.Sprintf("%s has no column %q (columns: %s)", t.Name, name, strings.Join(t.ColumnNames(), ", "))}
 		}
 		if err := c.Check(values[name]); err != nil {
