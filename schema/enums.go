@@ -1,5 +1,7 @@
 package schema
 
+import "hodan/schema/poverty"
+
 // The enumerations of the domain, with Vietnamese labels.
 var (
 	sexes = []Choice{{"male", "Nam"}, {"female", "Nữ"}}
@@ -13,10 +15,9 @@ var (
 	}
 
 	// povertyStandards are the multidimensional poverty standards a
-	// classification can be made under; each classification records its own.
-	povertyStandards = []Choice{
-		{"nd07_2021", "NĐ 07/2021/NĐ-CP, giai đoạn 2022–2025"},
-	}
+	// classification can be made under, one per data file of
+	// schema/poverty; each classification records its own.
+	povertyStandards = standardChoices()
 
 	ethnicCodeSystems = []Choice{
 		{"qd121_1979", "QĐ 121-TCTK/PPCĐ (1979)"},
@@ -105,3 +106,12 @@ var (
 		{"swept_away", "Bị cuốn trôi"},
 	}
 )
+
+// standardChoices lists the poverty standards of schema/poverty.
+func standardChoices() []Choice {
+	var out []Choice
+	for _, s := range poverty.Standards() {
+		out = append(out, Choice{s.ID, s.Name.VI})
+	}
+	return out
+}

@@ -8,7 +8,8 @@
 // The tables are declared once, here, and read by both binaries and, through
 // them, by the sync engine: which tables sync, which column holds a row's
 // scope (its commune), each column's type and rule. The package imports
-// nothing of the project.
+// nothing of the project but schema/poverty, whose data files are the
+// poverty standards.
 package schema
 
 import "sort"
