@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"hodan/schema"
+	"hodan/schema/poverty"
 )
 
 // Kind is the kind of answer a question takes.
@@ -50,20 +51,8 @@ const (
 	ComputePoverty = "poverty"
 )
 
-// Text is a text in Vietnamese and English.
-type Text struct {
-	VI string `json:"vi"`
-	EN string `json:"en"`
-}
-
-// In returns the text in lang ("vi" or "en"): Vietnamese for any other
-// language, or when the English is missing.
-func (t Text) In(lang string) string {
-	if lang == "en" && t.EN != "" {
-		return t.EN
-	}
-	return t.VI
-}
+// Text is a text in Vietnamese and English; In picks one.
+type Text = poverty.Text
 
 // Form is one version of a form.
 type Form struct {

@@ -2,7 +2,8 @@ package forms
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Answers are a visit's answers by question id, as Parse returns them.
@@ -62,7 +63,7 @@ func (f *Form) Rows(a Answers) map[string]map[string]any {
 		}
 		rows[q.Table()][q.Column()] = ColumnValue(v)
 	}
-	for _, target := range sortedKeys(f.Set) {
+	for _, target := range slices.Sorted(maps.Keys(f.Set)) {
 		q := Question{Target: target}
 		if row, ok := rows[q.Table()]; ok {
 			if _, typed := row[q.Column()]; !typed {
@@ -81,13 +82,4 @@ func (f *Form) MemberID(a Answers) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
