@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"net/http"
 	"os"
@@ -73,16 +74,19 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Proces
 	}
 	reg := registry.New(db, nil)
 	var tokens []string
+	var keys []ed25519.PrivateKey
 	for i, d := range devices {
 		code, err := reg.CreateEnrollment(ctx, "Lò Văn Minh", []string{fleetCommune(i)}, time.Hour)
 		if err != nil {
 			b.Fatal(err)
 		}
-		token, _, err := reg.Enroll(ctx, code, d.Site())
+		key := newKey(b)
+		token, _, err := reg.Enroll(ctx, code, d.Site(), key.Public().(ed25519.PublicKey))
 		if err != nil {
 			b.Fatal(err)
 		}
 		tokens = append(tokens, token)
+		keys = append(keys, key)
 	}
 	db.Close()
 	cmd := exec.Command(mustBuild(b, "hodan/server"), "serve", "--db", path, "--addr", "127.0.0.1:0")
@@ -154,7 +158,7 @@ func BenchmarkFleet(b *testing.B) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i, db := range devices {
-			client := &syncengine.Client{BaseURL: url, Token: tokens[i], HTTP: &http.Client{Transport: transport, Timeout: time.Minute}}
+			client := &syncengine.Client{BaseURL: url, Token: tokens[i], Key: keys[i], HTTP: &http.Client{Transport: transport, Timeout: time.Minute}}
 			wg.Go(func() {
 				start := time.Now()
 				_, err := client.Sync(context.Background(), db)

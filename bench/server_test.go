@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"io"
 	"log/slog"
 	"net"
@@ -75,11 +77,12 @@ func mustDevice(b testing.TB, s *server, transport http.RoundTripper) *device {
 	if err != nil {
 		b.Fatalf("create enrollment: %v", err)
 	}
-	token, _, err := s.Reg.Enroll(ctx, code, db.Site())
+	key := newKey(b)
+	token, _, err := s.Reg.Enroll(ctx, code, db.Site(), key.Public().(ed25519.PublicKey))
 	if err != nil {
 		b.Fatalf("enroll: %v", err)
 	}
-	client := &syncengine.Client{BaseURL: s.URL, Token: token, HTTP: &http.Client{Transport: transport, Timeout: 10 * time.Minute}}
+	client := &syncengine.Client{BaseURL: s.URL, Token: token, Key: key, HTTP: &http.Client{Transport: transport, Timeout: 10 * time.Minute}}
 	return &device{DB: db, Client: client}
 }
 
@@ -94,4 +97,13 @@ func (d *device) mustSync(b testing.TB) syncengine.SyncResult {
 		b.Fatalf("sync: %d changes refused", res.Rejected)
 	}
 	return res
+}
+
+// newKey makes a device's signing key.
+func newKey(b testing.TB) ed25519.PrivateKey {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return key
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -308,21 +307,13 @@ func migrationSteps(t *testing.T, reference string) ([]string, []dbState) {
 // and ordered as replica.Open applies them.
 func sharedMigrations(t *testing.T) []schema.Migration {
 	t.Helper()
-	files, err := filepath.Glob("../syncengine/migrations/*.sql")
-	if err != nil || len(files) == 0 {
+	engine, err := syncengine.EngineMigrations()
+	if err != nil {
 		t.Fatalf("the engine's migrations: %v", err)
 	}
-	sort.Strings(files)
 	var migs []schema.Migration
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		migs = append(migs, schema.Migration{Name: "sync/" + filepath.Base(f), Up: func(ctx context.Context, tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, string(body))
-			return err
-		}})
+	for _, m := range engine {
+		migs = append(migs, schema.Migration{Name: m.Name, Up: m.Up})
 	}
 	for _, m := range schema.Migrations() {
 		migs = append(migs, schema.Migration{Name: "domain/" + m.Name, Up: m.Up})

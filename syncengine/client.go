@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,9 @@ type Client struct {
 	BatchSize int          // changes per push or pull batch; 0: DefaultBatchSize
 	// Progress, if set, is called as a sync advances.
 	Progress func(Progress)
+	// Key is the device's ed25519 key: Enroll registers its public half,
+	// and every pushed batch is signed with it.
+	Key ed25519.PrivateKey
 }
 
 // DefaultBatchSize is the number of changes in one push or pull batch.
@@ -187,7 +191,11 @@ func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int) 
 	if len(changes) == 0 {
 		return pr, 0, fmt.Errorf("the log of this device ends at #%d", held)
 	}
-	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Changes: changes}, &pr); err != nil {
+	req := PushRequest{Changes: changes}
+	if c.Key != nil {
+		req.Signature = SignBatch(c.Key, db.Site(), changes)
+	}
+	if err := c.do(ctx, http.MethodPost, PathPush, req, &pr); err != nil {
 		return pr, len(changes), err
 	}
 	// The answer lists the refusals of this batch only. The server may hold
@@ -246,10 +254,15 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult) error {
 	}
 }
 
-// Enroll exchanges a one-time enrollment code for a device token.
+// Enroll exchanges a one-time enrollment code for a device token, and
+// registers the public half of c.Key, which must be set.
 func (c *Client) Enroll(ctx context.Context, code string, site SiteID) (EnrollResponse, error) {
 	var er EnrollResponse
-	err := c.do(ctx, http.MethodPost, PathEnroll, EnrollRequest{Code: code, Site: site}, &er)
+	if c.Key == nil {
+		return er, errors.New("enroll: the device has no signing key")
+	}
+	req := EnrollRequest{Code: code, Site: site, PublicKey: c.Key.Public().(ed25519.PublicKey)}
+	err := c.do(ctx, http.MethodPost, PathEnroll, req, &er)
 	return er, err
 }
 

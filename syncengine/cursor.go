@@ -2,9 +2,7 @@ package syncengine
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,28 +11,13 @@ import (
 
 // Cursor is a position in a server's log, as a client keeps it: the local
 // sequence number of the last entry it has read, and the log's chain hash
-// at that entry. The chain covers the identity (origin, origin sequence and
-// HLC) of every entry up to the cursor, so a server whose log differs
-// anywhere below the cursor (restored from an older copy of its file, then
-// fed again in another order) is noticed, and the client catches up in full.
+// at that entry. The chain covers every entry up to the cursor (see
+// EntryHash), so a server whose log differs anywhere below the cursor
+// (restored from an older copy of its file, then fed again in another
+// order) is noticed, and the client catches up in full.
 type Cursor struct {
 	Seq   uint64 `json:"seq"`
 	Chain string `json:"chain,omitempty"` // hex
-}
-
-// chainLen is how many bytes of SHA-256 a chain link keeps.
-const chainLen = 16
-
-// nextChain links an entry to the chain before it.
-func nextChain(prev []byte, c *Change) []byte {
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(c.Site[:])
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], c.Seq)
-	binary.BigEndian.PutUint64(b[8:], uint64(c.HLC))
-	h.Write(b[:])
-	return h.Sum(nil)[:chainLen]
 }
 
 // cursorAt returns the cursor pointing at log entry seq (0: the start).

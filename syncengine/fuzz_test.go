@@ -11,7 +11,8 @@ package syncengine
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -174,10 +175,10 @@ func FuzzCursor(f *testing.F) {
 	}
 	// The chain at every entry, worked out again from the entries.
 	chains := map[uint64]string{}
-	prev := []byte{}
+	var prev Hash
 	for i := range log {
-		prev = nextChain(prev, &log[i])
-		chains[seqs[i]] = hex.EncodeToString(prev)
+		prev = EntryHash(prev, seqs[i], log[i].Hash(), Hash{})
+		chains[seqs[i]] = prev.String()
 	}
 	last := seqs[len(seqs)-1]
 	head := Cursor{Seq: last, Chain: chains[last]}
@@ -510,7 +511,11 @@ func (a *answerer) answer(status int, bodies ...[]byte) {
 }
 
 func (a *answerer) client() *Client {
-	return &Client{BaseURL: a.srv.URL, Token: "token", HTTP: a.srv.Client()}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return &Client{BaseURL: a.srv.URL, Token: "token", HTTP: a.srv.Client(), Key: key}
 }
 
 // withSite replaces "$SITE" in body with db's site id.

@@ -56,6 +56,15 @@ func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
 // refused with ErrSequenceGap. A change vet refuses, or whose scope is not
 // its row's, is recorded as rejected and not applied.
 func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushResult, error) {
+	return db.ApplyReceived(ctx, batch, vet, nil)
+}
+
+// ApplyReceived is ApplyPush for a batch a server received with a
+// receipt: the receipt is recorded, and the chain hash of each entry the
+// batch adds to the log covers it (see EntryHash). The receipt's Batch is
+// set to the batch's number if any change entered the log. The caller has
+// checked the receipt's signature.
+func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, receipt *Receipt) (PushResult, error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	m, err := db.begin(ctx)
@@ -63,6 +72,7 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 		return PushResult{}, err
 	}
 	defer m.rollback()
+	m.receipt = receipt
 	var res PushResult
 	held := map[SiteID]uint64{}
 	for i := range batch {
@@ -261,6 +271,11 @@ const logColumns = `l.seq, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val
 // through q: the connection rows hold is never waited for by a second one
 // from the same pool.
 func (db *DB) scanChanges(ctx context.Context, q querier, rows *sql.Rows, seqs *[]uint64) ([]Change, error) {
+	return scanChangesWith(ctx, q, db.sites, rows, seqs)
+}
+
+// scanChangesWith is scanChanges with the site cache given.
+func scanChangesWith(ctx context.Context, q querier, sites *siteCache, rows *sql.Rows, seqs *[]uint64) ([]Change, error) {
 	defer rows.Close()
 	var out []Change
 	var origins []int64
@@ -290,7 +305,7 @@ func (db *DB) scanChanges(ctx context.Context, q querier, rows *sql.Rows, seqs *
 	rows.Close()
 	for i := range out {
 		var err error
-		if out[i].Site, err = lookupSite(ctx, q, db.sites, origins[i]); err != nil {
+		if out[i].Site, err = lookupSite(ctx, q, sites, origins[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -18,7 +18,16 @@ type merger struct {
 	sites siteTx
 	rows  map[rowKey]*rowState
 	dirty map[rowKey]bool
-	chain []byte // the log's chain hash at its last entry; nil until read
+
+	// The log's last entry, read by head once per transaction.
+	headRead bool
+	lastSeq  uint64
+	chain    Hash
+	// receipt, if set, is the receipt of the batch being applied; it is
+	// recorded with the first change that enters the log.
+	receipt  *Receipt
+	batch    int64
+	receipts map[int64]Hash // receipt hashes by batch, for the chain
 }
 
 type rowKey struct {
@@ -184,23 +193,27 @@ func (m *merger) apply(c *Change) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if m.chain == nil {
-		if m.chain, err = m.lastChain(); err != nil {
-			return false, err
-		}
+	prev, chain, err := m.head()
+	if err != nil {
+		return false, err
 	}
-	chain := nextChain(m.chain, c)
+	seq := prev + 1
+	batch, receipt, err := m.batchOf()
+	if err != nil {
+		return false, err
+	}
+	chain = EntryHash(chain, seq, c.Hash(), receipt)
 	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_log
-		(chain, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
-		chain, origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
+		(seq, chain, batch, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
+		seq, chain[:], batch, origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
 	if err != nil {
 		return false, fmt.Errorf("append log: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, m.checkHeld(c, origin)
 	}
-	m.chain = chain
+	m.lastSeq, m.chain = seq, chain
 	m.db.clock.Observe(c.HLC)
 	key := rowKey{c.Table, c.Row}
 	if err := m.mergeRow(key, st, c); err != nil {
@@ -214,18 +227,32 @@ func (m *merger) apply(c *Change) (bool, error) {
 	return true, nil
 }
 
-// lastChain reads the chain hash of the log's last entry (empty for an
-// empty log).
-func (m *merger) lastChain() ([]byte, error) {
-	var chain []byte
-	err := m.tx.QueryRowContext(m.ctx, `SELECT chain FROM sync_log ORDER BY seq DESC LIMIT 1`).Scan(&chain)
-	if errors.Is(err, sql.ErrNoRows) {
-		return []byte{}, nil
+// batchOf returns the batch the change being applied enters the log
+// under (nil for none) and the hash of its receipt, recording the receipt
+// the first time.
+func (m *merger) batchOf() (any, Hash, error) {
+	if m.receipt == nil {
+		return nil, Hash{}, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read log chain: %w", err)
+	if m.batch == 0 {
+		r := m.receipt
+		changes := make([]byte, 0, len(r.Changes)*len(Hash{}))
+		for _, h := range r.Changes {
+			changes = append(changes, h[:]...)
+		}
+		err := m.tx.QueryRowContext(m.ctx, `INSERT INTO sync_batches (device, officer, received, signature, changes)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, r.Device[:], r.Officer, r.Received, r.Signature, changes).Scan(&m.batch)
+		if err != nil {
+			return nil, Hash{}, fmt.Errorf("record batch receipt: %w", err)
+		}
+		r.Batch = uint64(m.batch)
+		if m.receipts == nil {
+			m.receipts = map[int64]Hash{}
+		}
+		m.receipts[m.batch] = r.Hash()
 	}
-	return chain, nil
+	h, err := m.entryReceipt(m.batch)
+	return m.batch, h, err
 }
 
 // ErrBadChange is returned for a change whose numbers no replica could

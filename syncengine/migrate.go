@@ -14,9 +14,18 @@ import (
 //go:embed migrations/*.sql
 var engineSQL embed.FS
 
+// EngineMigrations are the engine's own migrations, in the order they
+// run before the application's: "sync/FILE" for each SQL file, then the
+// ones written in Go.
+func EngineMigrations() ([]Migration, error) { return engineMigrations() }
+
 // engineMigrations are the engine's own migrations, named "sync/FILE".
 func engineMigrations() ([]Migration, error) {
-	return sqlMigrations(engineSQL, "migrations", "sync/")
+	migs, err := sqlMigrations(engineSQL, "migrations", "sync/")
+	if err != nil {
+		return nil, err
+	}
+	return append(migs, Migration{Name: "sync/0003_chain_v1", Up: rechain}), nil
 }
 
 // sqlMigrations turns the .sql files of dir in fsys into migrations, in file

@@ -26,6 +26,9 @@ const (
 type EnrollRequest struct {
 	Code string `json:"code"`
 	Site SiteID `json:"site_id"`
+	// PublicKey is the device's ed25519 public key: the server accepts
+	// only batches signed with the matching private key.
+	PublicKey []byte `json:"public_key"`
 }
 
 // EnrollResponse gives an enrolled device its token and scopes.
@@ -55,6 +58,9 @@ type VersionsResponse struct {
 // applies it in one transaction and answers only once it is durable.
 type PushRequest struct {
 	Changes []Change `json:"changes"`
+	// Signature is the device's ed25519 signature over BatchMessage of
+	// the changes.
+	Signature []byte `json:"signature"`
 }
 
 // PushResponse says what became of a batch and the server's new versions.
@@ -127,5 +133,7 @@ const (
 	CodeClockSkew     = "clock_skew"
 	CodeForeignOrigin = "foreign_origin"
 	CodeSeqReused     = "sequence_reused"
+	CodeUnsigned      = "unsigned"
+	CodeBadSignature  = "bad_signature"
 	CodeInternal      = "internal"
 )

@@ -182,16 +182,19 @@ func (m *merger) restampLog(plan restampPlan, from uint64) error {
 	}
 	for i := range tail {
 		c := &tail[i].change
-		base := HLC(0)
 		e, ok := restamped[tail[i].logSeq]
 		if ok {
-			c.HLC, base = plan.newHLC[e.hlc], e.base
+			c.HLC, c.Base = plan.newHLC[e.hlc], e.base
 			if b, ok := plan.newHLC[e.base]; ok {
-				base = b
+				c.Base = b
 			}
 		}
-		chain = nextChain(chain, c)
-		if err := m.rewriteEntry(tail[i].logSeq, chain, c.HLC, base, ok); err != nil {
+		receipt, err := m.entryReceipt(tail[i].batch)
+		if err != nil {
+			return err
+		}
+		chain = EntryHash(chain, tail[i].logSeq, c.Hash(), receipt)
+		if err := m.rewriteEntry(tail[i].logSeq, chain, c.HLC, c.Base, ok); err != nil {
 			return err
 		}
 	}
@@ -201,50 +204,56 @@ func (m *merger) restampLog(plan restampPlan, from uint64) error {
 // tailEntry is a log entry as the chain hash covers it.
 type tailEntry struct {
 	logSeq uint64
-	change Change // Site, Seq and HLC only
+	batch  int64
+	change Change
 }
 
-// logTail reads the identity of every log entry from local sequence from on.
+// logTail reads every log entry from local sequence from on.
 func (m *merger) logTail(from uint64) ([]tailEntry, error) {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT l.seq, s.site, l.origin_seq, l.hlc FROM sync_log l
-		JOIN sync_sites s ON s.id = l.origin WHERE l.seq >= ? ORDER BY l.seq`, from)
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT `+logColumns+` FROM sync_log l WHERE l.seq >= ? ORDER BY l.seq`, from)
 	if err != nil {
 		return nil, fmt.Errorf("restamp: read log: %w", err)
 	}
-	defer rows.Close()
-	var out []tailEntry
-	for rows.Next() {
-		var e tailEntry
-		var site []byte
-		if err := rows.Scan(&e.logSeq, &site, &e.change.Seq, &e.change.HLC); err != nil {
+	var seqs []uint64
+	changes, err := scanChangesWith(m.ctx, m.tx, m.db.sites, rows, &seqs)
+	if err != nil {
+		return nil, fmt.Errorf("restamp: %w", err)
+	}
+	batches, err := m.tx.QueryContext(m.ctx, `SELECT coalesce(batch, 0) FROM sync_log WHERE seq >= ? ORDER BY seq`, from)
+	if err != nil {
+		return nil, fmt.Errorf("restamp: read log: %w", err)
+	}
+	defer batches.Close()
+	out := make([]tailEntry, len(changes))
+	for i := 0; batches.Next() && i < len(out); i++ {
+		out[i] = tailEntry{logSeq: seqs[i], change: changes[i]}
+		if err := batches.Scan(&out[i].batch); err != nil {
 			return nil, fmt.Errorf("restamp: read log: %w", err)
 		}
-		copy(e.change.Site[:], site)
-		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
+	if err := batches.Err(); err != nil {
 		return nil, fmt.Errorf("restamp: read log: %w", err)
 	}
 	return out, nil
 }
 
 // chainBefore is the chain hash of the log entry before local sequence seq
-// (empty at the start of the log).
-func (m *merger) chainBefore(seq uint64) ([]byte, error) {
-	chain := []byte{}
+// (zero at the start of the log).
+func (m *merger) chainBefore(seq uint64) (Hash, error) {
+	var chain []byte
 	err := m.tx.QueryRowContext(m.ctx, `SELECT chain FROM sync_log WHERE seq < ? ORDER BY seq DESC LIMIT 1`, seq).Scan(&chain)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("restamp: read log chain: %w", err)
+		return Hash{}, fmt.Errorf("restamp: read log chain: %w", err)
 	}
-	return chain, nil
+	return hashOf(chain), nil
 }
 
-func (m *merger) rewriteEntry(logSeq uint64, chain []byte, hlc, base HLC, restamped bool) error {
+func (m *merger) rewriteEntry(logSeq uint64, chain Hash, hlc, base HLC, restamped bool) error {
 	var err error
 	if restamped {
-		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ?, hlc = ?, base = ? WHERE seq = ?`, chain, hlc, base, logSeq)
+		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ?, hlc = ?, base = ? WHERE seq = ?`, chain[:], hlc, base, logSeq)
 	} else {
-		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ? WHERE seq = ?`, chain, logSeq)
+		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ? WHERE seq = ?`, chain[:], logSeq)
 	}
 	if err != nil {
 		return fmt.Errorf("restamp: rewrite log #%d: %w", logSeq, err)

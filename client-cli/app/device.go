@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -22,6 +24,19 @@ type device struct {
 	// CA is the PEM certificate authority pinned with `hodan init --ca`;
 	// empty means the system's.
 	CA string `json:"-"`
+	// Key is the laptop's ed25519 key, made at `hodan init`: it signs
+	// every batch pushed. Nil for a laptop enrolled before batches were
+	// signed.
+	Key ed25519.PrivateKey `json:"-"`
+}
+
+// newDeviceKey makes a laptop's signing key.
+func newDeviceKey() (ed25519.PrivateKey, error) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("make signing key: %w", err)
+	}
+	return key, nil
 }
 
 func (d *device) inScope(commune string) bool {
@@ -63,6 +78,11 @@ CREATE TABLE client_device (
 	officer TEXT NOT NULL
 ) STRICT`)
 		return err
+	}}, {Name: "client/0004_signing_key", Up: func(ctx context.Context, tx *sql.Tx) error {
+		// The laptop's ed25519 private key, made at hodan init; the server
+		// holds its public half and accepts only batches it signed.
+		_, err := tx.ExecContext(ctx, `ALTER TABLE client_device ADD COLUMN signing_key BLOB`)
+		return err
 	}}}
 }
 
@@ -70,8 +90,9 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 	var d device
 	var communes string
 	var at int64
-	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at, ca_pem FROM client_device`).
-		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at, &d.CA)
+	var key []byte
+	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at, ca_pem, signing_key FROM client_device`).
+		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at, &d.CA, &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotEnrolled
 	}
@@ -82,6 +103,9 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 		return nil, fmt.Errorf("read enrollment: %w", err)
 	}
 	d.EnrolledAt = time.UnixMilli(at)
+	if len(key) == ed25519.PrivateKeySize {
+		d.Key = key
+	}
 	return &d, nil
 }
 
@@ -93,8 +117,8 @@ func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 		return err
 	}
 	return db.Exec(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_device (id, server, token, officer, communes, server_site, enrolled_at, ca_pem)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli(), d.CA)
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_device (id, server, token, officer, communes, server_site, enrolled_at, ca_pem, signing_key)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli(), d.CA, []byte(d.Key))
 		if err != nil {
 			return fmt.Errorf("save enrollment: %w", err)
 		}

@@ -60,7 +60,13 @@ the same way, with a new code; its records are kept.`,
 					return err
 				}
 			}
-			dev := &device{Server: server, CA: ca}
+			// A new key at every enrollment: a laptop enrolled again after
+			// it was revoked does not keep the key that may have leaked.
+			key, err := newDeviceKey()
+			if err != nil {
+				return err
+			}
+			dev := &device{Server: server, CA: ca, Key: key}
 			client, err := dev.client(0)
 			if err != nil {
 				return err

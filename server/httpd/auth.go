@@ -47,8 +47,10 @@ func (s *Server) enroll(c echo.Context) error {
 	if req.Code == "" || req.Site == (syncengine.SiteID{}) {
 		return fail(syncengine.CodeBadRequest, "an enrollment needs a code and a site_id")
 	}
-	token, dev, err := s.cfg.Registry.Enroll(c.Request().Context(), req.Code, req.Site)
+	token, dev, err := s.cfg.Registry.Enroll(c.Request().Context(), req.Code, req.Site, req.PublicKey)
 	switch {
+	case errors.Is(err, registry.ErrNoKey):
+		return fail(syncengine.CodeBadRequest, registry.ErrNoKey.Error())
 	case errors.Is(err, registry.ErrBadCode):
 		return fail(syncengine.CodeUnauthorized, registry.ErrBadCode.Error())
 	case errors.Is(err, registry.ErrEnrolled):

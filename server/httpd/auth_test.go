@@ -2,6 +2,7 @@ package httpd_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,7 +79,7 @@ func TestSyncEndpointsRefuseWithoutAValidToken(t *testing.T) {
 func (ts *testServer) enrollRaw(t *testing.T, code string, site syncengine.SiteID) response {
 	t.Helper()
 	return ts.send(t, request{Method: http.MethodPost, Path: syncengine.PathEnroll, ContentType: "application/json",
-		Body: mustJSON(t, syncengine.EnrollRequest{Code: code, Site: site})})
+		Body: mustJSON(t, syncengine.EnrollRequest{Code: code, Site: site, PublicKey: deviceKey(t, site).Public().(ed25519.PublicKey)})})
 }
 
 // mustEnrolled checks that resp enrolled a device for communes with a token

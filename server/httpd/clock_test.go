@@ -24,7 +24,7 @@ func TestDeviceWithClockAheadIsStoppedBeforePushing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	client := &syncengine.Client{BaseURL: ts.URL}
+	client := &syncengine.Client{BaseURL: ts.URL, Key: deviceKey(t, db.Site())}
 	er, err := client.Enroll(ctx, ts.mustCode(t, time.Hour, "05362"), db.Site())
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestClockAheadStillPulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	client := &syncengine.Client{BaseURL: ts.URL}
+	client := &syncengine.Client{BaseURL: ts.URL, Key: deviceKey(t, db.Site())}
 	er, err := client.Enroll(ctx, ts.mustCode(t, time.Hour, communeA), db.Site())
 	if err != nil {
 		t.Fatal(err)

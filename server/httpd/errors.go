@@ -14,13 +14,13 @@ import (
 // this happens.
 func statusOf(code string) int {
 	switch code {
-	case syncengine.CodeBadRequest, syncengine.CodeInvalidValue:
+	case syncengine.CodeBadRequest, syncengine.CodeInvalidValue, syncengine.CodeUnsigned:
 		return http.StatusBadRequest
 	case syncengine.CodeUnauthorized, syncengine.CodeRevoked:
 		return http.StatusUnauthorized
 	case syncengine.CodeRateLimited:
 		return http.StatusTooManyRequests
-	case syncengine.CodeForbidden, syncengine.CodeOutOfScope, syncengine.CodeForeignOrigin:
+	case syncengine.CodeForbidden, syncengine.CodeOutOfScope, syncengine.CodeForeignOrigin, syncengine.CodeBadSignature:
 		return http.StatusForbidden
 	case syncengine.CodeNotFound:
 		return http.StatusNotFound

@@ -14,6 +14,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -65,6 +67,7 @@ func FuzzPush(f *testing.F) {
 		dev := fz.enroll(t)
 		body = bytes.ReplaceAll(body, []byte("$SITE"), []byte(dev.site.String()))
 		body = bytes.ReplaceAll(body, []byte("$COMMUNE"), []byte(dev.commune))
+		body = signFuzzed(t, body, dev.site)
 		plain, encoding := body, ""
 		switch mode % 3 {
 		case 1:
@@ -78,7 +81,7 @@ func FuzzPush(f *testing.F) {
 		if resp.Status != http.StatusOK {
 			assertRefusal(t, resp, syncengine.CodeBadRequest, syncengine.CodeInvalidValue, syncengine.CodeForeignOrigin,
 				syncengine.CodeSequenceGap, syncengine.CodeSeqReused, syncengine.CodeTooLarge,
-				syncengine.CodeUnknownTable, syncengine.CodeUnknownColumn)
+				syncengine.CodeUnknownTable, syncengine.CodeUnknownColumn, syncengine.CodeUnsigned, syncengine.CodeBadSignature)
 			if after := fz.state(t, dev); after != before {
 				t.Fatalf("refused push changed the server: %+v, then %+v", before, after)
 			}
@@ -179,11 +182,15 @@ func FuzzEnroll(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		code := fz.ts.mustCode(t, time.Hour, communeA)
 		body = bytes.ReplaceAll(body, []byte("$CODE"), []byte(code))
-		body = bytes.ReplaceAll(body, []byte("$SITE"), []byte(uuid.NewString()))
+		site := uuid.New()
+		key := base64.StdEncoding.EncodeToString(deviceKey(t, site).Public().(ed25519.PublicKey))
+		body = bytes.ReplaceAll(body, []byte("$SITE"), []byte(site.String()))
+		body = bytes.ReplaceAll(body, []byte("$KEY"), []byte(key))
 		resp := fz.sendFromNewAddress(t, request{Method: http.MethodPost, Path: syncengine.PathEnroll, ContentType: "application/json", Body: body})
 		if resp.Status != http.StatusOK {
 			assertRefusal(t, resp, syncengine.CodeBadRequest, syncengine.CodeUnauthorized, syncengine.CodeForbidden, syncengine.CodeTooLarge)
-			if _, _, err := fz.ts.Reg.Enroll(ctx, code, uuid.New()); err != nil {
+			site := uuid.New()
+			if _, _, err := fz.ts.Reg.Enroll(ctx, code, site, deviceKey(t, site).Public().(ed25519.PublicKey)); err != nil {
 				t.Fatalf("after a refused enrollment, the code does not enroll: %v", err)
 			}
 			return
@@ -191,6 +198,9 @@ func FuzzEnroll(f *testing.F) {
 		var req syncengine.EnrollRequest
 		if err := json.Unmarshal(body, &req); err != nil {
 			t.Fatalf("the server took a body that does not decode: %v", err)
+		}
+		if len(req.PublicKey) != ed25519.PublicKeySize {
+			t.Fatalf("the server enrolled a device with a %d-byte public key", len(req.PublicKey))
 		}
 		var er syncengine.EnrollResponse
 		mustDecode(t, resp.Body, &er)
@@ -268,13 +278,28 @@ type fuzzDevice struct {
 	commune string
 }
 
+// signFuzzed signs a fuzzed push body that decodes as a push request and
+// carries no signature, as the device would, by adding the signature as
+// the object's first member, so that the fuzzer's bytes reach the merge
+// rather than stopping at the signature check. Other bodies pass as they
+// are.
+func signFuzzed(t *testing.T, body []byte, site syncengine.SiteID) []byte {
+	var req syncengine.PushRequest
+	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &req) != nil || req.Signature != nil || len(req.Changes) == 0 {
+		return body
+	}
+	sig := mustJSON(t, syncengine.SignBatch(deviceKey(t, site), site, req.Changes))
+	return append(append([]byte(`{"signature":`), sig...), append([]byte{','}, body[1:]...)...)
+}
+
 // enroll enrolls a new device for the next commune.
 func (fz *fuzzServer) enroll(t *testing.T) fuzzDevice {
 	t.Helper()
 	fz.n++
 	dev := fuzzDevice{site: uuid.New(), commune: fz.communes[fz.n%len(fz.communes)].Code}
 	var err error
-	dev.token, _, err = fz.ts.Reg.Enroll(context.Background(), fz.ts.mustCode(t, time.Hour, dev.commune), dev.site)
+	dev.token, _, err = fz.ts.Reg.Enroll(context.Background(), fz.ts.mustCode(t, time.Hour, dev.commune), dev.site,
+		deviceKey(t, dev.site).Public().(ed25519.PublicKey))
 	if err != nil {
 		t.Fatalf("enroll: %v", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -141,7 +143,7 @@ func mustOpenReplica(t testing.TB) *syncengine.DB {
 func mustDevice(t testing.TB, ts *testServer, communes ...string) *device {
 	t.Helper()
 	db := mustOpenReplica(t)
-	client := &syncengine.Client{BaseURL: ts.URL}
+	client := &syncengine.Client{BaseURL: ts.URL, Key: deviceKey(t, db.Site())}
 	er, err := client.Enroll(context.Background(), ts.mustCode(t, time.Hour, communes...), db.Site())
 	if err != nil {
 		t.Fatalf("enroll: %v", err)
@@ -305,10 +307,33 @@ func mustGzip(t testing.TB, b []byte) []byte {
 	return buf.Bytes()
 }
 
-// pushBody is a push request body holding changes, as plain JSON.
+// deviceKeys are the signing keys of the devices tests made, by site.
+var deviceKeys sync.Map
+
+// deviceKey returns the signing key of the device with site, making one
+// the first time.
+func deviceKey(t testing.TB, site syncengine.SiteID) ed25519.PrivateKey {
+	t.Helper()
+	if key, ok := deviceKeys.Load(site); ok {
+		return key.(ed25519.PrivateKey)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual, _ := deviceKeys.LoadOrStore(site, key)
+	return actual.(ed25519.PrivateKey)
+}
+
+// pushBody is a push request body holding changes, as plain JSON, signed
+// by the device that wrote the first of them, as a device signs it.
 func pushBody(t testing.TB, changes []syncengine.Change) []byte {
 	t.Helper()
-	return mustJSON(t, syncengine.PushRequest{Changes: changes})
+	req := syncengine.PushRequest{Changes: changes}
+	if len(changes) > 0 {
+		req.Signature = syncengine.SignBatch(deviceKey(t, changes[0].Site), changes[0].Site, changes)
+	}
+	return mustJSON(t, req)
 }
 
 // push posts changes as the device with token, as plain JSON.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hodan/server/registry"
 	"hodan/syncengine"
 )
 
@@ -58,8 +59,12 @@ func (s *Server) push(c echo.Context) error {
 			return err
 		}
 	}
+	receipt, err := s.receipt(dev, &req)
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
-	res, err := s.cfg.DB.ApplyPush(ctx, req.Changes, s.vetter(dev))
+	res, err := s.cfg.DB.ApplyReceived(ctx, req.Changes, s.vetter(dev), receipt)
 	switch {
 	case errors.Is(err, syncengine.ErrSequenceGap):
 		return fail(syncengine.CodeSequenceGap, err.Error()+": ask /v1/versions and push from there")
@@ -78,6 +83,28 @@ func (s *Server) push(c echo.Context) error {
 		Applied: res.Applied, Duplicates: res.Duplicates, Rejected: res.Rejected,
 		Versions: vv, ServerTime: s.nowMillis(),
 	})
+}
+
+// receipt checks the device's signature over a batch, before anything of
+// it is applied, and returns the receipt the log keeps of it.
+func (s *Server) receipt(dev registry.Device, req *syncengine.PushRequest) (*syncengine.Receipt, error) {
+	if len(req.Changes) == 0 {
+		return nil, nil // nothing to apply, nothing to vouch for
+	}
+	if len(dev.PublicKey) == 0 {
+		return nil, fail(syncengine.CodeUnsigned, "this laptop was enrolled before Hodan signed its batches, and the server has no key for it: nothing was applied; ask the district to revoke it (hodan-server device revoke) and enroll it again with hodan init, then sync")
+	}
+	if len(req.Signature) == 0 {
+		return nil, fail(syncengine.CodeUnsigned, "the batch is not signed: nothing was applied; this version of hodan is too old, update it")
+	}
+	hashes := syncengine.HashChanges(req.Changes)
+	if !syncengine.VerifyBatch(dev.PublicKey, dev.ID, hashes, req.Signature) {
+		return nil, fail(syncengine.CodeBadSignature, "the batch's signature does not match this device's key, or the batch was altered on the way: nothing was applied; sync again, and if this persists ask the district to enroll the laptop again")
+	}
+	return &syncengine.Receipt{
+		Device: dev.ID, Officer: dev.Officer, Received: s.nowMillis(),
+		Signature: req.Signature, Changes: hashes,
+	}, nil
 }
 
 func (s *Server) pull(c echo.Context) error {

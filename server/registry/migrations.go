@@ -9,7 +9,10 @@ import (
 
 // Migrations create the registry's tables in the server's database.
 func Migrations() []syncengine.Migration {
-	return []syncengine.Migration{{Name: "server/0001_registry", Up: createTables}}
+	return []syncengine.Migration{
+		{Name: "server/0001_registry", Up: createTables},
+		{Name: "server/0002_keys", Up: createKeys},
+	}
 }
 
 func createTables(ctx context.Context, tx *sql.Tx) error {
@@ -35,6 +38,23 @@ CREATE TABLE server_devices (
 	communes    TEXT    NOT NULL, -- JSON array of commune codes
 	enrolled_at INTEGER NOT NULL,
 	revoked_at  INTEGER
+) STRICT;`)
+	return err
+}
+
+func createKeys(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `
+-- Each device's ed25519 public key, sent at enrollment: the server accepts
+-- only batches signed with it. A device enrolled before keys has none, and
+-- must enroll again.
+ALTER TABLE server_devices ADD COLUMN public_key BLOB;
+
+-- The server's own ed25519 key, made the first time it is needed: it signs
+-- the log's checkpoints. The private key never leaves this file.
+CREATE TABLE server_key (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	private_key BLOB    NOT NULL CHECK (length(private_key) = 64),
+	created_at  INTEGER NOT NULL
 ) STRICT;`)
 	return err
 }

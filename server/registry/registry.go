@@ -6,6 +6,7 @@ package registry
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -45,6 +46,9 @@ type Device struct {
 	// RevokedAt is when the district revoked the device; nil while it is
 	// live.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// PublicKey is the device's ed25519 key, which signs its batches; nil
+	// for a device enrolled before batches were signed.
+	PublicKey ed25519.PublicKey `json:"public_key,omitempty"`
 }
 
 // Revoked reports whether the device has been revoked.
@@ -68,6 +72,7 @@ var (
 	ErrRevoked  = errors.New("the district has revoked this device's enrollment: ask the district for a new enrollment code and run `hodan init --server URL --enroll CODE` again; the records on this laptop are kept")
 	ErrEnrolled = errors.New("this device is already enrolled: to enroll it again, the district must first revoke it with `hodan-server device revoke`")
 	ErrNoDevice = errors.New("no such device")
+	ErrNoKey    = errors.New("the device sent no ed25519 public key: this version of hodan is too old to enroll, update it")
 )
 
 // DefaultCodeTTL is how long an enrollment code stays valid.
@@ -132,13 +137,13 @@ func normalizeCode(code string) string {
 // returned once and kept only as a hash. A revoked device may enroll again
 // with a new code, keeping its site id (and so its history); a live one may
 // not.
-func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.SiteID) (string, Device, error) {
+func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.SiteID, key ed25519.PublicKey) (string, Device, error) {
 	token, err := newToken()
 	if err != nil {
 		return "", Device{}, err
 	}
 	now := r.now()
-	dev := Device{ID: site, EnrolledAt: now}
+	dev := Device{ID: site, EnrolledAt: now, PublicKey: key}
 	err = r.db.Exec(ctx, func(tx *sql.Tx) error {
 		// The code is checked first, so that only its holder learns
 		// whether the site is enrolled already; refusing rolls it back.
@@ -166,6 +171,9 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 		if err := json.Unmarshal([]byte(communes), &dev.Communes); err != nil {
 			return err
 		}
+		if len(key) != ed25519.PublicKeySize {
+			return ErrNoKey // after the code, which stays unspent
+		}
 		var live bool
 		err = tx.QueryRowContext(ctx, `SELECT revoked_at IS NULL FROM server_devices WHERE id = ?`, site.String()).Scan(&live)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -177,11 +185,12 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 		case live && !again:
 			return ErrEnrolled
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO server_devices (id, token_hash, officer, communes, enrolled_at)
-			VALUES (?, ?, ?, ?, ?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO server_devices (id, token_hash, officer, communes, enrolled_at, public_key)
+			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, officer = excluded.officer,
-				communes = excluded.communes, enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
-			site.String(), hash(token), dev.Officer, communes, now.UnixMilli())
+				communes = excluded.communes, enrolled_at = excluded.enrolled_at, revoked_at = NULL,
+				public_key = excluded.public_key`,
+			site.String(), hash(token), dev.Officer, communes, now.UnixMilli(), []byte(key))
 		return err
 	})
 	if err != nil {
@@ -293,14 +302,15 @@ func (r *Registry) Devices(ctx context.Context) ([]Device, error) {
 	return out, rows.Err()
 }
 
-const deviceColumns = `id, officer, communes, enrolled_at, revoked_at`
+const deviceColumns = `id, officer, communes, enrolled_at, revoked_at, public_key`
 
 func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, error) {
 	var dev Device
 	var id, communes string
 	var enrolled int64
 	var revoked sql.NullInt64
-	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &revoked); err != nil {
+	var key []byte
+	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &revoked, &key); err != nil {
 		return Device{}, err
 	}
 	var err error
@@ -311,6 +321,9 @@ func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, erro
 		return Device{}, err
 	}
 	dev.EnrolledAt = time.UnixMilli(enrolled)
+	if len(key) == ed25519.PublicKeySize {
+		dev.PublicKey = key
+	}
 	if revoked.Valid {
 		at := time.UnixMilli(revoked.Int64)
 		dev.RevokedAt = &at
