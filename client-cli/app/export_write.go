@@ -1,0 +1,191 @@
+package app
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// grid is a table to write out: a header and rows of values, each nil,
+// string, int64, float64 or time.Time (a date).
+type grid struct {
+	sheet  string // the sheet's name in a workbook
+	header []string
+	rows   [][]any
+}
+
+// exportFormat is the kind of file --out names, from its extension: "xlsx"
+// or "csv".
+func (a *app) exportFormat(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx":
+		return "xlsx", nil
+	case ".csv":
+		return "csv", nil
+	}
+	return "", usageError{a.Errorf("export.err.extension", path)}
+}
+
+// writeGrid writes g to path as .xlsx or .csv. It writes a temporary file
+// beside path and renames it over path once complete, so that path is
+// never half written: a reader sees the old file or the whole new one.
+func (a *app) writeGrid(path string, g *grid) error {
+	format, err := a.exportFormat(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	w := bufio.NewWriter(tmp)
+	if format == "xlsx" {
+		err = writeXLSX(w, g)
+	} else {
+		err = writeCSV(w, g)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// dateLayout is how a date reads in a commune's files.
+const dateLayout = "02/01/2006"
+
+// writeXLSX writes g as a workbook of one sheet: a bold, frozen header;
+// dates as date cells shown dd/mm/yyyy; numbers as numbers; codes and
+// numbers-as-text (household numbers, ethnic codes "08") as text.
+func writeXLSX(w io.Writer, g *grid) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	name := sheetName(g.sheet)
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	dateFmt := "dd/mm/yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
+	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, max(1, len(g.header)), 18); err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(g.header))
+	for i, h := range g.header {
+		head[i] = excelize.Cell{StyleID: headStyle, Value: h}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	for i, r := range g.rows {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			if d, ok := v.(time.Time); ok {
+				cells[j] = excelize.Cell{StyleID: dateStyle, Value: d}
+			} else {
+				cells[j] = v
+			}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// sheetName is a valid sheet name: at most 31 characters, none of
+// []:*?/\.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	if strings.TrimSpace(s) == "" {
+		return "Sheet1"
+	}
+	return s
+}
+
+// writeCSV writes g as UTF-8 CSV with a byte order mark (without one,
+// Excel reads Vietnamese as Windows-1258 and garbles it), dates as
+// dd/mm/yyyy.
+func writeCSV(w io.Writer, g *grid) error {
+	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(g.header); err != nil {
+		return err
+	}
+	rec := make([]string, 0, len(g.header))
+	for _, r := range g.rows {
+		rec = rec[:0]
+		for _, v := range r {
+			rec = append(rec, csvText(v))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format(dateLayout)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}

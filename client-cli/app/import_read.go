@@ -1,0 +1,212 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+)
+
+// sheet is a spreadsheet as import reads it: rows of cells, each row with
+// the line a person sees it on (the spreadsheet's row number, or the CSV
+// file's line), header included.
+type sheet struct {
+	rows []sheetRow
+}
+
+// sheetRow is one row of a sheet.
+type sheetRow struct {
+	line  int
+	cells []cell
+}
+
+// cell is one cell: its text as the spreadsheet shows it, in Unicode NFC
+// (Vietnamese typed with combining accents reads the same as precomposed),
+// and, for a number the spreadsheet formats (a date cell, a number with
+// thousands separators), the number itself.
+type cell struct {
+	text   string
+	number string // the raw number behind a formatted cell, else ""
+	date   bool   // a number formatted as a date
+}
+
+// blank reports whether every cell of the row is empty.
+func (r sheetRow) blank() bool {
+	for _, c := range r.cells {
+		if c.text != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cellAt is the row's cell in column i, empty past its end.
+func (r sheetRow) cellAt(i int) cell {
+	if i >= 0 && i < len(r.cells) {
+		return r.cells[i]
+	}
+	return cell{}
+}
+
+// readSheet reads a .xlsx workbook (sheetName, or its first sheet) or a
+// .csv file.
+func (a *app) readSheet(path, sheetName string) (*sheet, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return a.readXLSX(path, sheetName)
+	case ".csv", ".txt":
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		return readCSV(data)
+	}
+	return nil, a.Errorf("import.err.extension", path)
+}
+
+// readXLSX reads one sheet of a workbook, with the formatted text of each
+// cell and the number behind it.
+func (a *app) readXLSX(path, sheetName string) (*sheet, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, a.Errorf("import.err.open", path, err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if sheetName == "" {
+		sheetName = sheets[f.GetActiveSheetIndex()]
+	} else if _, err := f.GetSheetIndex(sheetName); err != nil || !contains(sheets, sheetName) {
+		return nil, a.Errorf("import.err.sheet", sheetName, strings.Join(sheets, ", "))
+	}
+	shown, err := f.GetRows(sheetName)
+	if err != nil {
+		return nil, fmt.Errorf("read sheet %s: %w", sheetName, err)
+	}
+	raw, err := f.GetRows(sheetName, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("read sheet %s: %w", sheetName, err)
+	}
+	s := &sheet{}
+	for i, texts := range shown {
+		row := sheetRow{line: i + 1}
+		for j, text := range texts {
+			c := cell{text: cleanText(text)}
+			if i < len(raw) && j < len(raw[i]) && raw[i][j] != text {
+				if _, err := strconv.ParseFloat(raw[i][j], 64); err == nil {
+					c.number = raw[i][j]
+					c.date = looksLikeDate(text)
+				}
+			}
+			row.cells = append(row.cells, c)
+		}
+		s.rows = append(s.rows, row)
+	}
+	return s, nil
+}
+
+// looksLikeDate reports whether a formatted number reads as a date:
+// whatever the date format (dd/mm/yyyy, mm-dd-yy…), it separates its parts
+// with slashes or dashes, which no number format does.
+func looksLikeDate(text string) bool {
+	return strings.ContainsAny(strings.TrimPrefix(text, "-"), "/-") && !strings.Contains(text, ",")
+}
+
+// readCSV reads a CSV file as communes save them: UTF-8 with or without a
+// byte order mark, or Windows-1258 (what Excel's plain "CSV" writes on a
+// Vietnamese Windows), separated by commas or semicolons (Excel in a
+// Vietnamese locale writes semicolons).
+func readCSV(data []byte) (*sheet, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		decoded, err := charmap.Windows1258.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, fmt.Errorf("decode csv: %w", err)
+		}
+		data = decoded
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = csvSeparator(data)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	s := &sheet{}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read csv: %w", err)
+		}
+		line, _ := r.FieldPos(0)
+		row := sheetRow{line: line}
+		for _, text := range rec {
+			row.cells = append(row.cells, cell{text: cleanText(text)})
+		}
+		s.rows = append(s.rows, row)
+	}
+	return s, nil
+}
+
+// csvSeparator is ';' when the first line has more semicolons than commas
+// outside quotes, else ','.
+func csvSeparator(data []byte) rune {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	commas, semis, quoted := 0, 0, false
+	for _, b := range first {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == ',':
+			commas++
+		case b == ';':
+			semis++
+		}
+	}
+	if semis > commas {
+		return ';'
+	}
+	return ','
+}
+
+// cleanText is a cell's text trimmed and in NFC.
+func cleanText(s string) string {
+	return norm.NFC.String(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
+}
+
+// cellDate is a date cell's date, or the date a text cell holds as
+// dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy or YYYY-MM-DD.
+func cellDate(c cell) (time.Time, bool) {
+	if c.date && c.number != "" {
+		f, _ := strconv.ParseFloat(c.number, 64)
+		if t, err := excelize.ExcelDateToTime(f, false); err == nil {
+			return t, true
+		}
+	}
+	for _, layout := range []string{"2/1/2006", "2-1-2006", "2.1.2006", time.DateOnly} {
+		if t, err := time.Parse(layout, c.text); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
