@@ -48,14 +48,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Now == nil { // tests may run the binary with a wrong clock
 		now, err := clockFromEnv(env.Getenv)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "hodan: %s\n", err)
+			fmt.Fprintln(env.Stderr, tr(langVI, "error.prefix", err))
 			return 1
 		}
 		env.Now = now
 	}
 	l, err := chooseLang(args, env.Getenv)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hodan: %s\n", err)
+		fmt.Fprintln(env.Stderr, tr(langVI, "error.prefix", err))
 		return 1
 	}
 	a := &app{env: env, lang: l}
@@ -64,7 +64,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(env.Stderr, a.T("error.prefix", explain(err)))
+		fmt.Fprintln(env.Stderr, a.T("error.prefix", a.explain(err)))
 		return 1
 	}
 	return 0
@@ -77,15 +77,15 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the local database file (default $HODAN_DB, else hodan/hodan.db in the user config directory)")
-	root.PersistentFlags().BoolVar(&a.json, "json", false, "print JSON")
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", a.T("flag.db"))
+	root.PersistentFlags().BoolVar(&a.json, "json", false, a.T("flag.json"))
 	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", a.T("flag.lang"))
 	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd(), a.conflictsCmd())
-	root.AddCommand(a.importCmd(), a.exportCmd())
 	for _, noun := range nouns() {
 		root.AddCommand(a.nounCmd(noun))
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	a.localize(root)
 	return root
 }
 
@@ -100,7 +100,7 @@ func (a *app) path() (string, error) {
 	}
 	dir, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find a place for the database: %w (set --db or HODAN_DB)", err)
+		return "", errMsg("error.no_db_dir", err)
 	}
 	return filepath.Join(dir, "hodan", "hodan.db"), nil
 }
@@ -113,7 +113,7 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create database directory: %w", err)
+		return nil, errMsg("error.create_db_dir", err)
 	}
 	return replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
 }
@@ -157,9 +157,3 @@ func (a *app) now() time.Time {
 	}
 	return time.Now()
 }
-
-// usageError is a mistake on the command line itself.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() + " (see --help)" }
-func (e usageError) Unwrap() error { return e.err }

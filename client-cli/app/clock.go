@@ -32,18 +32,13 @@ func clockFromEnv(getenv func(string) string) (func() time.Time, error) {
 func (a *app) clockCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clock",
-		Short: "Repair what a wrong date and time on this laptop did",
+		Short: a.T("clock.short"),
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "repair",
-		Short: "Re-stamp the changes waiting to be sent with the corrected clock, after setting this laptop's date and time",
-		Long: `After this laptop's clock ran ahead, the server refuses the changes
-recorded meanwhile. Set the laptop's date and time, then run this: it asks
-the server for its time, and gives the changes waiting to be sent new
-timestamps from the corrected clock, in the order they were recorded. It
-changes nothing while the clock is still ahead of the server's, or when no
-change waiting is stamped ahead. Changes already sent keep their stamps.`,
-		Args: cobra.NoArgs,
+		Short: a.T("clock.repair_short"),
+		Long:  a.T("clock.repair_long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				return a.repairClock(ctx, cmd, db, dev)
@@ -67,8 +62,7 @@ func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengin
 		return printJSON(cmd.OutOrStdout(), map[string]any{"restamped": res.Restamped, "first_seq": res.FirstSeq,
 			"last_seq": res.LastSeq, "latest_before": stamp(res.OldLatest), "latest_after": stamp(res.NewLatest)})
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Re-stamped %s waiting to be sent (#%d to #%d): the latest was stamped %s, now %s.\nRun `hodan sync` to send them.\n",
-		plural(res.Restamped, "change"), res.FirstSeq, res.LastSeq,
-		res.OldLatest.Time().Local().Format("2006-01-02 15:04"), res.NewLatest.Time().Local().Format("2006-01-02 15:04"))
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("clock.repaired", a.count(res.Restamped, "count.change"), res.FirstSeq, res.LastSeq,
+		a.dateTime(res.OldLatest.Time()), a.dateTime(res.NewLatest.Time())))
 	return nil
 }

@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
-	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -16,12 +17,8 @@ import (
 func (a *app) conflictsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "conflicts",
-		Short: "Fields two officers changed without seeing each other's change: list, show, resolve",
-		Long: `When two officers change the same field of a record offline, every laptop and
-the server keep the same one value (the later write), and the other is
-listed here, so that someone looks at it. Resolving writes the value to
-keep; it syncs like any change, and the conflict shows as resolved
-everywhere.`,
+		Short: a.T("conflicts.short"),
+		Long:  a.T("conflicts.long"),
 	}
 	cmd.AddCommand(a.conflictsListCmd(), a.conflictsShowCmd(), a.conflictsResolveCmd())
 	return cmd
@@ -31,7 +28,7 @@ func (a *app) conflictsListCmd() *cobra.Command {
 	var open bool
 	cmd := &cobra.Command{
 		Use:   "list [--open]",
-		Short: "List the conflicts in this laptop's communes, open ones first",
+		Short: a.T("conflicts.list_short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
@@ -45,18 +42,18 @@ func (a *app) conflictsListCmd() *cobra.Command {
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), views)
 				}
-				return reconcile.WriteConflicts(cmd.OutOrStdout(), views, false)
+				return a.writeConflicts(cmd.OutOrStdout(), views)
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&open, "open", false, "only conflicts nobody has resolved")
+	cmd.Flags().BoolVar(&open, "open", false, a.T("conflicts.flag_open"))
 	return cmd
 }
 
 func (a *app) conflictsShowCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "show ID",
-		Short: "Show one conflict: both values, who wrote them and when",
+		Use:   a.T("show.use"),
+		Short: a.T("conflicts.show_short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
@@ -67,7 +64,7 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), v)
 				}
-				return reconcile.WriteConflict(cmd.OutOrStdout(), v, "hodan conflicts resolve "+v.ID[:8]+" --keep mine|theirs (or --value V)")
+				return a.writeConflict(cmd.OutOrStdout(), v)
 			})
 		},
 	}
@@ -76,15 +73,15 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 func (a *app) conflictsResolveCmd() *cobra.Command {
 	var keep, value string
 	cmd := &cobra.Command{
-		Use:   "resolve ID --keep mine|theirs | --value V",
-		Short: "Resolve a conflict: keep this laptop's value, the other one, or a new value",
+		Use:   a.T("conflicts.resolve_use"),
+		Short: a.T("conflicts.resolve_short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (keep == "") == !cmd.Flags().Changed("value") {
-				return usageError{fmt.Errorf("say what to keep: --keep mine, --keep theirs, or --value V")}
+				return usageError{errMsg("error.resolve_what")}
 			}
 			if keep != "" && keep != "mine" && keep != "theirs" {
-				return usageError{fmt.Errorf("--keep takes mine or theirs, not %q", keep)}
+				return usageError{errMsg("error.resolve_keep", keep)}
 			}
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				v, err := findConflict(ctx, db, dev, args[0])
@@ -93,11 +90,11 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 				}
 				t, ok := schema.TableByName(v.Table)
 				if !ok {
-					return fmt.Errorf("conflict %s is in table %s, which this version of hodan does not know: upgrade hodan", v.ID, v.Table)
+					return errMsg("error.conflict_table", v.ID, v.Table)
 				}
 				col, ok := t.Column(v.Column)
 				if !ok {
-					return fmt.Errorf("conflict %s is on column %s, which this version of hodan does not know: upgrade hodan", v.ID, v.Column)
+					return errMsg("error.conflict_column", v.ID, v.Column)
 				}
 				chosen, err := chooseValue(v, db.Site(), col, keep, value)
 				if err != nil {
@@ -107,24 +104,24 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 					return err
 				}
 				if col.Required && chosen == nil {
-					return fmt.Errorf("%s is required: a resolution cannot clear it", v.Column)
+					return errMsg("error.resolve_required", columnLabel(v.Column))
 				}
 				err = db.Write(ctx, func(tx *syncengine.Tx) error {
 					return tx.Resolve(v.Table, v.Row, v.Column, chosen)
 				})
 				if err != nil {
-					return fmt.Errorf("resolve %s: %w", v.ID, err)
+					return errMsg("error.resolve", v.ID, err)
 				}
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": chosen, "resolved": true})
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Resolved %s: %s.%s is %s. It is sent at the next `hodan sync`.\n", v.ID, t.Noun, v.Column, formatCell(chosen))
+				fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(t.Noun), a.columnText(t, col), a.formatCell(chosen)))
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&keep, "keep", "", "mine (this laptop's value) or theirs (the other officer's)")
-	cmd.Flags().StringVar(&value, "value", "", "a new value to keep instead (empty clears the field)")
+	cmd.Flags().StringVar(&keep, "keep", "", a.T("conflicts.flag_keep"))
+	cmd.Flags().StringVar(&value, "value", "", a.T("conflicts.flag_value"))
 	return cmd
 }
 
@@ -142,7 +139,7 @@ func chooseValue(v syncengine.ConflictView, me syncengine.SiteID, col *schema.Co
 		}
 	}
 	if mine == nil {
-		return nil, fmt.Errorf("neither value of conflict %s was written on this laptop, so there is no \"mine\": choose one with --value", v.ID)
+		return nil, errMsg("error.resolve_no_mine", v.ID)
 	}
 	if keep == "mine" {
 		return mine.Value.Any(), nil
@@ -184,7 +181,16 @@ func findConflict(ctx context.Context, db *syncengine.DB, dev *device, id string
 	if err != nil {
 		return syncengine.ConflictView{}, err
 	}
-	return syncengine.FindConflict(views, id)
+	v, err := syncengine.FindConflict(views, id)
+	if err != nil {
+		for _, v := range views {
+			if strings.HasPrefix(v.ID, id) {
+				return v, errMsg("error.conflict_ambiguous", id)
+			}
+		}
+		return v, errMsg("error.no_conflict", id)
+	}
+	return v, nil
 }
 
 // knownOfficers are the officers of other devices this laptop has heard of
@@ -192,14 +198,14 @@ func findConflict(ctx context.Context, db *syncengine.DB, dev *device, id string
 func knownOfficers(ctx context.Context, db *syncengine.DB) (map[syncengine.SiteID]string, error) {
 	rows, err := db.SQL().QueryContext(ctx, `SELECT site, officer FROM client_officers`)
 	if err != nil {
-		return nil, fmt.Errorf("read officers: %w", err)
+		return nil, errMsg("error.read_officers", err)
 	}
 	defer rows.Close()
 	out := map[syncengine.SiteID]string{}
 	for rows.Next() {
 		var site, officer string
 		if err := rows.Scan(&site, &officer); err != nil {
-			return nil, fmt.Errorf("read officers: %w", err)
+			return nil, errMsg("error.read_officers", err)
 		}
 		if id, err := uuid.Parse(site); err == nil {
 			out[id] = officer
@@ -218,10 +224,75 @@ func rememberOfficers(ctx context.Context, db *syncengine.DB, views []syncengine
 					continue
 				}
 				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, x.Site.String(), x.Officer); err != nil {
-					return fmt.Errorf("remember officers: %w", err)
+					return errMsg("error.remember_officers", err)
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// writeConflicts writes conflicts as a table in the officer's language,
+// open ones as given first, within the terminal's width.
+func (a *app) writeConflicts(w io.Writer, views []syncengine.ConflictView) error {
+	if len(views) == 0 {
+		_, err := fmt.Fprintln(w, a.T("conflicts.none"))
+		return err
+	}
+	head := []string{"ID", a.T("conflicts.head_field"), a.T("conflicts.head_kept"), a.T("conflicts.head_displaced"), a.T("conflicts.head_state")}
+	rows := make([][]string, len(views))
+	for i, v := range views {
+		rows[i] = []string{v.ID[:8], nounOf(v.Table) + "." + v.Column, valueText(v.Current), valueText(v.Values[0].Value), a.conflictState(v)}
+	}
+	_, err := fitTable(w, terminalWidth(w), head, rows, 1)
+	return err
+}
+
+// writeConflict writes one conflict in the officer's language: the field
+// by its label, the value kept, each write with who made it and when, and
+// how to resolve it while it is open.
+func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
+	label := v.Column
+	if t, ok := schema.TableByName(v.Table); ok {
+		if c, ok := t.Column(v.Column); ok {
+			label = a.columnText(t, c) + " (" + v.Column + ")"
+		}
+	}
+	const width = 70 // the values, after their labels, within 80 columns
+	var b strings.Builder
+	b.WriteString(a.T("conflict.head", v.ID, a.conflictState(v), a.nounWord(nounOf(v.Table)), v.Row, v.Scope) + "\n")
+	b.WriteString(a.T("conflict.field", cut(label, width)) + "\n")
+	b.WriteString(a.T("conflict.now", cut(valueText(v.Current), width)) + "\n")
+	for _, x := range v.Values {
+		what := a.T("conflict.displaced")
+		if x.Won {
+			what = a.T("conflict.won")
+		}
+		who := x.Officer
+		if who == "" {
+			who = a.T("conflict.unknown_officer")
+		}
+		b.WriteString("  " + what + strings.Repeat(" ", max(0, 10-textWidth(what))) + cut(valueText(x.Value), width-2) + "\n")
+		b.WriteString("            " + a.T("conflict.written_by", cut(who, 30), x.Site.String()[:8], a.dateTime(x.WrittenAt)) + "\n")
+	}
+	if !v.Resolved {
+		b.WriteString(a.T("conflict.resolve", v.ID[:8]) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (a *app) conflictState(v syncengine.ConflictView) string {
+	if v.Resolved {
+		return a.T("conflict.state_resolved")
+	}
+	return a.T("conflict.state_open")
+}
+
+// valueText is a value on one line; "-" for none.
+func valueText(v syncengine.Value) string {
+	if v.IsNull() {
+		return "-"
+	}
+	return strings.NewReplacer("\t", " ", "\n", " ").Replace(fmt.Sprint(v.Any()))
 }

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"hodan/syncengine"
@@ -34,7 +33,7 @@ type device struct {
 func newDeviceKey() (ed25519.PrivateKey, error) {
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("make signing key: %w", err)
+		return nil, errMsg("error.signing_key", err)
 	}
 	return key, nil
 }
@@ -48,7 +47,7 @@ func (d *device) inScope(commune string) bool {
 	return false
 }
 
-var errNotEnrolled = errors.New("this laptop is not enrolled yet: run `hodan init --server URL --enroll CODE` with the code from the district")
+var errNotEnrolled = errMsg("error.not_enrolled")
 
 func deviceMigrations() []syncengine.Migration {
 	return []syncengine.Migration{{Name: "client/0001_device", Up: func(ctx context.Context, tx *sql.Tx) error {
@@ -97,10 +96,10 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 		return nil, errNotEnrolled
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read enrollment: %w", err)
+		return nil, errMsg("error.read_enrollment", err)
 	}
 	if err := json.Unmarshal([]byte(communes), &d.Communes); err != nil {
-		return nil, fmt.Errorf("read enrollment: %w", err)
+		return nil, errMsg("error.read_enrollment", err)
 	}
 	d.EnrolledAt = time.UnixMilli(at)
 	if len(key) == ed25519.PrivateKeySize {
@@ -120,7 +119,7 @@ func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_device (id, server, token, officer, communes, server_site, enrolled_at, ca_pem, signing_key)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli(), d.CA, []byte(d.Key))
 		if err != nil {
-			return fmt.Errorf("save enrollment: %w", err)
+			return errMsg("error.save_enrollment", err)
 		}
 		return nil
 	})

@@ -4,15 +4,27 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net"
+	"regexp"
 	"strings"
 
+	"hodan/schema"
 	"hodan/syncengine"
 )
 
-// explain turns an error into the one line the officer reads.
-func explain(err error) string {
+// explain turns an error into the one line the officer reads, in the
+// officer's language.
+func (a *app) explain(err error) string { return explainIn(a.lang, err) }
+
+// explainIn turns an error into one line in l. Errors of Hodan's own
+// packages are said from their type, sentinel or code, so that they read
+// in Vietnamese too; anything else is shown as it is.
+func explainIn(l lang, err error) string {
+	return strings.Join(strings.Fields(explainText(l, err)), " ")
+}
+
+func explainText(l lang, err error) string {
+	var msg *msgError
 	var remote *syncengine.Error
 	var failure *syncFailure
 	var netErr net.Error
@@ -20,31 +32,144 @@ func explain(err error) string {
 	var badHost x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError
-	var msg string
+	var bad *schema.Error
+	if u, ok := err.(usageError); ok {
+		return tr(l, "error.usage", explainIn(l, u.err))
+	}
+	if m, ok := err.(*msgError); ok {
+		return m.in(l)
+	}
 	switch {
 	case errors.As(err, &unknownCA):
-		msg = "the district server's certificate is not signed by the certificate authority this laptop trusts: it may not be your district's server. Nothing was sent. If the district gave you a ca.pem, enroll with `hodan init --ca ca.pem`; otherwise ask the district"
+		return tr(l, "error.tls_unknown_ca")
 	case errors.As(err, &badHost):
-		msg = fmt.Sprintf("the district server's certificate is not for %s (%v): check the server address, or ask the district for a certificate that names it. Nothing was sent", badHost.Host, err)
+		return tr(l, "error.tls_bad_host", badHost.Host, err)
 	case errors.As(err, &invalid):
-		msg = fmt.Sprintf("the district server's certificate is not valid (%v): if it has expired, ask the district to renew it; check this laptop's date and time. Nothing was sent", invalid)
+		return sentinel(l, "error.tls_invalid", invalid)
 	case errors.As(err, &notTLS) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		msg = "the district server does not speak https at this address: check the address (http:// or https://) with the district"
+		return tr(l, "error.not_https")
 	case errors.As(err, &remote):
-		msg = fmt.Sprintf("the server refused (%s): %s", remote.Code, remote.Message)
+		return refusal(l, remote.Code, remote.Message)
 	case errors.As(err, &failure) && errors.As(err, &netErr):
-		msg = fmt.Sprintf("cannot reach the district server at %s (%v); nothing recorded here is lost: check the network and run `hodan sync` again", failure.server, netErr)
+		return tr(l, "error.unreachable", failure.server, netErr)
 	case errors.As(err, &failure) && isRefused(err):
-		msg = fmt.Sprintf("cannot reach the district server at %s: %v; nothing recorded here is lost: check the network and run `hodan sync` again", failure.server, err)
+		return tr(l, "error.unreachable", failure.server, err)
 	case errors.Is(err, syncengine.ErrDeviceBehind):
-		msg = err.Error() + "; do not record more on this copy: ask the district to enroll the laptop again"
-	default:
-		msg = err.Error()
+		return sentinel(l, "error.device_behind", err)
+	case errors.Is(err, syncengine.ErrClockStillAhead):
+		return sentinel(l, "error.clock_still_ahead", err)
+	case errors.Is(err, syncengine.ErrClockAhead):
+		return sentinel(l, "error.clock_ahead", err)
+	case errors.Is(err, syncengine.ErrNothingToRepair):
+		return sentinel(l, "error.nothing_to_repair", err)
+	case errors.As(err, &bad):
+		return schemaText(l, bad)
+	case errors.As(err, &msg):
+		return msg.in(l)
 	}
-	return strings.Join(strings.Fields(msg), " ")
+	if s, ok := cobraText(l, err.Error()); ok {
+		return s
+	}
+	return err.Error()
+}
+
+// sentinel says err, an error of syncengine's, in l: in English its own
+// words and what to do, in Vietnamese the message alone.
+func sentinel(l lang, key string, err error) string {
+	if l == langEN {
+		return tr(l, key, err)
+	}
+	return tr(l, key)
 }
 
 func isRefused(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op)
+}
+
+// refusal says why the server refused, from its code; in English with the
+// server's own words, which are English.
+func refusal(l lang, code, message string) string {
+	if l == langEN {
+		return tr(l, "refusal", code, message)
+	}
+	text := tr(l, "refusal."+code)
+	if strings.HasPrefix(text, "[") {
+		text = tr(l, "refusal.other", code)
+	}
+	return tr(l, "refusal", code, text)
+}
+
+// schemaText says a schema error in l: in English its own message, in
+// Vietnamese from its code, reason and args, with the column by its label.
+func schemaText(l lang, e *schema.Error) string {
+	if l == langEN {
+		return e.Message
+	}
+	col := columnLabel(e.Column)
+	switch e.Code {
+	case schema.CodeRequired:
+		if e.Reason == schema.ReasonCleared {
+			return tr(l, "schema.cleared", col)
+		}
+		return tr(l, "schema.required", col)
+	case schema.CodeImmutable:
+		if e.Reason == schema.ReasonInternal {
+			return tr(l, "schema.internal", col)
+		}
+		return tr(l, "schema.immutable", col)
+	case schema.CodeUnknownColumn:
+		return tr(l, "schema.unknown_column", append([]any{e.Column}, e.Args...)...)
+	}
+	key := "schema." + e.Reason
+	if e.Reason == schema.ReasonPattern {
+		key = "schema.pattern." + e.Column
+	}
+	text := tr(l, key, e.Args...)
+	if e.Reason == "" || strings.HasPrefix(text, "[") {
+		return tr(l, "schema.invalid", col, e.Message)
+	}
+	return col + ": " + text
+}
+
+// columnLabel is the Vietnamese label of a column, and its name: the same
+// name has one label in every table that has it.
+func columnLabel(name string) string {
+	for _, t := range schema.Tables() {
+		if c, ok := t.Column(name); ok {
+			return c.Label + " (" + name + ")"
+		}
+	}
+	return name
+}
+
+// cobraErrors are the errors cobra and pflag make, by their English text,
+// with the message that says each in the officer's language.
+var cobraErrors = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^unknown command "(.*)" for "(.*)"`), "cobra.unknown_command"},
+	{regexp.MustCompile(`^unknown flag: (\S+)`), "cobra.unknown_flag"},
+	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)`), "cobra.unknown_shorthand"},
+	{regexp.MustCompile(`^flag needs an argument: (?:'.' in )?(\S+)`), "cobra.needs_argument"},
+	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag`), "cobra.invalid_argument"},
+	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)`), "cobra.exact_args"},
+	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)`), "cobra.min_args"},
+	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)`), "cobra.max_args"},
+	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)`), "cobra.range_args"},
+}
+
+// cobraText says an error of cobra's or pflag's in l.
+func cobraText(l lang, text string) (string, bool) {
+	for _, c := range cobraErrors {
+		if m := c.re.FindStringSubmatch(text); m != nil {
+			args := make([]any, len(m)-1)
+			for i, s := range m[1:] {
+				args[i] = s
+			}
+			return tr(l, c.key, args...), true
+		}
+	}
+	return "", false
 }

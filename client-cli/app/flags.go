@@ -11,9 +11,11 @@ import (
 // flagName is the command-line flag of a column: head_name -> head-name.
 func flagName(column string) string { return strings.ReplaceAll(column, "_", "-") }
 
-func flagHelp(t *schema.Table, c *schema.Column) string {
+// flagHelp is the help of a column's flag in the officer's language: its
+// label and what values it takes.
+func (a *app) flagHelp(t *schema.Table, c *schema.Column) string {
 	var b strings.Builder
-	b.WriteString(c.Label)
+	b.WriteString(a.columnText(t, c))
 	switch {
 	case len(c.Enum) > 0:
 		var vals []string
@@ -22,18 +24,18 @@ func flagHelp(t *schema.Table, c *schema.Column) string {
 		}
 		b.WriteString(": " + strings.Join(vals, ", "))
 	case c.Type == schema.Date:
-		b.WriteString(" (YYYY-MM-DD or dd/mm/yyyy)")
+		b.WriteString(" " + a.T("flag.date"))
 	case c.Type == schema.Bool:
-		b.WriteString(" (yes/no)")
+		b.WriteString(" " + a.T("flag.bool"))
 	case c.Type == schema.Ref:
-		b.WriteString(" (id of a " + nounOf(c.Refers) + ")")
+		b.WriteString(" " + a.T("flag.ref", a.nounWord(nounOf(c.Refers))))
 	case c.Code == schema.CodeEthnicGroup:
-		b.WriteString(" (01–54; list: hodan ref ethnic-groups)")
+		b.WriteString(" " + a.T("flag.ethnic_group"))
 	case c.Code == schema.CodeProject1719:
-		b.WriteString(" (list: hodan ref projects)")
+		b.WriteString(" " + a.T("flag.project_1719"))
 	}
 	if c.Required && c.Name != t.ScopeColumn {
-		b.WriteString(" [required]")
+		b.WriteString(" " + a.T("flag.required"))
 	}
 	return b.String()
 }

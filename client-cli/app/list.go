@@ -9,40 +9,54 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
 )
 
 func (a *app) listCmd(t *schema.Table) *cobra.Command {
-	var filter string
+	var filter, search string
 	var limit int
+	nameCol := searchColumns[t.Name]
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List " + t.Label + " on this laptop",
+		Short: a.T("list.short", lowerFirst(a.tableLabel(t))),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
-				rows, err := queryRows(ctx, db.SQL(), t, t.ScopeColumn+t.ParentColumn, filter, limit)
+				queryLimit := limit
+				if search != "" {
+					queryLimit = 0 // the search picks the rows, then the limit
+				}
+				rows, err := queryRows(ctx, db.SQL(), t, t.ScopeColumn+t.ParentColumn, filter, queryLimit)
 				if err != nil {
 					return err
+				}
+				if search != "" {
+					rows = matching(rows, nameCol, search, limit)
 				}
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), rows)
 				}
-				return printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
+				return a.printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
 			})
 		},
 	}
 	filterCol := t.ScopeColumn + t.ParentColumn
-	cmd.Flags().StringVar(&filter, flagName(filterCol), "", "only the "+t.Label+" with this "+filterCol)
-	cmd.Flags().IntVar(&limit, "limit", 0, "show at most this many (0: all)")
+	cmd.Flags().StringVar(&filter, flagName(filterCol), "", a.T("list.flag_filter", lowerFirst(a.columnText(t, mustColumn(t, filterCol)))))
+	cmd.Flags().IntVar(&limit, "limit", 0, a.T("list.flag_limit"))
+	if nameCol != "" {
+		cmd.Flags().StringVar(&search, "search", "", a.T("list.flag_search", lowerFirst(a.columnText(t, mustColumn(t, nameCol)))))
+		cmd.Flags().StringVar(&search, "name", "", a.T("list.flag_search", lowerFirst(a.columnText(t, mustColumn(t, nameCol)))))
+		_ = cmd.Flags().MarkHidden("name") // --name is --search, as officers may type it
+	}
 	return cmd
 }
 
 func (a *app) showCmd(t *schema.Table) *cobra.Command {
 	return &cobra.Command{
-		Use:   "show ID",
-		Short: "Show every column of a " + t.Noun,
+		Use:   a.T("show.use"),
+		Short: a.T("show.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(t, args[0])
@@ -55,15 +69,45 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 					return err
 				}
 				if len(rows) == 0 {
-					return fmt.Errorf("no %s %s here (see `hodan %s list`)", t.Noun, id, t.Noun)
+					return errMsg("error.no_such_row", noun(t.Noun), id, t.Noun)
 				}
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), rows[0])
 				}
-				return printRecord(cmd.OutOrStdout(), t, rows[0])
+				return a.printRecord(cmd.OutOrStdout(), t, rows[0])
 			})
 		},
 	}
+}
+
+// searchColumns are the name columns list --search looks in, by table.
+var searchColumns = map[string]string{"households": "head_name", "members": "full_name", "villages": "name"}
+
+// matching keeps the rows whose column col holds the words of search, in
+// order, with tones, capitals and spacing set aside (reconcile.Fold): "thi
+// mai" finds "Lò Thị Mai". limit > 0 keeps at most that many.
+func matching(rows []record, col, search string, limit int) []record {
+	want := reconcile.Fold(search)
+	out := []record{}
+	for _, r := range rows {
+		name, _ := r[col].(string)
+		if strings.Contains(reconcile.Fold(name), want) {
+			out = append(out, r)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mustColumn is the column name of t, which the code knows it has.
+func mustColumn(t *schema.Table, name string) *schema.Column {
+	c, ok := t.Column(name)
+	if !ok {
+		panic("schema: " + t.Name + " has no column " + name)
+	}
+	return c
 }
 
 // record is one row as the command line shows it: column name to value,
@@ -93,7 +137,7 @@ func queryRows(ctx context.Context, q *sql.DB, t *schema.Table, column, value st
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", t.Name, err)
+		return nil, errMsg("error.read_table", t.Name, err)
 	}
 	return scanRecords(rows, t, cols)
 }
@@ -109,12 +153,12 @@ func scanRecords(rows *sql.Rows, t *schema.Table, cols []string) ([]record, erro
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("read %s: %w", t.Name, err)
+			return nil, errMsg("error.read_table", t.Name, err)
 		}
 		out = append(out, toRecord(t, cols, vals))
 	}
 	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("read %s: %w", t.Name, err)
+		return nil, errMsg("error.read_table", t.Name, err)
 	}
 	return out, nil
 }

@@ -28,15 +28,10 @@ const mergedInto = "merged_into"
 
 func (a *app) householdMergeCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "merge KEEP DROP",
-		Short: "Merge a household registered twice: DROP's members, visits, support and damage records move to KEEP",
-		Long: `Merge two records of one family (see hodan household duplicates). DROP's
-members, visits, support and damage records move to KEEP, fields KEEP lacks
-are filled from DROP, and DROP is hidden from lists, kept with a pointer to
-KEEP (hodan household show DROP). Everything is an ordinary change that
-syncs; two laptops merging the same pair at once, even in opposite
-directions, end with one household.`,
-		Args: cobra.ExactArgs(2),
+		Use:   a.T("merge.use"),
+		Short: a.T("merge.short"),
+		Long:  a.T("merge.long"),
+		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, _ := schema.TableByName("households")
 			keep, err := parseID(t, args[0])
@@ -48,7 +43,7 @@ directions, end with one household.`,
 				return err
 			}
 			if keep == drop {
-				return usageError{fmt.Errorf("KEEP and DROP are the same household")}
+				return usageError{errMsg("error.merge_same")}
 			}
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				var moved, changes int
@@ -69,7 +64,7 @@ directions, end with one household.`,
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"kept": keep, "dropped": drop, "moved": moved, "changes": changes})
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Merged household %s into %s: %s moved. It is sent at the next `hodan sync`.\n", drop, keep, plural(moved, "record"))
+				fmt.Fprintln(cmd.OutOrStdout(), a.T("merge.done", drop, keep, a.count(moved, "count.record")))
 				return nil
 			})
 		},
@@ -88,7 +83,7 @@ func mergeHouseholds(tx *syncengine.Tx, dev *device, t *schema.Table, keep, drop
 		return 0, err
 	}
 	if keepScope != dropScope {
-		return 0, fmt.Errorf("households of two communes (%s, %s) are not one family: merge only within a commune", keepScope, dropScope)
+		return 0, errMsg("error.merge_communes", keepScope, dropScope)
 	}
 	rows, err := readHouseholds(tx, "id IN (?, ?)", keep.String(), drop.String())
 	if err != nil {
@@ -96,10 +91,10 @@ func mergeHouseholds(tx *syncengine.Tx, dev *device, t *schema.Table, keep, drop
 	}
 	k, d := rows[keep.String()], rows[drop.String()]
 	if d[mergedInto] != nil {
-		return 0, fmt.Errorf("household %s was already merged into %v", drop, d[mergedInto])
+		return 0, errMsg("error.merge_dropped", drop, d[mergedInto])
 	}
 	if k[mergedInto] != nil {
-		return 0, fmt.Errorf("household %s was merged into %v: merge into that one instead", keep, k[mergedInto])
+		return 0, errMsg("error.merge_kept", keep, k[mergedInto])
 	}
 	// Fields KEEP lacks come from DROP.
 	fill := map[string]any{}
@@ -216,7 +211,7 @@ func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, e
 		}
 		rows, err := tx.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IN (%s) ORDER BY id`, child.ParentColumn, child.Name, child.ParentColumn, marks), args...)
 		if err != nil {
-			return 0, fmt.Errorf("read %s to move: %w", child.Name, err)
+			return 0, errMsg("error.read_table", child.Name, err)
 		}
 		type move struct{ id, parent string }
 		var moves []move
@@ -224,17 +219,17 @@ func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, e
 			var m move
 			if err := rows.Scan(&m.id, &m.parent); err != nil {
 				rows.Close()
-				return 0, fmt.Errorf("read %s to move: %w", child.Name, err)
+				return 0, errMsg("error.read_table", child.Name, err)
 			}
 			moves = append(moves, m)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return 0, fmt.Errorf("read %s to move: %w", child.Name, err)
+			return 0, errMsg("error.read_table", child.Name, err)
 		}
 		for _, m := range moves {
 			if err := tx.Update(child.Name, uuid.MustParse(m.id), map[string]any{child.ParentColumn: target[m.parent].String()}); err != nil {
-				return 0, fmt.Errorf("move %s %s: %w", child.Noun, m.id, err)
+				return 0, errMsg("error.merge_move", noun(child.Noun), m.id, err)
 			}
 			moved++
 		}
@@ -248,7 +243,7 @@ func readHouseholds(tx *syncengine.Tx, where string, args ...any) (map[string]re
 	cols := append([]string{"id"}, t.ColumnNames()...)
 	rows, err := tx.Query(fmt.Sprintf("SELECT %s FROM households WHERE %s", strings.Join(cols, ", "), where), args...)
 	if err != nil {
-		return nil, fmt.Errorf("read households: %w", err)
+		return nil, errMsg("error.read_table", "households", err)
 	}
 	records, err := scanRecords(rows, t, cols)
 	if err != nil {

@@ -4,9 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"golang.org/x/term"
 
 	"hodan/schema"
 )
@@ -19,45 +24,166 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// printTable writes records as aligned columns under a header.
-func printTable(w io.Writer, t *schema.Table, cols []string, rows []record) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.ToUpper(strings.Join(cols, "\t")))
-	for _, r := range rows {
-		cells := make([]string, len(cols))
-		for i, c := range cols {
-			cells[i] = formatCell(r[c])
+// terminalWidth is the width tables fit in: the terminal's, if w is one
+// wider than 80 columns, else 80.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 80 {
+			return cols
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
-	if err := tw.Flush(); err != nil {
+	return 80
+}
+
+// printTable writes records as aligned columns under a header of column
+// labels, within the terminal's width (see fitTable).
+func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []record) error {
+	head := make([]string, len(cols))
+	for i, name := range cols {
+		head[i] = "ID"
+		if c, ok := t.Column(name); ok {
+			head[i] = strings.ToUpper(a.columnText(t, c))
+		}
+	}
+	cells := make([][]string, len(rows))
+	for j, r := range rows {
+		cells[j] = make([]string, len(cols))
+		for i, c := range cols {
+			cells[j][i] = a.formatCell(r[c])
+		}
+	}
+	hidden, err := fitTable(w, terminalWidth(w), head, cells, 1)
+	if err != nil {
 		return err
 	}
+	if hidden > 0 {
+		fmt.Fprintln(w, a.T("table.hidden", hidden, t.Noun))
+	}
 	if len(rows) == 0 {
-		fmt.Fprintf(w, "(no %s)\n", t.Label)
+		fmt.Fprintln(w, a.T("table.none", a.tableLabel(t)))
 	}
 	return nil
 }
 
+// minColumn is the width below which fitTable drops a column rather than
+// narrow it further.
+const minColumn = 12
+
+// fitTable writes head and rows as columns two spaces apart within width
+// columns of the terminal, counting characters, not bytes, and not the
+// combining marks of decomposed Vietnamese. The first fixed columns (ids,
+// which people copy) are never cut; of the others, the last ones are left
+// out while even minColumn characters each would not fit, and the widest
+// are cut, with "…", until the rest fit. It returns how many columns it
+// left out.
+func fitTable(w io.Writer, width int, head []string, rows [][]string, fixed int) (int, error) {
+	natural := make([]int, len(head))
+	for _, r := range append([][]string{head}, rows...) {
+		for i, cell := range r {
+			natural[i] = max(natural[i], textWidth(cell))
+		}
+	}
+	least := func(i int) int {
+		if i < fixed {
+			return natural[i]
+		}
+		return min(natural[i], minColumn)
+	}
+	n := len(head)
+	for n > fixed+1 && sumWidths(n, least)+2*(n-1) > width {
+		n--
+	}
+	widths := append([]int(nil), natural[:n]...)
+	for sumWidths(n, func(i int) int { return widths[i] })+2*(n-1) > width {
+		widest := -1
+		for i := fixed; i < n; i++ {
+			if widths[i] > least(i) && (widest < 0 || widths[i] > widths[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break // what is left cannot be narrower
+		}
+		widths[widest]--
+	}
+	var b strings.Builder
+	for _, r := range append([][]string{head}, rows...) {
+		var line strings.Builder
+		for i := 0; i < n; i++ {
+			cell := cut(r[i], widths[i])
+			line.WriteString(cell)
+			if i < n-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-textWidth(cell)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return len(head) - n, err
+}
+
+func sumWidths(n int, width func(int) int) int {
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += width(i)
+	}
+	return sum
+}
+
+// textWidth is how many columns s takes on a terminal: its characters,
+// less the combining marks that sit on another.
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Mn, r) {
+			n++
+		}
+	}
+	return n
+}
+
+// cut shortens s to width columns, ending with "…" when it cuts.
+func cut(s string, width int) string {
+	if textWidth(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		mark := unicode.Is(unicode.Mn, r)
+		if !mark && n == width-1 {
+			break
+		}
+		if !mark {
+			n++
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "…"
+}
+
 // printRecord writes one record as label, column and value per line.
-func printRecord(w io.Writer, t *schema.Table, r record) error {
+func (a *app) printRecord(w io.Writer, t *schema.Table, r record) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "id\t\t%s\n", formatCell(r["id"]))
-	for _, c := range t.Columns {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, c.Label, formatCell(r[c.Name]))
+	fmt.Fprintf(tw, "id\t\t%s\n", a.formatCell(r["id"]))
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, a.columnText(t, c), a.formatCell(r[c.Name]))
 	}
 	return tw.Flush()
 }
 
-func formatCell(v any) string {
+// formatCell is a value as a table shows it: "-" for none, yes or no in
+// the officer's language.
+func (a *app) formatCell(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "-"
 	case bool:
 		if x {
-			return "yes"
+			return a.T("value.yes")
 		}
-		return "no"
+		return a.T("value.no")
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
@@ -65,3 +191,7 @@ func formatCell(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// dateTime is t as the officer reads a date and time: dd/mm/yyyy in
+// Vietnamese, on this laptop's clock.
+func (a *app) dateTime(t time.Time) string { return t.Local().Format(a.T("format.datetime")) }

@@ -15,8 +15,8 @@ import (
 // nouns are the record tables in the order the help lists them.
 func nouns() []*schema.Table {
 	var out []*schema.Table
-	for _, noun := range []string{"household", "member", "visit", "support", "damage", "village"} {
-		if t, ok := schema.TableByNoun(noun); ok {
+	for _, n := range []string{"household", "member", "visit", "support", "damage", "village"} {
+		if t, ok := schema.TableByNoun(n); ok {
 			out = append(out, t)
 		}
 	}
@@ -26,11 +26,11 @@ func nouns() []*schema.Table {
 func (a *app) nounCmd(t *schema.Table) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   t.Noun,
-		Short: fmt.Sprintf("%s (%s): add, list, show, set, delete", t.Label, t.Name),
+		Short: a.T("noun.short", upperFirst(a.tableLabel(t))),
 	}
 	cmd.AddCommand(a.addCmd(t), a.listCmd(t), a.showCmd(t), a.setCmd(t), a.deleteCmd(t))
 	if t.Name == "households" {
-		cmd.Short = fmt.Sprintf("%s (%s): add, list, show, set, delete, duplicates, merge", t.Label, t.Name)
+		cmd.Short = a.T("noun.short_household", upperFirst(a.tableLabel(t)))
 		cmd.AddCommand(a.householdCommands()...)
 	}
 	return cmd
@@ -38,15 +38,15 @@ func (a *app) nounCmd(t *schema.Table) *cobra.Command {
 
 func (a *app) addCmd(t *schema.Table) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "add --column-name VALUE…",
-		Short: "Record a new " + t.Noun + "; prints its id",
+		Use:   a.T("add.use"),
+		Short: a.T("add.short", noun(t.Noun)),
 		Args:  cobra.NoArgs,
 	}
 	for _, c := range t.Columns {
 		if c.Officer || c.Internal {
 			continue // filled from the enrollment, or by Hodan's commands
 		}
-		cmd.Flags().String(flagName(c.Name), "", flagHelp(t, &c))
+		cmd.Flags().String(flagName(c.Name), "", a.flagHelp(t, &c))
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		values, err := flagValues(cmd, t)
@@ -97,7 +97,7 @@ func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Ta
 func applyDefaults(dev *device, t *schema.Table, values map[string]any, today string) error {
 	if t.ScopeColumn != "" && values[t.ScopeColumn] == nil {
 		if len(dev.Communes) != 1 {
-			return fmt.Errorf("choose the commune with --%s (this laptop records for %s)", flagName(t.ScopeColumn), strings.Join(dev.Communes, ", "))
+			return errMsg("error.choose_commune", flagName(t.ScopeColumn), strings.Join(dev.Communes, ", "))
 		}
 		values[t.ScopeColumn] = dev.Communes[0]
 	}
@@ -140,7 +140,7 @@ func newRowScope(tx *syncengine.Tx, dev *device, t *schema.Table, values map[str
 		scope = s
 	}
 	if !dev.inScope(scope) {
-		return "", fmt.Errorf("commune %s is not one of this laptop's communes (%s)", scope, strings.Join(dev.Communes, ", "))
+		return "", errMsg("error.commune_not_ours", scope, strings.Join(dev.Communes, ", "))
 	}
 	return scope, nil
 }
@@ -158,7 +158,7 @@ func checkRefs(tx *syncengine.Tx, t *schema.Table, values map[string]any, scope 
 			return err
 		}
 		if s != scope {
-			return fmt.Errorf("%s %s is in commune %s, not %s", nounOf(c.Refers), ref, s, scope)
+			return errMsg("error.ref_other_commune", noun(nounOf(c.Refers)), ref, s, scope)
 		}
 	}
 	return nil
@@ -168,16 +168,27 @@ func checkRefs(tx *syncengine.Tx, t *schema.Table, values map[string]any, scope 
 func liveRow(tx *syncengine.Tx, table, id string) (string, error) {
 	rid, err := uuid.Parse(id)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a %s id", id, nounOf(table))
+		return "", errMsg("error.not_an_id", id, noun(nounOf(table)))
 	}
 	scope, alive, err := tx.Row(table, rid)
 	if err != nil {
 		return "", err
 	}
 	if !alive {
-		return "", fmt.Errorf("no %s %s here (see `hodan %s list`)", nounOf(table), id, nounOf(table))
+		return "", errMsg("error.no_such_row", noun(nounOf(table)), id, nounOf(table))
 	}
 	return scope, nil
+}
+
+// tableLabel is the name of a table's records in the officer's language.
+func (a *app) tableLabel(t *schema.Table) string { return tr(a.lang, "table."+t.Name) }
+
+// nounWord is the word for a record noun in the officer's language.
+func (a *app) nounWord(n string) string { return tr(a.lang, "noun."+n) }
+
+// columnText is the label of a column of t in the officer's language.
+func (a *app) columnText(t *schema.Table, c *schema.Column) string {
+	return tr(a.lang, "column."+t.Name+"."+c.Name)
 }
 
 func nounOf(table string) string {
@@ -189,8 +200,8 @@ func nounOf(table string) string {
 
 func (a *app) setCmd(t *schema.Table) *cobra.Command {
 	return &cobra.Command{
-		Use:   "set ID column=value…",
-		Short: "Change columns of a " + t.Noun + " (an empty value clears a column)",
+		Use:   a.T("set.use"),
+		Short: a.T("set.short", noun(t.Noun)),
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(t, args[0])
@@ -220,12 +231,12 @@ func assignments(t *schema.Table, args []string) (map[string]any, error) {
 	for _, arg := range args {
 		name, text, ok := strings.Cut(arg, "=")
 		if !ok {
-			return nil, usageError{fmt.Errorf("%q is not column=value", arg)}
+			return nil, usageError{errMsg("error.not_assignment", arg)}
 		}
 		name = strings.ReplaceAll(strings.TrimSpace(name), "-", "_")
 		c, ok := t.Column(name)
 		if !ok {
-			return nil, fmt.Errorf("%s has no column %q (see `hodan %s add --help`)", t.Noun, name, t.Noun)
+			return nil, errMsg("error.no_column", noun(t.Noun), name, t.Noun)
 		}
 		v, err := c.Parse(text)
 		if err != nil {
@@ -238,8 +249,8 @@ func assignments(t *schema.Table, args []string) (map[string]any, error) {
 
 func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 	return &cobra.Command{
-		Use:   "delete ID",
-		Short: "Delete a " + t.Noun + " and the records that belong to it",
+		Use:   a.T("delete.use"),
+		Short: a.T("delete.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(t, args[0])
@@ -260,7 +271,7 @@ func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID
 		return "", err
 	}
 	if !dev.inScope(scope) {
-		return "", fmt.Errorf("%s %s is in commune %s, not one of this laptop's", t.Noun, id, scope)
+		return "", errMsg("error.row_other_commune", noun(t.Noun), id, scope)
 	}
 	return scope, nil
 }
@@ -292,22 +303,14 @@ func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syn
 	if a.json {
 		return printJSON(cmd.OutOrStdout(), map[string]any{"id": id.String(), what: true, "changes": changes})
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s (%s to send)\n", what, t.Noun, id, plural(changes, "change"))
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("done."+what, a.nounWord(t.Noun), id, a.count(changes, "count.change")))
 	return nil
-}
-
-// plural is "1 change" or "n changes".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func parseID(t *schema.Table, s string) (syncengine.RowID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil || len(s) != 36 {
-		return syncengine.RowID{}, fmt.Errorf("%q is not a %s id (see `hodan %s list`)", s, t.Noun, t.Noun)
+		return syncengine.RowID{}, errMsg("error.bad_id", s, noun(t.Noun), t.Noun)
 	}
 	return id, nil
 }

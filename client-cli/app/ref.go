@@ -1,42 +1,40 @@
 package app
 
 import (
-	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/schema"
 )
 
 // refCmd lists the reference data officers need to fill codes.
 func (a *app) refCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "ref", Short: "Reference lists: ethnic groups, projects of program 1719, communes"}
+	cmd := &cobra.Command{Use: "ref", Short: a.T("ref.short")}
 	cmd.AddCommand(
-		a.refList("ethnic-groups", "The 54 ethnic groups and their codes (QĐ 121)", cobra.NoArgs, func([]string) (any, [][]string) {
+		a.refList("ethnic-groups", a.T("ref.ethnic_groups"), cobra.NoArgs, func([]string) (any, [][]string) {
 			groups := schema.EthnicGroups()
-			rows := [][]string{{"CODE", "NAME", "OTHER NAMES"}}
+			rows := [][]string{{a.T("ref.head_code"), a.T("ref.head_name"), a.T("ref.head_other_names")}}
 			for _, g := range groups {
 				rows = append(rows, []string{g.Code, g.Name, g.OtherNames})
 			}
 			return groups, rows
 		}),
-		a.refList("projects", "The projects, subprojects and contents of program 1719", cobra.NoArgs, func([]string) (any, [][]string) {
+		a.refList("projects", a.T("ref.projects"), cobra.NoArgs, func([]string) (any, [][]string) {
 			projects := schema.Projects1719()
-			rows := [][]string{{"CODE", "NAME"}}
+			rows := [][]string{{a.T("ref.head_code"), a.T("ref.head_name")}}
 			for _, p := range projects {
 				rows = append(rows, []string{p.Code, p.Name})
 			}
 			return projects, rows
 		}),
-		a.refList("communes [NAME…]", "Communes since 1 July 2025 whose name or province contains the words given", cobra.ArbitraryArgs, func(args []string) (any, [][]string) {
-			want := strings.ToLower(strings.Join(args, " "))
+		a.refList(a.T("ref.communes_use"), a.T("ref.communes"), cobra.ArbitraryArgs, func(args []string) (any, [][]string) {
+			want := reconcile.Fold(strings.Join(args, " "))
 			found := []schema.Commune{}
-			rows := [][]string{{"CODE", "COMMUNE", "PROVINCE"}}
+			rows := [][]string{{a.T("ref.head_code"), a.T("ref.head_commune"), a.T("ref.head_province")}}
 			for _, c := range schema.Communes2025() {
-				if strings.Contains(strings.ToLower(c.Name+" "+c.ProvinceName), want) {
+				if strings.Contains(reconcile.Fold(c.Name+" "+c.ProvinceName), want) {
 					found = append(found, c)
 					rows = append(rows, []string{c.Code, c.Name, c.ProvinceName})
 				}
@@ -57,15 +55,8 @@ func (a *app) refList(use, short string, args cobra.PositionalArgs, list func(ar
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), data)
 			}
-			return printRows(cmd.OutOrStdout(), rows)
+			_, err := fitTable(cmd.OutOrStdout(), terminalWidth(cmd.OutOrStdout()), rows[0], rows[1:], 1)
+			return err
 		},
 	}
-}
-
-func printRows(w io.Writer, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
-	}
-	return tw.Flush()
 }

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"hodan/syncengine"
 )
@@ -20,26 +17,22 @@ import (
 func (a *app) initCmd() *cobra.Command {
 	var server, code, caFile string
 	cmd := &cobra.Command{
-		Use:   "init --server URL --enroll CODE [--ca FILE]",
-		Short: "Enroll this laptop with the district server, using the one-time code from the district",
-		Long: `Enroll this laptop with the district server, using the one-time code from
-the district. With --ca, the laptop trusts only that certificate authority
-for the server (a district server with its own certificate, made by
-` + "`hodan-server tls init`" + `). A laptop the district revoked enrolls again
-the same way, with a new code; its records are kept.`,
-		Args: cobra.NoArgs,
+		Use:   a.T("init.use"),
+		Short: a.T("init.short"),
+		Long:  a.T("init.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			u, err := url.Parse(server)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return usageError{fmt.Errorf("--server must be the district server's address, such as https://hodan.huyen.example:8443")}
+				return usageError{errMsg("error.init_server")}
 			}
 			if strings.TrimSpace(code) == "" {
-				return usageError{fmt.Errorf("--enroll needs the one-time code from the district")}
+				return usageError{errMsg("error.init_code")}
 			}
 			var ca string
 			if caFile != "" {
 				if u.Scheme != "https" {
-					return usageError{fmt.Errorf("--ca pins the certificate of an https:// server, and %s is not one", server)}
+					return usageError{errMsg("error.init_ca_http", server)}
 				}
 				if ca, err = readCA(caFile); err != nil {
 					return err
@@ -76,7 +69,7 @@ the same way, with a new code; its records are kept.`,
 				return remoteError(server, err)
 			}
 			if before != nil && before.ServerSite != res.ServerSite.String() {
-				return fmt.Errorf("this database belongs to another district server (%s); use another --db to enroll with %s", before.Server, server)
+				return errMsg("error.init_other_server", before.Server, server)
 			}
 			dev.Token, dev.Officer, dev.Communes = res.Token, res.Officer, res.Scopes
 			dev.ServerSite, dev.EnrolledAt = res.ServerSite.String(), a.now()
@@ -86,16 +79,16 @@ the same way, with a new code; its records are kept.`,
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": before != nil})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Enrolled %s for communes %s with %s.\nThis laptop's site id: %s\n", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site())
+			fmt.Fprintln(cmd.OutOrStdout(), a.T("init.done", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site()))
 			if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-				fmt.Fprintln(cmd.ErrOrStderr(), "Warning: this server is reached without encryption (http://); household data crosses the network readable. Ask the district for an https:// address.")
+				fmt.Fprintln(cmd.ErrOrStderr(), a.T("init.warn_http"))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&server, "server", "", "the district server's address")
-	cmd.Flags().StringVar(&code, "enroll", "", "the one-time enrollment code")
-	cmd.Flags().StringVar(&caFile, "ca", "", "trust only this PEM certificate authority for the server (ca.pem from the district)")
+	cmd.Flags().StringVar(&server, "server", "", a.T("init.flag_server"))
+	cmd.Flags().StringVar(&code, "enroll", "", a.T("init.flag_enroll"))
+	cmd.Flags().StringVar(&caFile, "ca", "", a.T("init.flag_ca"))
 	return cmd
 }
 
@@ -110,7 +103,7 @@ func stillEnrolled(ctx context.Context, dev *device) error {
 	var remote *syncengine.Error
 	switch {
 	case err == nil:
-		return fmt.Errorf("this laptop is already enrolled with %s for %s; to enroll it again the district must first revoke it (`hodan-server device revoke`), or use another --db", dev.Server, strings.Join(dev.Communes, ", "))
+		return errMsg("error.init_already", dev.Server, strings.Join(dev.Communes, ", "))
 	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
 		return nil
 	}
@@ -130,7 +123,7 @@ func (a *app) syncCmd() *cobra.Command {
 	var batch int
 	cmd := &cobra.Command{
 		Use:   "sync",
-		Short: "Send this laptop's new records to the district server and receive the others'",
+		Short: a.T("sync.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
@@ -138,7 +131,7 @@ func (a *app) syncCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, "changes per request")
+	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, a.T("sync.flag_batch"))
 	return cmd
 }
 
@@ -147,13 +140,12 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err != nil {
 		return err
 	}
-	if !a.json {
-		client.Progress = progressPrinter(cmd.ErrOrStderr())
+	var finish func()
+	if !a.json && isTerminal(a.env.Stderr) {
+		client.Progress, finish = a.syncProgress()
+		defer finish()
 	}
 	res, err := client.Sync(ctx, db)
-	if client.Progress != nil {
-		fmt.Fprintln(cmd.ErrOrStderr())
-	}
 	if err != nil {
 		return remoteError(dev.Server, err)
 	}
@@ -200,37 +192,49 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 			Conflicts int `json:"conflicts"`
 		}{res, open})
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Sent %s, received %d.\n", plural(res.Pushed, "change"), res.Pulled)
+	if finish != nil {
+		finish() // the bar's line is cleared before the summary
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.done", a.count(res.Pushed, "count.change"), res.Pulled))
 	if res.Rejected > 0 {
-		fmt.Fprintf(cmd.OutOrStdout(), "The server refused %s; `hodan status` lists them.\n", plural(res.Rejected, "change"))
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.refused", a.count(res.Rejected, "count.change")))
 	}
 	if open > 0 {
-		fmt.Fprintf(cmd.OutOrStdout(), "%s to look at: `hodan conflicts list`.\n", plural(open, "conflict"))
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(open, "count.conflict")))
 	}
 	return nil
 }
 
-// progressPrinter shows sync progress on a terminal, one line redrawn in
-// place (the caller ends it), and nothing when stderr is not a terminal.
-func progressPrinter(w io.Writer) func(syncengine.Progress) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return func(p syncengine.Progress) {
-		switch p.Phase {
-		case "push":
-			fmt.Fprintf(w, "\rsending:   %d of %d changes", p.Done, p.Total)
-		default:
-			fmt.Fprintf(w, "\rreceiving: %d changes          ", p.Done)
+// syncProgress reports a sync's progress on progress bars, one a phase:
+// sending, with its total, then receiving, whose total is unknown. finish
+// ends the last bar; it may be called more than once.
+func (a *app) syncProgress() (report func(syncengine.Progress), finish func()) {
+	var bar *progress
+	phase, done := "", 0
+	report = func(p syncengine.Progress) {
+		if p.Phase != phase {
+			bar.Finish()
+			phase, done = p.Phase, 0
+			if p.Phase == "push" {
+				bar = a.progress(int64(p.Total), "sync.sending")
+			} else {
+				bar = a.progress(0, "sync.receiving")
+			}
 		}
+		bar.Add(int64(p.Done - done))
+		done = p.Done
 	}
+	finish = func() {
+		bar.Finish()
+		bar, phase = nil, ""
+	}
+	return report, finish
 }
 
 func (a *app) statusCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Show this laptop's enrollment, changes waiting to be sent, and the last sync",
+		Short: a.T("status.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
@@ -251,13 +255,7 @@ func (a *app) statusCmd() *cobra.Command {
 					out["open_conflicts"] = open
 					return printJSON(cmd.OutOrStdout(), out)
 				}
-				if err := printStatus(cmd.OutOrStdout(), db.Path(), dev, st, rejected, a.now()); err != nil {
-					return err
-				}
-				if open > 0 {
-					fmt.Fprintf(cmd.OutOrStdout(), "Conflicts to look at: %d (`hodan conflicts list`)\n", open)
-				}
-				return nil
+				return a.printStatus(ctx, cmd.OutOrStdout(), db, dev, st, rejected, open)
 			})
 		},
 	}
@@ -277,28 +275,11 @@ func statusJSON(path string, dev *device, st syncengine.Status, rejected []synce
 	return out
 }
 
-func printStatus(w io.Writer, path string, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange, now time.Time) error {
-	last := "never"
-	if !st.LastSync.IsZero() {
-		last = fmt.Sprintf("%s (%s ago)", st.LastSync.Local().Format("2006-01-02 15:04"), now.Sub(st.LastSync).Round(time.Minute))
-	}
-	fmt.Fprintf(w, "Officer:   %s\nCommunes:  %s\nServer:    %s\nSite id:   %s\nDatabase:  %s\n",
-		dev.Officer, strings.Join(dev.Communes, ", "), dev.Server, st.Site, path)
-	fmt.Fprintf(w, "Waiting to be sent: %s\nLast sync: %s\n", plural(int(st.Pending), "change"), last)
-	if len(rejected) > 0 {
-		fmt.Fprintf(w, "Refused by the server: %s\n", plural(len(rejected), "change"))
-		for _, r := range rejected {
-			fmt.Fprintf(w, "  #%d %s: %s\n", r.Seq, r.Code, r.Message)
-		}
-	}
-	return nil
-}
-
 func (a *app) digestCmd() *cobra.Command {
 	var commune string
 	cmd := &cobra.Command{
-		Use:   "digest [--commune CODE]",
-		Short: "Print the SHA-256 digest of this laptop's data (of one commune, or all); equal to the server's once both are synced",
+		Use:   a.T("digest.use"),
+		Short: a.T("digest.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
@@ -314,7 +295,7 @@ func (a *app) digestCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&commune, "commune", "", "only this commune's records")
+	cmd.Flags().StringVar(&commune, "commune", "", a.T("digest.flag_commune"))
 	return cmd
 }
 

@@ -3,8 +3,6 @@ package app
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"time"
@@ -17,10 +15,10 @@ import (
 func readCA(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("read --ca: %w", err)
+		return "", errMsg("error.read_ca", err)
 	}
 	if _, err := caPool(string(b)); err != nil {
-		return "", fmt.Errorf("--ca %s: %w", path, err)
+		return "", errMsg("error.bad_ca", path, err)
 	}
 	return string(b), nil
 }
@@ -28,7 +26,7 @@ func readCA(path string) (string, error) {
 func caPool(pemText string) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM([]byte(pemText)) {
-		return nil, errors.New("holds no PEM certificate: give the ca.pem file the district made with `hodan-server tls init`")
+		return nil, errMsg("error.no_pem")
 	}
 	return pool, nil
 }
@@ -50,7 +48,7 @@ func httpClient(caPEM string) (*http.Client, error) {
 	}
 	pool, err := caPool(caPEM)
 	if err != nil {
-		return nil, fmt.Errorf("pinned CA: %w", err)
+		return nil, errMsg("error.pinned_ca", err)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
