@@ -1,0 +1,278 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"hodan/schema/forms"
+)
+
+// visitAnswers is a visit being filled in.
+type visitAnswers struct {
+	form      *forms.Form
+	household visitHousehold
+	members   []visitMember
+	answers   forms.Answers
+}
+
+// step is what the officer did at a question.
+type step int
+
+const (
+	stepNext step = iota
+	stepBack
+)
+
+// questions asks the form's questions from index start on, as their
+// conditions allow, going back on "<".
+func (fl *visitFlow) questions(v *visitAnswers, start int) error {
+	var history []int
+	for i := start; i < len(v.form.Questions); {
+		q := v.form.Questions[i]
+		if !v.form.Asked(q, v.answers) {
+			i++
+			continue
+		}
+		st, err := fl.ask(v, q, i)
+		if err != nil {
+			return err
+		}
+		if st == stepNext {
+			history = append(history, i)
+			i++
+			continue
+		}
+		if len(history) == 0 {
+			fmt.Fprintln(fl.out, fl.a.T("visit.ask.first"))
+			continue
+		}
+		i, history = history[len(history)-1], history[:len(history)-1]
+	}
+	return nil
+}
+
+// ask asks one question until it gets an answer the question takes.
+func (fl *visitFlow) ask(v *visitAnswers, q *forms.Question, i int) (step, error) {
+	fl.printQuestion(v, q, i)
+	for {
+		text, err := fl.line()
+		if err != nil {
+			return 0, err
+		}
+		cur, has := v.answers[q.ID]
+		switch {
+		case text == "<":
+			return stepBack, nil
+		case text == "" && has && cur != nil:
+			return stepNext, nil // keep the answer given before
+		case text == "-" && !q.Required:
+			delete(v.answers, q.ID)
+			return stepNext, nil
+		}
+		if q.Kind == forms.Member && text != "" {
+			id, ok := v.memberID(text)
+			if !ok {
+				fmt.Fprintln(fl.out, fl.a.T("visit.pick.bad", text, len(v.members)))
+				continue
+			}
+			text = id
+		}
+		ans, err := q.Parse(text)
+		if err != nil {
+			fmt.Fprintln(fl.out, fl.explain(q, text, err))
+			continue
+		}
+		if ans == nil {
+			delete(v.answers, q.ID)
+		} else {
+			v.answers[q.ID] = ans
+		}
+		return stepNext, nil
+	}
+}
+
+// printQuestion shows a question: its number, label, allowed answers and
+// hints.
+func (fl *visitFlow) printQuestion(v *visitAnswers, q *forms.Question, i int) {
+	l := fl.lang()
+	fmt.Fprintf(fl.out, "\n[%d/%d] %s\n", i+1, len(v.form.Questions), q.Label.In(l))
+	for k, o := range q.Choices {
+		fmt.Fprintf(fl.out, "   %d. %s\n", k+1, o.Label.In(l))
+	}
+	if q.Kind == forms.Member {
+		for k, m := range v.members {
+			fmt.Fprintf(fl.out, "   %d. %s\n", k+1, fl.describeMember(m))
+		}
+		if len(v.members) == 0 {
+			fmt.Fprintln(fl.out, "   "+fl.a.T("visit.ask.no_members"))
+		}
+	}
+	if help := q.Help.In(l); help != "" {
+		fmt.Fprintln(fl.out, "   "+help)
+	}
+	hint := fl.a.T(msgKey("visit.kind", string(q.Kind)))
+	if q.Required {
+		hint += " · " + fl.a.T("visit.ask.required")
+	} else {
+		hint += " · " + fl.a.T("visit.ask.optional")
+	}
+	if cur, ok := v.answers[q.ID]; ok && cur != nil {
+		hint += " · " + fl.a.T("visit.ask.current", fl.show(v, q, cur))
+	}
+	fmt.Fprintln(fl.out, "   ("+hint+"; "+fl.a.T("visit.ask.keys")+")")
+}
+
+func (fl *visitFlow) describeMember(m visitMember) string {
+	s := m.name
+	if m.birthYear > 0 {
+		s += fmt.Sprintf(" (%d)", m.birthYear)
+	}
+	if m.relation != "" {
+		s += ", " + fl.a.relationLabel(m.relation)
+	}
+	return s
+}
+
+// explain says why an answer was refused, and what to type instead.
+func (fl *visitFlow) explain(q *forms.Question, text string, err error) string {
+	var ae *forms.AnswerError
+	if !errors.As(err, &ae) {
+		return fl.a.T("visit.invalid.invalid", text, err.Error())
+	}
+	switch ae.Code {
+	case forms.CodeOutOfRange:
+		if q.Kind == forms.Money {
+			return fl.a.T("visit.invalid.out_of_range", text, fl.a.vnd(int64(ae.Min)), fl.a.vnd(int64(ae.Max)))
+		}
+		return fl.a.T("visit.invalid.out_of_range", text, fmtNumber(ae.Min), fmtNumber(ae.Max))
+	case forms.CodeNotChoice, forms.CodeTooLong:
+		return fl.a.T(msgKey("visit.invalid", ae.Code), text, int(ae.Max))
+	case forms.CodeInvalid:
+		return fl.a.T("visit.invalid.invalid", text, ae.Detail)
+	case forms.CodeRequired:
+		return fl.a.T("visit.invalid.required")
+	}
+	return fl.a.T(msgKey("visit.invalid", ae.Code), text)
+}
+
+// show renders an answer for the officer.
+func (fl *visitFlow) show(v *visitAnswers, q *forms.Question, ans any) string {
+	switch x := ans.(type) {
+	case bool:
+		if x {
+			return fl.a.T("visit.yes")
+		}
+		return fl.a.T("visit.no")
+	case int64:
+		if q.Kind == forms.Money {
+			return fl.a.vnd(x)
+		}
+		return strconv.FormatInt(x, 10)
+	case float64:
+		if fl.a.lang == langVI {
+			return strings.Replace(fmtNumber(x), ".", ",", 1)
+		}
+		return fmtNumber(x)
+	case string:
+		if d, err := time.Parse(time.DateOnly, x); err == nil && q.Kind == forms.Date {
+			return d.Format("02/01/2006")
+		}
+		return fl.showText(v, q, x)
+	}
+	return fmt.Sprint(ans)
+}
+
+func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) string {
+	for _, o := range q.Choices {
+		if o.Value == s {
+			return o.Label.In(fl.lang())
+		}
+	}
+	if q.Kind == forms.Member {
+		for _, m := range v.members {
+			if m.id == s {
+				return m.name
+			}
+		}
+	}
+	return s
+}
+
+func fmtNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// vnd writes an amount of đồng as the officer reads it: 1.200.000 đ in
+// Vietnamese, 1,200,000 đ in English.
+func (a *app) vnd(n int64) string {
+	sep := "."
+	if a.lang == langEN {
+		sep = ","
+	}
+	s := strconv.FormatInt(max(n, -n), 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if n < 0 {
+		return "-" + b.String() + " đ"
+	}
+	return b.String() + " đ"
+}
+
+// relationLabel is a member's relation to the head in the officer's
+// language.
+func (a *app) relationLabel(rel string) string {
+	return a.T(msgKey("visit.relation", rel))
+}
+
+// review lists every answer and asks to save; it returns -1 to save, or
+// the index of the question the officer wants to change.
+func (fl *visitFlow) review(v *visitAnswers) (int, error) {
+	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.describe()))
+	asked := v.form.AskedQuestions(v.answers)
+	for k, q := range asked {
+		shown := fl.a.T("visit.review.skipped")
+		if ans, ok := v.answers[q.ID]; ok && ans != nil {
+			shown = fl.show(v, q, ans)
+		}
+		fmt.Fprintf(fl.out, "  %2d. %s: %s\n", k+1, q.Label.In(fl.lang()), shown)
+	}
+	if err := fl.preview(v); err != nil {
+		return 0, err
+	}
+	fmt.Fprintln(fl.out, fl.a.T("visit.review.confirm", len(asked)))
+	for {
+		text, err := fl.line()
+		if err != nil {
+			return 0, err
+		}
+		switch strings.ToLower(text) {
+		case "c", "có", "co", "y", "yes", "l", "lưu", "luu", "s", "save":
+			return -1, nil
+		case "<":
+			return indexOf(v.form, asked[len(asked)-1]), nil
+		}
+		if k, err := strconv.Atoi(text); err == nil && k >= 1 && k <= len(asked) {
+			return indexOf(v.form, asked[k-1]), nil
+		}
+		fmt.Fprintln(fl.out, fl.a.T("visit.review.bad", text, len(asked)))
+	}
+}
+
+func indexOf(f *forms.Form, q *forms.Question) int {
+	for i, x := range f.Questions {
+		if x == q {
+			return i
+		}
+	}
+	return 0
+}
+
+// msgKey joins a message key from a prefix and a value, such as
+// "visit.kind" and "money"; visit_test.go checks every value has its key.
+func msgKey(prefix, value string) string { return prefix + "." + value }
