@@ -76,7 +76,7 @@ func conflictsShowCmd() *cobra.Command {
 // serverConflicts reads the conflicts of communes (all if none) from the
 // server database at path, open ones first, naming the officers.
 func serverConflicts(cmd *cobra.Command, path string, communes []string) ([]syncengine.ConflictView, error) {
-	db, err := openExisting(cmd, path, true)
+	db, err := openExisting(cmd.Context(), path, true)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -104,7 +105,7 @@ unique. A running server sees the revocation at once.`,
 // withRegistry opens the server's database at path, which must exist, and
 // calls fn with its registry.
 func withRegistry(cmd *cobra.Command, path string, readOnly bool, fn func(*registry.Registry) error) error {
-	db, err := openExisting(cmd, path, readOnly)
+	db, err := openExisting(cmd.Context(), path, readOnly)
 	if err != nil {
 		return err
 	}
@@ -113,9 +114,9 @@ func withRegistry(cmd *cobra.Command, path string, readOnly bool, fn func(*regis
 }
 
 // openExisting opens the server database at path, refusing to create one.
-func openExisting(cmd *cobra.Command, path string, readOnly bool) (*syncengine.DB, error) {
+func openExisting(ctx context.Context, path string, readOnly bool) (*syncengine.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no server database at %s: name the server's file with --db (%w)", path, err)
 	}
-	return replica.Open(cmd.Context(), path, replica.Options{Migrations: registry.Migrations(), ReadOnly: readOnly})
+	return replica.Open(ctx, path, replica.Options{Migrations: registry.Migrations(), ReadOnly: readOnly})
 }

@@ -65,7 +65,7 @@ func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Q
 	var asJSON bool
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		d, err := openExisting(cmd, db, true)
+		d, err := openExisting(cmd.Context(), db, true)
 		if err != nil {
 			return err
 		}

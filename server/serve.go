@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ import (
 type serveFlags struct {
 	db, addr        string
 	tlsCert, tlsKey string
+	checkpointEvery time.Duration
 }
 
 func serveCmd() *cobra.Command {
@@ -46,6 +48,7 @@ func serveCmd() *cobra.Command {
 	fl.Int64Var(&cfg.MaxBody, "max-body", httpd.DefaultMaxBody, "largest request body accepted, in bytes")
 	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, "requests a second one device may make (negative: no limit)")
 	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, "requests one device may make at once before --rate applies")
+	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", 10*time.Minute, "sign a checkpoint of the log this often, if it grew, and when stopping (0: only when stopping)")
 	return cmd
 }
 
@@ -73,10 +76,55 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
 	}
 	cfg.DB, cfg.Registry, cfg.Log = db, registry.New(db, nil), log
+	if _, err := cfg.Registry.ServerKey(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", f.db, db.Site(), scheme, ln.Addr())
-	if err := httpd.New(cfg).Serve(ctx, ln); err != nil {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		checkpoints(cfg.Registry, f.checkpointEvery, stop, log)
+	}()
+	err = httpd.New(cfg).Serve(ctx, ln)
+	close(stop)
+	<-done
+	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "hodan-server: stopped")
 	return nil
+}
+
+// checkpoints signs a checkpoint of the log every interval (if it grew)
+// until stop is closed, then one last time.
+func checkpoints(reg *registry.Registry, every time.Duration, stop <-chan struct{}, log *slog.Logger) {
+	sign := func() {
+		// Not the serve context: the last one is signed after it ends.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cp, err := reg.Checkpoint(ctx, time.Now())
+		if err != nil {
+			log.Error("checkpoint", "err", err)
+			return
+		}
+		if cp.Size != 0 {
+			log.Info("checkpoint", "entries", cp.Size, "head", cp.Head.String())
+		}
+	}
+	var tick <-chan time.Time
+	if every > 0 {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-tick:
+			sign()
+		case <-stop:
+			sign()
+			return
+		}
+	}
 }

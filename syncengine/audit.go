@@ -19,6 +19,7 @@ const (
 	tagEntry      = "hodan/entry/v1\x00"
 	tagBatch      = "hodan/batch/v1\x00"
 	tagCheckpoint = "hodan/checkpoint/v1\x00"
+	tagKeys       = "hodan/keys/v1\x00"
 )
 
 // Hash is a SHA-256 hash: of a change, a receipt, or a log entry and all
@@ -150,13 +151,36 @@ func VerifyBatch(pub ed25519.PublicKey, device SiteID, changes []Hash, sig []byt
 }
 
 // Checkpoint is a server's signed statement that its log held Size
-// entries, the last with hash Head, at time At.
+// entries, the last with hash Head, at time At, when the devices' keys it
+// had registered were those whose KeysHash is Keys.
 type Checkpoint struct {
 	Site      SiteID `json:"site"` // the server that signed it
 	Size      uint64 `json:"size"`
 	Head      Hash   `json:"head"`
 	At        int64  `json:"at"` // Unix milliseconds
+	Keys      Hash   `json:"keys"`
 	Signature []byte `json:"signature"`
+}
+
+// DeviceKey is a key a device was enrolled with, as a checkpoint covers it.
+type DeviceKey struct {
+	Device     SiteID
+	PublicKey  ed25519.PublicKey
+	Officer    string
+	EnrolledAt int64 // Unix milliseconds
+}
+
+// KeysHash is the hash of the device keys a server had registered, in the
+// order they were enrolled (then by device and key).
+func KeysHash(keys []DeviceKey) Hash {
+	b := []byte(tagKeys)
+	for _, k := range keys {
+		b = append(b, k.Device[:]...)
+		b = append(b, k.PublicKey...)
+		b = binary.BigEndian.AppendUint64(b, uint64(k.EnrolledAt))
+		b = appendString(b, k.Officer)
+	}
+	return sha256.Sum256(b)
 }
 
 // Message is what the server signs.
@@ -164,7 +188,8 @@ func (cp *Checkpoint) Message() []byte {
 	b := append([]byte(tagCheckpoint), cp.Site[:]...)
 	b = binary.BigEndian.AppendUint64(b, cp.Size)
 	b = append(b, cp.Head[:]...)
-	return binary.BigEndian.AppendUint64(b, uint64(cp.At))
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.At))
+	return append(b, cp.Keys[:]...)
 }
 
 // Verify reports whether the checkpoint is signed by key pub.

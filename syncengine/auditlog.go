@@ -100,10 +100,11 @@ func logHead(ctx context.Context, q querier) (uint64, Hash, error) {
 }
 
 // SignCheckpoint signs, with this replica's key, a checkpoint of its log
-// as it stands, and keeps it. If the log has not grown since the last
-// checkpoint, that one is returned and nothing is signed. An empty log has
-// no checkpoint: it returns a zero Checkpoint.
-func (db *DB) SignCheckpoint(ctx context.Context, key ed25519.PrivateKey, now time.Time) (Checkpoint, error) {
+// as it stands and of the device keys whose hash is keys, and keeps it. If
+// neither has changed since the last checkpoint, that one is returned and
+// nothing is signed. An empty log has no checkpoint: it returns a zero
+// Checkpoint.
+func (db *DB) SignCheckpoint(ctx context.Context, key ed25519.PrivateKey, keys Hash, now time.Time) (Checkpoint, error) {
 	var cp Checkpoint
 	err := db.Exec(ctx, func(tx *sql.Tx) error {
 		size, head, err := logHead(ctx, tx)
@@ -114,15 +115,17 @@ func (db *DB) SignCheckpoint(ctx context.Context, key ed25519.PrivateKey, now ti
 		if err != nil {
 			return err
 		}
-		if last.Size == size {
+		if last.Size == size && last.Keys == keys {
 			cp = last
 			cp.Site = db.site
 			return nil
 		}
-		cp = Checkpoint{Site: db.site, Size: size, Head: head, At: now.UnixMilli()}
+		cp = Checkpoint{Site: db.site, Size: size, Head: head, At: now.UnixMilli(), Keys: keys}
 		cp.Signature = ed25519.Sign(key, cp.Message())
-		_, err = tx.ExecContext(ctx, `INSERT INTO sync_checkpoints (size, head, at, signature) VALUES (?, ?, ?, ?)`,
-			cp.Size, cp.Head[:], cp.At, cp.Signature)
+		_, err = tx.ExecContext(ctx, `INSERT INTO sync_checkpoints (size, head, at, keys, signature) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (size) DO UPDATE SET head = excluded.head, at = excluded.at, keys = excluded.keys,
+				signature = excluded.signature`,
+			cp.Size, cp.Head[:], cp.At, cp.Keys[:], cp.Signature)
 		if err != nil {
 			return fmt.Errorf("save checkpoint: %w", err)
 		}
@@ -133,22 +136,22 @@ func (db *DB) SignCheckpoint(ctx context.Context, key ed25519.PrivateKey, now ti
 
 func lastCheckpoint(ctx context.Context, q querier) (Checkpoint, error) {
 	var cp Checkpoint
-	var head []byte
-	err := q.QueryRowContext(ctx, `SELECT size, head, at, signature FROM sync_checkpoints ORDER BY size DESC LIMIT 1`).
-		Scan(&cp.Size, &head, &cp.At, &cp.Signature)
+	var head, keys []byte
+	err := q.QueryRowContext(ctx, `SELECT size, head, at, keys, signature FROM sync_checkpoints ORDER BY size DESC LIMIT 1`).
+		Scan(&cp.Size, &head, &cp.At, &keys, &cp.Signature)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Checkpoint{}, nil
 	}
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("read checkpoint: %w", err)
 	}
-	cp.Head = hashOf(head)
+	cp.Head, cp.Keys = hashOf(head), hashOf(keys)
 	return cp, nil
 }
 
 // Checkpoints returns the checkpoints this replica signed, by size.
 func (db *DB) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT size, head, at, signature FROM sync_checkpoints ORDER BY size`)
+	rows, err := db.r.QueryContext(ctx, `SELECT size, head, at, keys, signature FROM sync_checkpoints ORDER BY size`)
 	if err != nil {
 		return nil, fmt.Errorf("read checkpoints: %w", err)
 	}
@@ -156,11 +159,11 @@ func (db *DB) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
 	var out []Checkpoint
 	for rows.Next() {
 		cp := Checkpoint{Site: db.site}
-		var head []byte
-		if err := rows.Scan(&cp.Size, &head, &cp.At, &cp.Signature); err != nil {
+		var head, keys []byte
+		if err := rows.Scan(&cp.Size, &head, &cp.At, &keys, &cp.Signature); err != nil {
 			return nil, fmt.Errorf("read checkpoints: %w", err)
 		}
-		cp.Head = hashOf(head)
+		cp.Head, cp.Keys = hashOf(head), hashOf(keys)
 		out = append(out, cp)
 	}
 	return out, rows.Err()

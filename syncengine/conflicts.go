@@ -103,12 +103,11 @@ func sameCell(a, b *Change) bool {
 
 // cellConflicts finds the conflicts among the writes of one cell.
 func (db *DB) cellConflicts(ctx context.Context, cell []Change) ([]Conflict, error) {
-	sort.Slice(cell, func(i, j int) bool { return cell[j].version().beats(cell[i].version()) })
+	SortCell(cell)
 	var out []Conflict
 	for i := 0; i+1 < len(cell); i++ {
 		loser, winner := cell[i], cell[i+1]
-		if loser.CL != winner.CL || loser.Site == winner.Site || winner.Base >= loser.HLC ||
-			loser.Value.Equal(winner.Value) || sawValue(cell, &winner, loser.Value) {
+		if !Conflicting(cell, &loser, &winner) {
 			continue
 		}
 		out = append(out, Conflict{
@@ -130,6 +129,20 @@ func (db *DB) cellConflicts(ctx context.Context, cell []Change) ([]Conflict, err
 		out[i].Resolved = rowCL != out[i].Winner.CL || seenAfter(cell, &out[i].Winner)
 	}
 	return out, nil
+}
+
+// SortCell puts the writes of one cell in version order: the order the
+// merge ranks them in, the last the cell's value.
+func SortCell(cell []Change) {
+	sort.Slice(cell, func(i, j int) bool { return cell[j].version().beats(cell[i].version()) })
+}
+
+// Conflicting reports whether winner, the write after loser in the version
+// order of their cell, displaced loser without its writer having seen it:
+// a conflict for people to look at (see Conflict).
+func Conflicting(cell []Change, loser, winner *Change) bool {
+	return loser.CL == winner.CL && loser.Site != winner.Site && winner.Base < loser.HLC &&
+		!loser.Value.Equal(winner.Value) && !sawValue(cell, winner, loser.Value)
 }
 
 // sawValue reports whether the writer of w saw value in the cell: the

@@ -49,6 +49,16 @@ func createKeys(ctx context.Context, tx *sql.Tx) error {
 -- must enroll again.
 ALTER TABLE server_devices ADD COLUMN public_key BLOB;
 
+-- Every key a device was ever enrolled with: a device enrolled again gets
+-- a new key, and its batches signed with the old one must still verify.
+CREATE TABLE server_device_keys (
+	device      TEXT    NOT NULL,
+	public_key  BLOB    NOT NULL CHECK (length(public_key) = 32),
+	officer     TEXT    NOT NULL,
+	enrolled_at INTEGER NOT NULL,
+	PRIMARY KEY (device, public_key)
+) STRICT;
+
 -- The server's own ed25519 key, made the first time it is needed: it signs
 -- the log's checkpoints. The private key never leaves this file.
 CREATE TABLE server_key (

@@ -191,6 +191,11 @@ func (r *Registry) Enroll(ctx context.Context, code string, site syncengine.Site
 				communes = excluded.communes, enrolled_at = excluded.enrolled_at, revoked_at = NULL,
 				public_key = excluded.public_key`,
 			site.String(), hash(token), dev.Officer, communes, now.UnixMilli(), []byte(key))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO server_device_keys (device, public_key, officer, enrolled_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, site.String(), []byte(key), dev.Officer, now.UnixMilli())
 		return err
 	})
 	if err != nil {

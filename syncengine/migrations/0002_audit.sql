@@ -19,10 +19,12 @@ CREATE TABLE sync_batches (
 ALTER TABLE sync_log ADD COLUMN batch INTEGER REFERENCES sync_batches (id);
 
 -- Checkpoints this replica signed: the log held size entries, the last
--- with chain hash head, at time at.
+-- with chain hash head, at time at, and the device keys it had registered
+-- hashed to keys.
 CREATE TABLE sync_checkpoints (
 	size      INTEGER PRIMARY KEY,
 	head      BLOB    NOT NULL CHECK (length(head) = 32),
 	at        INTEGER NOT NULL,
+	keys      BLOB    NOT NULL CHECK (length(keys) = 32),
 	signature BLOB    NOT NULL
 ) STRICT;
