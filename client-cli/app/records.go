@@ -29,6 +29,9 @@ func (a *app) nounCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("noun.short", upperFirst(a.tableLabel(t))),
 	}
 	cmd.AddCommand(a.addCmd(t), a.listCmd(t), a.showCmd(t), a.setCmd(t), a.deleteCmd(t))
+	if t.Name == "visits" {
+		cmd.AddCommand(a.visitNewCmd())
+	}
 	if t.Name == "households" {
 		cmd.Short = a.T("noun.short_household", upperFirst(a.tableLabel(t)))
 		cmd.AddCommand(a.householdCommands()...)
