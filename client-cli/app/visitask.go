@@ -151,7 +151,7 @@ func (fl *visitFlow) explain(q *forms.Question, text string, err error) string {
 	case forms.CodeNotChoice, forms.CodeTooLong:
 		return fl.a.T(msgKey("visit.invalid", ae.Code), text, int(ae.Max))
 	case forms.CodeInvalid:
-		return fl.a.T("visit.invalid.invalid", text, ae.Detail)
+		return fl.a.T("visit.invalid.invalid", text, fl.a.explain(ae.Err))
 	case forms.CodeRequired:
 		return fl.a.T("visit.invalid.required")
 	}

@@ -147,10 +147,13 @@ func TestVisitNewDamageAssessment(t *testing.T) {
 func TestVisitNewBackChangesAConditionalAnswer(t *testing.T) {
 	b := mustVisitBench(t, langVI)
 	h := b.add(t, "households", map[string]any{"head_name": "Bùi Văn Thảo"})
-	b.run(t, h, "support_delivery",
-		"1", "DA1.ND2", // program 1719, then its project
+	screen := b.run(t, h, "support_delivery",
+		"1", "DA99", "DA1.ND2", // program 1719, a project it does not have, then one it has
 		"<", "<", "4", // back twice, to the programme: other
 		"2", "40tr", "", "", "2", "10/05/2026", "", "c")
+	if !strings.Contains(screen, `"DA99" không dùng được`) || strings.Contains(screen, "is not a project code") {
+		t.Errorf("the refusal of DA99 is not in Vietnamese:\n%s", screen)
+	}
 	got := b.query(t, `SELECT program, project_code, kind, amount_vnd, status, delivered_date FROM support_records WHERE household_id = ?`, h)
 	want := []any{"other", nil, "house_repair", int64(40_000_000), "delivered", "2026-05-10"}
 	for i := range want {

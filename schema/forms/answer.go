@@ -18,9 +18,14 @@ import (
 type AnswerError struct {
 	Code     string
 	Min, Max float64
-	// Detail is what a column's rule said, in English, for CodeInvalid.
+	// Detail is what a column's rule said, in English, for CodeInvalid,
+	// and Err the rule's error itself (a *schema.Error).
 	Detail string
+	Err    error
 }
+
+// Unwrap returns the column's error behind CodeInvalid, if any.
+func (e *AnswerError) Unwrap() error { return e.Err }
 
 // Codes of AnswerError.
 const (
@@ -176,7 +181,7 @@ func (q *Question) check(v any) error {
 		if errors.As(err, &se) && q.column.Max > q.column.Min && (q.Kind == Integer || q.Kind == Money || q.Kind == Number) {
 			return &AnswerError{Code: CodeOutOfRange, Min: q.column.Min, Max: q.column.Max}
 		}
-		return &AnswerError{Code: CodeInvalid, Detail: err.Error()}
+		return &AnswerError{Code: CodeInvalid, Detail: err.Error(), Err: err}
 	}
 	return nil
 }
