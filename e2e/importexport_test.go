@@ -208,6 +208,19 @@ func TestImportCommuneList(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Imported 12 households.") {
 		t.Errorf("semicolon CSV: exit %d\n%s\n%s", code, out, errOut)
 	}
+
+	// A laptop of two communes must be told which one a list without a
+	// commune column is for.
+	both := enrolled(t, startServer(t, filepath.Join(t.TempDir(), "server2.db")), "both", "Hà Văn Di", lacLuong, camGiang)
+	if _, errOut, code := hodanIn(t, both, "en", "import", "households", clean); code != 1 || !strings.Contains(errOut, "--commune") {
+		t.Errorf("two communes, no --commune: exit %d, %q", code, errOut)
+	}
+	if rep, code := importJSON(t, both, "--commune", camGiang, "--create-villages", clean); code != 0 || rep.Imported != 50 {
+		t.Errorf("two communes, --commune: exit %d, %+v", code, rep)
+	}
+	if n := len(both.list(t, "household", "--commune-code", camGiang)); n != 50 {
+		t.Errorf("%d households in %s after --commune %s, want 50", n, camGiang, camGiang)
+	}
 }
 
 // TestExportAndImportOnAnotherLaptop exports every table, reads the

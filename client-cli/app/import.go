@@ -86,12 +86,17 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 		if opts.commune != "" && !dev.inScope(opts.commune) {
 			return a.Errorf("import.err.commune_flag", opts.commune, strings.Join(dev.Communes, ", "))
 		}
+		if opts.commune == "" && len(dev.Communes) != 1 && !h.has("commune_code") {
+			return a.Errorf("import.err.which_commune", strings.Join(dev.Communes, ", "))
+		}
 		im := &householdImporter{a: a, t: t, dev: dev, commune: opts.commune, createVillages: opts.createVillages, today: a.now().Format("2006-01-02")}
 		if err := im.load(ctx, db); err != nil {
 			return err
 		}
 		rep := &importReport{File: path, HeaderLine: s.rows[hi].line, DryRun: opts.dryRun, UnknownColumns: h.unknown, Bad: []rowProblem{}, Present: []presentRow{}}
-		rows := im.checkAll(s.rows[hi+1:], h, rep)
+		p := a.progress(int64(len(s.rows)-hi-1), "progress.check")
+		rows := im.checkAll(s.rows[hi+1:], h, rep, p)
+		p.Finish()
 		im.keepVillagesOf(rows)
 		rep.NewVillages, rep.Clean = im.newVillageNames(), len(rows)
 		if rep.BadRows > 0 && !opts.skipBad {
@@ -102,7 +107,7 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 			return a.Errorf("import.err.bad", rep.BadRows)
 		}
 		if !opts.dryRun && len(rows) > 0 {
-			p := a.progress(int64(len(rows)), "progress.import")
+			p = a.progress(int64(len(rows)), "progress.import")
 			err := im.write(ctx, db, rows, p)
 			p.Finish()
 			if err != nil {
@@ -126,9 +131,10 @@ func (h headerMatch) has(name string) bool {
 
 // checkAll checks every row below the header, counting bad and present
 // rows into rep, and returns the rows to write.
-func (im *householdImporter) checkAll(rows []sheetRow, h headerMatch, rep *importReport) []*importRow {
+func (im *householdImporter) checkAll(rows []sheetRow, h headerMatch, rep *importReport, p *progress) []*importRow {
 	var out []*importRow
 	for _, r := range rows {
+		p.Add(1)
 		if r.blank() {
 			continue
 		}

@@ -355,7 +355,7 @@ func TestBadTestdataManifest(t *testing.T) {
 		t.Fatal("no header")
 	}
 	rep := &importReport{UnknownColumns: h.unknown}
-	im.checkAll(s.rows[hi+1:], h, rep)
+	im.checkAll(s.rows[hi+1:], h, rep, nil)
 	var got, want []string
 	for _, p := range rep.Bad {
 		got = append(got, p.Column+"@"+strconv.Itoa(p.Line))
