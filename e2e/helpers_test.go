@@ -293,11 +293,19 @@ func (d *device) status(t *testing.T) map[string]any {
 	return st
 }
 
+// runCmd runs a binary with args, in English: the tests read hodan's
+// messages in English unless they say otherwise (see runIn).
 func runCmd(name string, args ...string) (string, string, error) {
+	return runIn("en", name, args...)
+}
+
+// runIn runs a binary with args with its language chosen only by
+// HODAN_LANG=lang, or, for lang "", by nothing at all: hodan's default.
+func runIn(lang, name string, args ...string) (string, string, error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = append(os.Environ(), "HODAN_DB=")
+	cmd.Env = append(os.Environ(), "HODAN_DB=", "HODAN_LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANG=")
 	err := cmd.Run()
 	return out.String(), errOut.String(), err
 }

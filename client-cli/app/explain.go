@@ -43,7 +43,7 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &unknownCA):
 		return tr(l, "error.tls_unknown_ca")
 	case errors.As(err, &badHost):
-		return tr(l, "error.tls_bad_host", badHost.Host, err)
+		return tr(l, "error.tls_bad_host", badHost.Host, err.Error())
 	case errors.As(err, &invalid):
 		return sentinel(l, "error.tls_invalid", invalid)
 	case errors.As(err, &notTLS) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
@@ -51,9 +51,9 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &remote):
 		return refusal(l, remote.Code, remote.Message)
 	case errors.As(err, &failure) && errors.As(err, &netErr):
-		return tr(l, "error.unreachable", failure.server, netErr)
+		return tr(l, "error.unreachable", failure.server, netErr.Error())
 	case errors.As(err, &failure) && isRefused(err):
-		return tr(l, "error.unreachable", failure.server, err)
+		return tr(l, "error.unreachable", failure.server, err.Error())
 	case errors.Is(err, syncengine.ErrDeviceBehind):
 		return sentinel(l, "error.device_behind", err)
 	case errors.Is(err, syncengine.ErrClockStillAhead):
@@ -77,7 +77,7 @@ func explainText(l lang, err error) string {
 // words and what to do, in Vietnamese the message alone.
 func sentinel(l lang, key string, err error) string {
 	if l == langEN {
-		return tr(l, key, err)
+		return tr(l, key, err.Error())
 	}
 	return tr(l, key)
 }

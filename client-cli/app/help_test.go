@@ -66,6 +66,9 @@ func TestEveryHelpIsTranslated(t *testing.T) {
 						t.Errorf("%s --help says %q, in English:\n%s", name, w, text)
 					}
 				}
+				if first, _, _ := strings.Cut(text, "\n"); len(path) == 2 && strings.Contains(strings.ReplaceAll(first, "hodan "+path[0], ""), " "+path[0]+" ") {
+					t.Errorf("%s --help names the record in English: %q", name, first)
+				}
 				if !strings.Contains(text, "Cách dùng:") {
 					t.Errorf("%s --help lacks \"Cách dùng:\":\n%s", name, text)
 				}

@@ -105,7 +105,8 @@ func (cat catalogue) text(l lang, key string) string {
 	return "[" + key + "]"
 }
 
-// tr formats message key in l with args.
+// tr formats message key in l with args; an arg that is an error or a
+// noun is said in l (see localArgs).
 func tr(l lang, key string, args ...any) string {
 	cat, err := messages()
 	if err != nil {
@@ -115,7 +116,7 @@ func tr(l lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return format
 	}
-	return fmt.Sprintf(format, args...)
+	return fmt.Sprintf(format, localArgs(l, args)...)
 }
 
 // T formats message key in the officer's language.
