@@ -7,33 +7,20 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"hodan/reconcile"
 	"hodan/schema"
 )
 
-// fold is text as import compares it: lower case, without diacritics (đ
-// is d), words separated by single spaces, punctuation dropped. "Thôn/bản"
-// and "THON, BAN" fold alike.
+// fold is text as import compares it: reconcile.Fold (lower case, no
+// diacritics, đ is d, single spaces) with punctuation as spaces too:
+// "Thôn/bản" and "THON, BAN" fold alike.
 func fold(s string) string {
-	var b strings.Builder
-	gap := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+	return reconcile.Fold(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			return r
 		}
-		if r == 'đ' {
-			r = 'd'
-		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			gap = true
-			continue
-		}
-		if gap && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		gap = false
-		b.WriteRune(r)
-	}
-	return b.String()
+		return ' '
+	}, s))
 }
 
 // Special headers: columns a commune's list has that are no column of
