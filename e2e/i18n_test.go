@@ -81,3 +81,24 @@ func TestVietnameseByDefault(t *testing.T) {
 	}
 	mustSay("status with HODAN_LANG=en", out, "Officer:", "Nothing waiting to be sent")
 }
+
+// TestSyncShowsProgressOnATerminal: on a terminal, hodan sync draws a
+// progress bar while it sends; with stderr not a terminal it prints
+// nothing there.
+func TestSyncShowsProgressOnATerminal(t *testing.T) {
+	srv := startServer(t, t.TempDir()+"/server.db")
+	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
+	for _, name := range []string{"Lò Thị Mai", "Bùi Văn Thảo", "Hà Văn Chung"} {
+		a.add(t, "household", "--head-name", name)
+	}
+	s := startScreen(t, a, "vi", "sync", "--batch", "2")
+	s.expect("Đang gửi")
+	s.expect("Đã gửi")
+	s.exit()
+
+	a.add(t, "household", "--head-name", "Đinh Thị Mài")
+	out, errOut, err := runIn("vi", bin.client, "--db", a.db, "sync", "--batch", "2")
+	if err != nil || errOut != "" || !strings.Contains(out, "Đã gửi") {
+		t.Errorf("sync with stderr not a terminal: %v, stderr %q, stdout %q; want no stderr", err, errOut, out)
+	}
+}
