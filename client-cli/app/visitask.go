@@ -16,6 +16,10 @@ type visitAnswers struct {
 	household visitHousehold
 	members   []visitMember
 	answers   forms.Answers
+	// visited holds the questions the officer has been asked; a change
+	// from the review asks again only the one changed and any it newly
+	// brings in.
+	visited map[string]bool
 }
 
 // step is what the officer did at a question.
@@ -27,15 +31,17 @@ const (
 )
 
 // questions asks the form's questions from index start on, as their
-// conditions allow, going back on "<".
-func (fl *visitFlow) questions(v *visitAnswers, start int) error {
+// conditions allow, going back on "<". With edit, it asks the question at
+// start and then only those not asked before.
+func (fl *visitFlow) questions(v *visitAnswers, start int, edit bool) error {
 	var history []int
 	for i := start; i < len(v.form.Questions); {
 		q := v.form.Questions[i]
-		if !v.form.Asked(q, v.answers) {
+		if !v.form.Asked(q, v.answers) || (edit && i > start && v.visited[q.ID]) {
 			i++
 			continue
 		}
+		v.visited[q.ID] = true
 		st, err := fl.ask(v, q, i)
 		if err != nil {
 			return err

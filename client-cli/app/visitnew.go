@@ -76,22 +76,22 @@ func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) erro
 		return err
 	}
 	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.describe(), f.Intro.In(fl.lang()))
-	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}}
+	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}, visited: map[string]bool{}}
 	if v.members, err = fl.members(ctx, hh.id); err != nil {
 		return err
 	}
-	for start := 0; ; {
-		if err := fl.questions(v, start); err != nil {
+	for start, edit := 0, false; ; edit = true {
+		if err := fl.questions(v, start, edit); err != nil {
 			return err
 		}
-		edit, err := fl.review(v)
+		k, err := fl.review(v)
 		if err != nil {
 			return err
 		}
-		if edit < 0 {
+		if k < 0 {
 			break
 		}
-		start = edit
+		start = k
 	}
 	return fl.save(ctx, v)
 }

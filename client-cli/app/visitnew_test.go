@@ -252,3 +252,27 @@ func TestVisitMessagesForEveryValue(t *testing.T) {
 		}
 	}
 }
+
+// TestVisitNewChangeFromTheReview: changing an answer from the review asks
+// that question, then only the ones the change brings in, then reviews
+// again.
+func TestVisitNewChangeFromTheReview(t *testing.T) {
+	b := mustVisitBench(t, langVI)
+	h := b.add(t, "households", map[string]any{"head_name": "Lò Văn Páo"})
+	b.add(t, "members", map[string]any{"household_id": h, "full_name": "Lò Văn Páo", "birth_year": int64(1958), "relation": "head"})
+	screen := b.run(t, h, "prestige_visit",
+		"1", "c", "2", "k", "", // no gift at first
+		"4", "c", // from the review: there was a gift after all
+		"300.000", // its value, the one new question
+		"c")
+	if n := strings.Count(screen, "Xem lại:"); n != 2 {
+		t.Errorf("%d reviews, want 2:\n%s", n, screen)
+	}
+	if n := strings.Count(screen, "] Ghi chú"); n != 1 {
+		t.Errorf("the notes were asked %d times, want once:\n%s", n, screen)
+	}
+	got := b.query(t, `SELECT kind, amount_vnd FROM support_records WHERE household_id = ?`, h)
+	if len(got) != 2 || got[0] != "gift" || got[1] != int64(300_000) {
+		t.Errorf("support records %v, want one gift of 300000", got)
+	}
+}
