@@ -63,8 +63,8 @@ func mustFleetWork(b *testing.B, db *syncengine.DB, i, round int) {
 
 // mustFleetServer enrolls n devices in a new server database, then starts
 // the hodan-server binary on it, so that its memory is its own. It returns
-// the server's URL and process, and the devices' tokens.
-func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Process, []string) {
+// the server's URL and process, and the devices' tokens and signing keys.
+func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Process, []string, []ed25519.PrivateKey) {
 	b.Helper()
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "server.db")
@@ -106,11 +106,11 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Proces
 				for lines.Scan() {
 				}
 			}()
-			return m[1], cmd.Process, tokens
+			return m[1], cmd.Process, tokens, keys
 		}
 	}
 	b.Fatalf("hodan-server did not say where it listens")
-	return "", nil, nil
+	return "", nil, nil, nil
 }
 
 // peakRSS is the most resident memory process p has used, from Linux's
@@ -145,7 +145,7 @@ func BenchmarkFleet(b *testing.B) {
 		b.Cleanup(func() { db.Close() })
 		devices[i] = db
 	}
-	url, proc, tokens := mustFleetServer(b, devices)
+	url, proc, tokens, keys := mustFleetServer(b, devices)
 	transport := &http.Transport{MaxIdleConnsPerHost: fleetSize}
 	var latencies []time.Duration
 	failed, round := 0, 0
