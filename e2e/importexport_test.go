@@ -342,3 +342,64 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// TestCrashDuringImport kills hodan at random instants of importing a
+// list of 2,000 households: the laptop holds all of the list or none of
+// it, its file is intact, and the list imports (or is found present)
+// afterwards.
+func TestCrashDuringImport(t *testing.T) {
+	cr := newCrashRun(t, 2)
+	a := communeLaptop(t, "a", "Lò Thị Mai")
+	const rows = 1000
+	held := 0
+	for k := 0; cr.more(); k++ {
+		list := bigList(t, k, rows)
+		p := a.start(t, "import", "households", list)
+		landed := cr.killProc("import", p)
+		if !landed && !p.ok() {
+			t.Fatalf("unkilled: %s", p)
+		}
+		assertIntact(t, a.db)
+		assertReplica(t, a.db)
+		n := len(a.list(t, "household"))
+		switch n {
+		case held:
+			cr.count(landed, "nothing written")
+			if rep, code := importJSON(t, a, list); code != 0 || rep.Imported != rows {
+				t.Fatalf("import after the kill: exit %d, %+v", code, rep)
+			}
+		case held + rows:
+			cr.count(landed, "all written")
+			if rep, code := importJSON(t, a, list); code != 0 || len(rep.Present) != rows {
+				t.Fatalf("import again after the kill: exit %d, %d present", code, len(rep.Present))
+			}
+		default:
+			t.Fatalf("killed import left %d households; want %d or %d", n, held, held+rows)
+		}
+		held += rows
+	}
+}
+
+// bigList writes list k of n households, each its own household number.
+func bigList(t *testing.T, k, n int) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(sw.SetRow("A1", []any{"STT", "Họ và tên chủ hộ", "Năm sinh", "Dân tộc", "Thôn/bản", "Số hộ"}))
+	for i := 0; i < n; i++ {
+		must(sw.SetRow(fmt.Sprintf("A%d", i+2), []any{i + 1, fmt.Sprintf("Hộ %d-%d", k, i), 1940 + i%60, "Tày", listVillages[i%len(listVillages)], fmt.Sprintf("K%d-%d", k, i)}))
+	}
+	must(sw.Flush())
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("list%d.xlsx", k))
+	must(f.SaveAs(path))
+	return path
+}
