@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,11 +53,13 @@ type server struct {
 	exited chan error
 }
 
-// startServer starts hodan-server on db, on a free loopback port, and waits
-// until it listens. It is stopped when the test ends.
+// startServer starts hodan-server on db, on a loopback port the server
+// picks itself (a port picked here and handed over could be taken by
+// another test meanwhile), and waits until it listens. It is stopped when
+// the test ends.
 func startServer(t *testing.T, db string) *server {
 	t.Helper()
-	return startServerAt(t, db, freeAddr(t))
+	return startServerAt(t, db, "127.0.0.1:0")
 }
 
 // restart stops the server and starts it again on the same database and
@@ -67,16 +68,6 @@ func (s *server) restart(t *testing.T) *server {
 	t.Helper()
 	s.stop()
 	return startServerAt(t, s.db, strings.TrimPrefix(s.url, "http://"))
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func startServerAt(t *testing.T, db, addr string, extra ...string) *server {

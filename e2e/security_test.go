@@ -32,7 +32,7 @@ func tlsFiles(t *testing.T, host string) string {
 func startTLSServer(t *testing.T, dir string) *server {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "district.db")
-	s := startServerAt(t, db, freeAddr(t), "--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"))
+	s := startServerAt(t, db, "127.0.0.1:0", "--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"))
 	if !strings.HasPrefix(s.url, "https://") {
 		t.Fatalf("server with --tls-cert announces %s, want an https:// address", s.url)
 	}
