@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"hodan/schema"
+	"hodan/schema/poverty"
 	"hodan/syncengine"
 )
 
@@ -96,7 +98,8 @@ func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Ta
 
 // applyDefaults fills what an officer need not type: the commune when the
 // laptop records for only one, today's date and the officer on a visit, the
-// code systems beside an ethnicity code or a poverty status.
+// code system beside an ethnicity code, and beside a poverty status the
+// poverty standard in force today.
 func applyDefaults(dev *device, t *schema.Table, values map[string]any, today string) error {
 	if t.ScopeColumn != "" && values[t.ScopeColumn] == nil {
 		if len(dev.Communes) != 1 {
@@ -110,7 +113,13 @@ func applyDefaults(dev *device, t *schema.Table, values map[string]any, today st
 	}{
 		"visit_date":       {"", today},
 		"ethnicity_system": {"ethnicity_code", "qd121_1979"},
-		"poverty_standard": {"poverty_status", "nd07_2021"},
+	}
+	if values["poverty_status"] != nil && values["poverty_standard"] == nil {
+		if day, err := time.Parse(time.DateOnly, today); err == nil {
+			if std, err := poverty.Standards().InForce(day); err == nil {
+				values["poverty_standard"] = std.ID
+			}
+		}
 	}
 	for _, c := range t.Columns {
 		if c.Officer {
