@@ -370,3 +370,50 @@ func TestBadTestdataManifest(t *testing.T) {
 		t.Errorf("unknown columns %q", rep.UnknownColumns)
 	}
 }
+
+// FuzzImportCSV feeds any bytes through the import of a CSV file: it must
+// not panic, and every bad row it reports has a line and a reason.
+func FuzzImportCSV(f *testing.F) {
+	seed, err := os.ReadFile(filepath.Join("testdata", "households_semicolon.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("Chủ hộ,Năm sinh,Thôn\nA,31/02/1980,Nà Lầu\n,1850,\"x\"\"y\"\n"))
+	f.Add([]byte("Họ và tên chủ hộ;Hộ nghèo;Hộ cận nghèo;Dân tộc\nA;x;x;Trại\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := readCSV(data)
+		if err != nil {
+			return
+		}
+		im := newTestImporter(t, langVI)
+		hi, h, ok := findHeader(im.t, householdHeaders, s)
+		if !ok {
+			return
+		}
+		rep := &importReport{}
+		rows := im.checkAll(s.rows[hi+1:], h, rep, nil)
+		for _, p := range rep.Bad {
+			if p.Line <= s.rows[hi].line || p.Reason == "" {
+				t.Errorf("bad row without a line below the header or a reason: %+v", p)
+			}
+		}
+		for _, r := range rows {
+			if err := im.t.CheckInsert(withVillage(r.values)); err != nil {
+				t.Errorf("line %d passed the checks but the schema refuses it: %v", r.line, err)
+			}
+		}
+	})
+}
+
+// withVillage is values with a village still to create given a row id.
+func withVillage(values map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range values {
+		out[k] = v
+	}
+	if s, ok := out["village_id"].(string); ok && strings.HasPrefix(s, "new:") {
+		out["village_id"] = "01900000-0000-7000-8000-000000000009"
+	}
+	return out
+}
