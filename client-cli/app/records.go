@@ -32,6 +32,7 @@ func (a *app) nounCmd(t *schema.Table) *cobra.Command {
 	}
 	cmd.AddCommand(a.addCmd(t), a.listCmd(t), a.showCmd(t), a.setCmd(t), a.deleteCmd(t))
 	if t.Name == "visits" {
+		cmd.Short = a.T("noun.short_visit", upperFirst(a.tableLabel(t)))
 		cmd.AddCommand(a.visitNewCmd())
 	}
 	if t.Name == "households" {
