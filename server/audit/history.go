@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -161,8 +162,13 @@ func settle(changes []Change, raw map[uint64]syncengine.Change) {
 			}
 		}
 	}
+	// Writes with one stamp are ordered as the merge orders them (then by
+	// site), so that each write's Replaced is the write before it.
 	slices.SortStableFunc(changes, func(a, b Change) int {
 		if c := cmp.Compare(a.HLC, b.HLC); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(a.Device[:], b.Device[:]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Seq, b.Seq)
