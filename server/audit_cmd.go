@@ -173,7 +173,7 @@ func parseServerKey(s string) ([]byte, error) {
 	if b, err := os.ReadFile(s); err == nil {
 		s = strings.TrimSpace(string(b))
 	}
-	key, err := base64.StdEncoding.DecodeString(s)
+	key, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err != nil || len(key) != 32 {
 		return nil, fmt.Errorf("--server-key must be the server's public key as `hodan-server audit key` prints it (44 characters of base64), or a file holding it")
 	}
@@ -420,25 +420,21 @@ func auditCheckpointCmd() *cobra.Command {
 		Short: "Sign a checkpoint of the log as it stands now (serve signs one every --checkpoint-every)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			d, err := openExisting(ctx, db, false)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			cp, err := registry.New(d, nil).Checkpoint(ctx, time.Now())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printJSON(cmd.OutOrStdout(), cp)
-			}
-			if cp.Size == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "the log is empty: nothing to sign")
+			return withRegistry(cmd, db, false, func(reg *registry.Registry) error {
+				cp, err := reg.Checkpoint(cmd.Context(), time.Now())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), cp)
+				}
+				if cp.Size == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "the log is empty: nothing to sign")
+					return nil
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "checkpoint: %d entries, head %s, signed %s\n", cp.Size, cp.Head, stamp(cp.At))
 				return nil
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "checkpoint: %d entries, head %s, signed %s\n", cp.Size, cp.Head, stamp(cp.At))
-			return nil
+			})
 		},
 	}
 	dbFlag(cmd, &db)
@@ -453,18 +449,14 @@ func auditKeyCmd() *cobra.Command {
 		Short: "Print the server's public key (base64), for auditors to pin with --server-key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			d, err := openExisting(ctx, db, false)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			key, err := registry.New(d, nil).ServerKey(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)))
-			return nil
+			return withRegistry(cmd, db, false, func(reg *registry.Registry) error {
+				key, err := reg.ServerKey(cmd.Context())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)))
+				return nil
+			})
 		},
 	}
 	dbFlag(cmd, &db)
