@@ -109,6 +109,9 @@ func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, rec
 			res.Rejected = append(res.Rejected, Rejected{Site: c.Site, Seq: c.Seq, Code: rej.Code, Message: rej.Message})
 			continue
 		}
+		if receipt != nil && len(receipt.Changes) == len(batch) {
+			m.known = &receipt.Changes[i] // hashed once, when the signature was checked
+		}
 		applied, err := m.apply(c)
 		if err != nil {
 			return PushResult{}, err

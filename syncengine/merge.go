@@ -28,6 +28,9 @@ type merger struct {
 	receipt  *Receipt
 	batch    int64
 	receipts map[int64]Hash // receipt hashes by batch, for the chain
+	// known, if set, is the hash of the change apply is given next,
+	// already computed.
+	known *Hash
 }
 
 type rowKey struct {
@@ -202,7 +205,13 @@ func (m *merger) apply(c *Change) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	chain = EntryHash(chain, seq, c.Hash(), receipt)
+	h := m.known
+	m.known = nil
+	if h == nil {
+		sum := c.Hash()
+		h = &sum
+	}
+	chain = EntryHash(chain, seq, *h, receipt)
 	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_log
 		(seq, chain, batch, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
