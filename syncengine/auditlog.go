@@ -22,7 +22,13 @@ type AuditEntry struct {
 // AuditLog returns up to limit log entries after local sequence after, in
 // log order.
 func (db *DB) AuditLog(ctx context.Context, after uint64, limit int) ([]AuditEntry, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+logColumns+`, coalesce(l.batch, 0), l.chain FROM sync_log l
+	return readAuditLog(ctx, db.r, db.sites, after, limit)
+}
+
+// readAuditLog reads up to limit log entries (all for a negative limit)
+// after local sequence after through q.
+func readAuditLog(ctx context.Context, q querier, sites *siteCache, after uint64, limit int) ([]AuditEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+logColumns+`, coalesce(l.batch, 0), l.chain FROM sync_log l
 		WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
@@ -52,7 +58,7 @@ func (db *DB) AuditLog(ctx context.Context, after uint64, limit int) ([]AuditEnt
 	}
 	rows.Close()
 	for i := range out {
-		if out[i].Change.Site, err = lookupSite(ctx, db.r, db.sites, origins[i]); err != nil {
+		if out[i].Change.Site, err = lookupSite(ctx, q, sites, origins[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -168,7 +168,7 @@ func (m *merger) ownAfter(origin int64, seq uint64) ([]restampEntry, error) {
 // names a re-stamped change names it by its new stamp: no other change has
 // its old one, since the old stamps are above every stamp that stays.
 func (m *merger) restampLog(plan restampPlan, from uint64) error {
-	tail, err := m.logTail(from)
+	tail, err := readAuditLog(m.ctx, m.tx, m.db.sites, from-1, -1)
 	if err != nil {
 		return err
 	}
@@ -181,60 +181,24 @@ func (m *merger) restampLog(plan restampPlan, from uint64) error {
 		restamped[e.logSeq] = e
 	}
 	for i := range tail {
-		c := &tail[i].change
-		e, ok := restamped[tail[i].logSeq]
+		c := &tail[i].Change
+		e, ok := restamped[tail[i].Seq]
 		if ok {
 			c.HLC, c.Base = plan.newHLC[e.hlc], e.base
 			if b, ok := plan.newHLC[e.base]; ok {
 				c.Base = b
 			}
 		}
-		receipt, err := m.entryReceipt(tail[i].batch)
+		receipt, err := m.entryReceipt(int64(tail[i].Batch))
 		if err != nil {
 			return err
 		}
-		chain = EntryHash(chain, tail[i].logSeq, c.Hash(), receipt)
-		if err := m.rewriteEntry(tail[i].logSeq, chain, c.HLC, c.Base, ok); err != nil {
+		chain = EntryHash(chain, tail[i].Seq, c.Hash(), receipt)
+		if err := m.rewriteEntry(tail[i].Seq, chain, c.HLC, c.Base, ok); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// tailEntry is a log entry as the chain hash covers it.
-type tailEntry struct {
-	logSeq uint64
-	batch  int64
-	change Change
-}
-
-// logTail reads every log entry from local sequence from on.
-func (m *merger) logTail(from uint64) ([]tailEntry, error) {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT `+logColumns+` FROM sync_log l WHERE l.seq >= ? ORDER BY l.seq`, from)
-	if err != nil {
-		return nil, fmt.Errorf("restamp: read log: %w", err)
-	}
-	var seqs []uint64
-	changes, err := scanChangesWith(m.ctx, m.tx, m.db.sites, rows, &seqs)
-	if err != nil {
-		return nil, fmt.Errorf("restamp: %w", err)
-	}
-	batches, err := m.tx.QueryContext(m.ctx, `SELECT coalesce(batch, 0) FROM sync_log WHERE seq >= ? ORDER BY seq`, from)
-	if err != nil {
-		return nil, fmt.Errorf("restamp: read log: %w", err)
-	}
-	defer batches.Close()
-	out := make([]tailEntry, len(changes))
-	for i := 0; batches.Next() && i < len(out); i++ {
-		out[i] = tailEntry{logSeq: seqs[i], change: changes[i]}
-		if err := batches.Scan(&out[i].batch); err != nil {
-			return nil, fmt.Errorf("restamp: read log: %w", err)
-		}
-	}
-	if err := batches.Err(); err != nil {
-		return nil, fmt.Errorf("restamp: read log: %w", err)
-	}
-	return out, nil
 }
 
 // chainBefore is the chain hash of the log entry before local sequence seq
