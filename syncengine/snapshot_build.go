@@ -1,0 +1,306 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// BuildSnapshot writes a snapshot of the scopes' merged state to a new
+// file at path (replacing it atomically, created readable by its owner
+// only), as a replica that pulled every change of those scopes from this
+// one, in this one's log order, would hold it: the log entries of those
+// scopes renumbered from 1 and rechained as pulled entries (no receipt),
+// their rows, cells and domain rows, and the sites they name. Everything is
+// read in one read transaction, so the snapshot is the state at one
+// instant, and its cursor is this log's head at that instant.
+//
+// The copying happens inside SQLite; only the chain hashes pass through Go,
+// a page at a time, so memory stays bounded whatever the log's size.
+// Writers are not held up.
+func (db *DB) BuildSnapshot(ctx context.Context, scopes []string, path string) (SnapshotInfo, error) {
+	scopes, err := normalScopes(scopes)
+	if err != nil {
+		return SnapshotInfo{}, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".build-*")
+	if err != nil {
+		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp) // a no-op once renamed
+	info, err := db.buildInto(ctx, scopes, tmp)
+	if err != nil {
+		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return SnapshotInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	return info, nil
+}
+
+// buildInto fills the empty SQLite file at path with the snapshot. The
+// file has no journal: a failure leaves it half written, and the caller
+// removes it.
+func (db *DB) buildInto(ctx context.Context, scopes []string, path string) (SnapshotInfo, error) {
+	out, err := sql.Open("sqlite3", fileURI(path, "")+"?_journal_mode=OFF&_synchronous=OFF&_busy_timeout=10000")
+	if err != nil {
+		return SnapshotInfo{}, err
+	}
+	defer out.Close()
+	out.SetMaxOpenConns(1)
+	if _, err := out.ExecContext(ctx, `ATTACH ? AS src`, fileURI(db.path, "mode=ro")); err != nil {
+		return SnapshotInfo{}, fmt.Errorf("attach database: %w", err)
+	}
+	tx, err := out.BeginTx(ctx, nil) // deferred: a read transaction on src
+	if err != nil {
+		return SnapshotInfo{}, err
+	}
+	defer tx.Rollback()
+	b := &builder{db: db, ctx: ctx, tx: tx, scopes: scopes, info: SnapshotInfo{Format: SnapshotFormat, Incarnation: db.incarnation, Scopes: scopes}}
+	for _, step := range []func() error{b.head, b.tables, b.chain, b.fill, b.indexes, b.meta} {
+		if err := step(); err != nil {
+			return SnapshotInfo{}, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return SnapshotInfo{}, err
+	}
+	if _, err := out.ExecContext(ctx, `DETACH src`); err != nil {
+		return SnapshotInfo{}, fmt.Errorf("detach database: %w", err)
+	}
+	return b.info, out.Close()
+}
+
+// builder writes one snapshot, in one transaction of a connection whose
+// main database is the snapshot and which has this replica attached as src.
+type builder struct {
+	db      *DB
+	ctx     context.Context
+	tx      *sql.Tx
+	scopes  []string
+	info    SnapshotInfo
+	objects []schemaObject // of src, for the tables the snapshot holds
+}
+
+// inScopes is the SQL condition "col is one of the snapshot's scopes", and
+// its arguments.
+func (b *builder) inScopes(col string) (string, []any) {
+	return col + ` IN (` + placeholders(len(b.scopes)) + `)`, anys(b.scopes)
+}
+
+// head reads the log's head, which also starts the read transaction:
+// everything after sees the log as it was then.
+func (b *builder) head() error {
+	var seq uint64
+	var chain []byte
+	err := b.tx.QueryRowContext(b.ctx, `SELECT seq, chain FROM src.sync_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &chain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read log head: %w", err)
+	}
+	b.info.Cursor = Cursor{Seq: seq, Chain: hex.EncodeToString(chain)}
+	return nil
+}
+
+// tables creates the snapshot's tables as this replica's DDL has them; their
+// indexes come after they are filled, which is faster.
+func (b *builder) tables() error {
+	var err error
+	if b.objects, err = schemaOf(b.ctx, b.tx, "src", b.db.snapshotTables()); err != nil {
+		return err
+	}
+	for _, o := range b.objects {
+		if o.Type != "table" {
+			continue
+		}
+		if _, err := b.tx.ExecContext(b.ctx, o.SQL); err != nil {
+			return fmt.Errorf("create %s: %w", o.Name, err)
+		}
+	}
+	_, err = b.tx.ExecContext(b.ctx, `CREATE TABLE `+snapshotMetaTable+` (key TEXT PRIMARY KEY, value ANY) STRICT, WITHOUT ROWID;
+		CREATE TEMP TABLE snapshot_chain (seq INTEGER PRIMARY KEY, src_seq INTEGER NOT NULL, chain BLOB NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", snapshotMetaTable, err)
+	}
+	return nil
+}
+
+// indexes creates the indexes (and any triggers) of the snapshot's tables.
+func (b *builder) indexes() error {
+	for _, o := range b.objects {
+		if o.Type == "table" || o.SQL == "" {
+			continue // an automatic index comes with its table
+		}
+		if _, err := b.tx.ExecContext(b.ctx, o.SQL); err != nil {
+			return fmt.Errorf("create %s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
+
+// chainPage is how many chain hashes go into one INSERT.
+const chainPage = 500
+
+// chain computes, in log order, the chain hash each log entry of the
+// scopes gets on a replica that pulls them in that order, and records it
+// with the entry's new sequence number in temp.snapshot_chain.
+func (b *builder) chain() error {
+	sites, err := srcSites(b.ctx, b.tx)
+	if err != nil {
+		return err
+	}
+	cond, args := b.inScopes("scope")
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT seq, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope
+		FROM src.sync_log WHERE `+cond+` ORDER BY seq`, args...)
+	if err != nil {
+		return fmt.Errorf("read log: %w", err)
+	}
+	defer rows.Close()
+	var prev Hash
+	page := make([]any, 0, 3*chainPage)
+	for rows.Next() {
+		var c Change
+		var srcSeq uint64
+		var origin int64
+		var row []byte
+		var val any
+		if err := rows.Scan(&srcSeq, &origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope); err != nil {
+			return fmt.Errorf("read log: %w", err)
+		}
+		if c.Value, err = ValueOf(val); err != nil {
+			return fmt.Errorf("read log #%d: %w", srcSeq, err)
+		}
+		var ok bool
+		if c.Site, ok = sites[origin]; !ok {
+			return fmt.Errorf("read log #%d: unknown site %d", srcSeq, origin)
+		}
+		copy(c.Row[:], row)
+		b.info.Changes++
+		seq := uint64(b.info.Changes)
+		prev = EntryHash(prev, seq, c.Hash(), Hash{})
+		page = append(page, seq, srcSeq, append([]byte(nil), prev[:]...)) // prev changes on
+		if len(page) == cap(page) {
+			if page, err = b.flushChain(page); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read log: %w", err)
+	}
+	_, err = b.flushChain(page)
+	return err
+}
+
+// flushChain inserts a page of (seq, src_seq, chain) triples and returns
+// the page emptied.
+func (b *builder) flushChain(page []any) ([]any, error) {
+	if len(page) == 0 {
+		return page, nil
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(page)/3), ", ")
+	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO temp.snapshot_chain (seq, src_seq, chain) VALUES `+values, page...); err != nil {
+		return nil, fmt.Errorf("record chain: %w", err)
+	}
+	return page[:0], nil
+}
+
+// srcSites reads every site of src. Sites are few: one per replica that
+// ever wrote.
+func srcSites(ctx context.Context, tx *sql.Tx) (map[int64]SiteID, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, site FROM src.sync_sites`)
+	if err != nil {
+		return nil, fmt.Errorf("read sites: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]SiteID{}
+	for rows.Next() {
+		var id int64
+		var b []byte
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, fmt.Errorf("read sites: %w", err)
+		}
+		site, err := uuid.FromBytes(b)
+		if err != nil {
+			return nil, fmt.Errorf("read site %d: %w", id, err)
+		}
+		out[id] = site
+	}
+	return out, rows.Err()
+}
+
+// fill copies the log (with its new numbers and chain), the rows of the
+// scopes, their cells and domain rows, and the sites all of these name.
+// CROSS JOIN keeps SQLite's join order: the snapshot's rows drive, and
+// each lookup in src is by primary key.
+func (b *builder) fill() error {
+	cond, args := b.inScopes("scope")
+	stmts := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO main.sync_log (seq, chain, batch, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
+			SELECT c.seq, c.chain, NULL, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope
+			FROM temp.snapshot_chain c CROSS JOIN src.sync_log l ON l.seq = c.src_seq ORDER BY c.seq`, nil},
+		{`INSERT INTO main.sync_rows SELECT * FROM src.sync_rows WHERE ` + cond + ` ORDER BY tbl, row_id`, args},
+		{`INSERT INTO main.sync_cells SELECT c.* FROM main.sync_rows r
+			CROSS JOIN src.sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id ORDER BY c.tbl, c.row_id, c.col`, nil},
+		{`INSERT INTO main.sync_sites SELECT * FROM src.sync_sites
+			WHERE id IN (SELECT origin FROM main.sync_log UNION SELECT site FROM main.sync_cells)`, nil},
+	}
+	for _, t := range b.db.order {
+		stmts = append(stmts, struct {
+			sql  string
+			args []any
+		}{`INSERT INTO main.` + quote(t.Name) + ` SELECT d.* FROM main.sync_rows r
+			CROSS JOIN src.` + quote(t.Name) + ` d ON d.id = ` + uuidText("r.row_id") + ` WHERE r.tbl = ?`, []any{t.Name}})
+	}
+	for _, s := range stmts {
+		if _, err := b.tx.ExecContext(b.ctx, s.sql, s.args...); err != nil {
+			return fmt.Errorf("copy %.50s: %w", strings.Join(strings.Fields(s.sql), " "), err)
+		}
+	}
+	err := b.tx.QueryRowContext(b.ctx, `SELECT (SELECT count(*) FROM main.sync_rows), (SELECT count(*) FROM main.sync_cells)`).
+		Scan(&b.info.Rows, &b.info.Cells)
+	if err != nil {
+		return fmt.Errorf("count rows: %w", err)
+	}
+	return nil
+}
+
+// meta records what the snapshot is.
+func (b *builder) meta() error {
+	_, err := b.tx.ExecContext(b.ctx, `INSERT INTO main.`+snapshotMetaTable+` (key, value) VALUES (?, ?), (?, ?), (?, ?)`,
+		snapKeyFormat, SnapshotFormat, snapKeyInfo, mustJSON(b.info), snapKeyTables, mustJSON(b.db.domainColumns()))
+	if err != nil {
+		return fmt.Errorf("record snapshot: %w", err)
+	}
+	return nil
+}
+
+// syncFile flushes the file at path to stable storage.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
