@@ -73,6 +73,9 @@ func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, rec
 	}
 	defer m.rollback()
 	m.receipt = receipt
+	if err := m.prefetch(batch); err != nil {
+		return PushResult{}, err
+	}
 	var res PushResult
 	held := map[SiteID]uint64{}
 	for i := range batch {

@@ -31,6 +31,21 @@ type merger struct {
 	// known, if set, is the hash of the change apply is given next,
 	// already computed.
 	known *Hash
+
+	// What the transaction knows without asking the database again: rows
+	// known not to exist, and, per origin, a range of sequence numbers
+	// already looked up in the log (see prefetch).
+	none    map[rowKey]bool
+	checked map[SiteID]*heldRange
+
+	// Writes not yet sent to the database, sent in multi-row statements
+	// by flush (see batch.go): log entries in order, the index of each by
+	// (origin, sequence), and the rows and cells whose stored state must
+	// be written.
+	log      []logEntry
+	pending  map[originSeq]int
+	rowsOut  map[rowKey]bool
+	cellsOut map[cellKey]int64 // the winning write's origin
 }
 
 type rowKey struct {
@@ -80,9 +95,14 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 	db.ownSeq = uint64(ownSeq)
 	return &merger{
 		db: db, ctx: ctx, tx: tx,
-		sites: siteTx{cache: db.sites, tx: tx},
-		rows:  map[rowKey]*rowState{},
-		dirty: map[rowKey]bool{},
+		sites:    siteTx{cache: db.sites, tx: tx},
+		rows:     map[rowKey]*rowState{},
+		dirty:    map[rowKey]bool{},
+		none:     map[rowKey]bool{},
+		checked:  map[SiteID]*heldRange{},
+		pending:  map[originSeq]int{},
+		rowsOut:  map[rowKey]bool{},
+		cellsOut: map[cellKey]int64{},
 	}, nil
 }
 
@@ -91,10 +111,14 @@ func (m *merger) row(key rowKey) (*rowState, error) {
 	if st, ok := m.rows[key]; ok {
 		return st, nil
 	}
+	if m.none[key] {
+		return nil, nil
+	}
 	st := &rowState{}
 	err := m.tx.QueryRowContext(m.ctx, `SELECT scope, cl FROM sync_rows WHERE tbl = ? AND row_id = ?`,
 		key.table, key.id[:]).Scan(&st.scope, &st.cl)
 	if errors.Is(err, sql.ErrNoRows) {
+		m.none[key] = true
 		return nil, nil
 	}
 	if err != nil {
@@ -117,51 +141,13 @@ func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
 // cellsOf returns the winning writes of every cell of a known row.
 func (m *merger) cellsOf(key rowKey, st *rowState) (map[string]*version, error) {
 	if st.cells == nil {
-		cells, err := m.loadCells(key)
-		if err != nil {
+		st.cells = map[string]*version{}
+		if err := m.readCells(key.table, []any{key.table, key.id[:]}, marks(1)); err != nil {
+			st.cells = nil
 			return nil, err
 		}
-		st.cells = cells
 	}
 	return st.cells, nil
-}
-
-func (m *merger) loadCells(key rowKey) (map[string]*version, error) {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT col, val, hlc, site, cl FROM sync_cells WHERE tbl = ? AND row_id = ?`,
-		key.table, key.id[:])
-	if err != nil {
-		return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
-	}
-	defer rows.Close()
-	type stored struct {
-		col    string
-		v      *version
-		siteID int64
-	}
-	var all []stored
-	for rows.Next() {
-		var val any
-		c := stored{v: &version{}}
-		if err := rows.Scan(&c.col, &val, &c.v.hlc, &c.siteID, &c.v.cl); err != nil {
-			return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
-		}
-		if c.v.value, err = ValueOf(val); err != nil {
-			return nil, fmt.Errorf("read cell %s %s %s: %w", key.table, key.id, c.col, err)
-		}
-		all = append(all, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read cells of %s %s: %w", key.table, key.id, err)
-	}
-	rows.Close()
-	cells := make(map[string]*version, len(all))
-	for _, c := range all {
-		if c.v.site, err = m.sites.uuid(m.ctx, c.siteID); err != nil {
-			return nil, err
-		}
-		cells[c.col] = c.v
-	}
-	return cells, nil
 }
 
 // scopeOf checks c against the scope its row already has. A row's scope is
@@ -196,6 +182,14 @@ func (m *merger) apply(c *Change) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	held, err := m.isHeld(c, origin)
+	if err != nil {
+		return false, err
+	}
+	if held {
+		m.known = nil
+		return false, m.checkHeld(c, origin)
+	}
 	prev, chain, err := m.head()
 	if err != nil {
 		return false, err
@@ -212,16 +206,8 @@ func (m *merger) apply(c *Change) (bool, error) {
 		h = &sum
 	}
 	chain = EntryHash(chain, seq, *h, receipt)
-	res, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_log
-		(seq, chain, batch, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, origin_seq) DO NOTHING`,
-		seq, chain[:], batch, origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
-	if err != nil {
-		return false, fmt.Errorf("append log: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, m.checkHeld(c, origin)
-	}
+	m.pending[originSeq{origin, c.Seq}] = len(m.log)
+	m.log = append(m.log, logEntry{seq: seq, chain: chain, batch: batch, origin: origin, c: *c})
 	m.lastSeq, m.chain = seq, chain
 	m.db.clock.Observe(c.HLC)
 	key := rowKey{c.Table, c.Row}
@@ -281,22 +267,14 @@ func checkBounds(c *Change) error {
 func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
 	switch {
 	case st == nil:
-		_, err := m.tx.ExecContext(m.ctx, `INSERT INTO sync_rows (tbl, row_id, scope, cl) VALUES (?, ?, ?, ?)`,
-			c.Table, c.Row[:], c.Scope, c.CL)
-		if err != nil {
-			return fmt.Errorf("insert row: %w", err)
-		}
 		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL, cells: map[string]*version{}}
+		delete(m.none, key)
 	case c.CL > st.cl:
-		_, err := m.tx.ExecContext(m.ctx, `UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`,
-			c.CL, c.Table, c.Row[:])
-		if err != nil {
-			return fmt.Errorf("update row: %w", err)
-		}
 		st.cl = c.CL
 	default:
 		return nil
 	}
+	m.rowsOut[key] = true
 	m.dirty[key] = true
 	return nil
 }
@@ -311,14 +289,8 @@ func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64) er
 	if cur != nil && !v.beats(*cur) {
 		return nil
 	}
-	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (tbl, row_id, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl`,
-		c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, origin, c.CL)
-	if err != nil {
-		return fmt.Errorf("write cell: %w", err)
-	}
 	st.cells[c.Column] = &v
+	m.cellsOut[cellKey{key, c.Column}] = origin
 	m.dirty[key] = true
 	return nil
 }
@@ -326,6 +298,9 @@ func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64) er
 // checkHeld confirms that a change whose (origin, sequence) this replica
 // already holds, in its log or recorded as refused, is that same change.
 func (m *merger) checkHeld(c *Change, origin int64) error {
+	if i, ok := m.pending[originSeq{origin, c.Seq}]; ok {
+		return sameChange(c, &m.log[i].c)
+	}
 	var held Change
 	var row []byte
 	var val any
@@ -371,10 +346,21 @@ func sameChange(c, held *Change) error {
 	return nil
 }
 
-// flush projects every row touched since the last flush into its domain
-// table.
+// flush writes what the transaction has merged since the last flush —
+// log entries, row and cell stores — and projects every row touched into
+// its domain table.
 func (m *merger) flush() error {
-	for key := range m.dirty {
+	if err := m.writeLog(); err != nil {
+		return err
+	}
+	if err := m.writeRows(); err != nil {
+		return err
+	}
+	if err := m.writeCells(); err != nil {
+		return err
+	}
+	byTable := map[string]*projection{}
+	for _, key := range sortedKeys(m.dirty, compareRowKeys) {
 		t, ok := m.db.tables[key.table]
 		if !ok {
 			continue // a table this replica's schema does not know yet
@@ -384,8 +370,18 @@ func (m *merger) flush() error {
 		if err != nil {
 			return err
 		}
-		if err := t.project(m.ctx, m.tx, key.id, st.cl, cells); err != nil {
-			return err
+		p := byTable[key.table]
+		if p == nil {
+			p = &projection{t: t}
+			byTable[key.table] = p
+		}
+		p.add(key.id, st.cl, cells)
+	}
+	for _, t := range m.db.order {
+		if p := byTable[t.Name]; p != nil {
+			if err := p.write(m.ctx, m.tx); err != nil {
+				return err
+			}
 		}
 	}
 	clear(m.dirty)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,8 +12,9 @@ import (
 // projects merged state into its domain table.
 type table struct {
 	TableSpec
-	upsert string // INSERT ... ON CONFLICT (id) DO UPDATE, id first then Columns
-	delete string
+	insert string         // INSERT INTO ... (id, Columns...) VALUES, for multiRow
+	onDup  string         // ON CONFLICT (id) DO UPDATE SET every column
+	delete string         // DELETE FROM ... WHERE id IN, for marks
 	index  map[string]int // column name -> position in Columns
 }
 
@@ -30,17 +32,15 @@ func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
 	}
 	t := &table{TableSpec: spec, index: map[string]int{}}
 	cols := []string{quote("id")}
-	marks := []string{"?"}
 	var sets []string
 	for i, c := range spec.Columns {
 		t.index[c] = i
 		cols = append(cols, quote(c))
-		marks = append(marks, "?")
 		sets = append(sets, quote(c)+" = excluded."+quote(c))
 	}
-	t.upsert = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
-		quote(spec.Name), strings.Join(cols, ", "), strings.Join(marks, ", "), strings.Join(sets, ", "))
-	t.delete = fmt.Sprintf("DELETE FROM %s WHERE id = ?", quote(spec.Name))
+	t.insert = fmt.Sprintf("INSERT INTO %s (%s) VALUES ", quote(spec.Name), strings.Join(cols, ", "))
+	t.onDup = " ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ")
+	t.delete = fmt.Sprintf("DELETE FROM %s WHERE id IN ", quote(spec.Name))
 	return t, nil
 }
 
@@ -66,26 +66,47 @@ func tableColumns(ctx context.Context, q querier, name string) (map[string]bool,
 
 func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
 
-// project writes the merged state of one row into its domain table: the
-// row with the cells of its current life if it is alive, nothing if it is
-// deleted. Cells written in an earlier life of the row (a lower causal
-// length) are not shown: a re-created row starts empty.
-func (t *table) project(ctx context.Context, tx *sql.Tx, id RowID, cl uint64, cells map[string]*version) error {
+// projection collects the rows of one table a flush projects.
+type projection struct {
+	t     *table
+	alive []any // id then Columns, for each live row
+	dead  []any // ids of deleted rows
+	rows  int   // live rows in alive
+}
+
+// add adds the merged state of one row: the row with the cells of its
+// current life if it is alive, nothing if it is deleted. Cells written in
+// an earlier life of the row (a lower causal length) are not shown: a
+// re-created row starts empty.
+func (p *projection) add(id RowID, cl uint64, cells map[string]*version) {
 	if !Alive(cl) {
-		if _, err := tx.ExecContext(ctx, t.delete, id.String()); err != nil {
-			return fmt.Errorf("project %s %s: %w", t.Name, id, err)
-		}
-		return nil
+		p.dead = append(p.dead, id.String())
+		return
 	}
-	args := make([]any, 1+len(t.Columns))
-	args[0] = id.String()
+	row := make([]any, 1+len(p.t.Columns))
+	row[0] = id.String()
 	for col, v := range cells {
-		if i, ok := t.index[col]; ok && v.cl == cl {
-			args[1+i] = v.value.Any()
+		if i, ok := p.t.index[col]; ok && v.cl == cl {
+			row[1+i] = v.value.Any()
 		}
 	}
-	if _, err := tx.ExecContext(ctx, t.upsert, args...); err != nil {
-		return fmt.Errorf("project %s %s: %w", t.Name, id, err)
+	p.alive = append(p.alive, row...)
+}
+
+// write writes the rows added into the domain table, in multi-row
+// statements.
+func (p *projection) write(ctx context.Context, tx *sql.Tx) error {
+	width := 1 + len(p.t.Columns)
+	for chunk := range slices.Chunk(p.alive, width*writeChunk) {
+		q := multiRow(p.t.insert, width, len(chunk)/width, p.t.onDup)
+		if _, err := tx.ExecContext(ctx, q, chunk...); err != nil {
+			return fmt.Errorf("project %s: %w", p.t.Name, err)
+		}
+	}
+	for chunk := range slices.Chunk(p.dead, prefetchChunk) {
+		if _, err := tx.ExecContext(ctx, p.t.delete+marks(len(chunk)), chunk...); err != nil {
+			return fmt.Errorf("project %s: %w", p.t.Name, err)
+		}
 	}
 	return nil
 }

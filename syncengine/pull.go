@@ -135,6 +135,9 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation str
 		return 0, err
 	}
 	defer m.rollback()
+	if err := m.prefetch(changes); err != nil {
+		return 0, err
+	}
 	for i := range changes {
 		if err := m.checkPulled(&changes[i]); err != nil {
 			return 0, fmt.Errorf("pulled change %d: %w", i, err)

@@ -73,6 +73,16 @@ func (s *siteTx) id(ctx context.Context, site SiteID) (int64, error) {
 	return id, nil
 }
 
+// known returns the integer of a site already interned, without asking
+// the database.
+func (s *siteTx) known(site SiteID) (int64, bool) {
+	if id, ok := s.cache.get(site); ok {
+		return id, true
+	}
+	id, ok := s.pending[site]
+	return id, ok
+}
+
 // uuid resolves a site integer read inside the transaction.
 func (s *siteTx) uuid(ctx context.Context, id int64) (SiteID, error) {
 	if site, ok := s.cache.uuid(id); ok {
