@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 
+	"golang.org/x/sync/errgroup"
+
 	"hodan/syncengine"
 )
 
 // replayBatch is how many entries a replay applies in one transaction.
-const replayBatch = 2000
+var replayBatch = 10_000
 
 // ReplayResult is what a replay rebuilt.
 type ReplayResult struct {
@@ -22,19 +24,34 @@ type ReplayResult struct {
 // took at or before until (Unix milliseconds; 0: all) into db, an empty
 // database with the server's schema, then returns db's digest. Merge being
 // a function of the set of changes, replaying the whole log gives the live
-// server's digest. Its memory holds one batch of entries.
+// server's digest. Reading and verifying run beside merging, a batch
+// ahead: its memory holds two batches of entries.
 func Replay(ctx context.Context, r io.Reader, opts Options, db *syncengine.DB, until int64) (ReplayResult, error) {
 	var res ReplayResult
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan []syncengine.Change)
+	g.Go(func() error {
+		for batch := range batches {
+			if _, err := db.ApplyPulled(gctx, batch, "", syncengine.Cursor{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	pending := make([]syncengine.Change, 0, replayBatch)
-	flush := func() error {
+	send := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
-		_, err := db.ApplyPulled(ctx, pending, "", syncengine.Cursor{})
-		pending = pending[:0]
-		return err
+		select {
+		case batches <- pending:
+			pending = make([]syncengine.Change, 0, replayBatch)
+			return nil
+		case <-gctx.Done():
+			return context.Cause(gctx)
+		}
 	}
-	rep, err := Walk(r, opts, func(e *Entry) error {
+	rep, walkErr := Walk(r, opts, func(e *Entry) error {
 		if until != 0 && e.Time() > until {
 			res.Skipped++
 			return nil
@@ -42,17 +59,23 @@ func Replay(ctx context.Context, r io.Reader, opts Options, db *syncengine.DB, u
 		res.Applied++
 		pending = append(pending, e.Change)
 		if len(pending) == replayBatch {
-			return flush()
+			return send()
 		}
 		return nil
 	})
+	if walkErr == nil {
+		walkErr = send()
+	}
+	close(batches)
+	applyErr := g.Wait()
 	res.Report = rep
-	if err != nil {
-		return res, err
+	if walkErr != nil {
+		return res, walkErr
 	}
-	if err := flush(); err != nil {
-		return res, err
+	if applyErr != nil {
+		return res, applyErr
 	}
+	var err error
 	res.Digest, err = db.Digest(ctx, "")
 	return res, err
 }
