@@ -65,14 +65,89 @@ func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushRe
 // set to the batch's number if any change entered the log. The caller has
 // checked the receipt's signature.
 func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, receipt *Receipt) (PushResult, error) {
+	r := db.ApplyReceivedGroup(ctx, []Received{{Changes: batch, Vet: vet, Receipt: receipt}})
+	return r[0].Result, r[0].Err
+}
+
+// Received is one batch a server received, for ApplyReceivedGroup: what
+// ApplyReceived takes.
+type Received struct {
+	Changes []Change
+	Vet     Vetter
+	Receipt *Receipt
+}
+
+// GroupResult is what ApplyReceivedGroup did with one batch: its result,
+// or the error that refused it.
+type GroupResult struct {
+	Result PushResult
+	Err    error
+}
+
+// ApplyReceivedGroup applies several received batches, in order, in one
+// transaction with one commit (group commit): a server receiving many
+// pushes at once makes them durable with one fsync instead of one each.
+// Each batch obeys ApplyReceived's rules and sees what the batches before
+// it applied. A batch refused with an error leaves nothing of itself: the
+// transaction is rolled back and the group applied again without it, so
+// the others end as if it had never come. Results are returned only once
+// the transaction is committed; if committing fails, every batch of the
+// group gets the error.
+func (db *DB) ApplyReceivedGroup(ctx context.Context, batches []Received) []GroupResult {
+	results := make([]GroupResult, len(batches))
+	todo := make([]int, len(batches))
+	for i := range todo {
+		todo[i] = i
+	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
+	for len(todo) > 0 {
+		failed, err := db.applyGroup(ctx, batches, todo, results)
+		if failed < 0 {
+			for _, i := range todo {
+				results[i].Err = err
+			}
+			return results
+		}
+		// The failed batch keeps its error; the rest are applied again,
+		// and their receipts numbered again, without it.
+		for _, i := range todo {
+			if r := batches[i].Receipt; r != nil {
+				r.Batch = 0
+			}
+		}
+		results[todo[failed]] = GroupResult{Err: err}
+		todo = append(todo[:failed], todo[failed+1:]...)
+	}
+	return results
+}
+
+// applyGroup applies the batches todo names in one transaction and
+// commits it, setting their results. If one of them fails, it rolls back
+// and returns its position in todo with its error; otherwise it returns
+// -1 and the error of the transaction itself (nil once committed).
+func (db *DB) applyGroup(ctx context.Context, batches []Received, todo []int, results []GroupResult) (int, error) {
 	m, err := db.begin(ctx)
 	if err != nil {
-		return PushResult{}, err
+		return -1, err
 	}
 	defer m.rollback()
-	m.receipt = receipt
+	for k, i := range todo {
+		b := batches[i]
+		res, err := m.receive(b.Changes, b.Vet, b.Receipt)
+		if err != nil {
+			return k, err
+		}
+		results[i] = GroupResult{Result: res}
+	}
+	return -1, m.commit()
+}
+
+// receive merges one received batch into the transaction (see
+// ApplyReceived) and advances the version vector.
+func (m *merger) receive(batch []Change, vet Vetter, receipt *Receipt) (PushResult, error) {
+	m.receipt, m.batch, m.known = receipt, 0, nil
+	defer func() { m.receipt, m.batch = nil, 0 }()
 	if err := m.prefetch(batch); err != nil {
 		return PushResult{}, err
 	}
@@ -128,7 +203,7 @@ func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, rec
 	if err := m.saveVersions(held); err != nil {
 		return PushResult{}, err
 	}
-	return res, m.commit()
+	return res, nil
 }
 
 // checkDuplicate confirms that a change the receiver already holds is the
