@@ -28,6 +28,9 @@ type Client struct {
 	// Key is the device's ed25519 key: Enroll registers its public half,
 	// and every pushed batch is signed with it.
 	Key ed25519.PrivateKey
+	// NoSnapshot makes a replica's first sync pull change by change, not
+	// start from a snapshot of the server's state (see Sync).
+	NoSnapshot bool
 }
 
 // DefaultBatchSize is the number of changes in one push or pull batch.
@@ -44,12 +47,21 @@ type Progress struct {
 	Total int    // changes to send in this phase; 0 if unknown (pull)
 }
 
-// SyncResult counts what a sync moved.
+// SyncResult counts what a sync moved. Pulled counts the changes a
+// snapshot brought too.
 type SyncResult struct {
 	Pushed     int       `json:"pushed"`
 	Pulled     int       `json:"pulled"`
 	Rejected   int       `json:"rejected"`
 	ServerTime time.Time `json:"-"`
+	// SnapshotBytes and SnapshotChanges are the size of the snapshot a
+	// first sync downloaded (gzipped) and the changes it held.
+	SnapshotBytes   int64 `json:"snapshot_bytes,omitempty"`
+	SnapshotChanges int   `json:"snapshot_changes,omitempty"`
+	// SnapshotSkipped says why a first sync pulled change by change rather
+	// than from a snapshot: the server serves none, or one this replica
+	// cannot use. Empty if it did not have to.
+	SnapshotSkipped string `json:"snapshot_skipped,omitempty"`
 }
 
 // ErrClockAhead is returned, before anything is pushed, when this site
@@ -64,7 +76,11 @@ var ErrDeviceBehind = errors.New("this device's database is older than the serve
 
 // Sync pushes this replica's changes the server lacks, then pulls the
 // server's changes it lacks, in batches; each batch is one transaction on
-// each side, so an interrupted sync resumes where it stopped. A push held
+// each side, so an interrupted sync resumes where it stopped. A replica
+// that has never pulled and holds no rows first adopts a snapshot of the
+// server's state of its communes, unless NoSnapshot is set, and pulls on
+// from there; a server that serves no snapshots, or one built for another
+// schema, is pulled from change by change (SyncResult.SnapshotSkipped). A push held
 // back because this laptop's clock runs ahead does not stop the pull; its
 // error is returned after it.
 func (c *Client) Sync(ctx context.Context, db *DB) (SyncResult, error) {
@@ -230,6 +246,14 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult) error {
 	if err != nil {
 		return err
 	}
+	if inc == "" && !c.NoSnapshot {
+		if err := c.bootstrap(ctx, db, res); err != nil {
+			return err
+		}
+		if inc, cur, err = db.PullCursor(ctx); err != nil {
+			return err
+		}
+	}
 	for {
 		q := url.Values{}
 		q.Set("incarnation", inc)
@@ -338,7 +362,7 @@ func (c *Client) try(ctx context.Context, method, path string, payload []byte, o
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	resp, err := c.httpClient().Do(req)
+	resp, err := c.clientFor(out).Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -354,6 +378,9 @@ func (c *Client) try(ctx context.Context, method, path string, payload []byte, o
 			return wait, fmt.Errorf("%s %s: HTTP %s", method, path, resp.Status)
 		}
 		return wait, &er.Error
+	}
+	if rr, ok := out.(responseReader); ok {
+		return 0, rr.readResponse(resp)
 	}
 	if err := dec.Decode(out); err != nil {
 		return 0, fmt.Errorf("%s %s: decode answer: %w", method, path, err)

@@ -10,6 +10,8 @@ import "fmt"
 //	GET  /v1/pull?incarnation=&after=&chain=&limit= -> PullResponse
 //	GET  /v1/digest?commune= -> DigestResponse
 //	GET  /v1/conflicts -> ConflictsResponse
+//	GET  /v1/snapshot  -> a gzipped snapshot file (see DB.BuildSnapshot) of
+//	                      the caller's communes, its SHA-256 in HeaderSnapshotSHA256
 //
 // Every request but enroll carries "Authorization: Bearer TOKEN". Errors are
 // an ErrorResponse with a stable code.
@@ -20,7 +22,12 @@ const (
 	PathPull      = "/v1/pull"
 	PathDigest    = "/v1/digest"
 	PathConflicts = "/v1/conflicts"
+	PathSnapshot  = "/v1/snapshot"
 )
+
+// HeaderSnapshotSHA256 carries the hex SHA-256 of a snapshot answer's body
+// as sent (gzipped).
+const HeaderSnapshotSHA256 = "X-Hodan-Snapshot-Sha256"
 
 // EnrollRequest exchanges a one-time enrollment code for a device token.
 type EnrollRequest struct {

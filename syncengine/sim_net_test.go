@@ -88,7 +88,7 @@ func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return &http.Response{
 		StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(body)),
+		Header: simHeader(sr, status, body), Body: io.NopCloser(bytes.NewReader(body)),
 		Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 	}, nil
 }
@@ -157,6 +157,8 @@ func (w *simWorld) serve(sr simRequest) (int, []byte) {
 		out, err = w.servePush(sr)
 	case PathPull:
 		out, err = w.servePull(sr)
+	case PathSnapshot:
+		return w.serveSnapshot(sr)
 	default:
 		err = fmt.Errorf("no route %s %s", sr.method, sr.url.Path)
 	}

@@ -2,6 +2,7 @@ package syncengine
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -155,4 +156,28 @@ func (c *siteCache) reset() {
 	defer c.mu.Unlock()
 	clear(c.ids)
 	clear(c.uuids)
+}
+
+// SnapshotLag counts, up to limit, the log entries of info's scopes this
+// replica logged after it built the snapshot info describes. current is
+// false if info no longer describes this replica's log: another
+// incarnation, or a log whose entry at the snapshot's cursor is not the
+// one the snapshot was built at (the file was restored from a backup).
+// Such a snapshot must be built again.
+func (db *DB) SnapshotLag(ctx context.Context, info SnapshotInfo, limit int) (n int, current bool, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, false, fmt.Errorf("snapshot lag: %w", err)
+	}
+	defer tx.Rollback()
+	if ok, err := info.Cursor.matches(ctx, tx); err != nil || !ok || info.Incarnation != db.incarnation {
+		return 0, false, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM sync_log
+		WHERE scope IN (`+placeholders(len(info.Scopes))+`) AND seq > ? LIMIT ?)`,
+		append(anys(info.Scopes), info.Cursor.Seq, limit)...).Scan(&n)
+	if err != nil {
+		return 0, false, fmt.Errorf("snapshot lag: %w", err)
+	}
+	return n, true, nil
 }
