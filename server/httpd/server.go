@@ -40,6 +40,18 @@ type Config struct {
 	// ReadHeaderTimeout, ReadTimeout and WriteTimeout cut off slow
 	// clients; 0 means 10 s, 2 min and 2 min.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout time.Duration
+	// SnapshotDir is where the snapshots new devices start from are kept
+	// (see /v1/snapshot); "" means the database's path + ".snapshots".
+	// NoSnapshots turns /v1/snapshot off: new devices then pull change by
+	// change.
+	SnapshotDir string
+	NoSnapshots bool
+	// SnapshotMaxAge and SnapshotMaxLag say when a kept snapshot is built
+	// again: once it is older, or once more changes of its communes were
+	// logged since; 0 means DefaultSnapshotMaxAge and
+	// DefaultSnapshotMaxLag.
+	SnapshotMaxAge time.Duration
+	SnapshotMaxLag int
 }
 
 // Defaults of Config.
@@ -59,6 +71,9 @@ type Server struct {
 	// devices limits each device's request rate (nil: no limit);
 	// enrollments limits enrollment attempts per network address.
 	devices, enrollments *limiter
+	// snapshots keeps the snapshots new devices start from (nil if
+	// NoSnapshots).
+	snapshots *snapshotCache
 }
 
 // New builds a Server from cfg.
@@ -92,7 +107,10 @@ func New(cfg Config) *Server {
 	e.Use(middleware.Recover())
 	e.Use(s.logRequests)
 	e.Use(noStore)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		MinLength: 1024,
+		Skipper:   func(c echo.Context) bool { return c.Path() == syncengine.PathSnapshot }, // gzipped already
+	}))
 	e.GET("/v1/health", s.health)
 	e.POST(syncengine.PathEnroll, s.enroll, s.limitAddress)
 	// Authentication is attached route by route: an Echo group with
@@ -102,6 +120,10 @@ func New(cfg Config) *Server {
 	e.GET(syncengine.PathPull, s.pull, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathDigest, s.digest, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathConflicts, s.conflicts, s.authenticate, s.limitDevice)
+	if !cfg.NoSnapshots {
+		s.snapshots = newSnapshotCache(cfg)
+		e.GET(syncengine.PathSnapshot, s.snapshot, s.authenticate, s.limitDevice)
+	}
 	return s
 }
 
