@@ -56,44 +56,7 @@ func addHouseholds(tb testing.TB, db *syncengine.DB, n, members int) *syncengine
 // gzipped JSON as sent: the day's work after the households that already
 // existed (5 new households with members, 10 edits, 40 visits).
 func BenchmarkWireDay(b *testing.B) {
-	ctx := context.Background()
-	db := addHouseholds(b, nil, 10, 0) // recorded and synced on earlier days
-	before, err := db.OwnSeq(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ids := householdIDs(b, db)
-	addHouseholds(b, db, 5, 4)
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
-		for i, h := range ids {
-			if err := tx.Update("households", h, map[string]any{"poverty_status": "near_poor", "income_score": int64(120 + i), "deprivation_score": int64(30)}); err != nil {
-				return err
-			}
-		}
-		for i := 0; i < 40; i++ {
-			if _, err := tx.Insert("visits", map[string]any{
-				"household_id": ids[i%len(ids)].String(), "officer": "Lò Văn Minh", "visit_date": "2026-11-23", "purpose": "poverty_review",
-				"form_id": "poverty_review", "form_version": int64(1), "answers": `{"income_per_person": 1200000, "deprived": ["cleanWater", "housingQuality"]}`,
-				"notes": "Nhà tạm, mái dột, cần hỗ trợ", "latitude": 20.7061, "longitude": 105.6193,
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	changes, err := db.Pending(ctx, db.Site(), before, 1<<20)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cells := 0
-	for _, c := range changes {
-		if !c.IsExists() {
-			cells++
-		}
-	}
+	changes := dayChanges(b)
 	var size int
 	for i := 0; i < b.N; i++ {
 		var buf bytes.Buffer
@@ -104,9 +67,67 @@ func BenchmarkWireDay(b *testing.B) {
 		zw.Close()
 		size = buf.Len()
 	}
+	cells := countCells(changes)
 	b.ReportMetric(float64(cells), "cells")
 	b.ReportMetric(float64(size), "bytes")
 	b.ReportMetric(float64(size)/float64(cells), "bytes/cell")
+}
+
+// dayChanges records an officer's day on a device that already holds 10
+// households (5 new households of 4 members, an edit of 3 cells to each of
+// the 10, 40 visits; one transaction) and returns the day's changes, as
+// the device would push them.
+func dayChanges(tb testing.TB) []syncengine.Change {
+	tb.Helper()
+	ctx := context.Background()
+	db := addHouseholds(tb, nil, 10, 0) // recorded and synced on earlier days
+	before, err := db.OwnSeq(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ids := householdIDs(tb, db)
+	addHouseholds(tb, db, 5, 4)
+	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+		for i, h := range ids {
+			if err := tx.Update("households", h, map[string]any{"poverty_status": "near_poor", "income_score": int64(120 + i), "deprivation_score": int64(30)}); err != nil {
+				return err
+			}
+		}
+		return insertVisits(tx, ids, 40)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	changes, err := db.Pending(ctx, db.Site(), before, 1<<20)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return changes
+}
+
+// insertVisits records n poverty-review visits, to the households in turn.
+func insertVisits(tx *syncengine.Tx, households []syncengine.RowID, n int) error {
+	for i := 0; i < n; i++ {
+		if _, err := tx.Insert("visits", map[string]any{
+			"household_id": households[i%len(households)].String(), "officer": "Lò Văn Minh", "visit_date": "2026-11-23", "purpose": "poverty_review",
+			"form_id": "poverty_review", "form_version": int64(1), "answers": `{"income_per_person": 1200000, "deprived": ["cleanWater", "housingQuality"]}`,
+			"notes": "Nhà tạm, mái dột, cần hỗ trợ", "latitude": 20.7061, "longitude": 105.6193,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countCells counts the changes that write a cell, not a row's existence.
+func countCells(changes []syncengine.Change) int {
+	cells := 0
+	for _, c := range changes {
+		if !c.IsExists() {
+			cells++
+		}
+	}
+	return cells
 }
 
 func householdIDs(tb testing.TB, db *syncengine.DB) []syncengine.RowID {

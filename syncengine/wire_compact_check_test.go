@@ -1,0 +1,216 @@
+package syncengine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// compactLayouts are the two layouts of the compact encoding.
+var compactLayouts = []struct {
+	name   string
+	layout byte
+}{{"rows", CompactRows}, {"columns", CompactColumns}}
+
+// trickyValues are values an encoder gets wrong: both Unicode forms of
+// Vietnamese text, "" beside NULL, the ends of int64, the sign of zero,
+// subnormals, the largest floats, an empty blob made from nil and from
+// []byte{}, and texts that are, or nearly are, a UUID's spelling.
+func trickyValues() []Value {
+	id := uuid.MustParse("0193a5b0-7c1e-7d2a-8b3c-4d5e6f708192")
+	vs := []Value{Null(), Text(""), Blob(nil), Blob([]byte{}), Blob([]byte{0}), Text("\x00"),
+		Int(0), Int(1), Int(-1), Int(math.MinInt64), Int(math.MaxInt64),
+		Real(0), Real(math.Copysign(0, -1)), Real(math.SmallestNonzeroFloat64), Real(-math.SmallestNonzeroFloat64),
+		Real(math.Float64frombits(0x000fffffffffffff)), Real(math.MaxFloat64), Real(-math.MaxFloat64), Real(0.1),
+		Text(id.String()), Text(uuid.New().String()), Blob(id[:]),
+		Text("0193A5B0-7C1E-7D2A-8B3C-4D5E6F708192"), Text("{" + id.String() + "}"), Text("urn:uuid:" + id.String()),
+		Text("0193a5b07c1e7d2a8b3c4d5e6f708192"), Text(id.String()[:35] + "g"),
+	}
+	for _, s := range simTexts {
+		vs = append(vs, Text(s), Blob([]byte(s)))
+	}
+	return vs
+}
+
+// trickyChanges are changes whose fields stress the deltas: every tricky
+// value, in tables and scopes that come and go, over 300 sites (indexes
+// past one varint byte) whose sequences and clocks jump both ways and to
+// the ends of their range, with Base 0, below, equal to and above the HLC,
+// and causal lengths past 1.
+func trickyChanges() []Change {
+	sites := make([]SiteID, 300)
+	for i := range sites {
+		sites[i] = uuid.New()
+	}
+	hlcs := []HLC{1, MakeHLC(1_790_000_000_000, 0), MakeHLC(1_790_000_000_000, 1), MakeHLC(1_780_000_000_000, 65535), math.MaxUint64, 0}
+	seqs := []uint64{1, 2, 1 << 40, 3, math.MaxUint64, 1}
+	bases := []func(HLC) HLC{func(HLC) HLC { return 0 }, func(h HLC) HLC { return h - 1 }, func(h HLC) HLC { return h },
+		func(h HLC) HLC { return h + 5 }, func(HLC) HLC { return 1 }, func(HLC) HLC { return math.MaxUint64 }}
+	cls := []uint64{1, 2, 3, 4, 1 << 63, math.MaxUint64}
+	var out []Change
+	rows := []RowID{uuid.New(), uuid.New(), uuid.New()}
+	for i, v := range trickyValues() {
+		for j := range 3 {
+			k := i*3 + j
+			c := Change{
+				Table: []string{"households", "members", "visits", ""}[k%4], Row: rows[k%len(rows)],
+				Column: []string{"head_name", ExistsColumn, "notes"}[k%3], Value: v,
+				HLC: hlcs[k%len(hlcs)], CL: cls[k%len(cls)], Scope: []string{"05362", "02008", ""}[k%3],
+				Site: sites[(k*7)%len(sites)], Seq: seqs[k%len(seqs)],
+			}
+			c.Base = bases[(k/2)%len(bases)](c.HLC)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// simChanges are n changes with values drawn as the simulation draws them
+// (sim_values_test.go), over a few sites writing in sequence.
+func simChanges(seed uint64, n int) []Change {
+	w := &simWorld{rng: rand.New(rand.NewPCG(seed, 7))}
+	sites := []SiteID{uuid.New(), uuid.New(), uuid.New()}
+	seqs := make([]uint64, len(sites))
+	hlc := MakeHLC(1_790_000_000_000, 0)
+	var rows []RowID
+	out := make([]Change, n)
+	for i := range out {
+		if len(rows) == 0 || w.rng.IntN(4) == 0 {
+			rows = append(rows, uuid.New())
+		}
+		s := w.rng.IntN(len(sites))
+		seqs[s]++
+		hlc += HLC(w.rng.IntN(1 << 20))
+		v, err := ValueOf(w.value(simKind(w.rng.IntN(int(simLink) + 1))))
+		if err != nil {
+			panic(err)
+		}
+		out[i] = Change{Table: "sim_households", Row: rows[w.rng.IntN(len(rows))], Column: "extra", Value: v,
+			HLC: hlc, CL: uint64(1 + w.rng.IntN(3)), Scope: "05362", Site: sites[s], Seq: seqs[s]}
+		if w.rng.IntN(2) == 0 {
+			out[i].Base = hlc - HLC(w.rng.IntN(1<<30))
+		}
+	}
+	return out
+}
+
+// TestCompactRoundTrip encodes batches in both layouts and decodes them:
+// every change comes back field for field, values bit for bit, and
+// encoding what was decoded gives the same bytes.
+func TestCompactRoundTrip(t *testing.T) {
+	seed := rand.Uint64()
+	batches := map[string][]Change{"tricky": trickyChanges(), "sim": simChanges(seed, 2000), "empty": nil}
+	for _, l := range compactLayouts {
+		for name, batch := range batches {
+			t.Run(l.name+"/"+name, func(t *testing.T) {
+				enc := AppendCompact(nil, batch, l.layout)
+				got, err := DecodeCompact(enc)
+				if err != nil {
+					t.Fatalf("seed %d: decode: %v", seed, err)
+				}
+				if len(got) != len(batch) {
+					t.Fatalf("seed %d: %d changes decoded, %d encoded", seed, len(got), len(batch))
+				}
+				for i := range batch {
+					if !sameFullChange(&got[i], &batch[i]) {
+						t.Fatalf("seed %d: change %d decoded as\n%+v\nwant\n%+v", seed, i, got[i], batch[i])
+					}
+				}
+				if again := AppendCompact(nil, got, l.layout); !bytes.Equal(again, enc) {
+					t.Fatalf("seed %d: encoding the decoded batch gives other bytes", seed)
+				}
+			})
+		}
+	}
+}
+
+// TestCompactRefuses checks that the decoder refuses what the JSON decoder
+// refuses (floats that are not finite, text that is not UTF-8) and anything
+// malformed: truncated at any byte, with bytes after the end, or with an
+// index past its table.
+func TestCompactRefuses(t *testing.T) {
+	good := trickyChanges()[:40]
+	with := func(v Value) []Change {
+		c := append([]Change(nil), good...)
+		c[len(c)/2].Value = v
+		return c
+	}
+	for _, l := range compactLayouts {
+		valid := AppendCompact(nil, good, l.layout)
+		cases := map[string][]byte{
+			"NaN":              AppendCompact(nil, with(Real(math.NaN())), l.layout),
+			"NaN payload":      AppendCompact(nil, with(Real(math.Float64frombits(0xfff0000000000001))), l.layout),
+			"+Inf":             AppendCompact(nil, with(Real(math.Inf(1))), l.layout),
+			"-Inf":             AppendCompact(nil, with(Real(math.Inf(-1))), l.layout),
+			"not UTF-8":        AppendCompact(nil, with(Text("Ha\xff Giang")), l.layout),
+			"trailing byte":    append(bytes.Clone(valid), 0),
+			"other magic":      append([]byte("HC2"), valid[3:]...),
+			"other layout":     append([]byte("HC1X"), valid[4:]...),
+			"string past end":  append([]byte("HC1"), l.layout, 1, 0x80, 0x80, 0x80, 0x80, 0x08),
+			"count past end":   append([]byte("HC1"), l.layout, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
+			"table index past": minimalCompact(l.layout, 1, 0, 0),
+			"row index past":   minimalCompact(l.layout, 0, 1, 0),
+			"site index past":  minimalCompact(l.layout, 0, 0, 1),
+		}
+		for n := range len(valid) {
+			cases[fmt.Sprintf("truncated at %d", n)] = valid[:n]
+		}
+		if _, err := DecodeCompact(minimalCompact(l.layout, 0, 0, 0)); err != nil {
+			t.Fatalf("%s: the minimal batch the index cases alter does not decode: %v", l.name, err)
+		}
+		for name, data := range cases {
+			if got, err := DecodeCompact(data); !errors.Is(err, errCompact) {
+				t.Errorf("%s/%s: decoded %d changes, err %v; want errCompact", l.name, name, len(got), err)
+			}
+		}
+	}
+}
+
+// minimalCompact is a batch of one change written by hand: one string
+// (""), one site, one row id, and the change's table, row and site at the
+// indexes given (0 is the only valid one).
+func minimalCompact(layout, table, row, site byte) []byte {
+	b := append([]byte(compactMagic), layout, 1, 0, 1)
+	b = append(b, make([]byte, 16)...)
+	b = append(b, 1)
+	b = append(b, make([]byte, 16)...)
+	// count; tag (NULL, no base), table, column, scope, row, site, seq, hlc, cl
+	return append(b, 1, 0, table, 0, 0, row, site, 0, 0, 1)
+}
+
+// FuzzCompactDecode decodes any bytes as a compact batch: no panic, only
+// errCompact, and a batch that decodes encodes canonically (decoding its
+// encoding gives the same changes, and the same bytes again).
+func FuzzCompactDecode(f *testing.F) {
+	for _, l := range compactLayouts {
+		f.Add(AppendCompact(nil, trickyChanges()[:30], l.layout))
+		f.Add(AppendCompact(nil, simChanges(1, 20), l.layout))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := DecodeCompact(data)
+		if err != nil {
+			if !errors.Is(err, errCompact) {
+				t.Fatalf("decode: %v, want errCompact", err)
+			}
+			return
+		}
+		enc := AppendCompact(nil, got, data[len(compactMagic)])
+		again, err := DecodeCompact(enc)
+		if err != nil || len(again) != len(got) {
+			t.Fatalf("re-encoded batch does not decode: %d of %d changes, %v", len(again), len(got), err)
+		}
+		for i := range got {
+			if !sameFullChange(&again[i], &got[i]) {
+				t.Fatalf("change %d: %+v, then %+v", i, got[i], again[i])
+			}
+		}
+		if !bytes.Equal(AppendCompact(nil, again, data[len(compactMagic)]), enc) {
+			t.Fatal("encoding is not canonical")
+		}
+	})
+}
