@@ -67,7 +67,9 @@ func (db *DB) blank(ctx context.Context) (bool, error) {
 // database, decompressed and checked against the SHA-256 the server sent,
 // and returns its path and the bytes received. The caller removes the file.
 func (c *Client) downloadSnapshot(ctx context.Context, db *DB) (string, int64, error) {
-	f, err := os.CreateTemp(filepath.Dir(db.Path()), filepath.Base(db.Path())+".snapshot-*")
+	pattern := db.Path() + ".snapshot-*"
+	removeStale(pattern)
+	f, err := os.CreateTemp(filepath.Dir(pattern), filepath.Base(pattern))
 	if err != nil {
 		return "", 0, err
 	}
@@ -86,6 +88,18 @@ func (c *Client) downloadSnapshot(ctx context.Context, db *DB) (string, int64, e
 		return "", 0, err
 	}
 	return f.Name(), d.received, nil
+}
+
+// removeStale removes the files matching pattern that a download
+// interrupted by a crash left, over an hour ago (a younger one may be
+// another process's download under way). They hold personal data.
+func removeStale(pattern string) {
+	names, _ := filepath.Glob(pattern)
+	for _, name := range names {
+		if fi, err := os.Stat(name); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(name)
+		}
+	}
 }
 
 var errStalled = errors.New("the server stopped sending the snapshot")

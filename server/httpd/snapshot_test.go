@@ -78,7 +78,21 @@ func TestSnapshotStartsANewDevice(t *testing.T) {
 	mustRecord(t, wa, communeA, 2)
 
 	fresh := mustDevice(t, ts, communeA)
+	// A download a crash interrupted hours ago is cleared; one another
+	// process may be writing now is not.
+	stale, young := fresh.DB.Path()+".snapshot-1", fresh.DB.Path()+".snapshot-2"
+	for _, name := range []string{stale, young} {
+		if err := os.WriteFile(name, []byte("half a snapshot"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(stale, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	res := mustSyncResult(t, fresh)
+	if left, _ := filepath.Glob(fresh.DB.Path() + ".snapshot-*"); !reflect.DeepEqual(left, []string{young}) {
+		t.Errorf("beside the database after the sync: %v, want only %s", left, young)
+	}
 	inA := countIn(t, ts.DB, communeA)
 	if res.SnapshotChanges != inA || res.Pulled != inA || res.SnapshotBytes == 0 || res.SnapshotSkipped != "" {
 		t.Fatalf("first sync %+v; want a snapshot of the %d changes of A", res, inA)
