@@ -121,25 +121,28 @@ func isLoopback(host string) bool {
 
 func (a *app) syncCmd() *cobra.Command {
 	var batch int
+	var noSnapshot bool
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: a.T("sync.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				return a.sync(ctx, cmd, db, dev, batch)
+				return a.sync(ctx, cmd, db, dev, batch, noSnapshot)
 			})
 		},
 	}
 	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, a.T("sync.flag_batch"))
+	cmd.Flags().BoolVar(&noSnapshot, "no-snapshot", false, a.T("sync.flag_no_snapshot"))
 	return cmd
 }
 
-func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int) error {
+func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int, noSnapshot bool) error {
 	client, err := dev.client(batch)
 	if err != nil {
 		return err
 	}
+	client.NoSnapshot = noSnapshot
 	var finish func()
 	if !a.json && isTerminal(a.env.Stderr) {
 		client.Progress, finish = a.syncProgress()
@@ -194,6 +197,13 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	}
 	if finish != nil {
 		finish() // the bar's line is cleared before the summary
+	}
+	if res.SnapshotBytes > 0 {
+		mb := fmt.Sprintf("%.1f", float64(res.SnapshotBytes)/1e6)
+		if a.lang == "vi" {
+			mb = strings.Replace(mb, ".", ",", 1)
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.snapshot", a.count(res.SnapshotChanges, "count.change"), mb))
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.done", a.count(res.Pushed, "count.change"), res.Pulled))
 	if res.Rejected > 0 {
