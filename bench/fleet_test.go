@@ -2,14 +2,18 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -63,8 +67,12 @@ func mustFleetWork(b *testing.B, db *syncengine.DB, i, round int) {
 
 // mustFleetServer enrolls n devices in a new server database, then starts
 // the hodan-server binary on it, so that its memory is its own. It returns
-// the server's URL and process, and the devices' tokens and signing keys.
-func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Process, []string, []ed25519.PrivateKey) {
+// the server's URL and process, and the devices' tokens and signing keys;
+// the server's request log goes to times. With HODAN_FLEET_PROFILE=DIR the
+// server writes a CPU profile of its whole run to DIR/server.pprof (and
+// BenchmarkFleet one of the devices' first round of syncs to
+// DIR/clients.pprof).
+func mustFleetServer(b *testing.B, devices []*syncengine.DB, times *requestTimes) (string, *os.Process, []string, []ed25519.PrivateKey) {
 	b.Helper()
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "server.db")
@@ -89,7 +97,11 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Proces
 		keys = append(keys, key)
 	}
 	db.Close()
-	cmd := exec.Command(mustBuild(b, "hodan/server"), "serve", "--db", path, "--addr", "127.0.0.1:0")
+	args := []string{"serve", "--db", path, "--addr", "127.0.0.1:0"}
+	if dir := os.Getenv("HODAN_FLEET_PROFILE"); dir != "" {
+		args = append(args, "--cpuprofile", filepath.Join(dir, "server.pprof"))
+	}
+	cmd := exec.Command(mustBuild(b, "hodan/server"), args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -104,6 +116,7 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB) (string, *os.Proces
 		if m := serving.FindStringSubmatch(lines.Text()); m != nil {
 			go func() { // keep reading, so that the server never blocks on its log
 				for lines.Scan() {
+					times.addLogLine(lines.Text())
 				}
 			}()
 			return m[1], cmd.Process, tokens, keys
@@ -129,12 +142,141 @@ func peakRSS(p *os.Process) float64 {
 	return 0
 }
 
+// processCPU is the CPU time, user and system, that process pid has used
+// so far, from Linux's /proc (in clock ticks of 10 ms); 0 where it cannot
+// be read.
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count from after it.
+	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(fields[11], &utime)
+	fmt.Sscan(fields[12], &stime)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// requestTimes gathers how long each kind of request took, as the
+// clients saw it (from sending to the end of the answer's body) and as the
+// server logged it (its handler, middleware included), and the statuses
+// the server answered.
+type requestTimes struct {
+	mu       sync.Mutex
+	took     map[string][]time.Duration // by "client PATH" and "server PATH"
+	statuses map[string]int             // the server's answers, by "PATH STATUS"
+}
+
+func newRequestTimes() *requestTimes {
+	return &requestTimes{took: map[string][]time.Duration{}, statuses: map[string]int{}}
+}
+
+func (t *requestTimes) add(key string, d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.took[key] = append(t.took[key], d)
+}
+
+// serverRequest matches the server's request log line.
+var serverRequest = regexp.MustCompile(`msg=request method=\S+ path=(\S+) status=(\d+) ms=(\d+)`)
+
+// addLogLine records the server's log line of one request, if it is one.
+func (t *requestTimes) addLogLine(line string) {
+	m := serverRequest.FindStringSubmatch(line)
+	if m == nil {
+		return
+	}
+	var ms int64
+	fmt.Sscan(m[3], &ms)
+	t.add("server "+m[1], time.Duration(ms)*time.Millisecond)
+	t.mu.Lock()
+	t.statuses[m[1]+" "+m[2]]++
+	t.mu.Unlock()
+}
+
+// log writes the percentiles of every kind of request to b's log.
+func (t *requestTimes) log(b *testing.B) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, key := range slices.Sorted(maps.Keys(t.took)) {
+		d := t.took[key]
+		slices.Sort(d)
+		b.Logf("%-24s n=%4d p50=%6.0f ms  p99=%6.0f ms  max=%6.0f ms", key, len(d),
+			ms(d[len(d)/2]), ms(d[len(d)*99/100]), ms(d[len(d)-1]))
+	}
+	b.Logf("server statuses: %v", t.statuses)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// tracedTransport times one device's requests: each from sending it to
+// closing its answer's body. A device sends one request at a time.
+type tracedTransport struct {
+	base     http.RoundTripper
+	times    *requestTimes
+	requests int           // sent by this device
+	inHTTP   time.Duration // spent by this device waiting on them
+}
+
+func (t *tracedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	t.requests++
+	if err != nil {
+		t.done(req.URL.Path, start)
+		return nil, err
+	}
+	resp.Body = &timedBody{ReadCloser: resp.Body, done: func() { t.done(req.URL.Path, start) }}
+	return resp, nil
+}
+
+func (t *tracedTransport) done(path string, start time.Time) {
+	d := time.Since(start)
+	t.inHTTP += d
+	t.times.add("client "+path, d)
+}
+
+// timedBody calls done once, when the body is closed.
+type timedBody struct {
+	io.ReadCloser
+	done func()
+	once sync.Once
+}
+
+func (b *timedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
+}
+
+// mustCPUProfile profiles this process into path until the returned
+// function is called.
+func mustCPUProfile(b *testing.B, path string) func() {
+	out, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); out.Close() }
+}
+
 // BenchmarkFleet measures 200 devices of 20 communes syncing at once
 // against one hodan-server process over loopback, each pushing a household
 // with four members and two visits and pulling what the others of its
 // commune pushed before it: the latency of each device's sync (p50, p99; target p99 < 1 s),
 // the syncs that failed (target 0) and the server's peak resident memory.
-// The devices run in this process and share its two cores with the server.
+// The devices run in this process and share its two cores with the server:
+// it also reports the CPU time the server and the devices used while they
+// synced (per round), which bounds the latency from below on a machine of
+// few cores, and the requests one sync makes, and it logs how long each kind
+// of request took as the clients and the server saw it, and the time each
+// sync spent outside its requests (the client's own work).
 func BenchmarkFleet(b *testing.B) {
 	devices := make([]*syncengine.DB, fleetSize)
 	for i := range devices {
@@ -145,20 +287,29 @@ func BenchmarkFleet(b *testing.B) {
 		b.Cleanup(func() { db.Close() })
 		devices[i] = db
 	}
-	url, proc, tokens, keys := mustFleetServer(b, devices)
+	times := newRequestTimes()
+	url, proc, tokens, keys := mustFleetServer(b, devices, times)
 	transport := &http.Transport{MaxIdleConnsPerHost: fleetSize}
-	var latencies []time.Duration
-	failed, round := 0, 0
+	var latencies, local []time.Duration
+	failed, round, requests := 0, 0, 0
+	var serverCPU, clientsCPU time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		for i, db := range devices {
 			mustFleetWork(b, db, i, round)
 		}
+		serverCPU -= processCPU(proc.Pid)
+		clientsCPU -= processCPU(os.Getpid())
+		stopProfile := func() {}
+		if dir := os.Getenv("HODAN_FLEET_PROFILE"); dir != "" && round == 0 {
+			stopProfile = mustCPUProfile(b, filepath.Join(dir, "clients.pprof"))
+		}
 		b.StartTimer()
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i, db := range devices {
-			client := &syncengine.Client{BaseURL: url, Token: tokens[i], Key: keys[i], HTTP: &http.Client{Transport: transport, Timeout: time.Minute}}
+			traced := &tracedTransport{base: transport, times: times}
+			client := &syncengine.Client{BaseURL: url, Token: tokens[i], Key: keys[i], HTTP: &http.Client{Transport: traced, Timeout: time.Minute}}
 			wg.Go(func() {
 				start := time.Now()
 				_, err := client.Sync(context.Background(), db)
@@ -166,6 +317,8 @@ func BenchmarkFleet(b *testing.B) {
 				mu.Lock()
 				defer mu.Unlock()
 				latencies = append(latencies, took)
+				local = append(local, took-traced.inHTTP)
+				requests += traced.requests
 				if err != nil {
 					failed++
 					b.Logf("sync: %v", err)
@@ -173,11 +326,22 @@ func BenchmarkFleet(b *testing.B) {
 			})
 		}
 		wg.Wait()
+		stopProfile()
+		serverCPU += processCPU(proc.Pid)
+		clientsCPU += processCPU(os.Getpid())
 		round++
 	}
+	b.StopTimer()
+	time.Sleep(100 * time.Millisecond) // let the server's last log lines arrive
+	times.log(b)
+	slices.Sort(local)
+	b.Logf("outside requests (client's own work) p50=%.0f ms p99=%.0f ms", ms(local[len(local)/2]), ms(local[len(local)*99/100]))
 	slices.Sort(latencies)
 	b.ReportMetric(latencies[len(latencies)/2].Seconds(), "p50-s")
 	b.ReportMetric(latencies[len(latencies)*99/100].Seconds(), "p99-s")
 	b.ReportMetric(float64(failed), "errors")
 	b.ReportMetric(peakRSS(proc)/(1<<20), "server-peak-MiB")
+	b.ReportMetric(float64(requests)/float64(len(latencies)), "requests/sync")
+	b.ReportMetric(serverCPU.Seconds()/float64(round), "server-cpu-s")
+	b.ReportMetric(clientsCPU.Seconds()/float64(round), "clients-cpu-s")
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +22,7 @@ type serveFlags struct {
 	db, addr        string
 	tlsCert, tlsKey string
 	checkpointEvery time.Duration
+	cpuProfile      string
 }
 
 func serveCmd() *cobra.Command {
@@ -53,11 +56,22 @@ func serveCmd() *cobra.Command {
 	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, "serve no snapshots: new devices pull their communes change by change")
 	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, "build a kept snapshot again once it is older than this")
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
+	// For operators and developers measuring the server, not for daily use:
+	// hidden from the help, described in README.
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
+	_ = fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
 func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Config) error {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	var tlsConfig *tls.Config
 	if f.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
@@ -98,6 +112,20 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "hodan-server: stopped")
 	return nil
+}
+
+// startCPUProfile profiles the process into a new file at path until the
+// returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); out.Close() }, nil
 }
 
 // checkpoints signs a checkpoint of the log every interval (if it grew)
