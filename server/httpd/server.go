@@ -71,6 +71,8 @@ type Server struct {
 	// devices limits each device's request rate (nil: no limit);
 	// enrollments limits enrollment attempts per network address.
 	devices, enrollments *limiter
+	// commits applies pushed batches, with group commit.
+	commits *committer
 	// snapshots keeps the snapshots new devices start from (nil if
 	// NoSnapshots).
 	snapshots *snapshotCache
@@ -97,7 +99,7 @@ func New(cfg Config) *Server {
 	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 10*time.Second)
 	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 2*time.Minute)
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 2*time.Minute)
-	s := &Server{cfg: cfg, echo: echo.New(), enrollments: newLimiter(enrollRate, enrollBurst)}
+	s := &Server{cfg: cfg, echo: echo.New(), enrollments: newLimiter(enrollRate, enrollBurst), commits: newCommitter(cfg.DB)}
 	if cfg.DeviceRate > 0 {
 		s.devices = newLimiter(rate.Limit(cfg.DeviceRate), cfg.DeviceBurst)
 	}

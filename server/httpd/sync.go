@@ -64,7 +64,7 @@ func (s *Server) push(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := s.cfg.DB.ApplyReceived(ctx, req.Changes, s.vetter(dev), receipt)
+	res, err := s.commits.submit(ctx, syncengine.Received{Changes: req.Changes, Vet: s.vetter(dev), Receipt: receipt})
 	switch {
 	case errors.Is(err, syncengine.ErrSequenceGap):
 		return fail(syncengine.CodeSequenceGap, err.Error()+": ask /v1/versions and push from there")
