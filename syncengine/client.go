@@ -31,6 +31,9 @@ type Client struct {
 	// NoSnapshot makes a replica's first sync pull change by change, not
 	// start from a snapshot of the server's state (see Sync).
 	NoSnapshot bool
+	// NoCompact makes the client speak JSON only: it pushes JSON and asks
+	// for JSON pull answers, as clients did before the compact encoding.
+	NoCompact bool
 }
 
 // DefaultBatchSize is the number of changes in one push or pull batch.
@@ -130,8 +133,9 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
+	compact := c.pushesCompact(vr)
 	for batch := c.batch(); held < own; {
-		pr, n, err := c.pushBatch(ctx, db, held, batch)
+		pr, n, err := c.pushBatch(ctx, db, held, batch, compact)
 		var tooLarge *Error
 		if errors.As(err, &tooLarge) && tooLarge.Code == CodeTooLarge && n > 1 {
 			batch = n / 2 // large values: send fewer changes at a time
@@ -196,9 +200,10 @@ func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error)
 	}
 }
 
-// pushBatch sends up to limit of this site's changes after held, and
-// records the answer. It returns how many changes it sent.
-func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int) (PushResponse, int, error) {
+// pushBatch sends up to limit of this site's changes after held, in the
+// compact encoding if compact is set, and records the answer. It returns
+// how many changes it sent.
+func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int, compact bool) (PushResponse, int, error) {
 	var pr PushResponse
 	changes, err := db.Pending(ctx, db.Site(), held, limit)
 	if err != nil {
@@ -211,7 +216,11 @@ func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int) 
 	if c.Key != nil {
 		req.Signature = SignBatch(c.Key, db.Site(), changes)
 	}
-	if err := c.do(ctx, http.MethodPost, PathPush, req, &pr); err != nil {
+	var body any = req
+	if compact {
+		body = compactPush{&req}
+	}
+	if err := c.do(ctx, http.MethodPost, PathPush, body, &pr); err != nil {
 		return pr, len(changes), err
 	}
 	// The answer lists the refusals of this batch only. The server may hold
@@ -261,7 +270,7 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult) error {
 		q.Set("chain", cur.Chain)
 		q.Set("limit", strconv.Itoa(c.batch()))
 		var page PullResponse
-		if err := c.do(ctx, http.MethodGet, PathPull+"?"+q.Encode(), nil, &page); err != nil {
+		if err := c.do(ctx, http.MethodGet, PathPull+"?"+q.Encode(), nil, c.pullAnswer(&page)); err != nil {
 			return err
 		}
 		n, err := db.ApplyPulled(ctx, page.Changes, page.Incarnation, page.Next)
@@ -311,21 +320,21 @@ func (c *Client) Digest(ctx context.Context, scope string) (string, error) {
 	return dr.Digest, err
 }
 
-// do sends one request, the body gzipped JSON, and decodes the JSON answer
-// into out. An error answer becomes a *Error. A server that says it is
-// asked too often (429) is asked again after the wait it names, a few
-// times.
+// do sends one request, the body gzipped JSON (or compact, for a
+// compactPush), and decodes the JSON answer into out (or a compact one,
+// for a compactPull). An error answer becomes a *Error. A server that says
+// it is asked too often (429) is asked again after the wait it names, a
+// few times.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	var payload []byte
 	if body != nil {
-		buf, err := gzipJSON(body)
-		if err != nil {
+		var err error
+		if payload, err = encodeBody(body); err != nil {
 			return err
 		}
-		payload = buf.Bytes()
 	}
 	for attempt := 1; ; attempt++ {
-		wait, err := c.try(ctx, method, path, payload, out)
+		wait, err := c.try(ctx, method, path, body, payload, out)
 		if wait == 0 || attempt == maxAttempts {
 			return err
 		}
@@ -346,7 +355,7 @@ const (
 
 // try sends one request. When the server answers 429 it returns how long
 // to wait before trying again, with the error to report if not.
-func (c *Client) try(ctx context.Context, method, path string, payload []byte, out any) (time.Duration, error) {
+func (c *Client) try(ctx context.Context, method, path string, body any, payload []byte, out any) (time.Duration, error) {
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
@@ -356,8 +365,11 @@ func (c *Client) try(ctx context.Context, method, path string, payload []byte, o
 		return 0, fmt.Errorf("request %s: %w", path, err)
 	}
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", mediaOf(body))
 		req.Header.Set("Content-Encoding", "gzip")
+	}
+	if _, ok := out.(*compactPull); ok {
+		req.Header.Set("Accept", AcceptPull)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -382,6 +394,12 @@ func (c *Client) try(ctx context.Context, method, path string, payload []byte, o
 	if rr, ok := out.(responseReader); ok {
 		return 0, rr.readResponse(resp)
 	}
+	if cp, ok := out.(*compactPull); ok {
+		out = cp.PullResponse
+		if IsCompact(resp.Header.Get("Content-Type")) {
+			return 0, cp.read(resp.Body)
+		}
+	}
 	if err := dec.Decode(out); err != nil {
 		return 0, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 	}
@@ -405,14 +423,22 @@ func (c *Client) httpClient() *http.Client {
 	return &http.Client{Timeout: 60 * time.Second}
 }
 
-func gzipJSON(v any) (*bytes.Buffer, error) {
+// encodeBody encodes a request body, gzipped: a compactPush in the
+// compact encoding, anything else as JSON.
+func encodeBody(body any) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(v); err != nil {
+	var err error
+	if p, ok := body.(compactPush); ok {
+		err = p.write(zw)
+	} else {
+		err = json.NewEncoder(zw).Encode(body)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	return &buf, nil
+	return buf.Bytes(), nil
 }

@@ -3,6 +3,11 @@ package syncengine
 import "fmt"
 
 // The sync protocol, version 1: HTTP and JSON, gzip in both directions.
+// Push bodies and pull answers may instead be in the compact encoding
+// (MediaCompact, see compact_message.go), negotiated: a client asks for
+// compact pull answers with "Accept: " AcceptPull, and pushes compact only
+// to a server whose versions answer lists EncodingCompact. JSON stays for
+// old peers and for curl.
 //
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
 //	GET  /v1/versions?rejected_after= -> VersionsResponse
@@ -59,6 +64,9 @@ type VersionsResponse struct {
 	// Rejected lists the caller's changes the server refused after the
 	// sequence number given as rejected_after, in sequence order.
 	Rejected []Rejected `json:"rejected,omitempty"`
+	// Encodings lists the encodings besides JSON in which the server takes
+	// pushes (EncodingCompact). Clients that do not know it ignore it.
+	Encodings []string `json:"encodings,omitempty"`
 }
 
 // PushRequest is one batch of changes, in origin sequence order. The server

@@ -31,8 +31,7 @@ func jsonMessage(pull bool) wireMessage {
 	if pull {
 		return wireMessage{"json",
 			func(w io.Writer, changes []syncengine.Change) error {
-				return json.NewEncoder(w).Encode(syncengine.PullResponse{Incarnation: "0193a5b0-7c1e-7d2a-8b3c-4d5e6f708192", Changes: changes,
-					Next: syncengine.Cursor{Seq: 5000, Chain: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, More: true, ServerTime: 1795420800000})
+				return json.NewEncoder(w).Encode(wirePull(changes))
 			},
 			func(r io.Reader) ([]syncengine.Change, error) {
 				var m syncengine.PullResponse
@@ -51,13 +50,27 @@ func jsonMessage(pull bool) wireMessage {
 		}}
 }
 
-// compactMessage is the compact encoding of wire_compact_test.go, alone.
-func compactMessage(name string, layout byte) wireMessage {
+// wirePull is a pull answer of a page of changes, as a server sends it.
+func wirePull(changes []syncengine.Change) *syncengine.PullResponse {
+	return &syncengine.PullResponse{Incarnation: "0193a5b0-7c1e-7d2a-8b3c-4d5e6f708192", Changes: changes,
+		Next: syncengine.Cursor{Seq: 5000, Chain: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, More: true, ServerTime: 1795420800000}
+}
+
+// compactMessage is the protocol's compact encoding (MediaCompact) of the
+// batch in the same envelope as jsonMessage's.
+func compactMessage(pull bool) wireMessage {
 	var buf []byte
-	return wireMessage{name,
+	return wireMessage{"compact",
 		func(w io.Writer, changes []syncengine.Change) error {
-			buf = syncengine.AppendCompact(buf[:0], changes, layout)
-			_, err := w.Write(buf)
+			var err error
+			if pull {
+				buf, err = syncengine.AppendCompactPull(buf[:0], wirePull(changes))
+			} else {
+				buf, err = syncengine.AppendCompactPush(buf[:0], &syncengine.PushRequest{Changes: changes})
+			}
+			if err == nil {
+				_, err = w.Write(buf)
+			}
 			return err
 		},
 		func(r io.Reader) ([]syncengine.Change, error) {
@@ -65,7 +78,12 @@ func compactMessage(name string, layout byte) wireMessage {
 			if err != nil {
 				return nil, err
 			}
-			return syncengine.DecodeCompact(b)
+			if pull {
+				m, err := syncengine.DecodeCompactPull(b)
+				return m.Changes, err
+			}
+			m, err := syncengine.DecodeCompactPush(b)
+			return m.Changes, err
 		}}
 }
 
@@ -80,7 +98,7 @@ var wireCompressions = []wireCompression{{"plain", 0}, {"gzip", gzip.DefaultComp
 
 // BenchmarkWireCodec compares, on a day's push (as BenchmarkWireDay) and on
 // a pull page of 5,000 changes of a commune from a server, the protocol's
-// JSON with the compact encoding in both layouts, each plain and gzipped at
+// JSON with the compact encoding, each plain and gzipped at
 // the default level and at BestSpeed: the bytes (per cell, per change), and
 // the CPU time to encode and decode a change.
 //
@@ -92,7 +110,7 @@ func BenchmarkWireCodec(b *testing.B) {
 		changes func(testing.TB) []syncengine.Change
 	}{{"day", false, dayChanges}, {"day-varied", false, variedDay}, {"pull5000", true, pullPage}} {
 		changes := load.changes(b)
-		for _, m := range []wireMessage{jsonMessage(load.pull), compactMessage("compact-rows", syncengine.CompactRows), compactMessage("compact-cols", syncengine.CompactColumns)} {
+		for _, m := range []wireMessage{jsonMessage(load.pull), compactMessage(load.pull)} {
 			for _, z := range wireCompressions {
 				b.Run(fmt.Sprintf("%s/%s/%s", load.name, m.name, z.name), func(b *testing.B) { benchWire(b, m, z, changes) })
 			}

@@ -11,12 +11,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// compactLayouts are the two layouts of the compact encoding.
-var compactLayouts = []struct {
-	name   string
-	layout byte
-}{{"rows", CompactRows}, {"columns", CompactColumns}}
-
 // trickyValues are values an encoder gets wrong: both Unicode forms of
 // Vietnamese text, "" beside NULL, the ends of int64, the sign of zero,
 // subnormals, the largest floats, an empty blob made from nil and from
@@ -99,33 +93,31 @@ func simChanges(seed uint64, n int) []Change {
 	return out
 }
 
-// TestCompactRoundTrip encodes batches in both layouts and decodes them:
-// every change comes back field for field, values bit for bit, and
-// encoding what was decoded gives the same bytes.
+// TestCompactRoundTrip encodes batches and decodes them: every change
+// comes back field for field, values bit for bit, and encoding what was
+// decoded gives the same bytes.
 func TestCompactRoundTrip(t *testing.T) {
 	seed := rand.Uint64()
 	batches := map[string][]Change{"tricky": trickyChanges(), "sim": simChanges(seed, 2000), "empty": nil}
-	for _, l := range compactLayouts {
-		for name, batch := range batches {
-			t.Run(l.name+"/"+name, func(t *testing.T) {
-				enc := AppendCompact(nil, batch, l.layout)
-				got, err := DecodeCompact(enc)
-				if err != nil {
-					t.Fatalf("seed %d: decode: %v", seed, err)
+	for name, batch := range batches {
+		t.Run(name, func(t *testing.T) {
+			enc := AppendCompact(nil, batch)
+			got, err := DecodeCompact(enc)
+			if err != nil {
+				t.Fatalf("seed %d: decode: %v", seed, err)
+			}
+			if len(got) != len(batch) {
+				t.Fatalf("seed %d: %d changes decoded, %d encoded", seed, len(got), len(batch))
+			}
+			for i := range batch {
+				if !sameFullChange(&got[i], &batch[i]) {
+					t.Fatalf("seed %d: change %d decoded as\n%+v\nwant\n%+v", seed, i, got[i], batch[i])
 				}
-				if len(got) != len(batch) {
-					t.Fatalf("seed %d: %d changes decoded, %d encoded", seed, len(got), len(batch))
-				}
-				for i := range batch {
-					if !sameFullChange(&got[i], &batch[i]) {
-						t.Fatalf("seed %d: change %d decoded as\n%+v\nwant\n%+v", seed, i, got[i], batch[i])
-					}
-				}
-				if again := AppendCompact(nil, got, l.layout); !bytes.Equal(again, enc) {
-					t.Fatalf("seed %d: encoding the decoded batch gives other bytes", seed)
-				}
-			})
-		}
+			}
+			if again := AppendCompact(nil, got); !bytes.Equal(again, enc) {
+				t.Fatalf("seed %d: encoding the decoded batch gives other bytes", seed)
+			}
+		})
 	}
 }
 
@@ -140,66 +132,62 @@ func TestCompactRefuses(t *testing.T) {
 		c[len(c)/2].Value = v
 		return c
 	}
-	for _, l := range compactLayouts {
-		valid := AppendCompact(nil, good, l.layout)
-		cases := map[string][]byte{
-			"NaN":              AppendCompact(nil, with(Real(math.NaN())), l.layout),
-			"NaN payload":      AppendCompact(nil, with(Real(math.Float64frombits(0xfff0000000000001))), l.layout),
-			"+Inf":             AppendCompact(nil, with(Real(math.Inf(1))), l.layout),
-			"-Inf":             AppendCompact(nil, with(Real(math.Inf(-1))), l.layout),
-			"not UTF-8":        AppendCompact(nil, with(Text("Ha\xff Giang")), l.layout),
-			"trailing byte":    append(bytes.Clone(valid), 0),
-			"other magic":      append([]byte("HC2"), valid[3:]...),
-			"other layout":     append([]byte("HC1X"), valid[4:]...),
-			"string past end":  append([]byte("HC1"), l.layout, 1, 0x80, 0x80, 0x80, 0x80, 0x08),
-			"count past end":   append([]byte("HC1"), l.layout, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
-			"table index past": minimalCompact(l.layout, 1, 0, 0),
-			"row index past":   minimalCompact(l.layout, 0, 1, 0),
-			"site index past":  minimalCompact(l.layout, 0, 0, 1),
-		}
-		for n := range len(valid) {
-			cases[fmt.Sprintf("truncated at %d", n)] = valid[:n]
-		}
-		if _, err := DecodeCompact(minimalCompact(l.layout, 0, 0, 0)); err != nil {
-			t.Fatalf("%s: the minimal batch the index cases alter does not decode: %v", l.name, err)
-		}
-		for name, data := range cases {
-			if got, err := DecodeCompact(data); !errors.Is(err, errCompact) {
-				t.Errorf("%s/%s: decoded %d changes, err %v; want errCompact", l.name, name, len(got), err)
-			}
+	valid := AppendCompact(nil, good)
+	cases := map[string][]byte{
+		"NaN":              AppendCompact(nil, with(Real(math.NaN()))),
+		"NaN payload":      AppendCompact(nil, with(Real(math.Float64frombits(0xfff0000000000001)))),
+		"+Inf":             AppendCompact(nil, with(Real(math.Inf(1)))),
+		"-Inf":             AppendCompact(nil, with(Real(math.Inf(-1)))),
+		"not UTF-8":        AppendCompact(nil, with(Text("Ha\xff Giang"))),
+		"trailing byte":    append(bytes.Clone(valid), 0),
+		"other magic":      append([]byte("HC2"), valid[3:]...),
+		"bad tag":          minimalCompact(6, 0, 0, 0),
+		"string past end":  append([]byte("HC1"), 1, 0x80, 0x80, 0x80, 0x80, 0x08),
+		"count past end":   append([]byte("HC1"), 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
+		"table index past": minimalCompact(0, 1, 0, 0),
+		"row index past":   minimalCompact(0, 0, 1, 0),
+		"site index past":  minimalCompact(0, 0, 0, 1),
+	}
+	for n := range len(valid) {
+		cases[fmt.Sprintf("truncated at %d", n)] = valid[:n]
+	}
+	if _, err := DecodeCompact(minimalCompact(0, 0, 0, 0)); err != nil {
+		t.Fatalf("the minimal batch the index cases alter does not decode: %v", err)
+	}
+	for name, data := range cases {
+		if got, err := DecodeCompact(data); !errors.Is(err, ErrBadCompact) {
+			t.Errorf("%s: decoded %d changes, err %v; want ErrBadCompact", name, len(got), err)
 		}
 	}
 }
 
 // minimalCompact is a batch of one change written by hand: one string
-// (""), one site, one row id, and the change's table, row and site at the
-// indexes given (0 is the only valid one).
-func minimalCompact(layout, table, row, site byte) []byte {
-	b := append([]byte(compactMagic), layout, 1, 0, 1)
+// (""), one site, one row id, and the change's tag, table, row and site as
+// given (0 is the only valid index; tag 0 is a NULL without Base).
+func minimalCompact(tag, table, row, site byte) []byte {
+	b := append([]byte(compactMagic), 1, 0, 1)
 	b = append(b, make([]byte, 16)...)
 	b = append(b, 1)
 	b = append(b, make([]byte, 16)...)
-	// count; tag (NULL, no base), table, column, scope, row, site, seq, hlc, cl
-	return append(b, 1, 0, table, 0, 0, row, site, 0, 0, 1)
+	// count; tag, table, column, scope, row, site, seq, hlc, cl
+	return append(b, 1, tag, table, 0, 0, row, site, 0, 0, 1)
 }
 
 // FuzzCompactDecode decodes any bytes as a compact batch: no panic, only
-// errCompact, and a batch that decodes encodes canonically (decoding its
+// ErrBadCompact, and a batch that decodes encodes canonically (decoding its
 // encoding gives the same changes, and the same bytes again).
 func FuzzCompactDecode(f *testing.F) {
-	for _, l := range compactLayouts {
-		f.Add(AppendCompact(nil, trickyChanges()[:30], l.layout))
-		f.Add(AppendCompact(nil, simChanges(1, 20), l.layout))
-	}
+	f.Add(AppendCompact(nil, trickyChanges()[:30]))
+	f.Add(AppendCompact(nil, simChanges(1, 20)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := DecodeCompact(data)
 		if err != nil {
-			if !errors.Is(err, errCompact) {
-				t.Fatalf("decode: %v, want errCompact", err)
+			if !errors.Is(err, ErrBadCompact) {
+				t.Fatalf("decode: %v, want ErrBadCompact", err)
 			}
 			return
 		}
-		enc := AppendCompact(nil, got, data[len(compactMagic)])
+		enc := AppendCompact(nil, got)
 		again, err := DecodeCompact(enc)
 		if err != nil || len(again) != len(got) {
 			t.Fatalf("re-encoded batch does not decode: %d of %d changes, %v", len(again), len(got), err)
@@ -209,7 +197,7 @@ func FuzzCompactDecode(f *testing.F) {
 				t.Fatalf("change %d: %+v, then %+v", i, got[i], again[i])
 			}
 		}
-		if !bytes.Equal(AppendCompact(nil, again, data[len(compactMagic)]), enc) {
+		if !bytes.Equal(AppendCompact(nil, again), enc) {
 			t.Fatal("encoding is not canonical")
 		}
 	})

@@ -1,0 +1,135 @@
+package syncengine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+)
+
+// Media types of push bodies and pull answers. MediaCompact is a message of
+// the protocol (a PushRequest or a PullResponse) in the compact encoding,
+// gzipped on the wire as JSON bodies are (Content-Encoding: gzip):
+//
+//	message  = length envelope batch
+//	length   = uvarint: the byte length of envelope
+//	envelope = the message's JSON, without its "changes" member, e.g.
+//	           {"signature":"..."} or {"incarnation":"...","next":{...},...}
+//	batch    = its changes in the compact encoding (AppendCompact), to the
+//	           end of the body
+//
+// Signatures are over BatchMessage of the changes, not over body bytes, so
+// a batch signed once may travel in either encoding. Error answers are
+// always JSON.
+const (
+	MediaJSON    = "application/json"
+	MediaCompact = "application/vnd.hodan.v1+compact"
+)
+
+// AcceptPull is the Accept header of a client that takes pull answers in
+// either encoding and prefers the compact one. A server answers compact
+// only to a request that accepts it: old clients, and curl, get JSON.
+const AcceptPull = MediaCompact + ", " + MediaJSON
+
+// EncodingCompact, in VersionsResponse.Encodings, says that the server
+// takes pushes in MediaCompact. A server that does not list it is pushed
+// JSON.
+const EncodingCompact = "compact"
+
+// pushEnvelope is a PushRequest without its changes: its Changes member,
+// never set, shadows the request's, and omitzero leaves it out.
+type pushEnvelope struct {
+	*PushRequest
+	Changes struct{} `json:"changes,omitzero"`
+}
+
+// pullEnvelope is a PullResponse without its changes, as pushEnvelope.
+type pullEnvelope struct {
+	*PullResponse
+	Changes struct{} `json:"changes,omitzero"`
+}
+
+// AppendCompactPush appends req as a MediaCompact message to b.
+func AppendCompactPush(b []byte, req *PushRequest) ([]byte, error) {
+	return appendCompactMessage(b, pushEnvelope{PushRequest: req}, req.Changes)
+}
+
+// DecodeCompactPush decodes a MediaCompact push body, refusing with
+// ErrBadCompact a malformed one and, as the JSON decoding of a push does,
+// members of the envelope it does not know.
+func DecodeCompactPush(b []byte) (PushRequest, error) {
+	var req PushRequest
+	changes, err := decodeCompactMessage(b, &pushEnvelope{PushRequest: &req}, true)
+	req.Changes = changes
+	return req, err
+}
+
+// AppendCompactPull appends resp as a MediaCompact message to b.
+func AppendCompactPull(b []byte, resp *PullResponse) ([]byte, error) {
+	return appendCompactMessage(b, pullEnvelope{PullResponse: resp}, resp.Changes)
+}
+
+// DecodeCompactPull decodes a MediaCompact pull answer, refusing with
+// ErrBadCompact a malformed one. Members of the envelope it does not know
+// are ignored, as in a JSON answer, so that a newer server may add some.
+func DecodeCompactPull(b []byte) (PullResponse, error) {
+	var resp PullResponse
+	changes, err := decodeCompactMessage(b, &pullEnvelope{PullResponse: &resp}, false)
+	resp.Changes = changes
+	return resp, err
+}
+
+func appendCompactMessage(b []byte, envelope any, changes []Change) ([]byte, error) {
+	env, err := json.Marshal(envelope)
+	if err != nil {
+		return b, fmt.Errorf("encode envelope: %w", err)
+	}
+	b = binary.AppendUvarint(b, uint64(len(env)))
+	return AppendCompact(append(b, env...), changes), nil
+}
+
+func decodeCompactMessage(b []byte, envelope any, strict bool) ([]Change, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, fmt.Errorf("%w: no envelope length, or one past the end", ErrBadCompact)
+	}
+	env := b[k : k+int(n)]
+	dec := json.NewDecoder(bytes.NewReader(env))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(envelope); err != nil {
+		return nil, fmt.Errorf("%w: envelope: %w", ErrBadCompact, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: envelope: more than one JSON value", ErrBadCompact)
+	}
+	return DecodeCompact(b[k+int(n):])
+}
+
+// IsCompact reports whether a Content-Type header names MediaCompact.
+func IsCompact(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == MediaCompact
+}
+
+// AcceptsCompact reports whether an Accept header lists MediaCompact (by
+// name, not by a wildcard) with a quality above 0.
+func AcceptsCompact(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || mt != MediaCompact {
+			continue
+		}
+		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
+			continue
+		}
+		return true
+	}
+	return false
+}
