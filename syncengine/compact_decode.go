@@ -14,6 +14,12 @@ import (
 // refuses: malformed, truncated, or holding what JSON would not carry.
 var ErrBadCompact = errors.New("bad compact encoding")
 
+// ErrTooManyChanges is returned for a compact push holding more changes
+// than its receiver takes in one batch, before they are decoded: a few
+// bytes a change, a compact body could otherwise make the decoder
+// allocate many times its size.
+var ErrTooManyChanges = errors.New("too many changes in one batch")
+
 // compactReader reads a compact batch; the first error sticks and every
 // read after it returns zero values.
 type compactReader struct {
@@ -77,7 +83,11 @@ func (r *compactReader) index(n int) uint64 {
 // ErrBadCompact, what the JSON decoder refuses (text that is not UTF-8, a
 // float that is not finite) and anything malformed; it never panics, and
 // allocates no more than the input's size warrants.
-func DecodeCompact(b []byte) ([]Change, error) {
+func DecodeCompact(b []byte) ([]Change, error) { return decodeCompact(b, 0) }
+
+// decodeCompact is DecodeCompact, refusing with ErrTooManyChanges a batch
+// of more than limit changes if limit > 0.
+func decodeCompact(b []byte, limit int) ([]Change, error) {
 	if len(b) < len(compactMagic) || string(b[:len(compactMagic)]) != compactMagic {
 		return nil, fmt.Errorf("%w: not a compact batch", ErrBadCompact)
 	}
@@ -92,7 +102,11 @@ func DecodeCompact(b []byte) ([]Change, error) {
 	for range r.count(16) {
 		t.ids = append(t.ids, uuid.UUID(r.bytes(16)))
 	}
-	changes := make([]Change, r.count(compactFields-2)) // all but base and value take a byte or more
+	n := r.count(compactFields - 2) // all but base and value take a byte or more
+	if limit > 0 && n > limit {
+		return nil, fmt.Errorf("%w: %d, at most %d", ErrTooManyChanges, n, limit)
+	}
+	changes := make([]Change, n)
 	forEachField(len(changes), len(t.sites), func(d *compactDeltas, i, f int) {
 		if r.err == nil {
 			t.readField(r, d, i, &changes[i], f)

@@ -61,10 +61,11 @@ func AppendCompactPush(b []byte, req *PushRequest) ([]byte, error) {
 
 // DecodeCompactPush decodes a MediaCompact push body, refusing with
 // ErrBadCompact a malformed one and, as the JSON decoding of a push does,
-// members of the envelope it does not know.
-func DecodeCompactPush(b []byte) (PushRequest, error) {
+// members of the envelope it does not know, and with ErrTooManyChanges one
+// of more than limit changes (if limit > 0).
+func DecodeCompactPush(b []byte, limit int) (PushRequest, error) {
 	var req PushRequest
-	changes, err := decodeCompactMessage(b, &pushEnvelope{PushRequest: &req}, true)
+	changes, err := decodeCompactMessage(b, &pushEnvelope{PushRequest: &req}, true, limit)
 	req.Changes = changes
 	return req, err
 }
@@ -79,7 +80,7 @@ func AppendCompactPull(b []byte, resp *PullResponse) ([]byte, error) {
 // are ignored, as in a JSON answer, so that a newer server may add some.
 func DecodeCompactPull(b []byte) (PullResponse, error) {
 	var resp PullResponse
-	changes, err := decodeCompactMessage(b, &pullEnvelope{PullResponse: &resp}, false)
+	changes, err := decodeCompactMessage(b, &pullEnvelope{PullResponse: &resp}, false, 0)
 	resp.Changes = changes
 	return resp, err
 }
@@ -93,7 +94,7 @@ func appendCompactMessage(b []byte, envelope any, changes []Change) ([]byte, err
 	return AppendCompact(append(b, env...), changes), nil
 }
 
-func decodeCompactMessage(b []byte, envelope any, strict bool) ([]Change, error) {
+func decodeCompactMessage(b []byte, envelope any, strict bool, limit int) ([]Change, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k) {
 		return nil, fmt.Errorf("%w: no envelope length, or one past the end", ErrBadCompact)
@@ -109,7 +110,7 @@ func decodeCompactMessage(b []byte, envelope any, strict bool) ([]Change, error)
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: envelope: more than one JSON value", ErrBadCompact)
 	}
-	return DecodeCompact(b[k+int(n):])
+	return decodeCompact(b[k+int(n):], limit)
 }
 
 // IsCompact reports whether a Content-Type header names MediaCompact.

@@ -19,7 +19,7 @@ func TestCompactMessageRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertEnvelope(t, b, `{"signature":"YSBzaWduYXR1cmUgb2Ygc2l4dHktZm91ciBieXRlcywgb3IgYW55IGJ5dGVzIHRoZSBzZXJ2ZXIgY2hlY2tz"}`)
-	gotPush, err := DecodeCompactPush(b)
+	gotPush, err := DecodeCompactPush(b, 0)
 	if err != nil {
 		t.Fatalf("decode push: %v", err)
 	}
@@ -64,7 +64,8 @@ func assertSameMessage(t *testing.T, got, want []Change, gotRest, wantRest any) 
 // ErrBadCompact: an envelope length past the end, an envelope that is not
 // one JSON object of the message, changes in the envelope, a bad batch; and
 // that a push's envelope may hold no member the server does not know, while
-// a pull answer's may (a newer server's).
+// a pull answer's may (a newer server's); and that a push of more changes
+// than the receiver takes is refused as such.
 func TestCompactMessageRefuses(t *testing.T) {
 	batch := AppendCompact(nil, trickyChanges()[:5])
 	msg := func(env string) []byte {
@@ -83,9 +84,15 @@ func TestCompactMessageRefuses(t *testing.T) {
 		"signature a number": msg(`{"signature":1}`),
 	}
 	for name, b := range cases {
-		if _, err := DecodeCompactPush(b); !errors.Is(err, ErrBadCompact) {
+		if _, err := DecodeCompactPush(b, 0); !errors.Is(err, ErrBadCompact) {
 			t.Errorf("push %s: err %v, want ErrBadCompact", name, err)
 		}
+	}
+	if _, err := DecodeCompactPush(msg("{}"), 5); err != nil {
+		t.Errorf("push of 5 changes, at most 5: %v", err)
+	}
+	if _, err := DecodeCompactPush(msg("{}"), 4); !errors.Is(err, ErrTooManyChanges) {
+		t.Errorf("push of 5 changes, at most 4: err %v, want ErrTooManyChanges", err)
 	}
 	if _, err := DecodeCompactPull(msg(`{"incarnation":"x","newer":1}`)); err != nil {
 		t.Errorf("pull answer with a member this client does not know: %v", err)

@@ -82,7 +82,7 @@ func compactMessage(pull bool) wireMessage {
 				m, err := syncengine.DecodeCompactPull(b)
 				return m.Changes, err
 			}
-			m, err := syncengine.DecodeCompactPush(b)
+			m, err := syncengine.DecodeCompactPush(b, 0)
 			return m.Changes, err
 		}}
 }

@@ -17,27 +17,13 @@ import (
 // (so that a small gzip bomb cannot exhaust memory). Unknown fields and
 // trailing data are refused.
 func decodeBody(r *http.Request, maxWire, maxPlain int64, v any) error {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != syncengine.MediaJSON {
 		return fail(codeUnsupportedMedia, "send the body as Content-Type: application/json")
 	}
-	if r.ContentLength > maxWire {
-		return tooLarge(maxWire)
+	plain, err := openBody(r, maxWire, maxPlain)
+	if err != nil {
+		return err
 	}
-	wire := http.MaxBytesReader(nil, r.Body, maxWire)
-	var body io.Reader = wire
-	switch enc := r.Header.Get("Content-Encoding"); enc {
-	case "gzip":
-		zr, err := gzip.NewReader(wire)
-		if err != nil {
-			return decodeError(err, maxWire)
-		}
-		defer zr.Close()
-		body = zr
-	case "", "identity":
-	default:
-		return fail(codeUnsupportedMedia, fmt.Sprintf("Content-Encoding %q is not supported: send gzip or nothing", enc))
-	}
-	plain := &limitReader{r: body, left: maxPlain}
 	dec := json.NewDecoder(plain)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -56,6 +42,28 @@ func decodeBody(r *http.Request, maxWire, maxPlain int64, v any) error {
 	default:
 		return decodeError(err, maxWire)
 	}
+}
+
+// openBody checks a request body's size as sent and its Content-Encoding,
+// and returns the body decompressed, bounded as decodeBody says.
+func openBody(r *http.Request, maxWire, maxPlain int64) (*limitReader, error) {
+	if r.ContentLength > maxWire {
+		return nil, tooLarge(maxWire)
+	}
+	wire := http.MaxBytesReader(nil, r.Body, maxWire)
+	var body io.Reader = wire
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "gzip":
+		zr, err := gzip.NewReader(wire)
+		if err != nil {
+			return nil, decodeError(err, maxWire)
+		}
+		body = zr
+	case "", "identity":
+	default:
+		return nil, fail(codeUnsupportedMedia, fmt.Sprintf("Content-Encoding %q is not supported: send gzip or nothing", enc))
+	}
+	return &limitReader{r: body, left: maxPlain}, nil
 }
 
 func decodeError(err error, maxWire int64) error {

@@ -44,6 +44,8 @@ var statusOfCode = map[string]int{
 	syncengine.CodeForbidden:     http.StatusForbidden,
 	syncengine.CodeOutOfScope:    http.StatusForbidden,
 	syncengine.CodeForeignOrigin: http.StatusForbidden,
+	syncengine.CodeBadSignature:  http.StatusForbidden,
+	syncengine.CodeUnsigned:      http.StatusBadRequest,
 	syncengine.CodeSequenceGap:   http.StatusConflict,
 	syncengine.CodeSeqReused:     http.StatusConflict,
 	syncengine.CodeTooLarge:      http.StatusRequestEntityTooLarge,

@@ -235,6 +235,7 @@ type request struct {
 	Auth        string // the whole Authorization header; "" for none
 	ContentType string
 	Encoding    string // Content-Encoding
+	Accept      string // the Accept header; "" for none
 	Body        []byte
 	Chunked     bool // send without a Content-Length
 }
@@ -270,6 +271,9 @@ func (ts *testServer) send(t testing.TB, r request) response {
 	}
 	if r.Encoding != "" {
 		req.Header.Set("Content-Encoding", r.Encoding)
+	}
+	if r.Accept != "" {
+		req.Header.Set("Accept", r.Accept)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

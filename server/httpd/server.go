@@ -52,6 +52,10 @@ type Config struct {
 	// DefaultSnapshotMaxLag.
 	SnapshotMaxAge time.Duration
 	SnapshotMaxLag int
+	// NoCompact makes the server speak JSON only, as servers did before
+	// the compact encoding (syncengine.MediaCompact): it does not offer
+	// it, answers pulls in JSON, and refuses compact pushes (415).
+	NoCompact bool
 }
 
 // Defaults of Config.

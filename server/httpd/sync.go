@@ -36,6 +36,7 @@ func (s *Server) versions(c echo.Context) error {
 	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
 		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
 		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(), Rejected: rejected,
+		Encodings: s.encodings(),
 	})
 }
 
@@ -48,7 +49,7 @@ func (s *Server) versions(c echo.Context) error {
 func (s *Server) push(c echo.Context) error {
 	dev := deviceOf(c)
 	var req syncengine.PushRequest
-	if err := decodeBody(c.Request(), s.cfg.MaxBody, plainFactor*s.cfg.MaxBody, &req); err != nil {
+	if err := s.decodePush(c.Request(), &req); err != nil {
 		return err
 	}
 	if len(req.Changes) > MaxBatch {
@@ -121,7 +122,7 @@ func (s *Server) pull(c echo.Context) error {
 	if page.Changes == nil {
 		page.Changes = []syncengine.Change{}
 	}
-	return c.JSON(http.StatusOK, syncengine.PullResponse{
+	return s.answerPull(c, &syncengine.PullResponse{
 		Incarnation: s.cfg.DB.Incarnation(), Reset: page.Reset, Changes: page.Changes,
 		Next: page.Next, More: page.More, ServerTime: s.nowMillis(),
 	})
