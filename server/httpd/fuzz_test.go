@@ -80,45 +80,58 @@ func FuzzPush(f *testing.F) {
 		before := fz.state(t, dev)
 		resp := fz.ts.send(t, request{Method: http.MethodPost, Path: syncengine.PathPush, Auth: bearer(dev.token),
 			ContentType: "application/json", Encoding: encoding, Body: body})
-		if resp.Status != http.StatusOK {
-			assertRefusal(t, resp, syncengine.CodeBadRequest, syncengine.CodeInvalidValue, syncengine.CodeForeignOrigin,
-				syncengine.CodeSequenceGap, syncengine.CodeSeqReused, syncengine.CodeTooLarge,
-				syncengine.CodeUnknownTable, syncengine.CodeUnknownColumn, syncengine.CodeUnsigned, syncengine.CodeBadSignature)
-			if after := fz.state(t, dev); after != before {
-				t.Fatalf("refused push changed the server: %+v, then %+v", before, after)
-			}
-			return
-		}
-		var req syncengine.PushRequest
-		if err := json.Unmarshal(plain, &req); err != nil {
-			t.Fatalf("the server took a body that does not decode: %v", err)
-		}
-		var pr syncengine.PushResponse
-		mustDecode(t, resp.Body, &pr)
-		after := fz.state(t, dev)
-		// Each change is applied, a duplicate, or refused for the first
-		// time; a duplicate of a refused one is listed as refused again.
-		refused := after.Refusals - before.Refusals
-		if n := pr.Applied + pr.Duplicates + refused; n != len(req.Changes) {
-			t.Fatalf("a batch of %d changes: %d applied, %d duplicates, %d refused (%d of them now)", len(req.Changes), pr.Applied, pr.Duplicates, len(pr.Rejected), refused)
-		}
-		if after.Head-before.Head != uint64(pr.Applied) {
-			t.Fatalf("applied %d changes, the log grew by %d", pr.Applied, after.Head-before.Head)
-		}
-		seqs := map[uint64]bool{}
-		var last uint64
-		for _, c := range req.Changes {
-			last, seqs[c.Seq] = max(last, c.Seq), true
-		}
-		if pr.Versions[dev.site] != last {
-			t.Fatalf("a batch up to #%d: versions %v", last, pr.Versions)
-		}
-		for _, r := range pr.Rejected {
-			if r.Site != dev.site || !seqs[r.Seq] || r.Message == "" || !slices.Contains([]string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeClockSkew}, r.Code) {
-				t.Fatalf("refused %+v: not a change of the batch, or not a reason a change is refused for", r)
-			}
-		}
+		fz.assertPush(t, dev, before, resp, func() ([]syncengine.Change, error) {
+			var req syncengine.PushRequest
+			err := json.Unmarshal(plain, &req)
+			return req.Changes, err
+		})
 	})
+}
+
+// assertPush checks the server's answer to a push from dev, made in state
+// before, of the changes decode gives: a refusal of the protocol's shape
+// that changed nothing, or an answer whose counts add up to the batch and
+// to what the log grew by.
+func (fz *fuzzServer) assertPush(t *testing.T, dev fuzzDevice, before pushState, resp response, decode func() ([]syncengine.Change, error)) {
+	t.Helper()
+	if resp.Status != http.StatusOK {
+		assertRefusal(t, resp, syncengine.CodeBadRequest, syncengine.CodeInvalidValue, syncengine.CodeForeignOrigin,
+			syncengine.CodeSequenceGap, syncengine.CodeSeqReused, syncengine.CodeTooLarge,
+			syncengine.CodeUnknownTable, syncengine.CodeUnknownColumn, syncengine.CodeUnsigned, syncengine.CodeBadSignature)
+		if after := fz.state(t, dev); after != before {
+			t.Fatalf("refused push changed the server: %+v, then %+v", before, after)
+		}
+		return
+	}
+	changes, err := decode()
+	if err != nil {
+		t.Fatalf("the server took a body that does not decode: %v", err)
+	}
+	var pr syncengine.PushResponse
+	mustDecode(t, resp.Body, &pr)
+	after := fz.state(t, dev)
+	// Each change is applied, a duplicate, or refused for the first
+	// time; a duplicate of a refused one is listed as refused again.
+	refused := after.Refusals - before.Refusals
+	if n := pr.Applied + pr.Duplicates + refused; n != len(changes) {
+		t.Fatalf("a batch of %d changes: %d applied, %d duplicates, %d refused (%d of them now)", len(changes), pr.Applied, pr.Duplicates, len(pr.Rejected), refused)
+	}
+	if after.Head-before.Head != uint64(pr.Applied) {
+		t.Fatalf("applied %d changes, the log grew by %d", pr.Applied, after.Head-before.Head)
+	}
+	seqs := map[uint64]bool{}
+	var last uint64
+	for _, c := range changes {
+		last, seqs[c.Seq] = max(last, c.Seq), true
+	}
+	if pr.Versions[dev.site] != last {
+		t.Fatalf("a batch up to #%d: versions %v", last, pr.Versions)
+	}
+	for _, r := range pr.Rejected {
+		if r.Site != dev.site || !seqs[r.Seq] || r.Message == "" || !slices.Contains([]string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeClockSkew}, r.Code) {
+			t.Fatalf("refused %+v: not a change of the batch, or not a reason a change is refused for", r)
+		}
+	}
 }
 
 // FuzzQuery sends any query string to the GET endpoints (versions, pull,
