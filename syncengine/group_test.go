@@ -28,7 +28,7 @@ func TestGroupKeepsBatchesApart(t *testing.T) {
 	reused[2].Value = Text("another")
 	group := []Received{
 		{Changes: a[:6], Receipt: receipt(devA, a[:6])},
-		{Changes: gap, Receipt: receipt(devB, gap)}, // refused
+		{Changes: gap, Receipt: receipt(devB, gap)},     // refused
 		{Changes: a[6:], Receipt: receipt(devA, a[6:])}, // follows the first
 		{Changes: c, Receipt: receipt(devC, c)},
 		{Changes: reused, Receipt: receipt(devC, reused)}, // a number reused: refused
