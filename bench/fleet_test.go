@@ -388,10 +388,10 @@ func BenchmarkFleet(b *testing.B) {
 // BenchmarkFleetServer is BenchmarkFleet with devices that cost the
 // machine next to nothing: the same server, devices and work, and each
 // device's sync makes the same requests with the same bodies as
-// Client.Sync (versions, one signed gzipped push, pull pages until the
-// last), reading every answer whole, but its push body is made before the
-// clock starts and what it pulls is decoded and dropped, not merged into
-// its database. In the field each laptop does that work on its own CPU;
+// Client.Sync (versions, one signed push, gzipped in the compact encoding,
+// pull pages in it until the last), reading every answer whole, but its
+// push body is made before the clock starts and what it pulls is decoded
+// and dropped, not merged into its database. In the field each laptop does that work on its own CPU;
 // here 200 of them would share the server's two cores. So this is the
 // server's own latency under 200 syncs at once.
 func BenchmarkFleetServer(b *testing.B) {
@@ -422,18 +422,23 @@ type thinDevice struct {
 	cursor      syncengine.Cursor
 }
 
-// mustPrepare makes the device's next push body, as Client.Sync would: its
-// changes after what the server holds, signed (one batch: the fleet's
-// work is below DefaultBatchSize).
+// mustPrepare makes the device's next push body, as Client.Sync would to
+// a server that takes the compact encoding: its changes after what the
+// server holds, signed (one batch: the fleet's work is below
+// DefaultBatchSize), gzipped.
 func (d *thinDevice) mustPrepare(b *testing.B, db *syncengine.DB, key ed25519.PrivateKey) {
 	changes, err := db.Pending(context.Background(), db.Site(), d.held, syncengine.DefaultBatchSize)
 	if err != nil {
 		b.Fatal(err)
 	}
 	req := syncengine.PushRequest{Changes: changes, Signature: syncengine.SignBatch(key, db.Site(), changes)}
+	msg, err := syncengine.AppendCompactPush(nil, &req)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(req); err != nil {
+	if _, err := zw.Write(msg); err != nil {
 		b.Fatal(err)
 	}
 	if err := zw.Close(); err != nil {
@@ -447,6 +452,9 @@ func (d *thinDevice) sync(hc *http.Client, url, token string) (int, error) {
 	var vr syncengine.VersionsResponse
 	if err := thinDo(hc, http.MethodGet, url+syncengine.PathVersions+"?rejected_after="+strconv.FormatUint(d.held, 10), token, nil, &vr); err != nil {
 		return 0, err
+	}
+	if !slices.Contains(vr.Encodings, syncengine.EncodingCompact) {
+		return 0, fmt.Errorf("the server does not take compact pushes (encodings %v)", vr.Encodings)
 	}
 	var pr syncengine.PushResponse
 	if err := thinDo(hc, http.MethodPost, url+syncengine.PathPush, token, d.push, &pr); err != nil {
@@ -472,8 +480,9 @@ func (d *thinDevice) sync(hc *http.Client, url, token string) (int, error) {
 	}
 }
 
-// thinDo sends one request, with body as gzipped JSON if not nil, and
-// decodes the JSON answer into out.
+// thinDo sends one request, with body, if not nil, as a gzipped compact
+// message, and decodes the answer into out: JSON, or a compact pull answer
+// (asked for when out is one).
 func thinDo(hc *http.Client, method, url, token string, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
@@ -485,17 +494,28 @@ func thinDo(hc *http.Client, method, url, token string, body []byte, out any) er
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", syncengine.MediaCompact)
 		req.Header.Set("Content-Encoding", "gzip")
+	}
+	page, pull := out.(*syncengine.PullResponse)
+	if pull {
+		req.Header.Set("Accept", syncengine.AcceptPull)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("%s %s: HTTP %s: %s", method, req.URL.Path, resp.Status, msg)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: HTTP %s: %s", method, req.URL.Path, resp.Status, raw)
+	}
+	if pull && syncengine.IsCompact(resp.Header.Get("Content-Type")) {
+		*page, err = syncengine.DecodeCompactPull(raw)
+		return err
+	}
+	return json.Unmarshal(raw, out)
 }
