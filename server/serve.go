@@ -56,6 +56,7 @@ func serveCmd() *cobra.Command {
 	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, "serve no snapshots: new devices pull their communes change by change")
 	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, "build a kept snapshot again once it is older than this")
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
+	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, "build the snapshot of a device's communes in the background when it enrolls, ready for its first sync")
 	// For operators and developers measuring the server, not for daily use:
 	// hidden from the help, described in README.
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")

@@ -59,6 +59,9 @@ func (s *Server) enroll(c echo.Context) error {
 		return err
 	}
 	s.cfg.Log.Info("device enrolled", "device", dev.ID.String(), "officer", dev.Officer, "communes", dev.Communes)
+	if s.snapshots != nil && s.cfg.SnapshotOnEnroll && len(dev.Communes) > 0 {
+		s.snapshots.warm(dev.Communes)
+	}
 	return c.JSON(http.StatusOK, syncengine.EnrollResponse{
 		Token: token, Officer: dev.Officer, Scopes: dev.Communes,
 		ServerSite: s.cfg.DB.Site(), Incarnation: s.cfg.DB.Incarnation(),

@@ -40,6 +40,8 @@ type testServer struct {
 	// Handler is the server's handler, for requests that must come from
 	// a given network address.
 	Handler http.Handler
+	// Server is the server itself.
+	Server *httpd.Server
 }
 
 // manualClock is a wall clock tests move by hand. It is safe for concurrent use.
@@ -100,7 +102,9 @@ func mustServer(t testing.TB, configure func(*httpd.Config)) *testServer {
 	if configure != nil {
 		configure(&cfg)
 	}
-	ts.Handler = httpd.New(cfg).Handler()
+	ts.Server = httpd.New(cfg)
+	t.Cleanup(ts.Server.Wait) // before the database closes
+	ts.Handler = ts.Server.Handler()
 	srv := httptest.NewServer(ts.Handler)
 	t.Cleanup(srv.Close)
 	ts.URL = srv.URL

@@ -52,6 +52,11 @@ type Config struct {
 	// DefaultSnapshotMaxLag.
 	SnapshotMaxAge time.Duration
 	SnapshotMaxLag int
+	// SnapshotOnEnroll builds, in the background, the snapshot of a
+	// device's communes when it enrolls, so that its first sync, moments
+	// later, finds it ready instead of waiting for the build. Wait (and
+	// Serve, on shutdown) waits for builds it started.
+	SnapshotOnEnroll bool
 	// NoCompact makes the server speak JSON only, as servers did before
 	// the compact encoding (syncengine.MediaCompact): it does not offer
 	// it, answers pulls in JSON, and refuses compact pushes (415).
@@ -133,6 +138,15 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// Wait waits for the background work the server started (snapshots
+// built on enrollment) to end. Serve calls it when it shuts down; a caller
+// that serves Handler itself calls it before closing the database.
+func (s *Server) Wait() {
+	if s.snapshots != nil {
+		s.snapshots.background.Wait()
+	}
+}
+
 // Handler is the server as an http.Handler, for tests.
 func (s *Server) Handler() http.Handler { return s.echo }
 
@@ -159,6 +173,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdown)
+	s.Wait()
 	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}

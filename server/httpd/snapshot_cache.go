@@ -50,6 +50,8 @@ type snapshotCache struct {
 	now    func() time.Time
 	log    *slog.Logger
 	builds singleflight.Group
+	// background counts the builds started by warm.
+	background sync.WaitGroup
 
 	mu    sync.Mutex
 	files map[string]snapshotFile // by key
@@ -100,6 +102,17 @@ func (sc *snapshotCache) open(ctx context.Context, scopes []string) (snapshotFil
 	}
 }
 
+// warm builds the snapshot of scopes in the background, unless a fresh
+// one is kept: a device that just enrolled will ask for it in a moment.
+func (sc *snapshotCache) warm(scopes []string) {
+	scopes = slices.Compact(slices.Sorted(slices.Values(scopes)))
+	sc.background.Go(func() {
+		if _, err := sc.get(context.Background(), snapshotKey(scopes), scopes); err != nil {
+			sc.log.Warn("snapshot not built ahead", "communes", scopes, "err", err)
+		}
+	})
+}
+
 // snapshotKey names the cache entry of a sorted set of scopes.
 func snapshotKey(scopes []string) string {
 	sum := sha256.Sum256([]byte(strings.Join(scopes, "\x00")))
@@ -147,7 +160,9 @@ func (sc *snapshotCache) fresh(ctx context.Context, key string) (snapshotFile, b
 		return f, false, nil
 	}
 	lag, current, err := sc.db.SnapshotLag(ctx, f.Info, sc.maxLag+1)
-	if err != nil || !current || lag > sc.maxLag {
+	// Stale too once more changes came after it than it holds (one built
+	// when the communes were empty, as the first device enrolled).
+	if err != nil || !current || lag > sc.maxLag || int64(lag) > f.Info.Changes {
 		return f, false, err
 	}
 	return f, true, nil

@@ -246,3 +246,43 @@ func TestSnapshotFallsBackToPull(t *testing.T) {
 	}
 	assertSameA(t, ts, other)
 }
+
+// TestSnapshotBuiltOnEnroll: with SnapshotOnEnroll, a device's enrollment
+// starts the build of its communes' snapshot, so that its first sync finds
+// it ready and builds nothing; without it, the first sync builds it.
+func TestSnapshotBuiltOnEnroll(t *testing.T) {
+	t.Parallel()
+	for _, onEnroll := range []bool{true, false} {
+		t.Run(fmt.Sprintf("on enroll %v", onEnroll), func(t *testing.T) {
+			// Any change logged makes a kept snapshot stale: the one built
+			// when the first device enrolled does not serve the second.
+			ts := mustServer(t, func(cfg *httpd.Config) { cfg.SnapshotOnEnroll, cfg.SnapshotMaxLag = onEnroll, 1 })
+			first := mustDevice(t, ts, communeA)
+			ts.Server.Wait()
+			mustRecord(t, first, communeA, 3)
+			enrolled := builds(ts)
+			fresh := mustDevice(t, ts, communeA)
+			// The build runs beside the answer to the enrollment: wait
+			// for it as the server's shutdown does.
+			ts.Server.Wait()
+			if got, want := builds(ts)-enrolled, btoi(onEnroll); got != want {
+				t.Fatalf("%d snapshots built on enrolling a device, want %d", got, want)
+			}
+			before := builds(ts)
+			res := mustSyncResult(t, fresh)
+			if res.SnapshotChanges == 0 {
+				t.Fatalf("first sync: %+v, want a snapshot adopted", res)
+			}
+			if got, want := builds(ts)-before, 1-btoi(onEnroll); got != want {
+				t.Errorf("the first sync built %d snapshots, want %d", got, want)
+			}
+		})
+	}
+}
+
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
