@@ -13,7 +13,7 @@ test:
 # Benchmarks (see BENCHMARKS.md): the engine's merge beside raw SQLite
 # inserts, log-size scaling, bytes per cell; then end to end over loopback
 # and a simulated 2G link: a day's sync, a commune's bootstrap, 200 devices
-# at once, recording a household from the CLI. About 10 minutes on 2 cores.
+# at once, recording a household from the CLI. About 3 minutes on 2 cores.
 # HODAN_BENCH_LARGE=1 adds a log of a million changes to the scale points,
 # HODAN_BENCH_HUGE=1 ten million. Compare runs with benchstat.
 bench:
