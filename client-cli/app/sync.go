@@ -132,7 +132,7 @@ func (a *app) syncCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().IntVar(&batch, "batch", syncengine.DefaultBatchSize, a.T("sync.flag_batch"))
+	cmd.Flags().IntVar(&batch, "batch", 0, a.T("sync.flag_batch"))
 	cmd.Flags().BoolVar(&noSnapshot, "no-snapshot", false, a.T("sync.flag_no_snapshot"))
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"hodan/syncengine"
@@ -238,5 +239,50 @@ func TestPullRefusesBadQueries(t *testing.T) {
 	resp := ts.send(t, request{Method: http.MethodGet, Path: syncengine.PathPull + "?limit=5000", Auth: bearer(dev.Token)})
 	if resp.Status != http.StatusOK || !bytes.Contains(resp.Body, []byte(`"changes":[]`)) {
 		t.Errorf("pull of an empty log: HTTP %d %s", resp.Status, resp.Body)
+	}
+}
+
+// pullCounter counts the pull requests a client makes.
+type pullCounter struct{ pulls atomic.Int32 }
+
+func (p *pullCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == syncengine.PathPull {
+		p.pulls.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestPullPagesAreLargeByDefault: a client that sets no batch size pulls
+// pages of DefaultPullPage changes, not of the push batch's size; one that
+// sets it pulls pages of that size.
+func TestPullPagesAreLargeByDefault(t *testing.T) {
+	t.Parallel()
+	ts := mustServer(t, nil)
+	writer := mustDevice(t, ts, communeA)
+	mustWrite(t, writer.DB, func(tx *syncengine.Tx) error {
+		for i := 0; i < 300; i++ {
+			if _, err := tx.Insert("households", map[string]any{"commune_code": communeA, "head_name": fmt.Sprintf("Hộ %d", i), "head_birth_year": 1979}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	res := mustSyncResult(t, writer)
+	if res.Pushed <= syncengine.DefaultBatchSize || res.Pushed > syncengine.DefaultPullPage {
+		t.Fatalf("pushed %d changes; the test needs more than one push batch and at most one pull page", res.Pushed)
+	}
+	for _, tc := range []struct {
+		batch, pulls int
+	}{{0, 1}, {syncengine.DefaultBatchSize, 2}} {
+		counter := &pullCounter{}
+		reader := mustDevice(t, ts, communeA)
+		reader.Client.HTTP = &http.Client{Transport: counter}
+		reader.Client.BatchSize, reader.Client.NoSnapshot = tc.batch, true
+		if got := mustSyncResult(t, reader).Pulled; got != res.Pushed {
+			t.Fatalf("batch %d: pulled %d of %d changes", tc.batch, got, res.Pushed)
+		}
+		if got := int(counter.pulls.Load()); got != tc.pulls {
+			t.Errorf("batch %d: %d pull requests, want %d", tc.batch, got, tc.pulls)
+		}
 	}
 }
