@@ -39,16 +39,10 @@ func readAuditLog(ctx context.Context, q querier, sites *siteCache, after uint64
 	for rows.Next() {
 		var e AuditEntry
 		var origin int64
-		var row, chain []byte
-		var val any
-		c := &e.Change
-		if err := rows.Scan(&e.Seq, &origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope, &e.Batch, &chain); err != nil {
-			return nil, fmt.Errorf("read log: %w", err)
+		var chain []byte
+		if err := scanLogRow(rows, &e.Seq, &origin, &e.Change, &e.Batch, &chain); err != nil {
+			return nil, err
 		}
-		if c.Value, err = ValueOf(val); err != nil {
-			return nil, fmt.Errorf("read log #%d: %w", e.Seq, err)
-		}
-		copy(c.Row[:], row)
 		e.Chain = hashOf(chain)
 		out = append(out, e)
 		origins = append(origins, origin)

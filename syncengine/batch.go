@@ -352,10 +352,8 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(a, b K) int) []K {
 	return keys
 }
 
-// marks returns "(?, ?, …)" with n marks.
-func marks(n int) string {
-	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-}
+// marks returns "(?, ?, …)" with n marks: a row of values, or an IN list.
+func marks(n int) string { return "(" + placeholders(n) + ")" }
 
 // multiRowSQL caches the text of multi-row statements, by prefix and
 // shape: a batch uses the same few texts again and again, and SQLite's

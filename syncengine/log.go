@@ -347,6 +347,24 @@ func (db *DB) Pending(ctx context.Context, origin SiteID, after uint64, limit in
 // logColumns are the columns scanLogRow reads, in order.
 const logColumns = `l.seq, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope`
 
+// scanLogRow reads the current row of a query for logColumns, then extra:
+// the entry's local sequence number, its origin's interned number, and its
+// change (all but the site, which the caller resolves from origin).
+func scanLogRow(rows *sql.Rows, seq *uint64, origin *int64, c *Change, extra ...any) error {
+	var row []byte
+	var val any
+	dest := append([]any{seq, origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return fmt.Errorf("read log: %w", err)
+	}
+	var err error
+	if c.Value, err = ValueOf(val); err != nil {
+		return fmt.Errorf("read log #%d: %w", *seq, err)
+	}
+	copy(c.Row[:], row)
+	return nil
+}
+
 // scanChanges reads log rows into changes, and their local sequence numbers
 // into seqs if it is not nil. It closes rows, and only then resolves sites
 // through q: the connection rows hold is never waited for by a second one
@@ -364,16 +382,9 @@ func scanChangesWith(ctx context.Context, q querier, sites *siteCache, rows *sql
 		var c Change
 		var seq uint64
 		var origin int64
-		var row []byte
-		var val any
-		if err := rows.Scan(&seq, &origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope); err != nil {
-			return nil, fmt.Errorf("read log: %w", err)
+		if err := scanLogRow(rows, &seq, &origin, &c); err != nil {
+			return nil, err
 		}
-		var err error
-		if c.Value, err = ValueOf(val); err != nil {
-			return nil, fmt.Errorf("read log #%d: %w", seq, err)
-		}
-		copy(c.Row[:], row)
 		out = append(out, c)
 		origins = append(origins, origin)
 		if seqs != nil {

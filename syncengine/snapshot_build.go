@@ -164,8 +164,7 @@ func (b *builder) chain() error {
 		return err
 	}
 	cond, args := b.inScopes("scope")
-	rows, err := b.tx.QueryContext(b.ctx, `SELECT seq, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope
-		FROM src.sync_log WHERE `+cond+` ORDER BY seq`, args...)
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT `+logColumns+` FROM src.sync_log l WHERE `+cond+` ORDER BY seq`, args...)
 	if err != nil {
 		return fmt.Errorf("read log: %w", err)
 	}
@@ -176,19 +175,13 @@ func (b *builder) chain() error {
 		var c Change
 		var srcSeq uint64
 		var origin int64
-		var row []byte
-		var val any
-		if err := rows.Scan(&srcSeq, &origin, &c.Seq, &c.Table, &row, &c.Column, &val, &c.HLC, &c.Base, &c.CL, &c.Scope); err != nil {
-			return fmt.Errorf("read log: %w", err)
-		}
-		if c.Value, err = ValueOf(val); err != nil {
-			return fmt.Errorf("read log #%d: %w", srcSeq, err)
+		if err := scanLogRow(rows, &srcSeq, &origin, &c); err != nil {
+			return err
 		}
 		var ok bool
 		if c.Site, ok = sites[origin]; !ok {
 			return fmt.Errorf("read log #%d: unknown site %d", srcSeq, origin)
 		}
-		copy(c.Row[:], row)
 		b.info.Changes++
 		seq := uint64(b.info.Changes)
 		prev = EntryHash(prev, seq, c.Hash(), Hash{})
@@ -212,8 +205,8 @@ func (b *builder) flushChain(page []any) ([]any, error) {
 	if len(page) == 0 {
 		return page, nil
 	}
-	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(page)/3), ", ")
-	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO temp.snapshot_chain (seq, src_seq, chain) VALUES `+values, page...); err != nil {
+	q := multiRow(`INSERT INTO temp.snapshot_chain (seq, src_seq, chain) VALUES `, 3, len(page)/3, "")
+	if _, err := b.tx.ExecContext(b.ctx, q, page...); err != nil {
 		return nil, fmt.Errorf("record chain: %w", err)
 	}
 	return page[:0], nil
