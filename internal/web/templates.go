@@ -1,0 +1,63 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// Pages are a front end's templates: every page is parsed together with
+// the layouts (files whose name starts with "_"), so that each page
+// defines the blocks the layout leaves open ("title", "main").
+type Pages struct {
+	pages map[string]*template.Template
+}
+
+// ParsePages parses every *.html file of dir in fsys. funcs are the
+// functions templates call (the message catalogue's "t", dates, numbers).
+func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (*Pages, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	var layouts, pages []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			layouts = append(layouts, n)
+		} else {
+			pages = append(pages, n)
+		}
+	}
+	p := &Pages{pages: map[string]*template.Template{}}
+	for _, page := range pages {
+		t, err := template.New(path.Base(page)).Funcs(funcs).ParseFS(fsys, append([]string{page}, layouts...)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", page, err)
+		}
+		p.pages[strings.TrimSuffix(path.Base(page), ".html")] = t
+	}
+	return p, nil
+}
+
+// Render writes page with data as an HTML answer with status. The page is
+// rendered into a buffer first: a template error is an error, never half a
+// page.
+func (p *Pages) Render(w http.ResponseWriter, status int, page string, data any) error {
+	t, ok := p.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}

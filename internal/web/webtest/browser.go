@@ -1,0 +1,187 @@
+// Package webtest drives a real headless Chromium for the tests of Hodan's
+// web pages: it starts the browser with a laptop's screen (1366×768),
+// collects what the pages write to the console (errors, uncaught
+// exceptions, refused resources, Content-Security-Policy violations), and
+// keeps screenshots for people to look at.
+package webtest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Width and Height are the screen of the laptops officers have.
+const (
+	Width  = 1366
+	Height = 768
+)
+
+// Browser is one headless Chromium with one tab, for one test.
+type Browser struct {
+	t   testing.TB
+	ctx context.Context
+
+	mu      sync.Mutex
+	console []string // errors and warnings the pages wrote
+}
+
+// Path finds the Chromium to run: $HODAN_CHROMIUM, then chromium,
+// chromium-browser or google-chrome on the PATH. It returns "" if there is
+// none.
+func Path() string {
+	if p := os.Getenv("HODAN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a browser for t and closes it when t ends. Without a
+// Chromium the test is skipped, except under CI ($CI set), where that is
+// a failure: .ci/run installs Debian's chromium.
+func New(t testing.TB) *Browser {
+	t.Helper()
+	path := Path()
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no Chromium on this machine: .ci/run installs Debian's chromium (apt-get install chromium)")
+		}
+		t.Skip("no Chromium on this machine (apt-get install chromium, or set $HODAN_CHROMIUM)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(Width, Height),
+		// The machine's network is closed: without these Chromium tries
+		// Google's hosts at every start.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", "vi-VN"),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	b := &Browser{t: t, ctx: ctx}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height)); err != nil {
+		t.Fatalf("start Chromium (%s): %v", path, err)
+	}
+	go b.collect()
+	return b
+}
+
+// collect keeps the console's errors and warnings until the browser ends.
+func (b *Browser) collect() {
+	for msg, err := range chromedp.Console(b.ctx) {
+		if err != nil {
+			return
+		}
+		switch msg.Type {
+		case chromedp.ConsoleError, chromedp.ConsoleException, chromedp.ConsoleWarning:
+			b.mu.Lock()
+			b.console = append(b.console, string(msg.Type)+": "+msg.String())
+			b.mu.Unlock()
+		}
+	}
+}
+
+// Context is the tab's context, for chromedp.Do and chromedp.Run.
+func (b *Browser) Context() context.Context { return b.ctx }
+
+// Do runs actions in the tab, failing the test on an error.
+func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// Run runs one action that returns a value, failing the test on an error.
+func Run[T any](b *Browser, action chromedp.Action[T]) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+// Text is the visible text of the first element selector matches.
+func (b *Browser) Text(selector string) string {
+	b.t.Helper()
+	return Run(b, chromedp.Text(chromedp.CSS(selector)))
+}
+
+// Eval evaluates a JavaScript expression in the page.
+func Eval[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	return Run(b, chromedp.Evaluate[T](expr))
+}
+
+// Console returns the errors and warnings the pages wrote so far.
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
+}
+
+// NoConsoleErrors fails the test if a page wrote an error or a warning
+// to the console, or threw an exception nothing caught.
+func (b *Browser) NoConsoleErrors() {
+	b.t.Helper()
+	time.Sleep(100 * time.Millisecond) // let the last events arrive
+	if msgs := b.Console(); len(msgs) > 0 {
+		b.t.Errorf("the pages wrote to the console:\n%s", strings.Join(msgs, "\n"))
+	}
+}
+
+// FitsScreen fails the test if the page is wider than the laptop's
+// screen: nothing must need a horizontal scroll bar at 1366×768.
+func (b *Browser) FitsScreen() {
+	b.t.Helper()
+	w := Eval[int](b, `document.documentElement.scrollWidth`)
+	if w > Width {
+		b.t.Errorf("the page is %d pixels wide, wider than a %d×%d screen", w, Width, Height)
+	}
+}
+
+// Screenshot saves what the screen shows as name.png: in
+// $HODAN_SCREENSHOTS if it is set (README's screenshots are made so),
+// else in the test's temporary directory. It returns the file's path.
+func (b *Browser) Screenshot(name string) string {
+	b.t.Helper()
+	png := Run(b, chromedp.CaptureScreenshot())
+	dir := os.Getenv("HODAN_SCREENSHOTS")
+	if dir == "" {
+		dir = b.t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	return path
+}
