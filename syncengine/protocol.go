@@ -63,7 +63,7 @@ type VersionsResponse struct {
 	MaxClockSkew int64 `json:"max_clock_skew_ms,omitempty"`
 	// Rejected lists the caller's changes the server refused after the
 	// sequence number given as rejected_after, in sequence order.
-	Rejected []Rejected `json:"rejected,omitempty"`
+	Rejected []Rejection `json:"rejected,omitempty"`
 	// Encodings lists the encodings besides JSON in which the server takes
 	// pushes (EncodingCompact). Clients that do not know it ignore it.
 	Encodings []string `json:"encodings,omitempty"`
@@ -82,14 +82,17 @@ type PushRequest struct {
 type PushResponse struct {
 	Applied    int               `json:"applied"`
 	Duplicates int               `json:"duplicates"`
-	Rejected   []Rejected        `json:"rejected,omitempty"`
+	Rejected   []Rejection       `json:"rejected,omitempty"`
 	Versions   map[SiteID]uint64 `json:"versions"`
 	ServerTime int64             `json:"server_time"`
 }
 
-// Rejected is one change the receiver refused, and why. Nothing of it was
-// applied; its sequence number counts as held so that later changes flow.
-type Rejected struct {
+// Rejection is a receiver's refusal of one change, and why: what a Vetter
+// returns, what push and versions answers list, and what both the receiver
+// and the change's origin record. Nothing of the change was applied; its
+// sequence number counts as held so that later changes flow. Code and
+// Message are those of an Error: the device's officer can act on them.
+type Rejection struct {
 	Site    SiteID `json:"site_id"`
 	Seq     uint64 `json:"seq"`
 	Code    string `json:"code"`

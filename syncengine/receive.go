@@ -10,13 +10,11 @@ import (
 )
 
 // Vetter decides whether a receiver accepts a change, before it is merged.
-// It returns nil to accept. It runs inside the batch's transaction, after
-// the engine's own checks; rows tells it the state of rows as the batch has
-// left them so far.
+// It returns nil to accept, or the change's Rejection (its Code and
+// Message; the receiver fills in Site and Seq). It runs inside the batch's
+// transaction, after the engine's own checks; rows tells it the state of
+// rows as the batch has left them so far.
 type Vetter func(c *Change, rows RowReader) *Rejection
-
-// Rejection is a Vetter's reason to refuse a change.
-type Rejection = Error
 
 // RowReader reads rows' existence inside a transaction.
 type RowReader interface {
@@ -34,7 +32,7 @@ var ErrSequenceGap = errors.New("sequence gap")
 type PushResult struct {
 	Applied    int
 	Duplicates int
-	Rejected   []Rejected
+	Rejected   []Rejection
 }
 
 type mergerRows struct{ m *merger }
@@ -181,10 +179,11 @@ func (m *merger) receive(batch []Change, vet Vetter, receipt *Receipt) (PushResu
 		}
 		held[c.Site] = c.Seq
 		if rej := m.vet(c, vet); rej != nil {
+			rej.Site, rej.Seq = c.Site, c.Seq
 			if err := m.reject(c, rej); err != nil {
 				return PushResult{}, err
 			}
-			res.Rejected = append(res.Rejected, Rejected{Site: c.Site, Seq: c.Seq, Code: rej.Code, Message: rej.Message})
+			res.Rejected = append(res.Rejected, *rej)
 			continue
 		}
 		if receipt != nil && len(receipt.Changes) == len(batch) {
@@ -209,7 +208,7 @@ func (m *merger) receive(batch []Change, vet Vetter, receipt *Receipt) (PushResu
 // checkDuplicate confirms that a change the receiver already holds is the
 // same change, and not a new one under a reused sequence number. If the
 // receiver refused it, checkDuplicate returns the refusal as recorded.
-func (m *merger) checkDuplicate(c *Change) (*Rejected, error) {
+func (m *merger) checkDuplicate(c *Change) (*Rejection, error) {
 	origin, err := m.sites.id(m.ctx, c.Site)
 	if err != nil {
 		return nil, err
@@ -217,7 +216,7 @@ func (m *merger) checkDuplicate(c *Change) (*Rejected, error) {
 	if err := m.checkHeld(c, origin); err != nil {
 		return nil, err
 	}
-	r := Rejected{Site: c.Site, Seq: c.Seq}
+	r := Rejection{Site: c.Site, Seq: c.Seq}
 	err = m.tx.QueryRowContext(m.ctx, `SELECT code, message FROM sync_rejected r WHERE origin = ? AND origin_seq = ?
 		AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)`,
 		origin, c.Seq).Scan(&r.Code, &r.Message)
