@@ -1,7 +1,5 @@
 package syncengine
 
-import "fmt"
-
 // The sync protocol, version 1: HTTP and JSON, gzip in both directions.
 // Push bodies and pull answers may instead be in the compact encoding
 // (MediaCompact, see compact_message.go), negotiated: a client asks for
@@ -122,36 +120,3 @@ type DigestResponse struct {
 type ErrorResponse struct {
 	Error Error `json:"error"`
 }
-
-// Error is an error a user can act on: Code is stable for programs, Message
-// is for people.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Error formats the error as "code: message".
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
-
-// Error codes of the protocol.
-const (
-	CodeBadRequest    = "bad_request"
-	CodeUnauthorized  = "unauthorized"
-	CodeRevoked       = "revoked"
-	CodeRateLimited   = "rate_limited"
-	CodeForbidden     = "forbidden"
-	CodeTooLarge      = "too_large"
-	CodeNotFound      = "not_found"
-	CodeSequenceGap   = "sequence_gap"
-	CodeOutOfScope    = "out_of_scope"
-	CodeScopeMismatch = "scope_mismatch"
-	CodeInvalidValue  = "invalid_value"
-	CodeUnknownTable  = "unknown_table"
-	CodeUnknownColumn = "unknown_column"
-	CodeClockSkew     = "clock_skew"
-	CodeForeignOrigin = "foreign_origin"
-	CodeSeqReused     = "sequence_reused"
-	CodeUnsigned      = "unsigned"
-	CodeBadSignature  = "bad_signature"
-	CodeInternal      = "internal"
-)
