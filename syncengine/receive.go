@@ -10,11 +10,15 @@ import (
 )
 
 // Vetter decides whether a receiver accepts a change, before it is merged.
-// It returns nil to accept, or the change's Rejection (its Code and
-// Message; the receiver fills in Site and Seq). It runs inside the batch's
-// transaction, after the engine's own checks; rows tells it the state of
-// rows as the batch has left them so far.
-type Vetter func(c *Change, rows RowReader) *Rejection
+// It returns nil, nil to accept; the change's Rejection to refuse it (its
+// Code and Message; the receiver fills in Site and Seq); or an error if it
+// could not decide, such as a row it could not read. A Rejection is for
+// good, so an error must never become one: the receiver refuses the whole
+// batch with the error, keeps nothing of it, and the sender sends it again
+// at its next sync. A Vetter runs inside the batch's transaction, after the
+// engine's own checks; rows tells it the state of rows as the batch has
+// left them so far.
+type Vetter func(c *Change, rows RowReader) (*Rejection, error)
 
 // RowReader reads rows' existence inside a transaction.
 type RowReader interface {
@@ -52,7 +56,8 @@ func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
 // refused with ErrSequenceReused); the first new one must be the next in
 // sequence, and the rest must follow without a gap, or the whole batch is
 // refused with ErrSequenceGap. A change vet refuses, or whose scope is not
-// its row's, is recorded as rejected and not applied.
+// its row's, is recorded as rejected and not applied; if vet, or reading
+// what it needs, fails, the whole batch is refused with the error.
 func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushResult, error) {
 	return db.ApplyReceived(ctx, batch, vet, nil)
 }
@@ -178,7 +183,11 @@ func (m *merger) receive(batch []Change, vet Vetter, receipt *Receipt) (PushResu
 			return PushResult{}, fmt.Errorf("%w: site %s: holding up to #%d, the batch brings #%d", ErrSequenceGap, c.Site, next-1, c.Seq)
 		}
 		held[c.Site] = c.Seq
-		if rej := m.vet(c, vet); rej != nil {
+		rej, err := m.vet(c, vet)
+		if err != nil {
+			return PushResult{}, err
+		}
+		if rej != nil {
 			rej.Site, rej.Seq = c.Site, c.Seq
 			if err := m.reject(c, rej); err != nil {
 				return PushResult{}, err
@@ -259,18 +268,24 @@ func (m *merger) saveVersions(held map[SiteID]uint64) error {
 	return nil
 }
 
-// vet runs the engine's own checks, then the receiver's.
-func (m *merger) vet(c *Change, vet Vetter) *Rejection {
+// vet runs the engine's own checks, then the receiver's: it returns c's
+// Rejection if c is refused, or an error if c could not be vetted.
+func (m *merger) vet(c *Change, vet Vetter) (*Rejection, error) {
 	if _, err := m.scopeOf(c); err != nil {
-		if errors.Is(err, ErrScopeMismatch) {
-			return &Rejection{Code: CodeScopeMismatch, Message: err.Error()}
+		e := ErrorOf(err)
+		if e == nil {
+			return nil, fmt.Errorf("vet %s #%d: %w", c.Site, c.Seq, err)
 		}
-		return &Rejection{Code: CodeInternal, Message: "could not read the row"}
+		return &Rejection{Code: e.Code, Message: e.Message}, nil
 	}
 	if vet == nil {
-		return nil
+		return nil, nil
 	}
-	return vet(c, mergerRows{m})
+	rej, err := vet(c, mergerRows{m})
+	if err != nil {
+		return nil, fmt.Errorf("vet %s #%d: %w", c.Site, c.Seq, err)
+	}
+	return rej, nil
 }
 
 // reject records a refused change, with the change itself, so that the

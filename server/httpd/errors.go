@@ -93,5 +93,5 @@ func asProtocolError(err error) *syncengine.Error {
 			return fail(syncengine.CodeUnauthorized, "missing or malformed Authorization header: send \"Authorization: Bearer TOKEN\"")
 		}
 	}
-	return fail(syncengine.CodeInternal, "the server could not complete the request; it has been logged")
+	return fail(syncengine.CodeInternal, "the server could not complete the request; it has been logged: try again later")
 }
