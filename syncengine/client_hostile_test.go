@@ -23,7 +23,7 @@ func TestClientStopsWhenTheServerRepeatsRefusals(t *testing.T) {
 		asked.Add(1)
 		json.NewEncoder(w).Encode(VersionsResponse{
 			Versions: map[SiteID]uint64{db.Site(): 1},
-			Rejected: []Rejected{{Site: db.Site(), Seq: 1, Code: CodeOutOfScope, Message: "not yours"}},
+			Rejected: []Rejection{{Site: db.Site(), Seq: 1, Code: CodeOutOfScope, Message: "not yours"}},
 		})
 	}))
 	defer srv.Close()

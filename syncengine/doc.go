@@ -24,4 +24,13 @@
 // Sync is push then pull over HTTP (Client): push is driven by the server's
 // version vector, pull follows the server's log cursor, tied to its
 // incarnation and to a fingerprint of the entry it points at.
+//
+// Errors come in three kinds. An Error is one a device or its officer can
+// act on: a stable Code and a Message. A Rejection refuses one change of a
+// received batch, with the code and message of an Error; the rest of the
+// batch is applied, and both sides record it. Anything else is internal:
+// the receiver aborts the batch, keeping nothing of it, and the sender
+// sends it again later. Sentinels (ErrSequenceGap …) stay where callers
+// test them with errors.Is; ErrorOf is the one place that gives those a
+// peer may see their Code.
 package syncengine

@@ -1,7 +1,5 @@
 package syncengine
 
-import "fmt"
-
 // The sync protocol, version 1: HTTP and JSON, gzip in both directions.
 // Push bodies and pull answers may instead be in the compact encoding
 // (MediaCompact, see compact_message.go), negotiated: a client asks for
@@ -63,7 +61,7 @@ type VersionsResponse struct {
 	MaxClockSkew int64 `json:"max_clock_skew_ms,omitempty"`
 	// Rejected lists the caller's changes the server refused after the
 	// sequence number given as rejected_after, in sequence order.
-	Rejected []Rejected `json:"rejected,omitempty"`
+	Rejected []Rejection `json:"rejected,omitempty"`
 	// Encodings lists the encodings besides JSON in which the server takes
 	// pushes (EncodingCompact). Clients that do not know it ignore it.
 	Encodings []string `json:"encodings,omitempty"`
@@ -82,14 +80,17 @@ type PushRequest struct {
 type PushResponse struct {
 	Applied    int               `json:"applied"`
 	Duplicates int               `json:"duplicates"`
-	Rejected   []Rejected        `json:"rejected,omitempty"`
+	Rejected   []Rejection       `json:"rejected,omitempty"`
 	Versions   map[SiteID]uint64 `json:"versions"`
 	ServerTime int64             `json:"server_time"`
 }
 
-// Rejected is one change the receiver refused, and why. Nothing of it was
-// applied; its sequence number counts as held so that later changes flow.
-type Rejected struct {
+// Rejection is a receiver's refusal of one change, and why: what a Vetter
+// returns, what push and versions answers list, and what both the receiver
+// and the change's origin record. Nothing of the change was applied; its
+// sequence number counts as held so that later changes flow. Code and
+// Message are those of an Error: the device's officer can act on them.
+type Rejection struct {
 	Site    SiteID `json:"site_id"`
 	Seq     uint64 `json:"seq"`
 	Code    string `json:"code"`
@@ -119,36 +120,3 @@ type DigestResponse struct {
 type ErrorResponse struct {
 	Error Error `json:"error"`
 }
-
-// Error is an error a user can act on: Code is stable for programs, Message
-// is for people.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Error formats the error as "code: message".
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
-
-// Error codes of the protocol.
-const (
-	CodeBadRequest    = "bad_request"
-	CodeUnauthorized  = "unauthorized"
-	CodeRevoked       = "revoked"
-	CodeRateLimited   = "rate_limited"
-	CodeForbidden     = "forbidden"
-	CodeTooLarge      = "too_large"
-	CodeNotFound      = "not_found"
-	CodeSequenceGap   = "sequence_gap"
-	CodeOutOfScope    = "out_of_scope"
-	CodeScopeMismatch = "scope_mismatch"
-	CodeInvalidValue  = "invalid_value"
-	CodeUnknownTable  = "unknown_table"
-	CodeUnknownColumn = "unknown_column"
-	CodeClockSkew     = "clock_skew"
-	CodeForeignOrigin = "foreign_origin"
-	CodeSeqReused     = "sequence_reused"
-	CodeUnsigned      = "unsigned"
-	CodeBadSignature  = "bad_signature"
-	CodeInternal      = "internal"
-)

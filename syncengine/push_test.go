@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 func TestApplyPushSequenceRules(t *testing.T) {
@@ -50,11 +52,11 @@ func TestApplyPushRejectsPerChange(t *testing.T) {
 	mustInsert(t, dev, "villages", map[string]any{"commune": "B", "name": "out of scope"})
 	mustInsert(t, dev, "villages", map[string]any{"commune": "A", "name": "in scope too"})
 	srv := mustOpen(t, "srv")
-	vet := func(c *Change, _ RowReader) *Rejection {
+	vet := func(c *Change, _ RowReader) (*Rejection, error) {
 		if c.Scope != "A" {
-			return &Rejection{Code: CodeOutOfScope, Message: "not enrolled for " + c.Scope}
+			return &Rejection{Code: CodeOutOfScope, Message: "not enrolled for " + c.Scope}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	res, err := srv.ApplyPush(ctx, allChanges(t, dev), vet)
 	if err != nil {
@@ -118,5 +120,69 @@ func TestSequenceReuseIsDetected(t *testing.T) {
 	other.Value = Text("different")
 	if _, err := srv.ApplyPulled(ctx, []Change{other}, "", Cursor{}); !errors.Is(err, ErrSequenceReused) {
 		t.Fatalf("err = %v, want ErrSequenceReused", err)
+	}
+}
+
+// TestVetterThatCannotDecideRefusesTheBatch: a vetter that cannot read a
+// row it needs (the receiver's stored state of a village, damaged in the
+// database) refuses its whole batch with the error: nothing of it is kept
+// or recorded as rejected, the other batches of its group are applied,
+// and once the row is repaired the same batch is applied.
+func TestVetterThatCannotDecideRefusesTheBatch(t *testing.T) {
+	ctx := context.Background()
+	devA, devB, srv := mustOpen(t, "a"), mustOpen(t, "b"), mustOpen(t, "srv")
+	v := mustInsert(t, devB, "villages", map[string]any{"commune": "A", "name": "Bản Phiêng"})
+	if _, err := srv.ApplyPush(ctx, allChanges(t, devB), nil); err != nil {
+		t.Fatal(err)
+	}
+	mustInsert(t, devB, "people", map[string]any{"village_id": v.String(), "name": "Lò Thị Mai"})
+	mustInsert(t, devA, "villages", map[string]any{"commune": "A", "name": "Nà Sản"})
+	person := allChanges(t, devB)[3:]
+
+	setCausalLength(t, srv, "villages", v, -1)
+	res := srv.ApplyReceivedGroup(ctx, []Received{
+		{Changes: allChanges(t, devA), Vet: villageVetter},
+		{Changes: person, Vet: villageVetter},
+	})
+	if res[0].Err != nil || res[0].Result.Applied != 3 {
+		t.Errorf("the other batch: %+v, %v; want 3 changes applied", res[0].Result, res[0].Err)
+	}
+	if err := res[1].Err; err == nil || ErrorOf(err) != nil || len(res[1].Result.Rejected) != 0 {
+		t.Fatalf("the batch that could not be vetted: %+v, %v; want an internal error", res[1].Result, err)
+	}
+	if rejected, err := srv.RejectedChanges(ctx); err != nil || len(rejected) != 0 {
+		t.Errorf("recorded rejections %+v, %v; want none", rejected, err)
+	}
+	if vv, err := srv.Versions(ctx, devB.Site()); err != nil || vv[devB.Site()] != 3 {
+		t.Errorf("version of b %v, %v; want 3, as before the batch", vv, err)
+	}
+
+	setCausalLength(t, srv, "villages", v, 1)
+	r, err := srv.ApplyPush(ctx, person, villageVetter)
+	if err != nil || r.Applied != 3 || len(r.Rejected) != 0 {
+		t.Fatalf("the same batch once the row is repaired: %+v, %v; want 3 applied", r, err)
+	}
+}
+
+// villageVetter refuses nothing, but reads the village a person names, as
+// a receiver checking links does, and fails if it cannot.
+func villageVetter(c *Change, rows RowReader) (*Rejection, error) {
+	if c.Column != "village_id" {
+		return nil, nil
+	}
+	_, _, err := rows.Row("villages", uuid.MustParse(c.Value.String()))
+	return nil, err
+}
+
+// setCausalLength writes a row's stored causal length behind the merge's
+// back.
+func setCausalLength(t *testing.T, db *DB, table string, id RowID, cl int64) {
+	t.Helper()
+	res, err := db.w.Exec(`UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`, cl, table, id[:])
+	if err != nil {
+		t.Fatalf("set the causal length of %s %s: %v", table, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("set the causal length of %s %s: %d rows, %v", table, id, n, err)
 	}
 }

@@ -89,11 +89,11 @@ func (f *field) push(dev *DB) PushResult {
 		f.t.Fatal(err)
 	}
 	horizon := f.wall.t.Add(fieldSkew)
-	res, err := f.srv.ApplyPush(ctx, pending, func(c *Change, _ RowReader) *Rejection {
+	res, err := f.srv.ApplyPush(ctx, pending, func(c *Change, _ RowReader) (*Rejection, error) {
 		if c.HLC.Time().After(horizon) {
-			return &Rejection{Code: CodeClockSkew, Message: "stamped ahead of the server"}
+			return &Rejection{Code: CodeClockSkew, Message: "stamped ahead of the server"}, nil
 		}
-		return nil
+		return nil, nil
 	})
 	if err != nil {
 		f.t.Fatalf("push: %v", err)

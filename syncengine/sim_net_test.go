@@ -255,29 +255,29 @@ func simUintParam(q url.Values, name string) (uint64, error) {
 // changes outside its communes, a root row's scope column that is not its
 // scope, and a link to a known row of another commune.
 func simVetter(dev *simReplica) Vetter {
-	return func(c *Change, rows RowReader) *Rejection {
+	return func(c *Change, rows RowReader) (*Rejection, error) {
 		if !dev.enrolled(c.Scope) {
-			return &Rejection{Code: CodeOutOfScope, Message: "commune " + c.Scope + " is not among this device's communes"}
+			return &Rejection{Code: CodeOutOfScope, Message: "commune " + c.Scope + " is not among this device's communes"}, nil
 		}
 		spec := simSpec(c.Table)
 		if c.Column != "" && c.Column == spec.ScopeColumn && c.Value.String() != c.Scope {
-			return &Rejection{Code: CodeScopeMismatch, Message: "the scope column is not the row's scope"}
+			return &Rejection{Code: CodeScopeMismatch, Message: "the scope column is not the row's scope"}, nil
 		}
 		if c.Column == "" || c.Column != spec.ParentColumn {
-			return nil
+			return nil, nil
 		}
 		id, err := uuidOf(c.Value)
 		if err != nil {
-			return &Rejection{Code: CodeInvalidValue, Message: err.Error()}
+			return &Rejection{Code: CodeInvalidValue, Message: err.Error()}, nil
 		}
 		scope, _, err := rows.Row(spec.ParentTable, id)
 		if err != nil {
-			return &Rejection{Code: CodeInternal, Message: "could not read the referenced row"}
+			return nil, err
 		}
 		if scope != "" && scope != c.Scope {
-			return &Rejection{Code: CodeOutOfScope, Message: "the parent row is of another commune"}
+			return &Rejection{Code: CodeOutOfScope, Message: "the parent row is of another commune"}, nil
 		}
-		return nil
+		return nil, nil
 	}
 }
 

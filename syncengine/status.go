@@ -18,7 +18,7 @@ const (
 // RecordPushed records, after a push batch, how far the server holds this
 // site's changes and the changes it refused, so that the officer can see and
 // fix them.
-func (db *DB) RecordPushed(ctx context.Context, rejected []Rejected, held uint64) error {
+func (db *DB) RecordPushed(ctx context.Context, rejected []Rejection, held uint64) error {
 	return db.Exec(ctx, func(tx *sql.Tx) error {
 		for _, r := range rejected {
 			if err := db.recordOwnRejection(ctx, tx, r); err != nil {
@@ -29,7 +29,7 @@ func (db *DB) RecordPushed(ctx context.Context, rejected []Rejected, held uint64
 	})
 }
 
-func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejected) error {
+func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejection) error {
 	rows, err := tx.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l JOIN sync_sites s ON s.id = l.origin
 		WHERE s.site = ? AND l.origin_seq = ?`, r.Site[:], r.Seq)
 	if err != nil {
@@ -58,7 +58,7 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejected) er
 
 // Rejections lists up to limit changes of origin this replica refused, with
 // sequence numbers above after, in sequence order.
-func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit int) ([]Rejected, error) {
+func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit int) ([]Rejection, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT r.origin_seq, r.code, r.message FROM sync_rejected r
 		WHERE r.origin = (SELECT id FROM sync_sites WHERE site = ?) AND r.origin_seq > ?
 		ORDER BY r.origin_seq LIMIT ?`, origin[:], after, limit)
@@ -66,9 +66,9 @@ func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit
 		return nil, fmt.Errorf("rejections: %w", err)
 	}
 	defer rows.Close()
-	var out []Rejected
+	var out []Rejection
 	for rows.Next() {
-		r := Rejected{Site: origin}
+		r := Rejection{Site: origin}
 		if err := rows.Scan(&r.Seq, &r.Code, &r.Message); err != nil {
 			return nil, fmt.Errorf("rejections: %w", err)
 		}
@@ -133,14 +133,12 @@ func (db *DB) Status(ctx context.Context) (Status, error) {
 	return st, nil
 }
 
-// RejectedChange is a change a receiver refused, as recorded.
+// RejectedChange is a Rejection as a replica recorded it: with the change
+// refused, and when the refusal was recorded.
 type RejectedChange struct {
-	Site    SiteID          `json:"site_id"`
-	Seq     uint64          `json:"seq"`
-	Code    string          `json:"code"`
-	Message string          `json:"message"`
-	Change  json.RawMessage `json:"change"`
-	At      time.Time       `json:"at"`
+	Rejection
+	Change json.RawMessage `json:"change"`
+	At     time.Time       `json:"at"`
 }
 
 // RejectedChanges lists the refused changes this replica recorded.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hodan/server/registry"
 	"hodan/syncengine"
 )
 
@@ -49,8 +50,9 @@ func fail(code, message string) *syncengine.Error {
 }
 
 // errorHandler answers every error as JSON with a stable code. Errors
-// that are not *syncengine.Error are logged and answered as "internal",
-// never with their text.
+// that have none (syncengine.ErrorOf) are logged, with the device that
+// made the request, and answered as "internal", never with their text: the
+// device tries again at its next sync.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -58,7 +60,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		e := asProtocolError(err)
 		if e.Code == syncengine.CodeInternal {
-			log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+			args := []any{"method", c.Request().Method, "path", c.Path(), "err", err}
+			if dev, ok := c.Get(deviceKey).(registry.Device); ok {
+				args = append(args, "device", dev.ID, "officer", dev.Officer)
+			}
+			log.Error("request failed", args...)
 		}
 		status := statusOf(e.Code)
 		if c.Request().Method == http.MethodHead {
@@ -69,9 +75,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// asProtocolError is what the caller is told of err.
 func asProtocolError(err error) *syncengine.Error {
-	var pe *syncengine.Error
-	if errors.As(err, &pe) {
+	if pe := syncengine.ErrorOf(err); pe != nil {
 		return pe
 	}
 	var he *echo.HTTPError
@@ -87,5 +93,5 @@ func asProtocolError(err error) *syncengine.Error {
 			return fail(syncengine.CodeUnauthorized, "missing or malformed Authorization header: send \"Authorization: Bearer TOKEN\"")
 		}
 	}
-	return fail(syncengine.CodeInternal, "the server could not complete the request; it has been logged")
+	return fail(syncengine.CodeInternal, "the server could not complete the request; it has been logged: try again later")
 }

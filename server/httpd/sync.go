@@ -2,7 +2,6 @@ package httpd
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -66,15 +65,8 @@ func (s *Server) push(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	res, err := s.commits.submit(ctx, syncengine.Received{Changes: req.Changes, Vet: s.vetter(dev), Receipt: receipt})
-	switch {
-	case errors.Is(err, syncengine.ErrSequenceGap):
-		return fail(syncengine.CodeSequenceGap, err.Error()+": ask /v1/versions and push from there")
-	case errors.Is(err, syncengine.ErrBadChange):
-		return fail(syncengine.CodeBadRequest, err.Error())
-	case errors.Is(err, syncengine.ErrSequenceReused):
-		return fail(syncengine.CodeSeqReused, err.Error()+": this device's database was restored from an older copy; enroll it again with a new database")
-	case err != nil:
-		return err
+	if err != nil {
+		return err // a refused batch has its code (syncengine.ErrorOf); any other error is internal
 	}
 	vv, err := s.cfg.DB.Versions(ctx, dev.ID)
 	if err != nil {

@@ -52,17 +52,17 @@ func checkShape(c *syncengine.Change, device syncengine.SiteID) error {
 // stamped too far ahead of the server's clock.
 func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
 	horizon := s.cfg.Now().Add(s.cfg.MaxClockSkew)
-	return func(c *syncengine.Change, rows syncengine.RowReader) *syncengine.Rejection {
+	return func(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Rejection, error) {
 		if !dev.InScope(c.Scope) {
 			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
-				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}
+				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}, nil
 		}
 		if rej := checkOfficer(c, dev); rej != nil {
-			return rej
+			return rej, nil
 		}
 		if c.HLC.Time().After(horizon) {
 			return &syncengine.Rejection{Code: syncengine.CodeClockSkew,
-				Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(horizon.Add(-s.cfg.MaxClockSkew)).Round(time.Second))}
+				Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(horizon.Add(-s.cfg.MaxClockSkew)).Round(time.Second))}, nil
 		}
 		return checkLinks(c, rows)
 	}
@@ -83,28 +83,28 @@ func checkOfficer(c *syncengine.Change, dev registry.Device) *syncengine.Rejecti
 
 // checkLinks keeps a row's links within its commune: a root table's scope
 // column must hold the row's scope, and a reference to a known row must
-// name a row of the same commune.
-func checkLinks(c *syncengine.Change, rows syncengine.RowReader) *syncengine.Rejection {
+// name a row of the same commune. It fails if it cannot read that row.
+func checkLinks(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Rejection, error) {
 	t, _ := schema.TableByName(c.Table)
 	if c.Column != "" && c.Column == t.ScopeColumn && c.Value.String() != c.Scope {
 		return &syncengine.Rejection{Code: syncengine.CodeScopeMismatch,
-			Message: fmt.Sprintf("%s.%s is %q but the row belongs to %s", c.Table, c.Column, c.Value.String(), c.Scope)}
+			Message: fmt.Sprintf("%s.%s is %q but the row belongs to %s", c.Table, c.Column, c.Value.String(), c.Scope)}, nil
 	}
 	col, ok := t.Column(c.Column)
 	if !ok || col.Type != schema.Ref || c.Value.IsNull() {
-		return nil
+		return nil, nil
 	}
 	id, err := uuid.Parse(c.Value.String())
 	if err != nil {
-		return nil // checkShape has refused it already
+		return nil, nil // checkShape has refused it already
 	}
 	scope, _, err := rows.Row(col.Refers, id)
 	if err != nil {
-		return &syncengine.Rejection{Code: syncengine.CodeInternal, Message: "could not read the referenced row"}
+		return nil, fmt.Errorf("%s.%s: %w", c.Table, c.Column, err)
 	}
 	if scope != "" && scope != c.Scope {
 		return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
-			Message: fmt.Sprintf("%s.%s names a row of %s that is not in commune %s", c.Table, c.Column, col.Refers, c.Scope)}
+			Message: fmt.Sprintf("%s.%s names a row of %s that is not in commune %s", c.Table, c.Column, col.Refers, c.Scope)}, nil
 	}
-	return nil
+	return nil, nil
 }
