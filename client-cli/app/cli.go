@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"hodan/internal/i18n"
 )
 
 // msgError is an error whose text is catalogue message key formatted with
@@ -41,11 +43,7 @@ func (e *msgError) Unwrap() []error {
 
 // in is the message in l.
 func (e *msgError) in(l lang) string {
-	cat, err := messages()
-	if err != nil {
-		return "[" + e.key + "]"
-	}
-	return fmt.Sprintf(strings.ReplaceAll(cat.text(l, e.key), "%w", "%v"), localArgs(l, e.args)...)
+	return fmt.Sprintf(textIn(l, e.key), localArgs(l, e.args)...)
 }
 
 // localArgs are args as shown in l: errors explained, nouns as words.
@@ -56,7 +54,7 @@ func localArgs(l lang, args []any) []any {
 		case error:
 			out[i] = explainIn(l, x)
 		case noun:
-			out[i] = tr(l, "noun."+string(x))
+			out[i] = i18n.T(l, "noun."+string(x))
 		default:
 			out[i] = a
 		}
@@ -71,15 +69,7 @@ type noun string
 // countIn is n of something as catalogue message key says it: the message
 // may give the singular before a "|" and the plural after ("1 change|%d
 // changes"); a message without "|" is one form for every n.
-func countIn(l lang, n int, key string) string {
-	one, many, ok := strings.Cut(tr(l, key), "|")
-	if !ok {
-		many = one
-	} else if n == 1 {
-		return strings.ReplaceAll(one, "%d", "1")
-	}
-	return fmt.Sprintf(many, n)
-}
+func countIn(l lang, n int, key string) string { return i18n.Count(l, n, key) }
 
 // count is n of something in the officer's language (see count).
 func (a *app) count(n int, key string) string { return countIn(a.lang, n, key) }

@@ -1,122 +1,31 @@
 package app
 
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
 	"strings"
-	"sync"
+
+	"hodan/internal/i18n"
 )
 
-// lang is a language the officer reads Hodan in.
-type lang string
+// lang is a language the officer reads Hodan in (see package i18n).
+type lang = i18n.Lang
 
-// The languages of the catalogue. Vietnamese is the default: the officers
-// are Vietnamese commune officers; English is for the district's IT staff
-// and for visitors.
+// The languages of the catalogue.
 const (
-	langVI lang = "vi"
-	langEN lang = "en"
+	langVI = i18n.VI
+	langEN = i18n.EN
 )
 
-var langs = []lang{langVI, langEN}
+// catalogue is the shared message catalogue (package i18n).
+type catalogue = i18n.Catalogue
 
-// messageFiles is the message catalogue: every file in messages/ maps a
-// message key to its text in each language. The files split the one
-// catalogue by area of the app; a key is defined once, in one file.
-//
-//go:embed messages/*.json
-var messageFiles embed.FS
-
-// catalogue is the message catalogue: key, then language, then text, a
-// format for fmt.
-type catalogue map[string]map[lang]string
-
-var (
-	catalogueOnce sync.Once
-	theCatalogue  catalogue
-	catalogueErr  error
-)
-
-// messages returns the catalogue, loaded from messageFiles once.
-func messages() (catalogue, error) {
-	catalogueOnce.Do(func() { theCatalogue, catalogueErr = loadCatalogue(messageFiles) })
-	return theCatalogue, catalogueErr
-}
-
-// loadCatalogue reads every messages/*.json file of fsys into one
-// catalogue. A key defined in two files is an error.
-func loadCatalogue(fsys fs.FS) (catalogue, error) {
-	names, err := fs.Glob(fsys, "messages/*.json")
-	if err != nil {
-		return nil, fmt.Errorf("list message files: %w", err)
-	}
-	sort.Strings(names)
-	cat := catalogue{}
-	from := map[string]string{}
-	for _, name := range names {
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-		var file map[string]map[lang]string
-		if err := json.Unmarshal(body, &file); err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-		for key, texts := range file {
-			if prev, ok := from[key]; ok {
-				return nil, fmt.Errorf("message %q is defined in both %s and %s", key, prev, path.Base(name))
-			}
-			from[key] = path.Base(name)
-			cat[key] = texts
-		}
-	}
-	return cat, nil
-}
-
-// missing lists, for each key of the catalogue, the languages it has no
-// text in, as "key (lang)" strings in sorted order.
-func (cat catalogue) missing() []string {
-	var out []string
-	for key, texts := range cat {
-		for _, l := range langs {
-			if strings.TrimSpace(texts[l]) == "" {
-				out = append(out, fmt.Sprintf("%s (%s)", key, l))
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// text returns the format of key in l. A key the catalogue lacks comes
-// back as itself, in brackets, so that the gap shows; the catalogue test
-// fails on it before it ships.
-func (cat catalogue) text(l lang, key string) string {
-	if t := cat[key][l]; t != "" {
-		return t
-	}
-	if t := cat[key][langVI]; t != "" {
-		return t
-	}
-	return "[" + key + "]"
-}
+// messages returns the catalogue.
+func messages() (catalogue, error) { return i18n.Default() }
 
 // tr formats message key in l with args; an arg that is an error or a
 // noun is said in l (see localArgs).
 func tr(l lang, key string, args ...any) string {
-	cat, err := messages()
-	if err != nil {
-		return "[" + key + "]"
-	}
-	format := cat.text(l, key)
-	if len(args) == 0 {
-		return format
-	}
-	return fmt.Sprintf(format, localArgs(l, args)...)
+	return i18n.T(l, key, localArgs(l, args)...)
 }
 
 // T formats message key in the officer's language.
@@ -129,49 +38,22 @@ func (a *app) Errorf(key string, args ...any) error {
 	if err != nil {
 		return fmt.Errorf("[%s]", key)
 	}
-	return fmt.Errorf(cat.text(a.lang, key), args...)
+	return fmt.Errorf(cat.Text(a.lang, key), args...)
 }
 
-// chooseLang picks the language: --lang on the command line, then
-// $HODAN_LANG, then the locale ($LC_ALL, $LC_MESSAGES, $LANG): English for
-// an English locale, Vietnamese otherwise. It returns an error for a --lang
-// it does not know.
+// chooseLang picks the language (see i18n.Choose).
 func chooseLang(args []string, getenv func(string) string) (lang, error) {
-	for i, arg := range args {
-		if arg == "--" {
-			break
-		}
-		var v string
-		switch {
-		case arg == "--lang" && i+1 < len(args):
-			v = args[i+1]
-		case strings.HasPrefix(arg, "--lang="):
-			v = strings.TrimPrefix(arg, "--lang=")
-		default:
-			continue
-		}
-		return parseLang(v)
-	}
-	if v := getenv("HODAN_LANG"); v != "" {
-		return parseLang(v)
-	}
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(name); v != "" {
-			if strings.HasPrefix(strings.ToLower(v), "en") {
-				return langEN, nil
-			}
-			return langVI, nil
-		}
-	}
-	return langVI, nil
+	return i18n.Choose(args, getenv)
 }
 
-func parseLang(v string) (lang, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "vi", "vi_vn", "vi-vn", "vie":
-		return langVI, nil
-	case "en", "en_us", "en-us", "en_gb", "eng":
-		return langEN, nil
+// parseLang reads a language's name (see i18n.Parse).
+func parseLang(v string) (lang, error) { return i18n.Parse(v) }
+
+// textIn is message key's format in l, unformatted.
+func textIn(l lang, key string) string {
+	cat, err := messages()
+	if err != nil {
+		return "[" + key + "]"
 	}
-	return langVI, fmt.Errorf("unknown language %q: use --lang vi (Tiếng Việt) or --lang en (English)", v)
+	return strings.ReplaceAll(cat.Text(l, key), "%w", "%v")
 }

@@ -1,0 +1,87 @@
+package i18n
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestCatalogueIsComplete fails when a message lacks a translation.
+func TestCatalogueIsComplete(t *testing.T) {
+	cat, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat) == 0 {
+		t.Fatal("the message catalogue is empty")
+	}
+	if missing := cat.Missing(); len(missing) > 0 {
+		t.Errorf("messages without a translation:\n  %s", strings.Join(missing, "\n  "))
+	}
+	for key, texts := range cat {
+		for l := range texts {
+			if l != VI && l != EN {
+				t.Errorf("message %q has a text in %q, a language Hodan does not speak", key, l)
+			}
+		}
+	}
+}
+
+func TestCatalogueRefusesAKeyDefinedTwice(t *testing.T) {
+	fsys := fstest.MapFS{
+		"messages/a.json": {Data: []byte(`{"k": {"vi": "một", "en": "one"}}`)},
+		"messages/b.json": {Data: []byte(`{"k": {"vi": "hai", "en": "two"}}`)},
+	}
+	if _, err := Load(fsys); err == nil || !strings.Contains(err.Error(), `"k"`) {
+		t.Fatalf("a key in two files: got %v, want an error naming it", err)
+	}
+}
+
+func TestChooseLang(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		env  func(string) string
+		want Lang
+	}{
+		{nil, env(), VI},
+		{nil, env("LANG", "C.UTF-8"), VI},
+		{nil, env("LANG", "en_US.UTF-8"), EN},
+		{nil, env("LANG", "en_US.UTF-8", "LC_ALL", "vi_VN.UTF-8"), VI},
+		{nil, env("LANG", "en_US.UTF-8", "HODAN_LANG", "vi"), VI},
+		{[]string{"status", "--lang", "en"}, env("HODAN_LANG", "vi"), EN},
+		{[]string{"--lang=vi", "status"}, env("LANG", "en_GB.UTF-8"), VI},
+	} {
+		got, err := Choose(tc.args, tc.env)
+		if err != nil || got != tc.want {
+			t.Errorf("Choose(%q) = %q, %v; want %q", tc.args, got, err, tc.want)
+		}
+	}
+	if _, err := Choose([]string{"--lang", "fr"}, env()); err == nil || !strings.Contains(err.Error(), "--lang vi") {
+		t.Errorf("--lang fr: got %v, want an error that names the languages", err)
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]Lang{
+		"":                        VI,
+		"vi-VN,vi;q=0.9,en;q=0.8": VI,
+		"en-US,en;q=0.9,vi;q=0.8": EN,
+		"fr-FR,fr;q=0.9,en;q=0.5": EN,
+		"fr-FR":                   VI,
+		"EN-gb":                   EN,
+	} {
+		if got := FromAcceptLanguage(header); got != want {
+			t.Errorf("FromAcceptLanguage(%q) = %s, want %s", header, got, want)
+		}
+	}
+}
