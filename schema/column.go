@@ -44,6 +44,8 @@ type Column struct {
 	// Internal marks a column only Hodan's own commands write (such as
 	// households.merged_into, by household merge): never typed, never set.
 	Internal bool
+	// Money marks an Integer column that holds an amount in đồng.
+	Money bool
 	// Enum, if set, lists the values a Text column may take.
 	Enum []Choice
 	// Code, if set, names the reference list a Text column's codes come from.

@@ -13,7 +13,7 @@ func birthYear(name, label string) Column {
 }
 
 func money(name, label string) Column {
-	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e15}
+	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e15, Money: true}
 }
 
 func count(name, label string) Column {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"hodan/schema"
 )
 
 // grid is a table to write out: a header and rows of values, each nil,
@@ -183,7 +185,7 @@ func csvText(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return schema.FormatDecimal(x, false) // 1500,25: what import reads back
 	case string:
 		return x
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -382,13 +383,7 @@ func (im *householdImporter) parse(c *schema.Column, x cell) (any, string) {
 	case c.Name == "phone":
 		v = phoneNumber(text)
 	case c.Type == schema.Integer || c.Type == schema.Real:
-		if x.number != "" {
-			text = x.number
-		}
-		if c.Type == schema.Integer {
-			text = strings.TrimSuffix(text, ".0")
-		}
-		v, err = c.Parse(text)
+		v, err = cellNumber(c, x)
 	default:
 		v, err = c.Parse(text)
 	}
@@ -399,6 +394,22 @@ func (im *householdImporter) parse(c *schema.Column, x cell) (any, string) {
 		return nil, im.reason(c, err)
 	}
 	return v, ""
+}
+
+// cellNumber reads a cell of a number column: the number behind a cell
+// the spreadsheet holds as a number, else the cell's text as people type
+// numbers (see schema.ParseDecimal).
+func cellNumber(c *schema.Column, x cell) (any, error) {
+	f, err := strconv.ParseFloat(x.number, 64)
+	switch {
+	case x.number == "" || err != nil:
+		return c.Parse(x.text)
+	case c.Type == schema.Real:
+		return f, nil
+	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
+		return int64(f), nil
+	}
+	return c.Parse(schema.FormatDecimal(f, false)) // refused: not a whole number
 }
 
 // phoneNumber puts back the leading 0 Excel drops from a phone number

@@ -102,17 +102,30 @@ func (a *app) readXLSX(path, sheetName string) (*sheet, error) {
 		row := sheetRow{line: i + 1}
 		for j, text := range texts {
 			c := cell{text: cleanText(text)}
-			if i < len(raw) && j < len(raw[i]) && raw[i][j] != text {
-				if _, err := strconv.ParseFloat(raw[i][j], 64); err == nil {
-					c.number = raw[i][j]
-					c.date = looksLikeDate(text)
-				}
+			if i < len(raw) && j < len(raw[i]) && isNumberCell(f, sheetName, i, j, raw[i][j]) {
+				c.number = raw[i][j]
+				c.date = raw[i][j] != text && looksLikeDate(text)
 			}
 			row.cells = append(row.cells, c)
 		}
 		s.rows = append(s.rows, row)
 	}
 	return s, nil
+}
+
+// isNumberCell reports whether the cell in row i, column j (from 0) holds
+// a number, whose raw value is raw: a cell typed as a number, not text
+// that looks like one.
+func isNumberCell(f *excelize.File, sheetName string, i, j int, raw string) bool {
+	if _, err := strconv.ParseFloat(raw, 64); err != nil {
+		return false
+	}
+	name, err := excelize.CoordinatesToCellName(j+1, i+1)
+	if err != nil {
+		return false
+	}
+	kind, err := f.GetCellType(sheetName, name)
+	return err == nil && (kind == excelize.CellTypeNumber || kind == excelize.CellTypeUnset)
 }
 
 // looksLikeDate reports whether a formatted number reads as a date:

@@ -48,8 +48,11 @@ func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []rec
 	cells := make([][]string, len(rows))
 	for j, r := range rows {
 		cells[j] = make([]string, len(cols))
-		for i, c := range cols {
-			cells[j][i] = a.formatCell(r[c])
+		for i, name := range cols {
+			cells[j][i] = a.formatCell(r[name])
+			if c, ok := t.Column(name); ok {
+				cells[j][i] = a.formatValue(c, r[name])
+			}
 		}
 	}
 	hidden, err := fitTable(w, terminalWidth(w), head, cells, 1)
@@ -168,7 +171,7 @@ func (a *app) printRecord(w io.Writer, t *schema.Table, r record) error {
 	fmt.Fprintf(tw, "id\t\t%s\n", a.formatCell(r["id"]))
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, a.columnText(t, c), a.formatCell(r[c.Name]))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, a.columnText(t, c), a.describeValue(c, r[c.Name]))
 	}
 	return tw.Flush()
 }
@@ -190,6 +193,42 @@ func (a *app) formatCell(v any) string {
 		return strings.NewReplacer("\t", " ", "\n", " ").Replace(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// formatValue is a value of column c as a table shows it: numbers as
+// Vietnamese write them, grouped where the column holds large ones (see
+// schema.Column.Format), dates as dd/mm/yyyy, anything else as formatCell
+// shows it.
+func (a *app) formatValue(c *schema.Column, v any) string {
+	switch x := v.(type) {
+	case int64:
+		if c.Type == schema.Bool {
+			return a.formatCell(x != 0)
+		}
+		return c.Format(x)
+	case float64:
+		return c.Format(x)
+	case string:
+		if d, err := time.Parse(time.DateOnly, x); err == nil && c.Type == schema.Date {
+			return d.Format("02/01/2006")
+		}
+	}
+	return a.formatCell(v)
+}
+
+// describeValue is a value of column c as one record shows it: as
+// formatValue, and an amount of đồng with its words.
+func (a *app) describeValue(c *schema.Column, v any) string {
+	if n, ok := v.(int64); ok && c.Money {
+		return a.amount(n)
+	}
+	return a.formatValue(c, v)
+}
+
+// amount is an amount of đồng grouped by thousands and, in Vietnamese, in
+// words: 1.500.000 đồng (một triệu năm trăm nghìn đồng).
+func (a *app) amount(n int64) string {
+	return a.T("input.money", schema.FormatWhole(n, true), schema.NumberWords(n))
 }
 
 // dateTime is t as the officer reads a date and time: dd/mm/yyyy in

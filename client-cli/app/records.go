@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"strings"
 	"time"
 
@@ -59,11 +61,13 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		typed := maps.Clone(values)
 		return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 			id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
 			if err != nil {
 				return err
 			}
+			a.printStored(cmd.ErrOrStderr(), t, typed)
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
 			}
@@ -228,12 +232,16 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 			if err := t.CheckUpdate(values); err != nil {
 				return err
 			}
-			return a.writeOwnRow(cmd, t, id, "changed", func(tx *syncengine.Tx, scope string) error {
+			err = a.writeOwnRow(cmd, t, id, "changed", func(tx *syncengine.Tx, scope string) error {
 				if err := checkRefs(tx, t, values, scope); err != nil {
 					return err
 				}
 				return tx.Update(t.Name, id, values)
 			})
+			if err == nil {
+				a.printStored(cmd.ErrOrStderr(), t, values)
+			}
+			return err
 		},
 	}
 }
@@ -318,6 +326,25 @@ func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syn
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), a.T("done."+what, a.nounWord(t.Noun), id, a.count(changes, "count.change")))
 	return nil
+}
+
+// printStored says on stderr, field by field, what a command stored of
+// the values the officer typed, as people read them (1.500, not 1500;
+// money with its words), so that a number read otherwise than meant is
+// seen at once. Stdout keeps what scripts read.
+func (a *app) printStored(w io.Writer, t *schema.Table, values map[string]any) {
+	if len(values) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.WriteString(a.T("input.stored") + "\n")
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if v, ok := values[c.Name]; ok {
+			fmt.Fprintf(&b, "  %s: %s\n", a.columnText(t, c), a.describeValue(c, v))
+		}
+	}
+	io.WriteString(w, b.String())
 }
 
 func parseID(t *schema.Table, s string) (syncengine.RowID, error) {
