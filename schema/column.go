@@ -46,6 +46,9 @@ type Column struct {
 	Internal bool
 	// Money marks an Integer column that holds an amount in đồng.
 	Money bool
+	// MultiLine marks a Text column (notes) that may hold newlines and
+	// tabs; see CleanText for the rule every Text value obeys.
+	MultiLine bool
 	// Enum, if set, lists the values a Text column may take.
 	Enum []Choice
 	// Code, if set, names the reference list a Text column's codes come from.
@@ -132,6 +135,11 @@ func (c *Column) checkRange(f float64) error {
 func (c *Column) checkText(s string) error {
 	if !utf8.ValidString(s) {
 		return c.invalid(ReasonUTF8, "%s is not valid UTF-8 text", c.Name)
+	}
+	if c.Type == Text || c.Type == JSON {
+		if err := c.checkCharacters(s); err != nil {
+			return err
+		}
 	}
 	if n := utf8.RuneCountInString(s); n > c.maxLen() {
 		return c.invalid(ReasonLength, "%s is %d characters long; at most %d", c.Name, n, c.maxLen())

@@ -44,6 +44,11 @@ const (
 	ReasonWholeNumber  = "whole_number"  // the text given
 	ReasonNumber       = "number"        // the text given
 	ReasonNumberFormat = "number_format" // the text given
+	ReasonControl      = "control"       // the character as U+XXXX, its position
+	ReasonBidi         = "bidi"          // the character as U+XXXX, its position
+	ReasonLineBreak    = "line_break"    // the character as U+XXXX, its position
+	ReasonUntrimmed    = "untrimmed"     // none
+	ReasonNotNFC       = "not_nfc"       // none
 	ReasonYesNo        = "yes_no"        // the text given
 	ReasonInternal     = "internal"      // none: a column only Hodan's commands write (Code immutable)
 	ReasonCleared      = "cleared"       // none: a required column cleared (Code required)

@@ -8,11 +8,12 @@ import (
 )
 
 // Parse converts what a person typed into a value of the column's type, or
-// nil for an empty string (which clears the column). It accepts yes/no in
-// English and Vietnamese for Bool, and dates as YYYY-MM-DD or dd/mm/yyyy.
-// The result still has to pass Check.
+// nil for an empty string (which clears the column). It cleans text (see
+// CleanText), reads numbers as Vietnamese write them (see ParseDecimal),
+// accepts yes/no in English and Vietnamese for Bool, and dates as
+// YYYY-MM-DD or dd/mm/yyyy. The result still has to pass Check.
 func (c *Column) Parse(s string) (any, error) {
-	s = strings.TrimSpace(s)
+	s = CleanText(s)
 	if s == "" {
 		return nil, nil
 	}

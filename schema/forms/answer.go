@@ -104,7 +104,7 @@ func (q *Question) parse(s string) (any, error) {
 		}
 		return nil, &AnswerError{Code: CodeNotDate}
 	}
-	return s, nil
+	return schema.CleanText(s), nil
 }
 
 func (q *Question) parseChoice(s string) (any, error) {
@@ -173,13 +173,17 @@ func (q *Question) check(v any) error {
 	if numeric && (q.Min != nil && f < *q.Min || q.Max != nil && f > *q.Max) {
 		return &AnswerError{Code: CodeOutOfRange, Min: bound(q.Min, q.column, true), Max: bound(q.Max, q.column, false)}
 	}
-	if q.column == nil {
-		return nil
+	col := q.column
+	if col == nil {
+		if _, isText := v.(string); !isText || q.Kind == Choice || q.Kind == Date {
+			return nil
+		}
+		col = &schema.Column{Name: q.ID, Type: schema.Text} // the rule every text obeys
 	}
-	if err := q.column.Check(ColumnValue(v)); err != nil {
+	if err := col.Check(ColumnValue(v)); err != nil {
 		var se *schema.Error
-		if errors.As(err, &se) && q.column.Max > q.column.Min && (q.Kind == Integer || q.Kind == Money || q.Kind == Number) {
-			return &AnswerError{Code: CodeOutOfRange, Min: q.column.Min, Max: q.column.Max}
+		if errors.As(err, &se) && col.Max > col.Min && (q.Kind == Integer || q.Kind == Money || q.Kind == Number) {
+			return &AnswerError{Code: CodeOutOfRange, Min: col.Min, Max: col.Max}
 		}
 		return &AnswerError{Code: CodeInvalid, Detail: err.Error(), Err: err}
 	}

@@ -65,6 +65,10 @@ func TestParse(t *testing.T) {
 		{"damage_assessment", "estimated_loss_vnd", "1.5 triệu", nil, forms.CodeNotMoney},
 		{"damage_assessment", "livestock_lost", "1.200", int64(1200), ""},
 		{"damage_assessment", "livestock_lost", "1,2", nil, forms.CodeNotNumber},
+		// Text: cleaned to NFC; control and bidi characters refused.
+		{"damage_assessment", "event", "Bão Yagi", "Bão Yagi", ""},
+		{"damage_assessment", "event", "Bão\x1b]0;x\x07", nil, forms.CodeInvalid},
+		{"damage_assessment", "notes", "Mái \u202etôn", nil, forms.CodeInvalid},
 	} {
 		got, err := question(t, tc.form, tc.q).Parse(tc.input)
 		var ae *forms.AnswerError
