@@ -121,15 +121,26 @@ func schemaText(l lang, e *schema.Error) string {
 	case schema.CodeUnknownColumn:
 		return tr(l, "schema.unknown_column", append([]any{e.Column}, e.Args...)...)
 	}
+	text, ok := schemaReason(l, e)
+	if !ok {
+		return tr(l, "schema.invalid", col, e.Message)
+	}
+	return col + ": " + text
+}
+
+// schemaReason says in l what rule a value broke, without the column: in
+// English the schema's own message; false if the catalogue does not say
+// the reason.
+func schemaReason(l lang, e *schema.Error) (string, bool) {
+	if l == langEN {
+		return e.Message, true
+	}
 	key := "schema." + e.Reason
 	if e.Reason == schema.ReasonPattern {
 		key = "schema.pattern." + e.Column
 	}
 	text := tr(l, key, e.Args...)
-	if e.Reason == "" || strings.HasPrefix(text, "[") {
-		return tr(l, "schema.invalid", col, e.Message)
-	}
-	return col + ": " + text
+	return text, e.Reason != "" && !strings.HasPrefix(text, "[")
 }
 
 // columnLabel is the Vietnamese label of a column, and its name: the same

@@ -224,6 +224,13 @@ func quoteAll(list []string) string {
 	return strings.Join(q, ", ")
 }
 
+// textReasons are the rules of text (see schema.CleanText) a cell can
+// break whatever its column: said as the schema says them.
+var textReasons = map[string]bool{
+	schema.ReasonUTF8: true, schema.ReasonControl: true, schema.ReasonBidi: true,
+	schema.ReasonLineBreak: true, schema.ReasonUntrimmed: true, schema.ReasonNotNFC: true,
+}
+
 // reason says in the officer's language why a value does not fit column
 // c, from the column's rule (the schema's own messages are English, for
 // programs and logs).
@@ -232,6 +239,10 @@ func (im *householdImporter) reason(c *schema.Column, err error) string {
 	var se *schema.Error
 	if errors.As(err, &se) && se.Code == schema.CodeRequired {
 		return a.T("import.reason.required")
+	}
+	if errors.As(err, &se) && textReasons[se.Reason] {
+		text, _ := schemaReason(a.lang, se)
+		return text
 	}
 	if c == nil {
 		if err != nil {

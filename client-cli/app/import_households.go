@@ -324,6 +324,9 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 	if !im.createVillages {
 		return im.a.T("import.reason.village", im.knownVillages(commune))
 	}
+	if col := mustColumn(mustTable("villages"), "name"); col.Check(name) != nil {
+		return im.reason(col, col.Check(name))
+	}
 	if im.newVillages[commune] == nil {
 		im.newVillages[commune] = map[string]string{}
 	}

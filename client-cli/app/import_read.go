@@ -140,8 +140,12 @@ func looksLikeDate(text string) bool {
 // Vietnamese Windows), separated by commas or semicolons (Excel in a
 // Vietnamese locale writes semicolons).
 func readCSV(data []byte) (*sheet, error) {
+	withBOM := bytes.HasPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
+		if bad, mostly := mostlyUTF8(data); withBOM || mostly {
+			return nil, errMsg("import.err.utf8", bytes.Count(data[:bad], []byte("\n"))+1)
+		}
 		decoded, err := charmap.Windows1258.NewDecoder().Bytes(data)
 		if err != nil {
 			return nil, fmt.Errorf("decode csv: %w", err)
@@ -171,6 +175,30 @@ func readCSV(data []byte) (*sheet, error) {
 	return s, nil
 }
 
+// mostlyUTF8 tells a UTF-8 file with a bad byte or two from a
+// Windows-1258 one, neither of them valid UTF-8: it is UTF-8 when it holds
+// more valid multi-byte characters (every Vietnamese letter with a mark)
+// than bytes that are not UTF-8, which a Windows-1258 file, one byte a
+// letter, almost never does. bad is where the first bad byte is.
+func mostlyUTF8(data []byte) (bad int, mostly bool) {
+	multi, invalid := 0, 0
+	bad = -1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			invalid++
+			if bad < 0 {
+				bad = i
+			}
+		case n > 1:
+			multi++
+		}
+		i += n
+	}
+	return max(bad, 0), multi > invalid
+}
+
 // csvSeparator is ';' when the first line has more semicolons than commas
 // outside quotes, else ','.
 func csvSeparator(data []byte) rune {
@@ -193,9 +221,15 @@ func csvSeparator(data []byte) rune {
 	return ','
 }
 
-// cleanText is a cell's text trimmed and in NFC.
+// cleanText is a cell's text trimmed and in NFC, without the apostrophe
+// hodan export puts before a text a spreadsheet would run as a formula
+// (see formulaSafe).
 func cleanText(s string) string {
-	return norm.NFC.String(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
+	s = norm.NFC.String(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
+	if rest, ok := strings.CutPrefix(s, "'"); ok && rest != "" && strings.ContainsRune(formulaStarts, rune(rest[0])) {
+		return rest
+	}
+	return s
 }
 
 // cellDate is a date cell's date, or the date a text cell holds as

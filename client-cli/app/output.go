@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -80,6 +81,7 @@ const minColumn = 12
 // are cut, with "…", until the rest fit. It returns how many columns it
 // left out.
 func fitTable(w io.Writer, width int, head []string, rows [][]string, fixed int) (int, error) {
+	head, rows = safeRow(head), safeRows(rows)
 	natural := make([]int, len(head))
 	for _, r := range append([][]string{head}, rows...) {
 		for i, cell := range r {
@@ -190,9 +192,45 @@ func (a *app) formatCell(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
-		return strings.NewReplacer("\t", " ", "\n", " ").Replace(x)
+		return safeText(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// safeText is text as a terminal may show it, on one line: a tab or a
+// newline is a space, and what a terminal would act on rather than show —
+// a control character (C0, DEL, C1: escapes that retitle the window, clear
+// the screen, move the cursor, a carriage return that overwrites the
+// line), a bidirectional formatting character (which reorders what
+// follows), a byte that is not UTF-8 — is shown as "�". Every table and
+// record is written through it, for the text rule (schema.CleanText)
+// holds for what is typed now, not for what older laptops wrote.
+func safeText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n':
+			return ' '
+		case r == utf8.RuneError || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
+			return '�'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "�"))
+}
+
+func safeRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = safeText(c)
+	}
+	return out
+}
+
+func safeRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = safeRow(r)
+	}
+	return out
 }
 
 // formatValue is a value of column c as a table shows it: numbers as

@@ -24,7 +24,7 @@ func (h visitHousehold) describe() string {
 			parts = append(parts, s)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return safeText(strings.Join(parts, ", "))
 }
 
 // visitMember is a member of the visited household.
@@ -157,6 +157,7 @@ WHERE household_id = ? ORDER BY COALESCE(birth_year, 9999), id`, household)
 		if err := rows.Scan(&m.id, &m.name, &m.relation, &m.birthYear); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
+		m.name = safeText(m.name) // shown, never written back
 		out = append(out, m)
 	}
 	return out, rows.Err()
