@@ -106,8 +106,14 @@ func (a *app) path() (string, error) {
 	return filepath.Join(dir, "hodan", "hodan.db"), nil
 }
 
+// openAttempts is how many times open tries a database another hodan
+// command is writing to; SQLite itself waits 10 seconds at each, so a
+// command waits about two minutes before it gives up.
+const openAttempts = 12
+
 // open opens the local database, creating it (and its directory, private to
-// the user) if needed.
+// the user) if needed. While another hodan command writes to it (an import
+// of a long list), open says so on stderr, once, and waits.
 func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	path, err := a.path()
 	if err != nil {
@@ -116,7 +122,20 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, errMsg("error.create_db_dir", err)
 	}
-	return replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
+	for attempt := 1; ; attempt++ {
+		db, err := replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
+		if !isBusy(err) || attempt == openAttempts {
+			return db, err
+		}
+		if attempt == 1 {
+			fmt.Fprintln(a.env.Stderr, a.T("input.db_waiting"))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // openEnrolled opens the local database of an enrolled device. It creates

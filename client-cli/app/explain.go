@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mattn/go-sqlite3"
+
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -33,6 +35,7 @@ func explainText(l lang, err error) string {
 	var invalid x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError
 	var bad *schema.Error
+	var lite sqlite3.Error
 	if u, ok := err.(usageError); ok {
 		return tr(l, "error.usage", explainIn(l, u.err))
 	}
@@ -62,6 +65,10 @@ func explainText(l lang, err error) string {
 		return sentinel(l, "error.clock_ahead", err)
 	case errors.Is(err, syncengine.ErrNothingToRepair):
 		return sentinel(l, "error.nothing_to_repair", err)
+	case isBusy(err):
+		return tr(l, "input.db_busy")
+	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
+		return tr(l, "input.disk_full")
 	case errors.As(err, &bad):
 		return schemaText(l, bad)
 	case errors.As(err, &msg):
@@ -80,6 +87,13 @@ func sentinel(l lang, key string, err error) string {
 		return tr(l, key, err.Error())
 	}
 	return tr(l, key)
+}
+
+// isBusy reports whether err is SQLite's "database is locked": another
+// process (another hodan command) holds the database's write lock.
+func isBusy(err error) bool {
+	var lite sqlite3.Error
+	return errors.As(err, &lite) && (lite.Code == sqlite3.ErrBusy || lite.Code == sqlite3.ErrLocked)
 }
 
 func isRefused(err error) bool {
