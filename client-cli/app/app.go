@@ -61,13 +61,51 @@ func Run(ctx context.Context, args []string, env Env) int {
 	a := &app{env: env, lang: l}
 	root := a.rootCmd()
 	root.SetArgs(args)
-	root.SetOut(env.Stdout)
+	out := &watchedWriter{Writer: env.Stdout}
+	root.SetOut(out)
 	root.SetErr(env.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, a.T("error.prefix", a.explain(err)))
+		if (a.json || wantsJSON(args)) && !out.wrote {
+			printJSON(env.Stdout, errorJSON(a.lang, err)) // a command that printed JSON said its error in it
+		}
 		return 1
 	}
 	return 0
+}
+
+// wantsJSON reports whether args ask for --json, for an error cobra meets
+// before it reads the flags (an unknown command).
+func wantsJSON(args []string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		if arg == "--json" || arg == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// watchedWriter is stdout, noting whether a command wrote to it. Fd is
+// the file's, for the terminal's width.
+type watchedWriter struct {
+	io.Writer
+	wrote bool
+}
+
+func (w *watchedWriter) Write(p []byte) (int, error) {
+	w.wrote = w.wrote || len(p) > 0
+	return w.Writer.Write(p)
+}
+
+// Fd is the descriptor of the file behind w, or an invalid one.
+func (w *watchedWriter) Fd() uintptr {
+	if f, ok := w.Writer.(*os.File); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }
 
 func (a *app) rootCmd() *cobra.Command {

@@ -54,9 +54,9 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &remote):
 		return refusal(l, remote.Code, remote.Message)
 	case errors.As(err, &failure) && errors.As(err, &netErr):
-		return tr(l, "error.unreachable", failure.server, netErr.Error())
+		return tr(l, failure.unreachable(), failure.server, netErr.Error())
 	case errors.As(err, &failure) && isRefused(err):
-		return tr(l, "error.unreachable", failure.server, err.Error())
+		return tr(l, failure.unreachable(), failure.server, err.Error())
 	case errors.Is(err, syncengine.ErrDeviceBehind):
 		return sentinel(l, "error.device_behind", err)
 	case errors.Is(err, syncengine.ErrClockStillAhead):
@@ -78,6 +78,53 @@ func explainText(l lang, err error) string {
 		return s
 	}
 	return err.Error()
+}
+
+// errorCode is err's code for programs, as --json prints it: the server's
+// code for its refusals, the schema's for a value it refuses, a name of
+// the mistake for Hodan's own messages, "usage" for a command line that
+// makes no sense, and "error" for anything else.
+func errorCode(err error) string {
+	var u usageError
+	var remote *syncengine.Error
+	var failure *syncFailure
+	var bad *schema.Error
+	var msg *msgError
+	var lite sqlite3.Error
+	switch {
+	case errors.As(err, &u):
+		return "usage"
+	case errors.As(err, &remote):
+		return remote.Code
+	}
+	for sentinel, code := range map[error]string{syncengine.ErrDeviceBehind: "device_behind", syncengine.ErrClockStillAhead: "clock_still_ahead",
+		syncengine.ErrClockAhead: "clock_ahead", syncengine.ErrNothingToRepair: "nothing_to_repair"} {
+		if errors.Is(err, sentinel) {
+			return code
+		}
+	}
+	switch {
+	case errors.As(err, &failure):
+		return "unreachable"
+	case isBusy(err):
+		return "database_busy"
+	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
+		return "disk_full"
+	case errors.As(err, &bad):
+		return bad.Code
+	case errors.As(err, &msg):
+		return msg.code()
+	}
+	if _, ok := cobraText(langEN, err.Error()); ok {
+		return "usage"
+	}
+	return "error"
+}
+
+// errorJSON is err as --json prints it, said in l: the one shape of every
+// command's failure, the same as the server's.
+func errorJSON(l lang, err error) syncengine.ErrorResponse {
+	return syncengine.ErrorResponse{Error: syncengine.Error{Code: errorCode(err), Message: explainIn(l, err)}}
 }
 
 // sentinel says err, an error of syncengine's, in l: in English its own

@@ -122,15 +122,10 @@ func tr(l lang, key string, args ...any) string {
 // T formats message key in the officer's language.
 func (a *app) T(key string, args ...any) string { return tr(a.lang, key, args...) }
 
-// Errorf makes an error from message key in the officer's language. Like
-// fmt.Errorf, a %w verb in the message wraps its argument.
-func (a *app) Errorf(key string, args ...any) error {
-	cat, err := messages()
-	if err != nil {
-		return fmt.Errorf("[%s]", key)
-	}
-	return fmt.Errorf(cat.text(a.lang, key), args...)
-}
+// Errorf makes an error from message key, said in the officer's language
+// (see msgError). Like fmt.Errorf, a %w verb in the message wraps its
+// argument.
+func (a *app) Errorf(key string, args ...any) error { return errMsg(key, args...) }
 
 // chooseLang picks the language: --lang on the command line, then
 // $HODAN_LANG, then the locale ($LC_ALL, $LC_MESSAGES, $LANG): English for

@@ -36,6 +36,9 @@ type importReport struct {
 	Present        []presentRow `json:"already_present"`
 	UnknownColumns []string     `json:"unknown_columns"`
 	NewVillages    []string     `json:"new_villages"`
+	// Error is why nothing was imported, in the shape of every --json
+	// error: {"code", "message"}.
+	Error *syncengine.Error `json:"error,omitempty"`
 }
 
 // importCmd is hodan import: lists kept in spreadsheets, into this laptop.
@@ -101,13 +104,16 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 		default:
 			rep.Imported = rep.Clean
 		}
+		var refused error
+		if rep.Refused {
+			refused = a.Errorf("import.err.bad", rep.BadRows)
+			shown := errorJSON(a.lang, refused)
+			rep.Error = &shown.Error
+		}
 		if err := a.printImport(cmd.OutOrStdout(), rep); err != nil {
 			return err
 		}
-		if rep.Refused {
-			return a.Errorf("import.err.bad", rep.BadRows)
-		}
-		return nil
+		return refused
 	})
 }
 

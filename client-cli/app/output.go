@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,7 +27,7 @@ func printJSON(w io.Writer, v any) error {
 // terminalWidth is the width tables fit in: the terminal's, if w is one
 // wider than 80 columns, else 80.
 func terminalWidth(w io.Writer) int {
-	if f, ok := w.(*os.File); ok {
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 80 {
 			return cols
 		}

@@ -66,7 +66,7 @@ func (a *app) initCmd() *cobra.Command {
 			}
 			res, err := client.Enroll(ctx, code, db.Site())
 			if err != nil {
-				return remoteError(server, err)
+				return &syncFailure{server: server, err: err, init: true}
 			}
 			if before != nil && before.ServerSite != res.ServerSite.String() {
 				return errMsg("error.init_other_server", before.Server, server)
@@ -314,10 +314,20 @@ func remoteError(server string, err error) error {
 	return &syncFailure{server: server, err: err}
 }
 
-// syncFailure is an error that came of talking to the server.
+// syncFailure is an error that came of talking to the server; init marks
+// one of hodan init, which an officer cures by running it again.
 type syncFailure struct {
 	server string
 	err    error
+	init   bool
+}
+
+// unreachable is the message key of a server out of reach.
+func (e *syncFailure) unreachable() string {
+	if e.init {
+		return "input.init_unreachable"
+	}
+	return "error.unreachable"
 }
 
 func (e *syncFailure) Error() string { return e.err.Error() }
