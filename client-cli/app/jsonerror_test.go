@@ -67,7 +67,7 @@ func TestJSONErrorsHaveOneShape(t *testing.T) {
 		{[]string{"sync"}, "unreachable"},
 		{[]string{"household", "add", "--head-name", "Lò\x1b[2J"}, "invalid_value"},
 		{[]string{"household", "add", "--birth-year", "x"}, "usage"},
-		{[]string{"household", "show", "nope"}, "bad_id"},
+		{[]string{"household", "show", "nope"}, "id_prefix"},
 		{[]string{"damage", "add", "--estimated-loss-vnd", "1.5"}, "invalid_value"},
 		{[]string{"export", "households"}, "usage"},
 		{[]string{"nonsense"}, "usage"},

@@ -45,8 +45,12 @@ func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, 
 		return visitHousehold{}, err
 	}
 	if id != "" {
+		rid, err := resolveID(fl.db.SQL(), mustTable("households"), id)
+		if err != nil {
+			return visitHousehold{}, err
+		}
 		for _, h := range all {
-			if h.id == id {
+			if h.id == rid.String() {
 				return h, nil
 			}
 		}
