@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -99,5 +100,17 @@ func TestVisitNewEchoesNumbersAsRead(t *testing.T) {
 	got := b.query(t, `SELECT crop_area_lost_m2, estimated_loss_vnd FROM damage_reports WHERE household_id = ?`, h)
 	if len(got) != 2 || got[0] != 1500.0 || got[1] != int64(1_500_000) {
 		t.Errorf("stored %v, want 1500 m² and 1500000 đồng", got)
+	}
+}
+
+// TestTimesReadDayFirstOnTheLaptopsClock: one way of writing a time for
+// people, in both languages: the laptop's local time, dd/mm/yyyy HH:MM.
+func TestTimesReadDayFirstOnTheLaptopsClock(t *testing.T) {
+	at := time.Date(2026, 5, 12, 2, 30, 0, 0, time.UTC)
+	want := at.Local().Format("02/01/2006 15:04")
+	for _, l := range []lang{langVI, langEN} {
+		if got := (&app{lang: l}).dateTime(at); got != want {
+			t.Errorf("%s: %s reads %q, want %q", l, at, got, want)
+		}
 	}
 }

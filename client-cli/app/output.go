@@ -268,6 +268,8 @@ func (a *app) amount(n int64) string {
 	return a.T("input.money", schema.FormatWhole(n, true), schema.NumberWords(n))
 }
 
-// dateTime is t as the officer reads a date and time: dd/mm/yyyy in
-// Vietnamese, on this laptop's clock.
+// dateTime is t as people read a time, in every language: on this
+// laptop's clock, dd/mm/yyyy HH:MM. Every time a command shows people
+// (the last sync, who wrote a conflict when, a clock repair) is written
+// by it; --json keeps RFC 3339, for programs.
 func (a *app) dateTime(t time.Time) string { return t.Local().Format(a.T("format.datetime")) }
