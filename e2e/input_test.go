@@ -2,11 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -31,43 +28,6 @@ func TestEnrollRefusesACodeThatNeverWorks(t *testing.T) {
 	until := time.Now().Add(48 * time.Hour).Format("02/01/2006")
 	if err != nil || strings.TrimSpace(out) == "" || !strings.Contains(errOut, "valid until "+until) {
 		t.Errorf("enroll --ttl 48h: err %v, stdout %q, stderr %q; want a code valid until %s …", err, out, errOut, until)
-	}
-}
-
-// TestTwoImportProcessesAtOnce: two hodan processes importing the same
-// list at the same moment import each household once.
-func TestTwoImportProcessesAtOnce(t *testing.T) {
-	d := enrolled(t, startServer(t, filepath.Join(t.TempDir(), "server.db")), "a", "Lò Thị Mai", lacLuong)
-	var list strings.Builder
-	list.WriteString("Số hộ;Họ và tên chủ hộ;Năm sinh\n")
-	const n = 1000
-	for i := range n {
-		fmt.Fprintf(&list, "H-%04d;Hộ thứ %d;%d\n", i, i, 1940+i%60)
-	}
-	path := filepath.Join(t.TempDir(), "ds.csv")
-	if err := os.WriteFile(path, []byte(list.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	outs, errOuts, errs := make([]string, 2), make([]string, 2), make([]error, 2)
-	for k := range outs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[k], errOuts[k], errs[k] = d.try("import", "households", path)
-		}()
-	}
-	wg.Wait()
-	imported := 0
-	for k := range outs {
-		var rep importReport
-		if err := json.Unmarshal([]byte(outs[k]), &rep); errs[k] != nil || err != nil {
-			t.Fatalf("import %d: %v (%v)\n%s\n%s", k+1, errs[k], err, outs[k], errOuts[k])
-		}
-		imported += rep.Imported
-	}
-	if got := len(d.list(t, "household")); got != n || imported != n {
-		t.Errorf("%d households on the laptop, %d imported in all; want each of the %d once", got, imported, n)
 	}
 }
 
