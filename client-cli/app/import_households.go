@@ -441,7 +441,7 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 			if fold(h.name) == fold(name) {
 				return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
 			}
-			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", h.name, h.id)}}
+			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", safeText(h.name), h.id)}}
 		}
 		if prev, ok := im.seenNumber[key]; ok {
 			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_twice", prev)}}

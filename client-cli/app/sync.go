@@ -66,7 +66,7 @@ func (a *app) initCmd() *cobra.Command {
 			}
 			res, err := client.Enroll(ctx, code, db.Site())
 			if err != nil {
-				return &syncFailure{server: server, err: err, init: true}
+				return initFailure(server, err)
 			}
 			if before != nil && before.ServerSite != res.ServerSite.String() {
 				return errMsg("error.init_other_server", before.Server, server)
@@ -107,7 +107,7 @@ func stillEnrolled(ctx context.Context, dev *device) error {
 	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
 		return nil
 	}
-	return remoteError(dev.Server, err)
+	return initFailure(dev.Server, err)
 }
 
 // isLoopback reports whether host names this machine.
@@ -312,6 +312,12 @@ func (a *app) digestCmd() *cobra.Command {
 // remoteError marks a failed exchange with the server, for explain.
 func remoteError(server string, err error) error {
 	return &syncFailure{server: server, err: err}
+}
+
+// initFailure marks a failed exchange of hodan init with the server: one
+// the officer cures by running hodan init again.
+func initFailure(server string, err error) error {
+	return &syncFailure{server: server, err: err, init: true}
 }
 
 // syncFailure is an error that came of talking to the server; init marks
