@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,13 +62,13 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		typed := maps.Clone(values)
+		typed := slices.Collect(maps.Keys(values))
 		return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 			id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
 			if err != nil {
 				return err
 			}
-			a.printStored(cmd.ErrOrStderr(), t, typed)
+			a.printStored(cmd.ErrOrStderr(), t, values, typed)
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
 			}
@@ -241,7 +242,7 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 				return tx.Update(t.Name, id, values)
 			})
 			if err == nil {
-				a.printStored(cmd.ErrOrStderr(), t, values)
+				a.printStored(cmd.ErrOrStderr(), t, values, slices.Collect(maps.Keys(values)))
 			}
 			return err
 		},
@@ -333,18 +334,18 @@ func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syn
 }
 
 // printStored says on stderr, field by field, what a command stored of
-// the values the officer typed, as people read them (1.500, not 1500;
+// the columns the officer typed, as people read them (1.500, not 1500;
 // money with its words), so that a number read otherwise than meant is
 // seen at once. Stdout keeps what scripts read.
-func (a *app) printStored(w io.Writer, t *schema.Table, values map[string]any) {
-	if len(values) == 0 {
+func (a *app) printStored(w io.Writer, t *schema.Table, values map[string]any, typed []string) {
+	if len(typed) == 0 {
 		return
 	}
 	var b strings.Builder
 	b.WriteString(a.T("input.stored") + "\n")
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		if v, ok := values[c.Name]; ok {
+		if v, ok := values[c.Name]; ok && slices.Contains(typed, c.Name) {
 			fmt.Fprintf(&b, "  %s: %s\n", a.columnText(t, c), a.describeValue(c, v))
 		}
 	}
