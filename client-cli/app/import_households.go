@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -397,22 +396,6 @@ func (im *householdImporter) parse(c *schema.Column, x cell) (any, string) {
 		return nil, im.reason(c, err)
 	}
 	return v, ""
-}
-
-// cellNumber reads a cell of a number column: the number behind a cell
-// the spreadsheet holds as a number, else the cell's text as people type
-// numbers (see schema.ParseDecimal).
-func cellNumber(c *schema.Column, x cell) (any, error) {
-	f, err := strconv.ParseFloat(x.number, 64)
-	switch {
-	case x.number == "" || err != nil:
-		return c.Parse(x.text)
-	case c.Type == schema.Real:
-		return f, nil
-	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
-		return int64(f), nil
-	}
-	return c.Parse(schema.FormatDecimal(f, false)) // refused: not a whole number
 }
 
 // phoneNumber puts back the leading 0 Excel drops from a phone number

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"hodan/schema"
 )
 
 // sheet is a spreadsheet as import reads it: rows of cells, each row with
@@ -247,6 +250,22 @@ func cellDate(c cell) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// cellNumber reads a cell of a number column: the number behind a cell
+// the spreadsheet holds as a number, else the cell's text as people type
+// numbers (see schema.ParseDecimal).
+func cellNumber(c *schema.Column, x cell) (any, error) {
+	f, err := strconv.ParseFloat(x.number, 64)
+	switch {
+	case x.number == "" || err != nil:
+		return c.Parse(x.text)
+	case c.Type == schema.Real:
+		return f, nil
+	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
+		return int64(f), nil
+	}
+	return c.Parse(schema.FormatDecimal(f, false)) // refused: not a whole number
 }
 
 func contains(list []string, s string) bool {
