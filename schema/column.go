@@ -44,6 +44,11 @@ type Column struct {
 	// Internal marks a column only Hodan's own commands write (such as
 	// households.merged_into, by household merge): never typed, never set.
 	Internal bool
+	// Money marks an Integer column that holds an amount in đồng.
+	Money bool
+	// MultiLine marks a Text column (notes) that may hold newlines and
+	// tabs; see CleanText for the rule every Text value obeys.
+	MultiLine bool
 	// Enum, if set, lists the values a Text column may take.
 	Enum []Choice
 	// Code, if set, names the reference list a Text column's codes come from.
@@ -130,6 +135,11 @@ func (c *Column) checkRange(f float64) error {
 func (c *Column) checkText(s string) error {
 	if !utf8.ValidString(s) {
 		return c.invalid(ReasonUTF8, "%s is not valid UTF-8 text", c.Name)
+	}
+	if c.Type == Text || c.Type == JSON {
+		if err := c.checkCharacters(s); err != nil {
+			return err
+		}
 	}
 	if n := utf8.RuneCountInString(s); n > c.maxLen() {
 		return c.invalid(ReasonLength, "%s is %d characters long; at most %d", c.Name, n, c.maxLen())

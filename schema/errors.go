@@ -26,24 +26,30 @@ const (
 
 // Reasons of an Error, with the Args each carries.
 const (
-	ReasonType        = "type"         // describe the type, the value's Go type
-	ReasonBool        = "bool"         // the integer given
-	ReasonFinite      = "finite"       // none
-	ReasonRange       = "range"        // min, max, value, as text
-	ReasonUTF8        = "utf8"         // none
-	ReasonLength      = "length"       // length, maximum
-	ReasonDate        = "date"         // the text given
-	ReasonJSON        = "json"         // the decoding error
-	ReasonRowID       = "row_id"       // the text given
-	ReasonChoice      = "choice"       // the text given, the choices
-	ReasonPattern     = "pattern"      // the text given, the hint
-	ReasonEthnicGroup = "ethnic_group" // the code given
-	ReasonProject1719 = "project_1719" // the code given
-	ReasonCommune     = "commune"      // the code given
-	ReasonOldCommune  = "old_commune"  // the code given, its old name, the communes it went into
-	ReasonWholeNumber = "whole_number" // the text given
-	ReasonNumber      = "number"       // the text given
-	ReasonYesNo       = "yes_no"       // the text given
-	ReasonInternal    = "internal"     // none: a column only Hodan's commands write (Code immutable)
-	ReasonCleared     = "cleared"      // none: a required column cleared (Code required)
+	ReasonType         = "type"          // describe the type, the value's Go type
+	ReasonBool         = "bool"          // the integer given
+	ReasonFinite       = "finite"        // none
+	ReasonRange        = "range"         // min, max, value, as text
+	ReasonUTF8         = "utf8"          // none
+	ReasonLength       = "length"        // length, maximum
+	ReasonDate         = "date"          // the text given
+	ReasonJSON         = "json"          // the decoding error
+	ReasonRowID        = "row_id"        // the text given
+	ReasonChoice       = "choice"        // the text given, the choices
+	ReasonPattern      = "pattern"       // the text given, the hint
+	ReasonEthnicGroup  = "ethnic_group"  // the code given
+	ReasonProject1719  = "project_1719"  // the code given
+	ReasonCommune      = "commune"       // the code given
+	ReasonOldCommune   = "old_commune"   // the code given, its old name, the communes it went into
+	ReasonWholeNumber  = "whole_number"  // the text given
+	ReasonNumber       = "number"        // the text given
+	ReasonNumberFormat = "number_format" // the text given
+	ReasonControl      = "control"       // the character as U+XXXX, its position
+	ReasonBidi         = "bidi"          // the character as U+XXXX, its position
+	ReasonLineBreak    = "line_break"    // the character as U+XXXX, its position
+	ReasonUntrimmed    = "untrimmed"     // none
+	ReasonNotNFC       = "not_nfc"       // none
+	ReasonYesNo        = "yes_no"        // the text given
+	ReasonInternal     = "internal"      // none: a column only Hodan's commands write (Code immutable)
+	ReasonCleared      = "cleared"       // none: a required column cleared (Code required)
 )

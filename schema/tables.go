@@ -13,7 +13,7 @@ func birthYear(name, label string) Column {
 }
 
 func money(name, label string) Column {
-	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e15}
+	return Column{Name: name, Type: Integer, Label: label, Min: 0, Max: 1e15, Money: true}
 }
 
 func count(name, label string) Column {
@@ -23,6 +23,8 @@ func count(name, label string) Column {
 func flag(name, label string) Column { return Column{Name: name, Type: Bool, Label: label} }
 
 func text(name, label string) Column { return Column{Name: name, Type: Text, Label: label} }
+
+func notes() Column { return Column{Name: "notes", Type: Text, Label: "Ghi chú", MultiLine: true} }
 
 func enum(name, label string, choices []Choice) Column {
 	return Column{Name: name, Type: Text, Label: label, Enum: choices}
@@ -77,7 +79,7 @@ var tables = []*Table{
 			communeCode(),
 			{Name: "name", Type: Text, Label: "Tên thôn, bản", Required: true, MaxLen: 200},
 			flag("especially_difficult", "Thôn đặc biệt khó khăn"),
-			text("notes", "Ghi chú"),
+			notes(),
 		},
 	},
 	{
@@ -104,7 +106,7 @@ var tables = []*Table{
 			enum("housing_condition", "Tình trạng nhà ở", housingConditions),
 			enum("water_source", "Nguồn nước sinh hoạt", waterSources),
 			flag("hygienic_latrine", "Nhà tiêu hợp vệ sinh"),
-			text("notes", "Ghi chú"),
+			notes(),
 			{Name: "merged_into", Type: Ref, Refers: "households", Label: "Đã gộp vào hộ", Internal: true},
 		}),
 	},
@@ -123,7 +125,7 @@ var tables = []*Table{
 			enum("schooling", "Trình độ học vấn", schoolings),
 			flag("disability", "Khuyết tật"),
 			flag("is_prestige", "Người có uy tín"),
-			text("notes", "Ghi chú"),
+			notes(),
 		},
 	},
 	{
@@ -137,7 +139,7 @@ var tables = []*Table{
 			text("form_id", "Mẫu phiếu"),
 			{Name: "form_version", Type: Integer, Label: "Phiên bản mẫu phiếu", Min: 1, Max: 1e6},
 			{Name: "answers", Type: JSON, Label: "Câu trả lời", MaxLen: 100_000},
-			{Name: "notes", Type: Text, Label: "Ghi chú", MaxLen: 10_000},
+			{Name: "notes", Type: Text, Label: "Ghi chú", MaxLen: 10_000, MultiLine: true},
 		}, latLon()),
 	},
 	{
@@ -155,7 +157,7 @@ var tables = []*Table{
 			enum("status", "Tình trạng", supportStatuses),
 			{Name: "planned_date", Type: Date, Label: "Ngày dự kiến"},
 			{Name: "delivered_date", Type: Date, Label: "Ngày giao"},
-			text("notes", "Ghi chú"),
+			notes(),
 		},
 	},
 	{
@@ -172,7 +174,7 @@ var tables = []*Table{
 			count("people_injured", "Người bị thương"),
 			count("people_dead", "Người chết, mất tích"),
 			money("estimated_loss_vnd", "Ước thiệt hại (đồng)"),
-			text("notes", "Ghi chú"),
+			notes(),
 		},
 	},
 }

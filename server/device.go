@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -64,9 +63,9 @@ func printDevices(w io.Writer, devices []registry.Device) {
 	for _, d := range devices {
 		state := "active"
 		if d.Revoked() {
-			state = "revoked " + d.RevokedAt.Format(time.DateTime)
+			state = "revoked " + shownTime(*d.RevokedAt)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Officer, strings.Join(d.Communes, ","), d.EnrolledAt.Format(time.DateTime), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Officer, strings.Join(d.Communes, ","), shownTime(d.EnrolledAt), state)
 	}
 	tw.Flush()
 }

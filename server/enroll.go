@@ -22,11 +22,18 @@ func enrollCmd() *cobra.Command {
 		Short: "Make a one-time code with which an officer's laptop enrolls",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if strings.TrimSpace(officer) == "" {
+			officer = schema.CleanText(officer)
+			if officer == "" {
 				return fmt.Errorf("name the officer with --officer")
+			}
+			if err := officerColumn().Check(officer); err != nil {
+				return fmt.Errorf("--officer: %w", err)
 			}
 			if len(communes) == 0 {
 				return fmt.Errorf("name at least one commune with --commune CODE")
+			}
+			if ttl <= 0 {
+				return fmt.Errorf("--ttl %s: a code must stay valid for some time; give a duration such as 24h or 72h", ttl)
 			}
 			commune := &schema.Column{Name: "commune", Type: schema.Text, Code: schema.CodeCommune}
 			for _, c := range communes {
@@ -50,7 +57,7 @@ func enrollCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", code)
 			fmt.Fprintf(cmd.ErrOrStderr(), "One-time code for %s (communes %s), valid until %s.\nOn the laptop: hodan init --server URL --enroll %s\n",
-				officer, strings.Join(communes, ", "), expires.Format("2006-01-02 15:04"), code)
+				officer, strings.Join(communes, ", "), shownTime(expires), code)
 			return nil
 		},
 	}
@@ -61,3 +68,16 @@ func enrollCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
+
+// officerColumn is the column that holds the officer a device is enrolled
+// for: the name given here is written into every visit the device records,
+// so it obeys that column's rule.
+func officerColumn() *schema.Column {
+	visits, _ := schema.TableByName("visits")
+	c, _ := visits.Column("officer")
+	return c
+}
+
+// shownTime is t as people read a time: on this machine's clock,
+// dd/mm/yyyy HH:MM.
+func shownTime(t time.Time) string { return t.Local().Format("02/01/2006 15:04") }

@@ -61,13 +61,51 @@ func Run(ctx context.Context, args []string, env Env) int {
 	a := &app{env: env, lang: l}
 	root := a.rootCmd()
 	root.SetArgs(args)
-	root.SetOut(env.Stdout)
+	out := &watchedWriter{Writer: env.Stdout}
+	root.SetOut(out)
 	root.SetErr(env.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, a.T("error.prefix", a.explain(err)))
+		if (a.json || wantsJSON(args)) && !out.wrote {
+			printJSON(env.Stdout, errorJSON(a.lang, err)) // a command that printed JSON said its error in it
+		}
 		return 1
 	}
 	return 0
+}
+
+// wantsJSON reports whether args ask for --json, for an error cobra meets
+// before it reads the flags (an unknown command).
+func wantsJSON(args []string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		if arg == "--json" || arg == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// watchedWriter is stdout, noting whether a command wrote to it. Fd is
+// the file's, for the terminal's width.
+type watchedWriter struct {
+	io.Writer
+	wrote bool
+}
+
+func (w *watchedWriter) Write(p []byte) (int, error) {
+	w.wrote = w.wrote || len(p) > 0
+	return w.Writer.Write(p)
+}
+
+// Fd is the descriptor of the file behind w, or an invalid one.
+func (w *watchedWriter) Fd() uintptr {
+	if f, ok := w.Writer.(*os.File); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }
 
 func (a *app) rootCmd() *cobra.Command {
@@ -106,8 +144,14 @@ func (a *app) path() (string, error) {
 	return filepath.Join(dir, "hodan", "hodan.db"), nil
 }
 
+// openAttempts is how many times open tries a database another hodan
+// command is writing to; SQLite itself waits 10 seconds at each, so a
+// command waits about two minutes before it gives up.
+const openAttempts = 12
+
 // open opens the local database, creating it (and its directory, private to
-// the user) if needed.
+// the user) if needed. While another hodan command writes to it (an import
+// of a long list), open says so on stderr, once, and waits.
 func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	path, err := a.path()
 	if err != nil {
@@ -116,7 +160,20 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, errMsg("error.create_db_dir", err)
 	}
-	return replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
+	for attempt := 1; ; attempt++ {
+		db, err := replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
+		if !isBusy(err) || attempt == openAttempts {
+			return db, err
+		}
+		if attempt == 1 {
+			fmt.Fprintln(a.env.Stderr, a.T("input.db_waiting"))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // openEnrolled opens the local database of an enrolled device. It creates

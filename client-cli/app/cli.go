@@ -27,6 +27,18 @@ type msgError struct {
 // errMsg makes an error of message key with args.
 func errMsg(key string, args ...any) error { return &msgError{key: key, args: args} }
 
+// code is the error's code for programs: its key without "error", "err"
+// and "input" ("import.err.bad" is import_bad).
+func (e *msgError) code() string {
+	var parts []string
+	for _, p := range strings.Split(e.key, ".") {
+		if p != "error" && p != "err" && p != "input" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "_")
+}
+
 // Error is the message in Vietnamese, the default language.
 func (e *msgError) Error() string { return e.in(langVI) }
 

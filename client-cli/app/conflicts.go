@@ -268,7 +268,7 @@ func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
 		if x.Won {
 			what = a.T("conflict.won")
 		}
-		who := x.Officer
+		who := safeText(x.Officer)
 		if who == "" {
 			who = a.T("conflict.unknown_officer")
 		}
@@ -294,5 +294,5 @@ func valueText(v syncengine.Value) string {
 	if v.IsNull() {
 		return "-"
 	}
-	return strings.NewReplacer("\t", " ", "\n", " ").Replace(fmt.Sprint(v.Any()))
+	return safeText(fmt.Sprint(v.Any()))
 }

@@ -63,7 +63,7 @@ func (a *app) writePairs(w io.Writer, pairs []reconcile.Pair) error {
 			if h.HeadBirthYear != nil {
 				year = strconv.Itoa(*h.HeadBirthYear)
 			}
-			name := cut(h.HeadName, 30)
+			name := cut(safeText(h.HeadName), 30)
 			fmt.Fprintf(&b, "  %s  %s%s  %s\n", h.ID, name, strings.Repeat(" ", 30-textWidth(name)), year)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mattn/go-sqlite3"
+
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -33,6 +35,7 @@ func explainText(l lang, err error) string {
 	var invalid x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError
 	var bad *schema.Error
+	var lite sqlite3.Error
 	if u, ok := err.(usageError); ok {
 		return tr(l, "error.usage", explainIn(l, u.err))
 	}
@@ -51,9 +54,9 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &remote):
 		return refusal(l, remote.Code, remote.Message)
 	case errors.As(err, &failure) && errors.As(err, &netErr):
-		return tr(l, "error.unreachable", failure.server, netErr.Error())
+		return tr(l, failure.unreachable(), failure.server, netErr.Error())
 	case errors.As(err, &failure) && isRefused(err):
-		return tr(l, "error.unreachable", failure.server, err.Error())
+		return tr(l, failure.unreachable(), failure.server, err.Error())
 	case errors.Is(err, syncengine.ErrDeviceBehind):
 		return sentinel(l, "error.device_behind", err)
 	case errors.Is(err, syncengine.ErrClockStillAhead):
@@ -62,6 +65,10 @@ func explainText(l lang, err error) string {
 		return sentinel(l, "error.clock_ahead", err)
 	case errors.Is(err, syncengine.ErrNothingToRepair):
 		return sentinel(l, "error.nothing_to_repair", err)
+	case isBusy(err):
+		return tr(l, "input.db_busy")
+	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
+		return tr(l, "input.disk_full")
 	case errors.As(err, &bad):
 		return schemaText(l, bad)
 	case errors.As(err, &msg):
@@ -73,6 +80,53 @@ func explainText(l lang, err error) string {
 	return err.Error()
 }
 
+// errorCode is err's code for programs, as --json prints it: the server's
+// code for its refusals, the schema's for a value it refuses, a name of
+// the mistake for Hodan's own messages, "usage" for a command line that
+// makes no sense, and "error" for anything else.
+func errorCode(err error) string {
+	var u usageError
+	var remote *syncengine.Error
+	var failure *syncFailure
+	var bad *schema.Error
+	var msg *msgError
+	var lite sqlite3.Error
+	switch {
+	case errors.As(err, &u):
+		return "usage"
+	case errors.As(err, &remote):
+		return remote.Code
+	}
+	for sentinel, code := range map[error]string{syncengine.ErrDeviceBehind: "device_behind", syncengine.ErrClockStillAhead: "clock_still_ahead",
+		syncengine.ErrClockAhead: "clock_ahead", syncengine.ErrNothingToRepair: "nothing_to_repair"} {
+		if errors.Is(err, sentinel) {
+			return code
+		}
+	}
+	switch {
+	case errors.As(err, &failure):
+		return "unreachable"
+	case isBusy(err):
+		return "database_busy"
+	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
+		return "disk_full"
+	case errors.As(err, &bad):
+		return bad.Code
+	case errors.As(err, &msg):
+		return msg.code()
+	}
+	if _, ok := cobraText(langEN, err.Error()); ok {
+		return "usage"
+	}
+	return "error"
+}
+
+// errorJSON is err as --json prints it, said in l: the one shape of every
+// command's failure, the same as the server's.
+func errorJSON(l lang, err error) syncengine.ErrorResponse {
+	return syncengine.ErrorResponse{Error: syncengine.Error{Code: errorCode(err), Message: explainIn(l, err)}}
+}
+
 // sentinel says err, an error of syncengine's, in l: in English its own
 // words and what to do, in Vietnamese the message alone.
 func sentinel(l lang, key string, err error) string {
@@ -80,6 +134,13 @@ func sentinel(l lang, key string, err error) string {
 		return tr(l, key, err.Error())
 	}
 	return tr(l, key)
+}
+
+// isBusy reports whether err is SQLite's "database is locked": another
+// process (another hodan command) holds the database's write lock.
+func isBusy(err error) bool {
+	var lite sqlite3.Error
+	return errors.As(err, &lite) && (lite.Code == sqlite3.ErrBusy || lite.Code == sqlite3.ErrLocked)
 }
 
 func isRefused(err error) bool {
@@ -121,15 +182,26 @@ func schemaText(l lang, e *schema.Error) string {
 	case schema.CodeUnknownColumn:
 		return tr(l, "schema.unknown_column", append([]any{e.Column}, e.Args...)...)
 	}
+	text, ok := schemaReason(l, e)
+	if !ok {
+		return tr(l, "schema.invalid", col, e.Message)
+	}
+	return col + ": " + text
+}
+
+// schemaReason says in l what rule a value broke, without the column: in
+// English the schema's own message; false if the catalogue does not say
+// the reason.
+func schemaReason(l lang, e *schema.Error) (string, bool) {
+	if l == langEN {
+		return e.Message, true
+	}
 	key := "schema." + e.Reason
 	if e.Reason == schema.ReasonPattern {
 		key = "schema.pattern." + e.Column
 	}
 	text := tr(l, key, e.Args...)
-	if e.Reason == "" || strings.HasPrefix(text, "[") {
-		return tr(l, "schema.invalid", col, e.Message)
-	}
-	return col + ": " + text
+	return text, e.Reason != "" && !strings.HasPrefix(text, "[")
 }
 
 // columnLabel is the Vietnamese label of a column, and its name: the same

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 type exportOptions struct {
 	out, commune, from, to string
 	names                  bool // headers are column names, not labels
+	force                  bool // replace a file already at out
 }
 
 // exportCmd is hodan export: a table, or the visits report, into a file a
@@ -35,6 +37,9 @@ func (a *app) exportCmd() *cobra.Command {
 			if _, err := a.exportFormat(opts.out); err != nil {
 				return err
 			}
+			if _, err := os.Lstat(opts.out); err == nil && !opts.force {
+				return a.existsError(opts.out)
+			}
 			return a.export(cmd, args[0], opts)
 		},
 	}
@@ -44,6 +49,7 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringVar(&opts.from, "from", "", a.T("export.flag.from"))
 	f.StringVar(&opts.to, "to", "", a.T("export.flag.to"))
 	f.BoolVar(&opts.names, "column-names", false, a.T("export.flag.column_names"))
+	f.BoolVar(&opts.force, "force", false, a.T("export.flag.force"))
 	return cmd
 }
 
@@ -86,7 +92,7 @@ func (a *app) export(cmd *cobra.Command, what string, opts exportOptions) error 
 		if err != nil {
 			return err
 		}
-		if err := a.writeGrid(opts.out, g); err != nil {
+		if err := a.writeGrid(opts.out, g, opts.force); err != nil {
 			return err
 		}
 		if a.json {

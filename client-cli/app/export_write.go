@@ -3,8 +3,10 @@ package app
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"hodan/schema"
 )
 
 // grid is a table to write out: a header and rows of values, each nil,
@@ -36,8 +40,10 @@ func (a *app) exportFormat(path string) (string, error) {
 
 // writeGrid writes g to path as .xlsx or .csv. It writes a temporary file
 // beside path and renames it over path once complete, so that path is
-// never half written: a reader sees the old file or the whole new one.
-func (a *app) writeGrid(path string, g *grid) error {
+// never half written: a reader sees the old file or the whole new one. A
+// file already at path is replaced only with force; without, it is left
+// as it is, even one that appears while the export runs.
+func (a *app) writeGrid(path string, g *grid, force bool) error {
 	format, err := a.exportFormat(path)
 	if err != nil {
 		return err
@@ -66,10 +72,38 @@ func (a *app) writeGrid(path string, g *grid) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if force {
+		err = os.Rename(tmp.Name(), path)
+	} else {
+		err = os.Link(tmp.Name(), path) // fails if path exists
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return a.existsError(path)
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// existsError refuses to replace the file at path.
+func (a *app) existsError(path string) error {
+	return usageError{a.Errorf("export.err.exists", path)}
+}
+
+// formulaStarts are the characters that make a spreadsheet run a cell's
+// text as a formula (OWASP, CSV injection).
+const formulaStarts = "=+-@\t\r"
+
+// formulaSafe is a text cell a spreadsheet shows as text: one that begins
+// with a formula character gets a leading apostrophe, which hodan import
+// takes off again (see cleanText). Numbers are never text cells, so a
+// negative number stays a number.
+func formulaSafe(s string) string {
+	if s != "" && strings.ContainsRune(formulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // dateLayout is how a date reads in a commune's files.
@@ -114,9 +148,12 @@ func writeXLSX(w io.Writer, g *grid) error {
 	for i, r := range g.rows {
 		cells := make([]any, len(r))
 		for j, v := range r {
-			if d, ok := v.(time.Time); ok {
-				cells[j] = excelize.Cell{StyleID: dateStyle, Value: d}
-			} else {
+			switch x := v.(type) {
+			case time.Time:
+				cells[j] = excelize.Cell{StyleID: dateStyle, Value: x}
+			case string:
+				cells[j] = formulaSafe(x)
+			default:
 				cells[j] = v
 			}
 		}
@@ -183,9 +220,9 @@ func csvText(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return schema.FormatDecimal(x, false) // 1500,25: what import reads back
 	case string:
-		return x
+		return formulaSafe(x)
 	}
 	return fmt.Sprint(v)
 }

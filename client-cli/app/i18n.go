@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 
 	"hodan/internal/i18n"
@@ -31,15 +30,10 @@ func tr(l lang, key string, args ...any) string {
 // T formats message key in the officer's language.
 func (a *app) T(key string, args ...any) string { return tr(a.lang, key, args...) }
 
-// Errorf makes an error from message key in the officer's language. Like
-// fmt.Errorf, a %w verb in the message wraps its argument.
-func (a *app) Errorf(key string, args ...any) error {
-	cat, err := messages()
-	if err != nil {
-		return fmt.Errorf("[%s]", key)
-	}
-	return fmt.Errorf(cat.Text(a.lang, key), args...)
-}
+// Errorf makes an error from message key, said in the officer's language
+// (see msgError). Like fmt.Errorf, a %w verb in the message wraps its
+// argument.
+func (a *app) Errorf(key string, args ...any) error { return errMsg(key, args...) }
 
 // chooseLang picks the language (see i18n.Choose).
 func chooseLang(args []string, getenv func(string) string) (lang, error) {

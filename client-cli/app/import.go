@@ -36,6 +36,9 @@ type importReport struct {
 	Present        []presentRow `json:"already_present"`
 	UnknownColumns []string     `json:"unknown_columns"`
 	NewVillages    []string     `json:"new_villages"`
+	// Error is why nothing was imported, in the shape of every --json
+	// error: {"code", "message"}.
+	Error *syncengine.Error `json:"error,omitempty"`
 }
 
 // importCmd is hodan import: lists kept in spreadsheets, into this laptop.
@@ -90,33 +93,57 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 			return a.Errorf("import.err.which_commune", strings.Join(dev.Communes, ", "))
 		}
 		im := &householdImporter{a: a, t: t, dev: dev, commune: opts.commune, createVillages: opts.createVillages, today: a.now().Format("2006-01-02")}
-		if err := im.load(ctx, db); err != nil {
+		rep := &importReport{File: path, HeaderLine: s.rows[hi].line, DryRun: opts.dryRun, UnknownColumns: h.unknown, Bad: []rowProblem{}, Present: []presentRow{}}
+		err := db.Write(ctx, func(tx *syncengine.Tx) error {
+			return im.checkAndWrite(tx, s.rows[hi+1:], h, rep, opts)
+		})
+		switch {
+		case errors.Is(err, errWriteNothing):
+		case err != nil:
+			return err
+		default:
+			rep.Imported = rep.Clean
+		}
+		var refused error
+		if rep.Refused {
+			refused = a.Errorf("import.err.bad", rep.BadRows)
+			shown := errorJSON(a.lang, refused)
+			rep.Error = &shown.Error
+		}
+		if err := a.printImport(cmd.OutOrStdout(), rep); err != nil {
 			return err
 		}
-		rep := &importReport{File: path, HeaderLine: s.rows[hi].line, DryRun: opts.dryRun, UnknownColumns: h.unknown, Bad: []rowProblem{}, Present: []presentRow{}}
-		p := a.progress(int64(len(s.rows)-hi-1), "progress.check")
-		rows := im.checkAll(s.rows[hi+1:], h, rep, p)
-		p.Finish()
-		im.keepVillagesOf(rows)
-		rep.NewVillages, rep.Clean = im.newVillageNames(), len(rows)
-		if rep.BadRows > 0 && !opts.skipBad {
-			rep.Refused = true
-			if err := a.printImport(cmd.OutOrStdout(), rep); err != nil {
-				return err
-			}
-			return a.Errorf("import.err.bad", rep.BadRows)
-		}
-		if !opts.dryRun && len(rows) > 0 {
-			p = a.progress(int64(len(rows)), "progress.import")
-			err := im.write(ctx, db, rows, p)
-			p.Finish()
-			if err != nil {
-				return a.Errorf("import.err.write", err)
-			}
-			rep.Imported = len(rows)
-		}
-		return a.printImport(cmd.OutOrStdout(), rep)
+		return refused
 	})
+}
+
+// errWriteNothing rolls back an import that writes nothing: a dry run,
+// a file with bad rows, a file of households all here already.
+var errWriteNothing = errors.New("nothing to write")
+
+// checkAndWrite checks rows against what the laptop holds and writes the
+// clean ones, in one transaction: two imports of the same list at once
+// take turns, and the second finds the first's households already here.
+// It returns errWriteNothing when there is nothing to write.
+func (im *householdImporter) checkAndWrite(tx *syncengine.Tx, rows []sheetRow, h headerMatch, rep *importReport, opts importOptions) error {
+	if err := im.load(tx); err != nil {
+		return err
+	}
+	p := im.a.progress(int64(len(rows)), "progress.check")
+	clean := im.checkAll(rows, h, rep, p)
+	p.Finish()
+	im.keepVillagesOf(clean)
+	rep.NewVillages, rep.Clean = im.newVillageNames(), len(clean)
+	rep.Refused = rep.BadRows > 0 && !opts.skipBad
+	if rep.Refused || opts.dryRun || len(clean) == 0 {
+		return errWriteNothing
+	}
+	p = im.a.progress(int64(len(clean)), "progress.import")
+	defer p.Finish()
+	if err := im.write(tx, clean, p); err != nil {
+		return im.a.Errorf("import.err.write", err)
+	}
+	return nil
 }
 
 // has reports whether the header has a column for name.
@@ -224,6 +251,13 @@ func quoteAll(list []string) string {
 	return strings.Join(q, ", ")
 }
 
+// textReasons are the rules of text (see schema.CleanText) a cell can
+// break whatever its column: said as the schema says them.
+var textReasons = map[string]bool{
+	schema.ReasonUTF8: true, schema.ReasonControl: true, schema.ReasonBidi: true,
+	schema.ReasonLineBreak: true, schema.ReasonUntrimmed: true, schema.ReasonNotNFC: true,
+}
+
 // reason says in the officer's language why a value does not fit column
 // c, from the column's rule (the schema's own messages are English, for
 // programs and logs).
@@ -232,6 +266,10 @@ func (im *householdImporter) reason(c *schema.Column, err error) string {
 	var se *schema.Error
 	if errors.As(err, &se) && se.Code == schema.CodeRequired {
 		return a.T("import.reason.required")
+	}
+	if errors.As(err, &se) && textReasons[se.Reason] {
+		text, _ := schemaReason(a.lang, se)
+		return text
 	}
 	if c == nil {
 		if err != nil {

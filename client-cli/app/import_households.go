@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -91,10 +90,11 @@ func (im *householdImporter) addVillage(id, commune, name string) {
 	im.villageList[commune] = append(im.villageList[commune], name)
 }
 
-// load reads the villages and live households of the laptop's communes.
-func (im *householdImporter) load(ctx context.Context, db *syncengine.DB) error {
+// load reads the villages and live households of the laptop, in the
+// import's transaction.
+func (im *householdImporter) load(tx *syncengine.Tx) error {
 	im.init()
-	rows, err := db.SQL().QueryContext(ctx, `SELECT id, commune_code, name FROM villages`)
+	rows, err := tx.Query(`SELECT id, commune_code, name FROM villages`)
 	if err != nil {
 		return fmt.Errorf("read villages: %w", err)
 	}
@@ -109,11 +109,11 @@ func (im *householdImporter) load(ctx context.Context, db *syncengine.DB) error 
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read villages: %w", err)
 	}
-	return im.loadHouseholds(ctx, db)
+	return im.loadHouseholds(tx)
 }
 
-func (im *householdImporter) loadHouseholds(ctx context.Context, db *syncengine.DB) error {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT id, commune_code, COALESCE(household_number, ''), head_name,
+func (im *householdImporter) loadHouseholds(tx *syncengine.Tx) error {
+	rows, err := tx.Query(`SELECT id, commune_code, COALESCE(household_number, ''), head_name,
 		COALESCE(head_birth_year, 0), COALESCE(village_id, '') FROM households WHERE merged_into IS NULL`)
 	if err != nil {
 		return fmt.Errorf("read households: %w", err)
@@ -323,6 +323,9 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 	if !im.createVillages {
 		return im.a.T("import.reason.village", im.knownVillages(commune))
 	}
+	if col := mustColumn(mustTable("villages"), "name"); col.Check(name) != nil {
+		return im.reason(col, col.Check(name))
+	}
 	if im.newVillages[commune] == nil {
 		im.newVillages[commune] = map[string]string{}
 	}
@@ -382,13 +385,7 @@ func (im *householdImporter) parse(c *schema.Column, x cell) (any, string) {
 	case c.Name == "phone":
 		v = phoneNumber(text)
 	case c.Type == schema.Integer || c.Type == schema.Real:
-		if x.number != "" {
-			text = x.number
-		}
-		if c.Type == schema.Integer {
-			text = strings.TrimSuffix(text, ".0")
-		}
-		v, err = c.Parse(text)
+		v, err = cellNumber(c, x)
 	default:
 		v, err = c.Parse(text)
 	}
@@ -427,7 +424,7 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 			if fold(h.name) == fold(name) {
 				return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
 			}
-			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", h.name, h.id)}}
+			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", safeText(h.name), h.id)}}
 		}
 		if prev, ok := im.seenNumber[key]; ok {
 			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_twice", prev)}}
@@ -451,41 +448,39 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 	return nil, nil
 }
 
-// write inserts the villages to create and the rows in one transaction:
-// a crash, a power cut or an error on any row leaves nothing of the
-// import, and running it again starts clean.
-func (im *householdImporter) write(ctx context.Context, db *syncengine.DB, rows []*importRow, p *progress) error {
+// write inserts the villages to create and the rows in the import's one
+// transaction: a crash, a power cut or an error on any row leaves nothing
+// of the import, and running it again starts clean.
+func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *progress) error {
 	villages, _ := schema.TableByName("villages")
-	return db.Write(ctx, func(tx *syncengine.Tx) error {
-		created := map[string]string{} // commune|key: id
-		for _, commune := range slices.Sorted(maps.Keys(im.newVillages)) {
-			for _, key := range slices.Sorted(maps.Keys(im.newVillages[commune])) {
-				values := map[string]any{"commune_code": commune, "name": im.newVillages[commune][key]}
-				if err := villages.CheckInsert(values); err != nil {
-					return err
-				}
-				id, err := tx.Insert("villages", values)
-				if err != nil {
-					return fmt.Errorf("create village %s: %w", values["name"], err)
-				}
-				created[commune+"|"+key] = id.String()
+	created := map[string]string{} // commune|key: id
+	for _, commune := range slices.Sorted(maps.Keys(im.newVillages)) {
+		for _, key := range slices.Sorted(maps.Keys(im.newVillages[commune])) {
+			values := map[string]any{"commune_code": commune, "name": im.newVillages[commune][key]}
+			if err := villages.CheckInsert(values); err != nil {
+				return err
 			}
+			id, err := tx.Insert("villages", values)
+			if err != nil {
+				return fmt.Errorf("create village %s: %w", values["name"], err)
+			}
+			created[commune+"|"+key] = id.String()
 		}
-		for _, r := range rows {
-			commune := r.values["commune_code"].(string)
-			if r.newVillage != "" {
-				r.values["village_id"] = created[commune+"|"+r.newVillage]
-			}
-			if err := checkRefs(tx, im.t, r.values, commune); err != nil {
-				return fmt.Errorf("line %d: %w", r.line, err)
-			}
-			if _, err := tx.Insert(im.t.Name, r.values); err != nil {
-				return fmt.Errorf("line %d: %w", r.line, err)
-			}
-			p.Add(1)
+	}
+	for _, r := range rows {
+		commune := r.values["commune_code"].(string)
+		if r.newVillage != "" {
+			r.values["village_id"] = created[commune+"|"+r.newVillage]
 		}
-		return nil
-	})
+		if err := checkRefs(tx, im.t, r.values, commune); err != nil {
+			return fmt.Errorf("line %d: %w", r.line, err)
+		}
+		if _, err := tx.Insert(im.t.Name, r.values); err != nil {
+			return fmt.Errorf("line %d: %w", r.line, err)
+		}
+		p.Add(1)
+	}
+	return nil
 }
 
 // newVillageNames lists the villages the import creates, "name (commune)".

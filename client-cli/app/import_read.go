@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"hodan/schema"
 )
 
 // sheet is a spreadsheet as import reads it: rows of cells, each row with
@@ -102,17 +105,30 @@ func (a *app) readXLSX(path, sheetName string) (*sheet, error) {
 		row := sheetRow{line: i + 1}
 		for j, text := range texts {
 			c := cell{text: cleanText(text)}
-			if i < len(raw) && j < len(raw[i]) && raw[i][j] != text {
-				if _, err := strconv.ParseFloat(raw[i][j], 64); err == nil {
-					c.number = raw[i][j]
-					c.date = looksLikeDate(text)
-				}
+			if i < len(raw) && j < len(raw[i]) && isNumberCell(f, sheetName, i, j, raw[i][j]) {
+				c.number = raw[i][j]
+				c.date = raw[i][j] != text && looksLikeDate(text)
 			}
 			row.cells = append(row.cells, c)
 		}
 		s.rows = append(s.rows, row)
 	}
 	return s, nil
+}
+
+// isNumberCell reports whether the cell in row i, column j (from 0) holds
+// a number, whose raw value is raw: a cell typed as a number, not text
+// that looks like one.
+func isNumberCell(f *excelize.File, sheetName string, i, j int, raw string) bool {
+	if _, err := strconv.ParseFloat(raw, 64); err != nil {
+		return false
+	}
+	name, err := excelize.CoordinatesToCellName(j+1, i+1)
+	if err != nil {
+		return false
+	}
+	kind, err := f.GetCellType(sheetName, name)
+	return err == nil && (kind == excelize.CellTypeNumber || kind == excelize.CellTypeUnset)
 }
 
 // looksLikeDate reports whether a formatted number reads as a date:
@@ -127,8 +143,12 @@ func looksLikeDate(text string) bool {
 // Vietnamese Windows), separated by commas or semicolons (Excel in a
 // Vietnamese locale writes semicolons).
 func readCSV(data []byte) (*sheet, error) {
+	withBOM := bytes.HasPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
+		if bad, mostly := mostlyUTF8(data); withBOM || mostly {
+			return nil, errMsg("import.err.utf8", bytes.Count(data[:bad], []byte("\n"))+1)
+		}
 		decoded, err := charmap.Windows1258.NewDecoder().Bytes(data)
 		if err != nil {
 			return nil, fmt.Errorf("decode csv: %w", err)
@@ -158,6 +178,30 @@ func readCSV(data []byte) (*sheet, error) {
 	return s, nil
 }
 
+// mostlyUTF8 tells a UTF-8 file with a bad byte or two from a
+// Windows-1258 one, neither of them valid UTF-8: it is UTF-8 when it holds
+// more valid multi-byte characters (every Vietnamese letter with a mark)
+// than bytes that are not UTF-8, which a Windows-1258 file, one byte a
+// letter, almost never does. bad is where the first bad byte is.
+func mostlyUTF8(data []byte) (bad int, mostly bool) {
+	multi, invalid := 0, 0
+	bad = -1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			invalid++
+			if bad < 0 {
+				bad = i
+			}
+		case n > 1:
+			multi++
+		}
+		i += n
+	}
+	return max(bad, 0), multi > invalid
+}
+
 // csvSeparator is ';' when the first line has more semicolons than commas
 // outside quotes, else ','.
 func csvSeparator(data []byte) rune {
@@ -180,9 +224,15 @@ func csvSeparator(data []byte) rune {
 	return ','
 }
 
-// cleanText is a cell's text trimmed and in NFC.
+// cleanText is a cell's text trimmed and in NFC, without the apostrophe
+// hodan export puts before a text a spreadsheet would run as a formula
+// (see formulaSafe).
 func cleanText(s string) string {
-	return norm.NFC.String(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
+	s = norm.NFC.String(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
+	if rest, ok := strings.CutPrefix(s, "'"); ok && rest != "" && strings.ContainsRune(formulaStarts, rune(rest[0])) {
+		return rest
+	}
+	return s
 }
 
 // cellDate is a date cell's date, or the date a text cell holds as
@@ -200,6 +250,22 @@ func cellDate(c cell) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// cellNumber reads a cell of a number column: the number behind a cell
+// the spreadsheet holds as a number, else the cell's text as people type
+// numbers (see schema.ParseDecimal).
+func cellNumber(c *schema.Column, x cell) (any, error) {
+	f, err := strconv.ParseFloat(x.number, 64)
+	switch {
+	case x.number == "" || err != nil:
+		return c.Parse(x.text)
+	case c.Type == schema.Real:
+		return f, nil
+	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
+		return int64(f), nil
+	}
+	return c.Parse(schema.FormatDecimal(f, false)) // refused: not a whole number
 }
 
 func contains(list []string, s string) bool {

@@ -59,11 +59,11 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("show.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(t, args[0])
-			if err != nil {
-				return err
-			}
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+				id, err := resolveID(db.SQL(), t, args[0])
+				if err != nil {
+					return err
+				}
 				rows, err := queryRows(ctx, db.SQL(), t, "id", id.String(), 1)
 				if err != nil {
 					return err

@@ -34,20 +34,20 @@ func (a *app) householdMergeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, _ := schema.TableByName("households")
-			keep, err := parseID(t, args[0])
-			if err != nil {
-				return err
-			}
-			drop, err := parseID(t, args[1])
-			if err != nil {
-				return err
-			}
-			if keep == drop {
-				return usageError{errMsg("error.merge_same")}
-			}
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+				keep, err := resolveID(db.SQL(), t, args[0])
+				if err != nil {
+					return err
+				}
+				drop, err := resolveID(db.SQL(), t, args[1])
+				if err != nil {
+					return err
+				}
+				if keep == drop {
+					return usageError{errMsg("error.merge_same")}
+				}
 				var moved, changes int
-				err := db.Write(ctx, func(tx *syncengine.Tx) error {
+				err = db.Write(ctx, func(tx *syncengine.Tx) error {
 					var err error
 					if moved, err = mergeHouseholds(tx, dev, t, keep, drop); err != nil {
 						return err

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -27,7 +27,7 @@ func printJSON(w io.Writer, v any) error {
 // terminalWidth is the width tables fit in: the terminal's, if w is one
 // wider than 80 columns, else 80.
 func terminalWidth(w io.Writer) int {
-	if f, ok := w.(*os.File); ok {
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 80 {
 			return cols
 		}
@@ -48,8 +48,11 @@ func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []rec
 	cells := make([][]string, len(rows))
 	for j, r := range rows {
 		cells[j] = make([]string, len(cols))
-		for i, c := range cols {
-			cells[j][i] = a.formatCell(r[c])
+		for i, name := range cols {
+			cells[j][i] = a.formatCell(r[name])
+			if c, ok := t.Column(name); ok {
+				cells[j][i] = a.formatValue(c, r[name])
+			}
 		}
 	}
 	hidden, err := fitTable(w, terminalWidth(w), head, cells, 1)
@@ -77,6 +80,7 @@ const minColumn = 12
 // are cut, with "…", until the rest fit. It returns how many columns it
 // left out.
 func fitTable(w io.Writer, width int, head []string, rows [][]string, fixed int) (int, error) {
+	head, rows = safeRow(head), safeRows(rows)
 	natural := make([]int, len(head))
 	for _, r := range append([][]string{head}, rows...) {
 		for i, cell := range r {
@@ -168,7 +172,7 @@ func (a *app) printRecord(w io.Writer, t *schema.Table, r record) error {
 	fmt.Fprintf(tw, "id\t\t%s\n", a.formatCell(r["id"]))
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, a.columnText(t, c), a.formatCell(r[c.Name]))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, a.columnText(t, c), a.describeValue(c, r[c.Name]))
 	}
 	return tw.Flush()
 }
@@ -187,11 +191,89 @@ func (a *app) formatCell(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
-		return strings.NewReplacer("\t", " ", "\n", " ").Replace(x)
+		return safeText(x)
 	}
 	return fmt.Sprint(v)
 }
 
-// dateTime is t as the officer reads a date and time: dd/mm/yyyy in
-// Vietnamese, on this laptop's clock.
+// safeText is text as a terminal may show it, on one line: a tab or a
+// newline is a space, and what a terminal would act on rather than show —
+// a control character (C0, DEL, C1: escapes that retitle the window, clear
+// the screen, move the cursor, a carriage return that overwrites the
+// line), a bidirectional formatting character (which reorders what
+// follows), a byte that is not UTF-8 — is shown as "�". Every table and
+// record is written through it, for the text rule (schema.CleanText)
+// holds for what is typed now, not for what older laptops wrote.
+func safeText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n':
+			return ' '
+		case r == utf8.RuneError || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
+			return '�'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "�"))
+}
+
+func safeRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = safeText(c)
+	}
+	return out
+}
+
+func safeRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = safeRow(r)
+	}
+	return out
+}
+
+// formatValue is a value of column c as a table shows it: numbers as
+// Vietnamese write them, grouped where the column holds large ones (see
+// schema.Column.Format), dates as dd/mm/yyyy, anything else as formatCell
+// shows it.
+func (a *app) formatValue(c *schema.Column, v any) string {
+	switch x := v.(type) {
+	case int64:
+		if c.Type == schema.Bool {
+			return a.formatCell(x != 0)
+		}
+		return c.Format(x)
+	case float64:
+		return c.Format(x)
+	case string:
+		if d, err := time.Parse(time.DateOnly, x); err == nil && c.Type == schema.Date {
+			return d.Format("02/01/2006")
+		}
+	}
+	return a.formatCell(v)
+}
+
+// describeValue is a value of column c as one record shows it: as
+// formatValue, and an amount of đồng with its words.
+func (a *app) describeValue(c *schema.Column, v any) string {
+	if n, ok := v.(int64); ok && c.Money {
+		return a.amount(n)
+	}
+	return a.formatValue(c, v)
+}
+
+// amount is an amount of đồng as one record shows it: in Vietnamese
+// grouped by thousands and in words, 1.500.000 đồng (một triệu năm trăm
+// nghìn đồng); in English as vnd writes it.
+func (a *app) amount(n int64) string {
+	if a.lang == langEN {
+		return a.vnd(n)
+	}
+	return a.T("input.money", schema.FormatWhole(n, true), schema.NumberWords(n))
+}
+
+// dateTime is t as people read a time, in every language: on this
+// laptop's clock, dd/mm/yyyy HH:MM. Every time a command shows people
+// (the last sync, who wrote a conflict when, a clock repair) is written
+// by it; --json keeps RFC 3339, for programs.
 func (a *app) dateTime(t time.Time) string { return t.Local().Format(a.T("format.datetime")) }

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,11 +62,13 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		typed := slices.Collect(maps.Keys(values))
 		return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 			id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
 			if err != nil {
 				return err
 			}
+			a.printStored(cmd.ErrOrStderr(), t, values, typed)
 			if a.json {
 				return printJSON(cmd.OutOrStdout(), map[string]string{"id": id.String()})
 			}
@@ -79,11 +84,14 @@ func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Ta
 	if err := applyDefaults(dev, t, values, today); err != nil {
 		return syncengine.RowID{}, err
 	}
-	if err := t.CheckInsert(values); err != nil {
-		return syncengine.RowID{}, err
-	}
 	var id syncengine.RowID
 	err := db.Write(ctx, func(tx *syncengine.Tx) error {
+		if err := resolveRefs(tx, t, values); err != nil {
+			return err
+		}
+		if err := t.CheckInsert(values); err != nil {
+			return err
+		}
 		scope, err := newRowScope(tx, dev, t, values)
 		if err != nil {
 			return err
@@ -217,23 +225,26 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("set.short", noun(t.Noun)),
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(t, args[0])
-			if err != nil {
-				return err
-			}
 			values, err := assignments(t, args[1:])
 			if err != nil {
 				return err
 			}
-			if err := t.CheckUpdate(values); err != nil {
-				return err
-			}
-			return a.writeOwnRow(cmd, t, id, "changed", func(tx *syncengine.Tx, scope string) error {
+			err = a.writeOwnRow(cmd, t, args[0], "changed", func(tx *syncengine.Tx, id syncengine.RowID, scope string) error {
+				if err := resolveRefs(tx, t, values); err != nil {
+					return err
+				}
+				if err := t.CheckUpdate(values); err != nil {
+					return err
+				}
 				if err := checkRefs(tx, t, values, scope); err != nil {
 					return err
 				}
 				return tx.Update(t.Name, id, values)
 			})
+			if err == nil {
+				a.printStored(cmd.ErrOrStderr(), t, values, slices.Collect(maps.Keys(values)))
+			}
+			return err
 		},
 	}
 }
@@ -266,11 +277,7 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("delete.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(t, args[0])
-			if err != nil {
-				return err
-			}
-			return a.writeOwnRow(cmd, t, id, "deleted", func(tx *syncengine.Tx, _ string) error {
+			return a.writeOwnRow(cmd, t, args[0], "deleted", func(tx *syncengine.Tx, id syncengine.RowID, _ string) error {
 				return tx.Delete(t.Name, id)
 			})
 		},
@@ -290,16 +297,22 @@ func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID
 }
 
 // writeOwnRow runs fn in a write transaction on a live row of one of the
-// laptop's communes, given its scope, and reports what it wrote.
-func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, id syncengine.RowID, what string, fn func(tx *syncengine.Tx, scope string) error) error {
+// laptop's communes, given its id (ref, or the beginning of it) and its
+// scope, and reports what it wrote.
+func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, ref, what string, fn func(tx *syncengine.Tx, id syncengine.RowID, scope string) error) error {
 	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 		changes := 0
+		var id syncengine.RowID
 		err := db.Write(ctx, func(tx *syncengine.Tx) error {
+			var err error
+			if id, err = resolveID(tx, t, ref); err != nil {
+				return err
+			}
 			scope, err := ownRow(tx, dev, t, id)
 			if err != nil {
 				return err
 			}
-			err = fn(tx, scope)
+			err = fn(tx, id, scope)
 			changes = tx.Changes()
 			return err
 		})
@@ -320,10 +333,21 @@ func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syn
 	return nil
 }
 
-func parseID(t *schema.Table, s string) (syncengine.RowID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil || len(s) != 36 {
-		return syncengine.RowID{}, errMsg("error.bad_id", s, noun(t.Noun), t.Noun)
+// printStored says on stderr, field by field, what a command stored of
+// the columns the officer typed, as people read them (1.500, not 1500;
+// money with its words), so that a number read otherwise than meant is
+// seen at once. Stdout keeps what scripts read.
+func (a *app) printStored(w io.Writer, t *schema.Table, values map[string]any, typed []string) {
+	if len(typed) == 0 {
+		return
 	}
-	return id, nil
+	var b strings.Builder
+	b.WriteString(a.T("input.stored") + "\n")
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if v, ok := values[c.Name]; ok && slices.Contains(typed, c.Name) {
+			fmt.Fprintf(&b, "  %s: %s\n", a.columnText(t, c), a.describeValue(c, v))
+		}
+	}
+	io.WriteString(w, b.String())
 }

@@ -66,7 +66,7 @@ func (a *app) initCmd() *cobra.Command {
 			}
 			res, err := client.Enroll(ctx, code, db.Site())
 			if err != nil {
-				return remoteError(server, err)
+				return initFailure(server, err)
 			}
 			if before != nil && before.ServerSite != res.ServerSite.String() {
 				return errMsg("error.init_other_server", before.Server, server)
@@ -107,7 +107,7 @@ func stillEnrolled(ctx context.Context, dev *device) error {
 	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
 		return nil
 	}
-	return remoteError(dev.Server, err)
+	return initFailure(dev.Server, err)
 }
 
 // isLoopback reports whether host names this machine.
@@ -314,10 +314,26 @@ func remoteError(server string, err error) error {
 	return &syncFailure{server: server, err: err}
 }
 
-// syncFailure is an error that came of talking to the server.
+// initFailure marks a failed exchange of hodan init with the server: one
+// the officer cures by running hodan init again.
+func initFailure(server string, err error) error {
+	return &syncFailure{server: server, err: err, init: true}
+}
+
+// syncFailure is an error that came of talking to the server; init marks
+// one of hodan init, which an officer cures by running it again.
 type syncFailure struct {
 	server string
 	err    error
+	init   bool
+}
+
+// unreachable is the message key of a server out of reach.
+func (e *syncFailure) unreachable() string {
+	if e.init {
+		return "input.init_unreachable"
+	}
+	return "error.unreachable"
 }
 
 func (e *syncFailure) Error() string { return e.err.Error() }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/schema"
 	"hodan/schema/forms"
 )
 
@@ -95,8 +96,18 @@ func (fl *visitFlow) ask(v *visitAnswers, q *forms.Question, i int) (step, error
 			delete(v.answers, q.ID)
 		} else {
 			v.answers[q.ID] = ans
+			fl.echo(v, q, ans)
 		}
 		return stepNext, nil
+	}
+}
+
+// echo shows a number as it was read, right after the answer, so that
+// the officer sees 1.500 was taken for one thousand five hundred.
+func (fl *visitFlow) echo(v *visitAnswers, q *forms.Question, ans any) {
+	switch q.Kind {
+	case forms.Integer, forms.Number, forms.Money:
+		fmt.Fprintln(fl.out, "   → "+fl.show(v, q, ans))
 	}
 }
 
@@ -153,11 +164,18 @@ func (fl *visitFlow) explain(q *forms.Question, text string, err error) string {
 		if q.Kind == forms.Money {
 			return fl.a.T("visit.invalid.out_of_range", text, fl.a.vnd(int64(ae.Min)), fl.a.vnd(int64(ae.Max)))
 		}
-		return fl.a.T("visit.invalid.out_of_range", text, fmtNumber(ae.Min), fmtNumber(ae.Max))
+		return fl.a.T("visit.invalid.out_of_range", text, schema.FormatDecimal(ae.Min, true), schema.FormatDecimal(ae.Max, true))
 	case forms.CodeNotChoice, forms.CodeTooLong:
 		return fl.a.T(msgKey("visit.invalid", ae.Code), text, int(ae.Max))
 	case forms.CodeInvalid:
 		return fl.a.T("visit.invalid.invalid", text, fl.a.explain(ae.Err))
+	case forms.CodeNotNumber, forms.CodeNotMoney:
+		if errors.Is(ae.Err, schema.ErrNumberFormat) {
+			return fl.a.T("input.answer.number_format", text)
+		}
+		if errors.Is(ae.Err, schema.ErrNotWhole) {
+			return fl.a.T("input.answer.not_whole", text)
+		}
 	case forms.CodeRequired:
 		return fl.a.T("visit.invalid.required")
 	}
@@ -174,14 +192,11 @@ func (fl *visitFlow) show(v *visitAnswers, q *forms.Question, ans any) string {
 		return fl.a.T("visit.no")
 	case int64:
 		if q.Kind == forms.Money {
-			return fl.a.vnd(x)
+			return fl.a.amount(x)
 		}
-		return strconv.FormatInt(x, 10)
+		return schema.FormatWhole(x, true)
 	case float64:
-		if fl.a.lang == langVI {
-			return strings.Replace(fmtNumber(x), ".", ",", 1)
-		}
-		return fmtNumber(x)
+		return schema.FormatDecimal(x, true)
 	case string:
 		if d, err := time.Parse(time.DateOnly, x); err == nil && q.Kind == forms.Date {
 			return d.Format("02/01/2006")
@@ -207,27 +222,14 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 	return s
 }
 
-func fmtNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// vnd writes an amount of đồng as the officer reads it: 1.200.000 đ in
-// Vietnamese, 1,200,000 đ in English.
+// vnd writes an amount of đồng short, as the officer reads it: 1.200.000 đ
+// in Vietnamese, 1,200,000 đ in English.
 func (a *app) vnd(n int64) string {
-	sep := "."
+	s := schema.FormatWhole(n, true)
 	if a.lang == langEN {
-		sep = ","
+		s = strings.ReplaceAll(s, ".", ",")
 	}
-	s := strconv.FormatInt(max(n, -n), 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if n < 0 {
-		return "-" + b.String() + " đ"
-	}
-	return b.String() + " đ"
+	return s + " đ"
 }
 
 // relationLabel is a member's relation to the head in the officer's

@@ -124,7 +124,7 @@ func TestVisitNewDamageAssessment(t *testing.T) {
 		"31/02/2026", "07/09/2024", // no 31 February
 		"7", "3", // no 7th choice
 		"1200,5", "", "khong", "0", "-", "25tr", "Mái tôn bay", "c")
-	for _, want := range []string{"bắt buộc", "không phải là ngày", "không có trong danh sách", "không phải là số", "07/09/2024", "1200,5", "Đã lưu lượt thăm", "Đã ghi thiệt hại"} {
+	for _, want := range []string{"bắt buộc", "không phải là ngày", "không có trong danh sách", "không phải là số", "07/09/2024", "1.200,5", "Đã lưu lượt thăm", "Đã ghi thiệt hại"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the screen does not say %q:\n%s", want, screen)
 		}

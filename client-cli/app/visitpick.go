@@ -24,7 +24,7 @@ func (h visitHousehold) describe() string {
 			parts = append(parts, s)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return safeText(strings.Join(parts, ", "))
 }
 
 // visitMember is a member of the visited household.
@@ -45,8 +45,12 @@ func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, 
 		return visitHousehold{}, err
 	}
 	if id != "" {
+		rid, err := resolveID(fl.db.SQL(), mustTable("households"), id)
+		if err != nil {
+			return visitHousehold{}, err
+		}
 		for _, h := range all {
-			if h.id == id {
+			if h.id == rid.String() {
 				return h, nil
 			}
 		}
@@ -157,6 +161,7 @@ WHERE household_id = ? ORDER BY COALESCE(birth_year, 9999), id`, household)
 		if err := rows.Scan(&m.id, &m.name, &m.relation, &m.birthYear); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
+		m.name = safeText(m.name) // shown, never written back
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -83,17 +83,17 @@ func (q *Question) parse(s string) (any, error) {
 	case YesNo:
 		return parseYesNo(s)
 	case Integer:
-		i, err := strconv.ParseInt(strings.ReplaceAll(s, " ", ""), 10, 64)
+		i, err := schema.ParseWhole(s)
 		if err != nil {
-			return nil, &AnswerError{Code: CodeNotNumber}
+			return nil, &AnswerError{Code: CodeNotNumber, Err: err}
 		}
 		return i, nil
 	case Money:
 		return ParseMoney(s)
 	case Number:
-		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, &AnswerError{Code: CodeNotNumber}
+		f, err := schema.ParseDecimal(s)
+		if err != nil {
+			return nil, &AnswerError{Code: CodeNotNumber, Err: err}
 		}
 		return f, nil
 	case Date:
@@ -104,7 +104,7 @@ func (q *Question) parse(s string) (any, error) {
 		}
 		return nil, &AnswerError{Code: CodeNotDate}
 	}
-	return s, nil
+	return schema.CleanText(s), nil
 }
 
 func (q *Question) parseChoice(s string) (any, error) {
@@ -129,8 +129,9 @@ func parseYesNo(s string) (any, error) {
 	return nil, &AnswerError{Code: CodeNotYesNo}
 }
 
-// ParseMoney reads an amount of đồng as officers write it: 1.200.000,
-// 1 200 000, 1200000 đ, or in millions as 1,2tr / 1.2 triệu.
+// ParseMoney reads an amount of đồng as officers write it, numbers as
+// schema.ParseWhole reads them: 1.200.000, 1 200 000, 1200000 đ, or in
+// millions as 1,2tr / 1,2 triệu.
 func ParseMoney(s string) (int64, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	for _, unit := range []string{"vnd", "đồng", "dong", "đ"} {
@@ -138,17 +139,16 @@ func ParseMoney(s string) (int64, error) {
 	}
 	for _, unit := range []string{"triệu", "trieu", "tr"} {
 		if m, ok := strings.CutSuffix(s, unit); ok {
-			f, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(m), ",", ".", 1), 64)
+			f, err := schema.ParseDecimal(m)
 			if err != nil || f < 0 || f > 1e9 {
-				return 0, &AnswerError{Code: CodeNotMoney}
+				return 0, &AnswerError{Code: CodeNotMoney, Err: err}
 			}
 			return int64(math.Round(f * 1e6)), nil
 		}
 	}
-	digits := strings.NewReplacer(".", "", ",", "", " ", "").Replace(s)
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || digits == "" {
-		return 0, &AnswerError{Code: CodeNotMoney}
+	n, err := schema.ParseWhole(s)
+	if err != nil {
+		return 0, &AnswerError{Code: CodeNotMoney, Err: err}
 	}
 	return n, nil
 }
@@ -173,13 +173,17 @@ func (q *Question) check(v any) error {
 	if numeric && (q.Min != nil && f < *q.Min || q.Max != nil && f > *q.Max) {
 		return &AnswerError{Code: CodeOutOfRange, Min: bound(q.Min, q.column, true), Max: bound(q.Max, q.column, false)}
 	}
-	if q.column == nil {
-		return nil
+	col := q.column
+	if col == nil {
+		if _, isText := v.(string); !isText || q.Kind == Choice || q.Kind == Date {
+			return nil
+		}
+		col = &schema.Column{Name: q.ID, Type: schema.Text} // the rule every text obeys
 	}
-	if err := q.column.Check(ColumnValue(v)); err != nil {
+	if err := col.Check(ColumnValue(v)); err != nil {
 		var se *schema.Error
-		if errors.As(err, &se) && q.column.Max > q.column.Min && (q.Kind == Integer || q.Kind == Money || q.Kind == Number) {
-			return &AnswerError{Code: CodeOutOfRange, Min: q.column.Min, Max: q.column.Max}
+		if errors.As(err, &se) && col.Max > col.Min && (q.Kind == Integer || q.Kind == Money || q.Kind == Number) {
+			return &AnswerError{Code: CodeOutOfRange, Min: col.Min, Max: col.Max}
 		}
 		return &AnswerError{Code: CodeInvalid, Detail: err.Error(), Err: err}
 	}

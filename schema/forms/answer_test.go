@@ -51,6 +51,24 @@ func TestParse(t *testing.T) {
 		{"prestige_visit", "gift_amount_vnd", "500.000", int64(500_000), ""},
 		{"prestige_visit", "gift_amount_vnd", "600.000", nil, forms.CodeOutOfRange},
 		{"damage_assessment", "people_dead", "-1", nil, forms.CodeOutOfRange},
+		// Numbers as Vietnamese write them: '.' groups thousands, ',' is the decimal mark.
+		{"damage_assessment", "crop_area_lost_m2", "1.500", 1500.0, ""},
+		{"damage_assessment", "crop_area_lost_m2", "1,5", 1.5, ""},
+		{"damage_assessment", "crop_area_lost_m2", "1.5", nil, forms.CodeNotNumber},
+		{"damage_assessment", "crop_area_lost_m2", "1,500", nil, forms.CodeNotNumber},
+		{"damage_assessment", "crop_area_lost_m2", "1e3", nil, forms.CodeNotNumber},
+		{"damage_assessment", "estimated_loss_vnd", "1.500.000", int64(1_500_000), ""},
+		{"damage_assessment", "estimated_loss_vnd", "1,5tr", int64(1_500_000), ""},
+		{"damage_assessment", "estimated_loss_vnd", "1.5", nil, forms.CodeNotMoney},
+		{"damage_assessment", "estimated_loss_vnd", "1,500", nil, forms.CodeNotMoney},
+		{"damage_assessment", "estimated_loss_vnd", "1.50.0", nil, forms.CodeNotMoney},
+		{"damage_assessment", "estimated_loss_vnd", "1.5 triệu", nil, forms.CodeNotMoney},
+		{"damage_assessment", "livestock_lost", "1.200", int64(1200), ""},
+		{"damage_assessment", "livestock_lost", "1,2", nil, forms.CodeNotNumber},
+		// Text: cleaned to NFC; control and bidi characters refused.
+		{"damage_assessment", "event", "Bão Yagi", "Bão Yagi", ""},
+		{"damage_assessment", "event", "Bão\x1b]0;x\x07", nil, forms.CodeInvalid},
+		{"damage_assessment", "notes", "Mái \u202etôn", nil, forms.CodeInvalid},
 	} {
 		got, err := question(t, tc.form, tc.q).Parse(tc.input)
 		var ae *forms.AnswerError

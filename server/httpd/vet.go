@@ -82,8 +82,14 @@ func checkOfficer(c *syncengine.Change, dev registry.Device) *syncengine.Rejecti
 }
 
 // checkLinks keeps a row's links within its commune: a root table's scope
-// column must hold the row's scope, and a reference to a known row must
-// name a row of the same commune. It fails if it cannot read that row.
+// column must hold the row's scope, and a reference must name a row the
+// server knows, of the same commune. A device can only name a row it has
+// seen, which came from the server or from the device itself earlier in
+// its sequence (so earlier in this batch, or in one the server took
+// before): a row the server never heard of is refused, and so is a row
+// whose own creation the server refused. The server decides from its log
+// alone, in the device's order, so the refusal is the same however often
+// the batch is sent.
 func checkLinks(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Rejection, error) {
 	t, _ := schema.TableByName(c.Table)
 	if c.Column != "" && c.Column == t.ScopeColumn && c.Value.String() != c.Scope {
@@ -102,7 +108,11 @@ func checkLinks(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Re
 	if err != nil {
 		return nil, fmt.Errorf("%s.%s: %w", c.Table, c.Column, err)
 	}
-	if scope != "" && scope != c.Scope {
+	if scope == "" {
+		return &syncengine.Rejection{Code: syncengine.CodeNotFound,
+			Message: fmt.Sprintf("%s.%s names %s %s, a row this server never heard of: a device names only rows it pulled from the server or wrote itself before", c.Table, c.Column, col.Refers, id)}, nil
+	}
+	if scope != c.Scope {
 		return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
 			Message: fmt.Sprintf("%s.%s names a row of %s that is not in commune %s", c.Table, c.Column, col.Refers, c.Scope)}, nil
 	}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"hodan/schema"
+	"hodan/syncengine"
+)
+
+// minPrefix is the shortest beginning of a record's id a command takes
+// for the id. Ids are UUIDv7, time-ordered: ids made in the same minute
+// share their first 8 characters, so a shorter prefix names a record only
+// while few are on the laptop, and after the next sync may name another.
+const minPrefix = 8
+
+// rowQuerier reads rows: the database (*sql.DB) or a write transaction.
+type rowQuerier interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+var (
+	_ rowQuerier = (*sql.DB)(nil)
+	_ rowQuerier = (*syncengine.Tx)(nil)
+)
+
+// resolveID finds the record of t whose id is s or begins with s (of
+// minPrefix characters or more, in either case). Every command that takes
+// a record's id reads it here. An s that begins several ids is refused,
+// naming their records.
+func resolveID(q rowQuerier, t *schema.Table, s string) (syncengine.RowID, error) {
+	p := strings.ToLower(strings.TrimSpace(s))
+	if id, err := uuid.Parse(p); err == nil && len(p) == 36 {
+		return id, nil
+	}
+	if len(p) < minPrefix || strings.Trim(p, "0123456789abcdef-") != "" {
+		return syncengine.RowID{}, errMsg("input.id_prefix", s, noun(t.Noun), minPrefix, t.Noun)
+	}
+	found, err := idsBeginning(q, t, p)
+	if err != nil {
+		return syncengine.RowID{}, err
+	}
+	switch len(found) {
+	case 0:
+		return syncengine.RowID{}, errMsg("error.no_such_row", noun(t.Noun), s, t.Noun)
+	case 1:
+		return uuid.Parse(found[0].id)
+	}
+	var names []string
+	for _, c := range found[:min(len(found), maxCandidates)] {
+		names = append(names, c.id+" "+safeText(c.name))
+	}
+	if len(found) > maxCandidates {
+		names = append(names, "…")
+	}
+	return syncengine.RowID{}, errMsg("input.id_ambiguous", s, noun(t.Noun), strings.Join(names, "; "))
+}
+
+// maxCandidates is how many records an ambiguous prefix names.
+const maxCandidates = 8
+
+// candidate is a record an id prefix may name, with its name for people.
+type candidate struct{ id, name string }
+
+// idsBeginning lists the records of t whose ids begin with p, and one
+// more than maxCandidates at most.
+func idsBeginning(q rowQuerier, t *schema.Table, p string) ([]candidate, error) {
+	// Ids hold 0-9, a-f and '-', all below '~': the ids that begin with p
+	// are those from p up to p+"~", a range of the primary key.
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, COALESCE(%s, '') FROM %s x WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`, recordName(t), t.Name),
+		p, p+"~", maxCandidates+1)
+	if err != nil {
+		return nil, errMsg("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.name); err != nil {
+			return nil, errMsg("error.read_table", t.Name, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// recordName is the SQL of a record of t (as x) by which people know it:
+// the name of a household's head, a member, a village; for a visit, a
+// support or damage record, its household's head and what it is.
+func recordName(t *schema.Table) string {
+	if col := searchColumns[t.Name]; col != "" {
+		return "x." + col
+	}
+	what := "''"
+	for _, col := range t.Summary {
+		if col != t.ParentColumn {
+			what = "x." + col
+			break
+		}
+	}
+	return fmt.Sprintf("(SELECT head_name FROM households h WHERE h.id = x.%s) || ' · ' || COALESCE(%s, '')", t.ParentColumn, what)
+}
+
+// resolveRefs replaces, in values, every reference typed as an id
+// prefix by the whole id it names.
+func resolveRefs(q rowQuerier, t *schema.Table, values map[string]any) error {
+	for _, c := range t.Columns {
+		s, ok := values[c.Name].(string)
+		if c.Type != schema.Ref || !ok {
+			continue
+		}
+		refers, _ := schema.TableByName(c.Refers)
+		id, err := resolveID(q, refers, s)
+		if err != nil {
+			return err
+		}
+		values[c.Name] = id.String()
+	}
+	return nil
+}

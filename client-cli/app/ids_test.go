@@ -1,0 +1,61 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCommandsTakeAnIDPrefix: every command that takes a record's id
+// takes a unique prefix of it, of 8 characters or more; an ambiguous one
+// is refused, listing the records it could be by name.
+func TestCommandsTakeAnIDPrefix(t *testing.T) {
+	// Ids are time-ordered: two made in the same minute share their first
+	// 8 characters; made across a minute's turn, they are made again.
+	var b *visitBench
+	var mai, pao string
+	for try := 0; try < 3 && (b == nil || mai[:8] != pao[:8]); try++ {
+		b = mustVisitBench(t, langVI)
+		mai = b.add(t, "households", map[string]any{"head_name": "Hà Thị Mai"})
+		pao = b.add(t, "households", map[string]any{"head_name": "Lò Văn Páo"})
+	}
+	if mai[:8] != pao[:8] {
+		t.Fatalf("ids %s and %s share no 8 characters", mai, pao)
+	}
+	unique := func(id, other string) string { // the shortest prefix of id that other does not share
+		for n := 8; n <= len(id); n++ {
+			if id[:n] != other[:n] {
+				return id[:n]
+			}
+		}
+		return id
+	}
+	out, errOut, code := b.hodan(t, "household", "show", unique(mai, pao))
+	if code != 0 || !strings.Contains(out, "Hà Thị Mai") {
+		t.Errorf("household show %s: exit %d\n%s%s", unique(mai, pao), code, out, errOut)
+	}
+	if _, errOut, code := b.hodan(t, "household", "set", strings.ToUpper(unique(pao, mai)), "address=Nà Lầu"); code != 0 {
+		t.Errorf("household set by an upper-case prefix: exit %d\n%s", code, errOut)
+	}
+	if got := b.query(t, `SELECT address FROM households WHERE id = ?`, pao); got[0] != "Nà Lầu" {
+		t.Errorf("address %v, want Nà Lầu", got[0])
+	}
+	if _, errOut, code := b.hodan(t, "member", "add", "--household-id", unique(mai, pao), "--full-name", "Hà Văn Dũng"); code != 0 {
+		t.Errorf("member add --household-id by prefix: exit %d\n%s", code, errOut)
+	}
+	if got := b.query(t, `SELECT household_id FROM members`); len(got) != 1 || got[0] != mai {
+		t.Errorf("member's household %v, want %s", got, mai)
+	}
+	_, errOut, code = b.hodan(t, "household", "show", mai[:8])
+	if code != 1 || !strings.Contains(errOut, "Hà Thị Mai") || !strings.Contains(errOut, "Lò Văn Páo") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("an ambiguous prefix: exit %d, stderr %q; want one line naming both households", code, errOut)
+	}
+	if _, errOut, code = b.hodan(t, "household", "delete", mai[:4]); code != 1 || !strings.Contains(errOut, "8") {
+		t.Errorf("a prefix of 4: exit %d, stderr %q; want a refusal saying 8 characters", code, errOut)
+	}
+	if _, errOut, code = b.hodan(t, "household", "show", "ffffffff"); code != 1 || !strings.Contains(errOut, "ffffffff") {
+		t.Errorf("a prefix of nothing: exit %d, stderr %q", code, errOut)
+	}
+	if n := b.query(t, `SELECT count(*) FROM households`); n[0] != int64(2) {
+		t.Errorf("%v households, want 2", n[0])
+	}
+}
