@@ -1,6 +1,7 @@
 package httpd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -41,8 +42,46 @@ func checkShape(c *syncengine.Change, device syncengine.SiteID) error {
 	if !syncengine.Alive(c.CL) {
 		return bad(syncengine.CodeBadRequest, "a cell is written to a live row, whose causal length is odd, not %d", c.CL)
 	}
-	if err := col.Check(c.Value.Any()); err != nil {
+	if err := col.Check(c.Value.Any()); err != nil && textRule(err) == "" {
 		return bad(syncengine.CodeInvalidValue, "%s.%s: %v", c.Table, c.Column, err)
+	}
+	return nil
+}
+
+// A value its column refuses is refused in one of three ways. A value no
+// device of this schema version could have sent (a type, a choice, a
+// range) refuses the whole batch, as a version skew: nothing is lost, the
+// laptop keeps it until one side is upgraded. Text no field may hold (a
+// control or bidi character, a line break outside notes: textRule
+// "refuse") refuses that change alone: a laptop of an older version may
+// hold it, and its other changes must still go through; the officer sees
+// the refusal and corrects the field. Text that only breaks what entry
+// points now clean (not NFC, spaces at the ends: "keep") reads the same
+// as its clean form, and is kept as the laptop wrote it.
+func textRule(err error) string {
+	var se *schema.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Reason {
+	case schema.ReasonControl, schema.ReasonBidi, schema.ReasonLineBreak:
+		return "refuse"
+	case schema.ReasonUntrimmed, schema.ReasonNotNFC:
+		return "keep"
+	}
+	return ""
+}
+
+// checkValue refuses text no field may hold, change by change (see
+// textRule).
+func checkValue(c *syncengine.Change) *syncengine.Rejection {
+	if c.IsExists() {
+		return nil
+	}
+	t, _ := schema.TableByName(c.Table)
+	col, _ := t.Column(c.Column) // checkShape refused unknown ones
+	if err := col.Check(c.Value.Any()); err != nil && textRule(err) == "refuse" {
+		return &syncengine.Rejection{Code: syncengine.CodeInvalidValue, Message: fmt.Sprintf("%s.%s: %v", c.Table, c.Column, err)}
 	}
 	return nil
 }
@@ -58,6 +97,9 @@ func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
 				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}, nil
 		}
 		if rej := checkOfficer(c, dev); rej != nil {
+			return rej, nil
+		}
+		if rej := checkValue(c); rej != nil {
 			return rej, nil
 		}
 		if c.HLC.Time().After(horizon) {
