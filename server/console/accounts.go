@@ -80,11 +80,11 @@ func (c *Console) addAccount(w http.ResponseWriter, r *http.Request, v *visit) e
 	for _, code := range communes {
 		f.Communes = append(f.Communes, communeChoice{Code: code})
 	}
-	switch {
-	case bad != "":
+	if bad != "" {
 		f.Errors["communes"] = bad
-	case !covers(u, communes):
-		f.Errors["communes"] = i18n.T(v.lang, "console.accounts.error.communes")
+	} else if !covers(u, communes) {
+		// The form offers only the admin's communes.
+		return forbid("console.refused.commune")
 	}
 	if n.Password != r.PostFormValue("again") {
 		f.Errors["again"] = i18n.T(v.lang, "console.accounts.error.again")

@@ -14,7 +14,7 @@ import (
 	"hodan/syncengine"
 )
 
-//go:embed templates static
+//go:embed templates/*.html static
 var files embed.FS
 
 // Config is what a Console needs.

@@ -3,6 +3,8 @@ package console
 import (
 	"net/http"
 	"time"
+
+	"hodan/server/accounts"
 )
 
 // laptopsPage is the data of the laptops page.
@@ -20,18 +22,18 @@ func (c *Console) laptops(w http.ResponseWriter, r *http.Request, v *visit) erro
 	return c.render(w, r, http.StatusOK, "laptops", "/laptops", laptopsPage{Laptops: list, Now: c.cfg.Now()})
 }
 
-// revocable finds the laptop of the request's {id} among those the
-// operator may act on.
+// revocable finds the laptop of the request's {id}, if the operator sees
+// every one of its communes.
 func (c *Console) revocable(r *http.Request, v *visit) (laptop, error) {
-	list, err := c.laptopsOf(r.Context(), v.user())
+	all, err := c.laptopsOf(r.Context(), &accounts.User{})
 	if err != nil {
 		return laptop{}, err
 	}
-	for _, l := range list {
+	for _, l := range all {
 		if l.ID.String() != r.PathValue("id") {
 			continue
 		}
-		if !l.Yours {
+		if !v.user().SeesAll(l.Communes) {
 			return laptop{}, forbid("console.refused.commune")
 		}
 		return l, nil
