@@ -118,6 +118,10 @@ func (c *Console) verifyLog(w http.ResponseWriter, r *http.Request, v *visit) er
 		return c.redirect(w, r, "/audit", flash{Key: "console.flash.log_bad", Args: []string{err.Error()}})
 	}
 	n := func(x uint64) string { return Number(v.lang, int64(x)) }
+	if rep.Checkpoints == 0 {
+		return c.redirect(w, r, "/audit", flash{OK: true, Key: "console.flash.log_ok_unsigned",
+			Args: []string{n(rep.Entries), n(uint64(rep.Batches))}})
+	}
 	return c.redirect(w, r, "/audit", flash{OK: true, Key: "console.flash.log_ok",
 		Args: []string{n(rep.Entries), n(uint64(rep.Batches)), n(uint64(rep.Checkpoints)), n(rep.Covered)}})
 }
