@@ -22,8 +22,8 @@ type bar struct {
 
 // Sizes of a barChart, in SVG user units (pixels at 100%).
 const (
-	chartWidth  = 720
-	chartLabels = 190
+	chartWidth  = 1160
+	chartLabels = 210
 	chartRow    = 30
 	chartBar    = 18
 	chartValues = 70 // room after the longest bar for its value
