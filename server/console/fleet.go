@@ -21,8 +21,8 @@ type laptop struct {
 	// LastSync is when the server last received a batch of changes
 	// from it (zero: never). A sync that only pulls leaves no trace.
 	LastSync time.Time
-	// Refusals counts its changes the server refused and has not taken
-	// since: the officer must fix them on the laptop.
+	// Refusals counts its records (rows) with changes the server refused
+	// and has not taken since: the officer must fix them on the laptop.
 	Refusals int
 	// Yours: the operator sees every one of its communes, and may act
 	// on it.
@@ -82,10 +82,12 @@ func (c *Console) lastBatches(ctx context.Context) (map[syncengine.SiteID]time.T
 	return out, rows.Err()
 }
 
-// pendingRefusals counts, per device, the changes the server refused and
-// holds no accepted version of.
+// pendingRefusals counts, per device, the records with changes the
+// server refused and holds no accepted version of: a household refused
+// whole is one, not one per field.
 func (c *Console) pendingRefusals(ctx context.Context) (map[syncengine.SiteID]int, error) {
-	rows, err := c.cfg.DB.SQL().QueryContext(ctx, `SELECT s.site, count(*) FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin
+	rows, err := c.cfg.DB.SQL().QueryContext(ctx, `SELECT s.site, count(DISTINCT json_extract(r.change, '$.t') || ' ' || json_extract(r.change, '$.r'))
+		FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin
 		WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)
 		GROUP BY s.site`)
 	if err != nil {

@@ -61,8 +61,9 @@ func (f *fixture) advance(d time.Duration) {
 }
 
 // mustConsole starts the server with its console on a new database;
-// secure serves it over TLS with Secure cookies.
-func mustConsole(t testing.TB, secure bool) *fixture {
+// secure serves it over TLS with Secure cookies; sections are added to
+// the console.
+func mustConsole(t testing.TB, secure bool, sections ...console.Section) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := replica.Open(ctx, filepath.Join(t.TempDir(), "server.db"),
@@ -76,7 +77,7 @@ func mustConsole(t testing.TB, secure bool) *fixture {
 	srv := httptest.NewUnstartedServer(nil)
 	log := slog.New(slog.NewTextHandler(testLog(t), nil))
 	c, err := console.New(console.Config{DB: db, Registry: f.Registry, Accounts: f.Accounts, Now: f.now, Log: log,
-		Hosts: web.LoopbackHosts(srv.Listener.Addr().String()), Secure: secure})
+		Hosts: web.LoopbackHosts(srv.Listener.Addr().String()), Secure: secure, Sections: sections})
 	if err != nil {
 		t.Fatal(err)
 	}
