@@ -172,28 +172,32 @@ func (c *Console) setPassword(w http.ResponseWriter, r *http.Request, v *visit) 
 
 // disablePage asks the admin to confirm that an account is disabled.
 func (c *Console) disablePage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	other, err := c.manageable(r, v)
+	other, err := c.disablable(r, v)
 	if err != nil {
 		return err
-	}
-	if other.Login == v.user().Login {
-		return forbid("console.accounts.error.self")
 	}
 	return c.render(w, r, http.StatusOK, "disable", "/accounts", other)
 }
 
 // disable closes an account: it can no longer log in, its sessions end.
-// An admin cannot close their own, and so lock everyone out.
 func (c *Console) disable(w http.ResponseWriter, r *http.Request, v *visit) error {
-	other, err := c.manageable(r, v)
+	other, err := c.disablable(r, v)
 	if err != nil {
 		return err
-	}
-	if other.Login == v.user().Login {
-		return forbid("console.accounts.error.self")
 	}
 	if err := c.cfg.Accounts.Disable(r.Context(), other.Login, actor(r, v)); err != nil {
 		return err
 	}
 	return c.redirect(w, r, "/accounts", flash{OK: true, Key: "console.flash.account_disabled", Args: []string{other.Name}})
+}
+
+// disablable finds the account of the request's {login} if the admin may
+// disable it: one they manage, and not their own, lest the last admin
+// lock everyone out.
+func (c *Console) disablable(r *http.Request, v *visit) (accounts.User, error) {
+	other, err := c.manageable(r, v)
+	if err == nil && other.Login == v.user().Login {
+		err = forbid("console.accounts.error.self")
+	}
+	return other, err
 }

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"hodan/server/accounts"
 	"hodan/server/console"
+	"hodan/syncengine"
 )
 
 // cells reads the text of each cell of the row of a table headed name.
@@ -62,5 +64,42 @@ func TestOverviewAndLaptops(t *testing.T) {
 	}
 	if dinh := cells(laptops, "Vàng A Dình"); len(dinh) < 3 || dinh[2] != "chưa bao giờ" {
 		t.Errorf("the laptop that never synced: %q", dinh)
+	}
+}
+
+// TestSupport: a household given a new house twice shows on the page of
+// repeated support, by name, village and commune.
+func TestSupport(t *testing.T) {
+	f := mustConsole(t, false)
+	f.user(t, "op.a", "Lò Văn Minh", accounts.Operator, communeA)
+	l := f.laptop(t, "Lò Văn Minh", communeA)
+	err := l.DB.Write(context.Background(), func(tx *syncengine.Tx) error {
+		village, err := tx.Insert("villages", map[string]any{"commune_code": communeA, "name": "Bản Lướt"})
+		if err != nil {
+			return err
+		}
+		h, err := tx.Insert("households", map[string]any{"commune_code": communeA, "head_name": "Bùi Văn Thảo",
+			"household_number": "17", "village_id": village.String()})
+		if err != nil {
+			return err
+		}
+		for _, program := range []string{"ntp_1719", "sustainable_poverty"} {
+			if _, err := tx.Insert("support_records", map[string]any{"household_id": h.String(), "program": program,
+				"kind": "new_house", "status": "delivered", "amount_vnd": 40000000, "delivered_date": "2025-03-01"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Client.Sync(context.Background(), l.DB); err != nil {
+		t.Fatal(err)
+	}
+	body := f.login(t, "op.a").do(t, http.MethodGet, "/support", nil, nil).Body
+	got := strings.Join(cells(body, `Bùi Văn Thảo <span class="muted">· hộ số 17</span>`), " | ")
+	if !strings.HasPrefix(got, "Bản Lướt | Xã Lạc Lương | ") || !strings.HasSuffix(got, "| 2 | 80.000.000 đ") {
+		t.Errorf("the repeated support: %q", got)
 	}
 }

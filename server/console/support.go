@@ -2,6 +2,8 @@ package console
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -26,17 +28,17 @@ func (c *Console) support(w http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	villages, err := c.villageNames(r.Context())
-	if err != nil {
-		return err
-	}
 	rows := make([]supportRow, len(found))
 	for i, o := range found {
 		programs := make([]string, len(o.Programs))
 		for j, p := range o.Programs {
 			programs[j] = choiceLabel(v.lang, "support_records", "program", p)
 		}
-		rows[i] = supportRow{Overlap: o, Village: villages[o.Household.VillageID],
+		village, err := c.villageName(r.Context(), o.Household.VillageID)
+		if err != nil {
+			return err
+		}
+		rows[i] = supportRow{Overlap: o, Village: village,
 			Kind: choiceLabel(v.lang, "support_records", "kind", o.Kind), Programs: strings.Join(programs, ", ")}
 		rows[i].When = i18n.T(v.lang, "console.support.ever")
 		if o.Period == reconcile.Year {
@@ -46,22 +48,17 @@ func (c *Console) support(w http.ResponseWriter, r *http.Request, v *visit) erro
 	return c.render(w, r, http.StatusOK, "support", "/support", rows)
 }
 
-// villageNames maps each village to its name.
-func (c *Console) villageNames(ctx context.Context) (map[string]string, error) {
-	rows, err := c.cfg.DB.SQL().QueryContext(ctx, `SELECT id, name FROM villages`)
-	if err != nil {
-		return nil, fmt.Errorf("read villages: %w", err)
+// villageName is the name of the village of id ("" for none).
+func (c *Console) villageName(ctx context.Context, id string) (string, error) {
+	if id == "" {
+		return "", nil
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("read villages: %w", err)
-		}
-		out[id] = name
+	var name string
+	err := c.cfg.DB.SQL().QueryRowContext(ctx, `SELECT name FROM villages WHERE id = ?`, id).Scan(&name)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read village: %w", err)
 	}
-	return out, rows.Err()
+	return name, nil
 }
 
 // choiceLabel is the label of an enumeration's value: the schema's
