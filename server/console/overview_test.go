@@ -98,7 +98,7 @@ func TestSupport(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := f.login(t, "op.a").do(t, http.MethodGet, "/support", nil, nil).Body
-	got := strings.Join(cells(body, `Bùi Văn Thảo <span class="muted">· hộ số 17</span>`), " | ")
+	got := strings.Join(cells(body, `Bùi Văn Thảo<span class="muted sub">hộ số 17</span>`), " | ")
 	if !strings.HasPrefix(got, "Bản Lướt | Xã Lạc Lương | ") || !strings.HasSuffix(got, "| 2 | 80.000.000 đ") {
 		t.Errorf("the repeated support: %q", got)
 	}
