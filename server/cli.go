@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -12,6 +13,17 @@ import (
 // Run runs hodan-server with args and returns the exit status. It is what
 // main calls, and what tests call.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return run(ctx, args, os.Stdin, os.Getenv, stdout, stderr)
+}
+
+// run is Run reading standard input from stdin and the environment
+// through getenv, for tests.
+func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string) string, stdout, stderr io.Writer) int {
+	t, err := chooseLang(args, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
+		return 1
+	}
 	root := &cobra.Command{
 		Use:           "hodan-server",
 		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
@@ -21,7 +33,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd())
+	root.SetIn(stdin)
+	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
+	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t))
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
 		return 1

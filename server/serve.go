@@ -8,11 +8,15 @@ import (
 	"net"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"hodan/internal/replica"
+	"hodan/internal/web"
+	"hodan/server/accounts"
+	"hodan/server/console"
 	"hodan/server/httpd"
 	"hodan/server/registry"
 )
@@ -23,6 +27,8 @@ type serveFlags struct {
 	tlsCert, tlsKey string
 	checkpointEvery time.Duration
 	cpuProfile      string
+	console         bool
+	publicHosts     []string
 }
 
 func serveCmd() *cobra.Command {
@@ -56,6 +62,8 @@ func serveCmd() *cobra.Command {
 	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, "serve no snapshots: new devices pull their communes change by change")
 	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, "build a kept snapshot again once it is older than this")
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
+	fl.BoolVar(&f.console, "console", true, "serve the operators' web console at every path outside /v1 (--console=false: the sync API only)")
+	fl.StringArrayVar(&f.publicHosts, "public-host", nil, "a name the console is reached at, host[:port] as browsers send it (repeat for more); other Host headers are refused. Default: any, or only the loopback names when listening on loopback")
 	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, "build the snapshot of a device's communes in the background when it enrolls, ready for its first sync")
 	// For operators and developers measuring the server, not for daily use:
 	// hidden from the help, described in README.
@@ -81,7 +89,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: registry.Migrations()})
+	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: serverMigrations()})
 	if err != nil {
 		return err
 	}
@@ -98,7 +106,18 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	if _, err := cfg.Registry.ServerKey(ctx); err != nil {
 		return err
 	}
+	if f.console {
+		c, err := console.New(console.Config{DB: db, Registry: cfg.Registry, Accounts: accounts.NewStore(db, accounts.Options{}),
+			Log: log, Hosts: consoleHosts(f.publicHosts, ln.Addr()), Secure: tlsConfig != nil})
+		if err != nil {
+			return err
+		}
+		cfg.Console = c
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", f.db, db.Site(), scheme, ln.Addr())
+	if f.console {
+		fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: the console is at %s://%s/ (accounts: hodan-server user add)\n", scheme, ln.Addr())
+	}
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -112,6 +131,23 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		return fmt.Errorf("serve: %w", err)
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "hodan-server: stopped")
+	return nil
+}
+
+// consoleHosts are the Host values the console answers to: those given
+// with --public-host, else, on a loopback address, its loopback names
+// (a page of another site cannot make its name point here), else any.
+func consoleHosts(public []string, addr net.Addr) []string {
+	if len(public) > 0 {
+		hosts := make([]string, len(public))
+		for i, h := range public {
+			hosts[i] = strings.ToLower(strings.TrimSpace(h))
+		}
+		return hosts
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return web.LoopbackHosts(addr.String())
+	}
 	return nil
 }
 

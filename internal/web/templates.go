@@ -51,6 +51,26 @@ func (p *Pages) Render(w http.ResponseWriter, status int, page string, data any)
 	if !ok {
 		return fmt.Errorf("render: no page %q", page)
 	}
+	return write(w, status, page, t, data)
+}
+
+// RenderWith is Render with funcs bound for this answer only (the
+// catalogue's "t" in the visitor's language): the page is cloned with
+// them. A front end that renders with RenderWith must never call Render:
+// a template once executed can no longer be cloned.
+func (p *Pages) RenderWith(w http.ResponseWriter, status int, page string, funcs template.FuncMap, data any) error {
+	t, ok := p.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no page %q", page)
+	}
+	t, err := t.Clone()
+	if err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return write(w, status, page, t.Funcs(funcs), data)
+}
+
+func write(w http.ResponseWriter, status int, page string, t *template.Template, data any) error {
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)

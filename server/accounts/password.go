@@ -34,17 +34,22 @@ const (
 // MinPasswordLength is the shortest password an account may have.
 const MinPasswordLength = 10
 
-// ErrWeakPassword is returned for a password too short or too plain.
-var ErrWeakPassword = errors.New("weak password")
+// ErrWeakPassword is returned for a password too short or too plain;
+// ErrShortPassword and ErrPasswordIsLogin say which.
+var (
+	ErrWeakPassword    = errors.New("weak password")
+	ErrShortPassword   = fmt.Errorf("%w: a password has at least %d characters", ErrWeakPassword, MinPasswordLength)
+	ErrPasswordIsLogin = fmt.Errorf("%w: the password must not be the login", ErrWeakPassword)
+)
 
 // CheckPassword refuses a password an operator should not have: shorter
 // than MinPasswordLength characters, or the login itself.
 func CheckPassword(login, password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
-		return fmt.Errorf("%w: a password has at least %d characters", ErrWeakPassword, MinPasswordLength)
+		return ErrShortPassword
 	}
 	if strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(login)) {
-		return fmt.Errorf("%w: the password must not be the login", ErrWeakPassword)
+		return ErrPasswordIsLogin
 	}
 	return nil
 }

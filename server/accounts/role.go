@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -19,11 +20,14 @@ const (
 // Roles lists every role, most powerful first.
 var Roles = []Role{Admin, Operator, Viewer, Auditor}
 
+// ErrUnknownRole is returned by ParseRole for a name that is no role.
+var ErrUnknownRole = errors.New("unknown role")
+
 // ParseRole reads a role's name.
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
 	if !slices.Contains(Roles, r) {
-		return "", fmt.Errorf("unknown role %q: use admin, operator, viewer or auditor", s)
+		return "", fmt.Errorf("%w %q: use admin, operator, viewer or auditor", ErrUnknownRole, s)
 	}
 	return r, nil
 }

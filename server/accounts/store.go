@@ -87,6 +87,12 @@ var (
 	ErrBadAccount = errors.New("invalid account")
 )
 
+// The reasons an account is refused, each an ErrBadAccount.
+var (
+	ErrLoginFormat = fmt.Errorf("%w: a login is 2 to 40 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit", ErrBadAccount)
+	ErrNoName      = fmt.Errorf("%w: give the operator's full name", ErrBadAccount)
+)
+
 // NewUser is what adding an account takes.
 type NewUser struct {
 	Login    string
@@ -99,18 +105,28 @@ type NewUser struct {
 var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
 
 func (n *NewUser) check() error {
+	if err := n.CheckFields(); err != nil {
+		return err
+	}
+	return CheckPassword(n.Login, n.Password)
+}
+
+// CheckFields tidies n's login and name (spaces, case) and reports what
+// Add would refuse of them or of n's role; CheckPassword checks the
+// password. A command calls it before asking for the password.
+func (n *NewUser) CheckFields() error {
 	n.Login = strings.ToLower(strings.TrimSpace(n.Login))
 	n.Name = strings.TrimSpace(n.Name)
 	if !loginPattern.MatchString(n.Login) {
-		return fmt.Errorf("%w: a login is 2 to 40 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit", ErrBadAccount)
+		return ErrLoginFormat
 	}
 	if n.Name == "" {
-		return fmt.Errorf("%w: give the operator's full name", ErrBadAccount)
+		return ErrNoName
 	}
 	if _, err := ParseRole(string(n.Role)); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadAccount, err)
 	}
-	return CheckPassword(n.Login, n.Password)
+	return nil
 }
 
 // Add creates an account. by is who did it, for the action log.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -57,6 +58,10 @@ type Config struct {
 	// later, finds it ready instead of waiting for the build. Wait (and
 	// Serve, on shutdown) waits for builds it started.
 	SnapshotOnEnroll bool
+	// Console, if set, answers every path outside the sync API's /v1
+	// (the operators' web console); /v1 keeps its JSON answers, 404s
+	// included.
+	Console http.Handler
 	// NoCompact makes the server speak JSON only, as servers did before
 	// the compact encoding (syncengine.MediaCompact): it does not offer
 	// it, answers pulls in JSON, and refuses compact pushes (415).
@@ -77,6 +82,8 @@ const (
 type Server struct {
 	cfg  Config
 	echo *echo.Echo
+	// handler routes /v1 to echo and the rest to the console, if any.
+	handler http.Handler
 	// devices limits each device's request rate (nil: no limit);
 	// enrollments limits enrollment attempts per network address.
 	devices, enrollments *limiter
@@ -135,7 +142,21 @@ func New(cfg Config) *Server {
 		s.snapshots = newSnapshotCache(cfg)
 		e.GET(syncengine.PathSnapshot, s.snapshot, s.authenticate, s.limitDevice)
 	}
+	s.handler = e
+	if cfg.Console != nil {
+		s.handler = http.HandlerFunc(s.route)
+	}
 	return s
+}
+
+// route sends the sync API's paths to Echo and every other path to the
+// console.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	s.cfg.Console.ServeHTTP(w, r)
 }
 
 // Wait waits for the background work the server started (snapshots
@@ -148,14 +169,14 @@ func (s *Server) Wait() {
 }
 
 // Handler is the server as an http.Handler, for tests.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve answers requests on ln until ctx is done, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish (up to 30
 // seconds), and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           s.echo,
+		Handler:           s.handler,
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,

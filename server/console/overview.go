@@ -1,0 +1,49 @@
+package console
+
+import (
+	"net/http"
+
+	"hodan/internal/i18n"
+)
+
+// overviewPage is the data of the overview.
+type overviewPage struct {
+	Communes   []communeRow
+	Households int64
+	Laptops    int
+	Silent     int
+	Conflicts  int
+	Chart      barChart
+}
+
+// overview shows each commune the operator sees: households, laptops,
+// freshness, open conflicts, and a chart of households per commune.
+func (c *Console) overview(w http.ResponseWriter, r *http.Request, v *visit) error {
+	laptops, err := c.laptopsOf(r.Context(), v.user())
+	if err != nil {
+		return err
+	}
+	rows, err := c.communesOf(r.Context(), v.user(), laptops)
+	if err != nil {
+		return err
+	}
+	p := overviewPage{Communes: rows}
+	labels := make([]string, len(rows))
+	values := make([]int64, len(rows))
+	for i, row := range rows {
+		p.Households += row.Households
+		p.Conflicts += row.Conflicts
+		labels[i], values[i] = row.Name, row.Households
+	}
+	for _, l := range laptops {
+		if !l.Revoked() {
+			p.Laptops++
+		}
+		if l.Silent(c.cfg.Now()) {
+			p.Silent++
+		}
+	}
+	number := func(n int64) string { return Number(v.lang, n) }
+	p.Chart = newBarChart(i18n.T(v.lang, "console.overview.chart"), labels, values, number)
+	return c.render(w, r, http.StatusOK, "overview", "/overview", p)
+}
