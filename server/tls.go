@@ -41,7 +41,7 @@ and a certificate for this server, signed by it, for each --host (a DNS
 name or an IP address the laptops use to reach the server). It writes:
 
   DIR/ca.pem           the CA certificate: copy it to each laptop, for
-                       hodan init --ca ca.pem
+                       hodan init --ca DIR/ca.pem
   DIR/ca-key.pem       the CA's private key: keep it offline
   DIR/server.pem       for hodan-server serve --tls-cert
   DIR/server-key.pem   for hodan-server serve --tls-key
@@ -63,8 +63,9 @@ files are never overwritten.`,
 			for _, f := range made {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "Serve with: hodan-server serve --tls-cert %s --tls-key %s\nOn each laptop: hodan init --server https://%s --ca ca.pem --enroll CODE\n",
-				filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), net.JoinHostPort(hosts[0], "8443"))
+			ca := filepath.Join(out, "ca.pem")
+			fmt.Fprintf(cmd.ErrOrStderr(), "Serve with: hodan-server serve --tls-cert %s --tls-key %s\nCopy %s to each laptop, then: hodan init --server https://%s --ca %s --enroll CODE\n",
+				filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), ca, net.JoinHostPort(hosts[0], "8443"), ca)
 			return nil
 		},
 	}
