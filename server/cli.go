@@ -12,21 +12,27 @@ import (
 // Run runs hodan-server with args and returns the exit status. It is what
 // main calls, and what tests call.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := rootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// rootCmd is hodan-server's tree of commands.
+func rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "hodan-server",
 		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
 	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd())
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
-		return 1
-	}
-	return 0
+	return root
 }
 
 // defaultDB is the database file when --db is not given.
