@@ -60,8 +60,6 @@ func explainText(l lang, err error) string {
 		return sentinel(l, "error.clock_still_ahead", err)
 	case errors.Is(err, syncengine.ErrClockAhead):
 		return sentinel(l, "error.clock_ahead", err)
-	case errors.Is(err, syncengine.ErrNothingToRepair):
-		return sentinel(l, "error.nothing_to_repair", err)
 	case errors.As(err, &bad):
 		return schemaText(l, bad)
 	case errors.As(err, &msg):
