@@ -42,6 +42,18 @@ func dbFlag(cmd *cobra.Command, path *string) {
 	cmd.Flags().StringVar(path, "db", defaultDB, "the server's SQLite database file")
 }
 
+func jsonFlag(cmd *cobra.Command, asJSON *bool) {
+	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
+}
+
+// groupCmd is the command of a noun, which only holds the commands that
+// act on it.
+func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
 // printJSON writes v as indented JSON and a newline.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

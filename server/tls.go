@@ -21,12 +21,7 @@ import (
 )
 
 func tlsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "tls",
-		Short: "Make the certificates of a district server that has no public certificate",
-	}
-	cmd.AddCommand(tlsInitCmd())
-	return cmd
+	return groupCmd("tls", "Make the certificates of a district server that has no public certificate", tlsInitCmd())
 }
 
 func tlsInitCmd() *cobra.Command {
