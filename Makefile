@@ -1,14 +1,39 @@
 # Hodan: the district server and the field app.
 GO ?= go
 
-.PHONY: build test vet bench clean
+# The folder `make serve` runs the district server in: its database
+# (hodan-server.db), the snapshots it keeps beside it, the certificates of
+# `hodan-server tls init` (tls/, with the CA's private key) and what the
+# walkthrough exports all stay there, out of git (.gitignore).
+WALKTHROUGH ?= walkthrough
 
+.PHONY: build serve test test-long vet bench clean
+
+# The first build compiles SQLite's C source (mattn/go-sqlite3, cgo), which
+# takes minutes and prints nothing while it runs; say so first. -v names
+# each package as it is compiled: none on a later build, which takes seconds.
 build:
-	$(GO) build -o bin/hodan-server ./server
-	$(GO) build -o bin/hodan ./client-cli
+	@if [ "$$($(GO) list -f '{{.Stale}}' github.com/mattn/go-sqlite3)" = true ]; then \
+		echo "Compiling SQLite (cgo) once: 3 to 6 minutes on 2 cores, with no output for most of it; later builds take seconds."; \
+	fi
+	$(GO) build -v -o bin/hodan-server ./server
+	$(GO) build -v -o bin/hodan ./client-cli
 
+# Start the district server in $(WALKTHROUGH)/ on 127.0.0.1:8080; ARGS
+# adds flags (make serve ARGS="--addr 127.0.0.1:8081"). Stop it with Ctrl-C.
+serve: build
+	mkdir -p $(WALKTHROUGH)
+	cd $(WALKTHROUGH) && $(CURDIR)/bin/hodan-server serve $(ARGS)
+
+# Every test, with the race detector, the randomized ones on a small budget:
+# a few minutes on 2 cores once built. test-long gives them their whole
+# budget and adds the tests that are long by nature (see internal/longtest):
+# run it before merging a change to the engine, the server or storage.
 test:
 	$(GO) test -race ./...
+
+test-long:
+	HODAN_LONG_TESTS=1 $(GO) test -race -timeout 30m ./...
 
 # Benchmarks (see BENCHMARKS.md): the engine's merge beside raw SQLite
 # inserts, log-size scaling, bytes per cell; then end to end over loopback
