@@ -1,14 +1,47 @@
 # Hodan: the district server and the field app.
 GO ?= go
 
-.PHONY: build test vet bench clean
+# The folder `make serve` runs the district server in: its database
+# (hodan-server.db), the snapshots it keeps beside it, the certificates of
+# `hodan-server tls init` (tls/, with the CA's private key) and what the
+# walkthrough exports all stay there, out of git (.gitignore).
+WALKTHROUGH ?= walkthrough
+
+.PHONY: build serve test test-long vet bench clean
 
 build:
-	$(GO) build -o bin/hodan-server ./server
-	$(GO) build -o bin/hodan ./client-cli
+	$(call sqlite-note)
+	$(GO) build -v -o bin/hodan-server ./server
+	$(GO) build -v -o bin/hodan ./client-cli
 
+# Build the server alone and start it in $(WALKTHROUGH)/ on 127.0.0.1:8080;
+# ARGS adds flags (make serve ARGS="--addr 127.0.0.1:8081"). Stop it with
+# Ctrl-C.
+serve:
+	$(call sqlite-note)
+	$(GO) build -v -o bin/hodan-server ./server
+	mkdir -p $(WALKTHROUGH)
+	cd $(WALKTHROUGH) && $(CURDIR)/bin/hodan-server serve $(ARGS)
+
+# sqlite-note says, before a build that compiles SQLite's C source
+# (mattn/go-sqlite3, cgo), that it takes minutes and prints nothing while it
+# runs: the first build, and the first with -race ($(1)). go build -v then
+# names each package as it is compiled, none on a later build.
+sqlite-note = @if [ "$$($(GO) list $(1) -f '{{.Stale}}' github.com/mattn/go-sqlite3)" = true ]; then \
+	echo "Compiling SQLite (cgo) once$(if $(1), for the race detector): 3 to 6 minutes on 2 cores, with no output for most of it; later builds take seconds."; \
+	fi
+
+# Every test, with the race detector, the randomized ones on a small budget:
+# a few minutes on 2 cores once built. test-long gives them their whole
+# budget and adds the tests that are long by nature (see internal/longtest):
+# run it before merging a change to the engine, the server or storage.
 test:
+	$(call sqlite-note,-race)
 	$(GO) test -race ./...
+
+test-long:
+	$(call sqlite-note,-race)
+	HODAN_LONG_TESTS=1 $(GO) test -race -timeout 30m ./...
 
 # Benchmarks (see BENCHMARKS.md): the engine's merge beside raw SQLite
 # inserts, log-size scaling, bytes per cell; then end to end over loopback

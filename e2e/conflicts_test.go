@@ -163,14 +163,17 @@ func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
 	assertConverged(t, srv, lacLuong, a, b)
 
 	// Bad resolutions are refused, with nothing written.
-	for _, args := range [][]string{
-		{"conflicts", "resolve", "zzzzzzzz", "--keep", "mine"},
-		{"conflicts", "resolve", c.ID, "--keep", "ours"},
-		{"conflicts", "resolve", c.ID},
-		{"conflicts", "resolve", c.ID, "--keep", "mine", "--value", "x"},
-		{"conflicts", "resolve", c.ID, "--value", ""}, // head_name is required
+	for _, tc := range []struct {
+		says string
+		args []string
+	}{
+		{`no conflict "zzzzzzzz" here`, []string{"conflicts", "resolve", "zzzzzzzz", "--keep", "mine"}},
+		{"--keep takes mine or theirs", []string{"conflicts", "resolve", c.ID, "--keep", "ours"}},
+		{"say what to keep", []string{"conflicts", "resolve", c.ID}},
+		{"say what to keep", []string{"conflicts", "resolve", c.ID, "--keep", "mine", "--value", "x"}},
+		{"head_name) is required", []string{"conflicts", "resolve", c.ID, "--value", ""}},
 	} {
-		a.fail(t, args...)
+		a.fail(t, tc.says, tc.args...)
 	}
 	if st := a.status(t); st["pending"] != float64(0) {
 		t.Errorf("a refused resolution wrote something: %v", st)

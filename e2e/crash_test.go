@@ -32,6 +32,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/mattn/go-sqlite3"
 
+	"hodan/internal/longtest"
 	"hodan/schema"
 )
 
@@ -46,9 +47,12 @@ type crashRun struct {
 	outcomes map[string]int           // where the landed kills fell
 }
 
-func newCrashRun(t *testing.T, defaultKills int) *crashRun {
+func newCrashRun(t *testing.T, longKills int) *crashRun {
 	t.Helper()
-	kills := defaultKills
+	kills := 1
+	if longtest.On() {
+		kills = longKills
+	}
 	if s := os.Getenv("HODAN_CRASH_KILLS"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {

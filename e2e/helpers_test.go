@@ -221,18 +221,23 @@ func (d *device) try(args ...string) (stdout, stderr string, err error) {
 	return runCmd(bin.client, append([]string{"--db", d.db, "--json"}, args...)...)
 }
 
-// fail runs a command that must fail with exit status 1 and one line on
-// stderr, and returns that line.
-func (d *device) fail(t *testing.T, args ...string) string {
+// fail runs a command that must be refused, with exit status 1 and one
+// line on stderr that says says (part of the reason, so that a refusal for
+// another reason fails the test), and returns that line.
+func (d *device) fail(t *testing.T, says string, args ...string) string {
 	t.Helper()
 	_, errOut, err := d.try(args...)
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
 		t.Fatalf("hodan %s: err = %v, want exit status 1", strings.Join(args, " "), err)
 	}
-	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || lines[0] == "" {
+	line := strings.TrimSpace(errOut)
+	if lines := strings.Split(line, "\n"); len(lines) != 1 || lines[0] == "" {
 		t.Fatalf("hodan %s: stderr is not one line:\n%s", strings.Join(args, " "), errOut)
 	}
-	return strings.TrimSpace(errOut)
+	if !strings.Contains(line, says) {
+		t.Errorf("hodan %s was refused with %q; want a refusal saying %q", strings.Join(args, " "), line, says)
+	}
+	return line
 }
 
 // add records a row and returns its id.

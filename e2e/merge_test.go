@@ -69,15 +69,18 @@ func TestHouseholdMergeMovesEverythingAndSyncs(t *testing.T) {
 	assertOneHousehold(t, b, h1, children)
 	assertConverged(t, srv, lacLuong, a, b)
 
-	for _, args := range [][]string{
-		{"household", "merge", h1, h1},
-		{"household", "merge", h1, h2},                                     // already merged
-		{"household", "merge", h2, h1},                                     // into a merged one
-		{"household", "merge", h1, "0193a0b4-0000-7000-8000-000000000000"}, // unknown
-		{"household", "merge", h1},
-		{"household", "set", h1, "merged_into=" + h2},
+	for _, tc := range []struct {
+		says string
+		args []string
+	}{
+		{"are the same household", []string{"household", "merge", h1, h1}},
+		{"was already merged into", []string{"household", "merge", h1, h2}},
+		{"merge into that one instead", []string{"household", "merge", h2, h1}},
+		{"no household", []string{"household", "merge", h1, "0193a0b4-0000-7000-8000-000000000000"}},
+		{"accepts 2 arg(s)", []string{"household", "merge", h1}},
+		{"written by Hodan's own commands", []string{"household", "set", h1, "merged_into=" + h2}},
 	} {
-		a.fail(t, args...)
+		a.fail(t, tc.says, tc.args...)
 	}
 	if st := a.status(t); st["pending"] != float64(0) {
 		t.Errorf("refused merges wrote something: %v", st)

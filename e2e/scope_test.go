@@ -36,12 +36,8 @@ func TestDeviceStaysInItsCommunes(t *testing.T) {
 	if got := ids(both.list(t, "household")); !got[inLac] || !got[inCam] {
 		t.Errorf("the device of both communes lists %v", got)
 	}
-	if msg := c.fail(t, "household", "add", "--commune-code", lacLuong, "--head-name", "X"); !strings.Contains(msg, "not one of this laptop's communes") {
-		t.Errorf("recording in another commune: %s", msg)
-	}
-	if msg := c.fail(t, "member", "add", "--household-id", inLac, "--full-name", "X"); !strings.Contains(msg, "no household") {
-		t.Errorf("adding a member to another commune's household: %s", msg)
-	}
+	c.fail(t, "not one of this laptop's communes", "household", "add", "--commune-code", lacLuong, "--head-name", "X")
+	c.fail(t, "no household", "member", "add", "--household-id", inLac, "--full-name", "X")
 
 	before := srv.digest(t, lacLuong)
 	forgeRows(t, c.db, lacLuong, inLac)

@@ -76,13 +76,8 @@ func TestSyncOverTLSWithAPinnedCA(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			d := newDevice(t, "d")
 			code := srv.enroll(t, "Hà Văn Chung", lacLuong)
-			msg := d.fail(t, append([]string{"init", "--server", srv.url, "--enroll", code}, args...)...)
-			if !strings.Contains(msg, "not signed by the certificate authority") {
-				t.Errorf("init with an untrusted certificate: %q; want it to say the certificate is not trusted", msg)
-			}
-			if msg := d.fail(t, "status"); !strings.Contains(msg, "not enrolled") {
-				t.Errorf("status after a refused init: %q; want not enrolled", msg)
-			}
+			d.fail(t, "not signed by the certificate authority", append([]string{"init", "--server", srv.url, "--enroll", code}, args...)...)
+			d.fail(t, "not enrolled", "status")
 			// The code was not spent: a laptop that trusts the CA uses it.
 			newDevice(t, "e").run(t, "init", "--server", srv.url, "--ca", ca, "--enroll", code)
 		})
@@ -91,19 +86,13 @@ func TestSyncOverTLSWithAPinnedCA(t *testing.T) {
 	t.Run("certificate for another name", func(t *testing.T) {
 		wrong := tlsFiles(t, "hodan.huyen.example")
 		s := startTLSServer(t, wrong)
-		msg := newDevice(t, "f").fail(t, "init", "--server", s.url, "--ca", filepath.Join(wrong, "ca.pem"), "--enroll", s.enroll(t, "Hà Văn Chung", lacLuong))
-		if !strings.Contains(msg, "certificate is not for 127.0.0.1") {
-			t.Errorf("init with a certificate for another host: %q", msg)
-		}
+		newDevice(t, "f").fail(t, "certificate is not for 127.0.0.1", "init", "--server", s.url, "--ca", filepath.Join(wrong, "ca.pem"), "--enroll", s.enroll(t, "Hà Văn Chung", lacLuong))
 	})
 
 	t.Run("https to a plain server", func(t *testing.T) {
 		plain := startServer(t, filepath.Join(t.TempDir(), "plain.db"))
 		url := strings.Replace(plain.url, "http://", "https://", 1)
-		msg := newDevice(t, "g").fail(t, "init", "--server", url, "--enroll", plain.enroll(t, "Hà Văn Chung", lacLuong))
-		if !strings.Contains(msg, "does not speak https") {
-			t.Errorf("init over https to a plain server: %q", msg)
-		}
+		newDevice(t, "g").fail(t, "does not speak https", "init", "--server", url, "--enroll", plain.enroll(t, "Hà Văn Chung", lacLuong))
 	})
 }
 
@@ -138,10 +127,7 @@ func TestTLSFlagsAreChecked(t *testing.T) {
 		"ca with http":       {"--server", "http://127.0.0.1:1", "--ca", filepath.Join(dir, "ca.pem")},
 	} {
 		t.Run(name, func(t *testing.T) {
-			msg := d.fail(t, append([]string{"init", "--enroll", "AAAAA-AAAAA-AAAAA"}, args...)...)
-			if !strings.Contains(msg, "--ca") {
-				t.Errorf("init %v: %q; want the message to name --ca", args, msg)
-			}
+			d.fail(t, "--ca", append([]string{"init", "--enroll", "AAAAA-AAAAA-AAAAA"}, args...)...)
 		})
 	}
 }
@@ -173,8 +159,7 @@ func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
 
 	// Recording goes on offline; the sync is refused with what to do.
 	pending := a.add(t, "household", "--head-name", "Lò Thị Xuân", "--head-birth-year", "1980", "--head-sex", "female", "--ethnicity-code", "04", "--poverty-status", "near_poor")
-	msg := a.fail(t, "sync")
-	if !strings.Contains(msg, "revoked") || !strings.Contains(msg, "hodan init") {
+	if msg := a.fail(t, "revoked", "sync"); !strings.Contains(msg, "hodan init") {
 		t.Errorf("sync of a revoked laptop: %q; want it to say the laptop was revoked and to run hodan init", msg)
 	}
 	if got := srv.digest(t, lacLuong); got != synced {
@@ -200,9 +185,7 @@ func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
 
 	// A live laptop is not enrolled twice, and the code is not spent.
 	code := srv.enroll(t, "Lò Văn Minh", lacLuong)
-	if msg := a.fail(t, "init", "--server", srv.url, "--enroll", code); !strings.Contains(msg, "already enrolled") {
-		t.Errorf("init on a live laptop: %q", msg)
-	}
+	a.fail(t, "already enrolled", "init", "--server", srv.url, "--enroll", code)
 	newDevice(t, "b").run(t, "init", "--server", srv.url, "--enroll", code)
 
 	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", srv.db + ".missing"}} {

@@ -22,12 +22,7 @@ import (
 )
 
 func auditCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "audit",
-		Short: "Export the signed sync log, and verify, replay and read an export offline (see server/audit/FORMAT.md)",
-	}
-	cmd.AddCommand(auditExportCmd(), auditVerifyCmd(), auditReplayCmd(), auditHistoryCmd(), auditCheckpointCmd(), auditKeyCmd())
-	return cmd
+	return groupCmd("audit", "Export the signed sync log, and verify, replay and read an export offline (see server/audit/FORMAT.md)", auditExportCmd(), auditVerifyCmd(), auditReplayCmd(), auditHistoryCmd(), auditCheckpointCmd(), auditKeyCmd())
 }
 
 func auditExportCmd() *cobra.Command {
@@ -82,7 +77,7 @@ for. The file is written beside its final name and renamed when complete.`,
 	dbFlag(cmd, &db)
 	cmd.Flags().StringVar(&out, "out", "", "the file to write (replaced if it exists)")
 	cmd.Flags().BoolVar(&noCheckpoint, "no-checkpoint", false, "do not sign a checkpoint first (opens the database read-only)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -217,7 +212,7 @@ func auditVerifyCmd() *cobra.Command {
 	}
 	src.flags(cmd)
 	cmd.Flags().StringVar(&serverKey, "server-key", "", "the server's public key (base64, or a file), obtained from the district: check the checkpoints against it")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -356,7 +351,7 @@ func auditHistoryCmd() *cobra.Command {
 	cmd.Flags().StringVar(&household, "household", "", "the household's id")
 	cmd.Flags().StringVar(&column, "column", "", "only this column (e.g. poverty_status)")
 	cmd.Flags().StringVar(&serverKey, "server-key", "", "the server's public key (base64, or a file), obtained from the district")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -438,7 +433,7 @@ func auditCheckpointCmd() *cobra.Command {
 		},
 	}
 	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

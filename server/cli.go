@@ -24,18 +24,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string
 		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
 		return 1
 	}
-	root := &cobra.Command{
-		Use:           "hodan-server",
-		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
-		SilenceErrors: true,
-		SilenceUsage:  true,
-	}
+	root := rootCmd(t)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetIn(stdin)
-	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
-	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t))
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
 		return 1
@@ -43,11 +36,36 @@ func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string
 	return 0
 }
 
+// rootCmd is hodan-server's tree of commands, its texts in t's language.
+func rootCmd(t tr) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "hodan-server",
+		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
+	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t))
+	return root
+}
+
 // defaultDB is the database file when --db is not given.
 const defaultDB = "hodan-server.db"
 
 func dbFlag(cmd *cobra.Command, path *string) {
 	cmd.Flags().StringVar(path, "db", defaultDB, "the server's SQLite database file")
+}
+
+func jsonFlag(cmd *cobra.Command, asJSON *bool) {
+	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
+}
+
+// groupCmd is the command of a noun, which only holds the commands that
+// act on it.
+func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
 // printJSON writes v as indented JSON and a newline.

@@ -9,12 +9,7 @@ import (
 )
 
 func conflictsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "conflicts",
-		Short: "Fields two officers changed without seeing each other's change",
-	}
-	cmd.AddCommand(conflictsListCmd(), conflictsShowCmd())
-	return cmd
+	return groupCmd("conflicts", "Fields two officers changed without seeing each other's change", conflictsListCmd(), conflictsShowCmd())
 }
 
 func conflictsListCmd() *cobra.Command {
@@ -42,7 +37,7 @@ func conflictsListCmd() *cobra.Command {
 	dbFlag(cmd, &db)
 	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
 	cmd.Flags().BoolVar(&open, "open", false, "only conflicts nobody has resolved")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -69,7 +64,7 @@ func conflictsShowCmd() *cobra.Command {
 		},
 	}
 	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

@@ -16,12 +16,7 @@ import (
 )
 
 func deviceCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "device",
-		Short: "List the enrolled devices, or revoke one",
-	}
-	cmd.AddCommand(deviceListCmd(), deviceRevokeCmd())
-	return cmd
+	return groupCmd("device", "List the enrolled devices, or revoke one", deviceListCmd(), deviceRevokeCmd())
 }
 
 func deviceListCmd() *cobra.Command {
@@ -49,7 +44,7 @@ func deviceListCmd() *cobra.Command {
 		},
 	}
 	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 
@@ -97,7 +92,7 @@ unique. A running server sees the revocation at once.`,
 		},
 	}
 	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

@@ -35,6 +35,6 @@ func digestCmd() *cobra.Command {
 	}
 	dbFlag(cmd, &db)
 	cmd.Flags().StringVar(&commune, "commune", "", "digest only this commune's rows")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }

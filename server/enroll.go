@@ -65,7 +65,7 @@ func enrollCmd() *cobra.Command {
 	cmd.Flags().StringVar(&officer, "officer", "", "the officer's full name")
 	cmd.Flags().StringArrayVar(&communes, "commune", nil, "a commune code the device may record and see (repeat for more)")
 	cmd.Flags().DurationVar(&ttl, "ttl", registry.DefaultCodeTTL, "how long the code stays valid")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }
 

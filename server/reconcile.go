@@ -11,10 +11,6 @@ import (
 )
 
 func householdsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "households",
-		Short: "Households across the district's communes: families registered twice",
-	}
 	var minScore float64
 	dups := reportCmd(&cobra.Command{
 		Use:   "duplicates [--commune CODE…] [--min-score S]",
@@ -30,15 +26,10 @@ An officer merges a pair on a laptop: hodan household merge KEEP DROP.`,
 		return reconcile.AtLeast(pairs, minScore), err
 	}, reconcile.WritePairs)
 	dups.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this, from 0 to 1")
-	cmd.AddCommand(dups)
-	return cmd
+	return groupCmd("households", "Households across the district's communes: families registered twice", dups)
 }
 
 func reconcileCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reconcile",
-		Short: "Checks across what many officers recorded: support given twice",
-	}
 	var year int
 	support := reportCmd(&cobra.Command{
 		Use:   "support [--year Y] [--commune CODE…]",
@@ -51,8 +42,7 @@ func reconcileCmd() *cobra.Command {
 		return reconcile.SupportOverlaps(ctx, q, year, communes)
 	}, reconcile.WriteOverlaps)
 	support.Flags().IntVar(&year, "year", 0, "only records dated in this year (0: all)")
-	cmd.AddCommand(support)
-	return cmd
+	return groupCmd("reconcile", "Checks across what many officers recorded: support given twice", support)
 }
 
 // reportCmd makes cmd a read-only report over the server database, safe
@@ -81,6 +71,6 @@ func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Q
 	}
 	dbFlag(cmd, &db)
 	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(cmd, &asJSON)
 	return cmd
 }

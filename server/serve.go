@@ -51,7 +51,7 @@ func serveCmd() *cobra.Command {
 	dbFlag(cmd, &f.db)
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; see `hodan-server tls`")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file, as hodan-server tls init makes it")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	fl.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", httpd.DefaultMaxClockSkew, "refuse changes stamped further ahead of this server's clock")
 	fl.Int64Var(&cfg.MaxBody, "max-body", httpd.DefaultMaxBody, "largest request body accepted, in bytes")

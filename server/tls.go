@@ -21,12 +21,7 @@ import (
 )
 
 func tlsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "tls",
-		Short: "Make the certificates of a district server that has no public certificate",
-	}
-	cmd.AddCommand(tlsInitCmd())
-	return cmd
+	return groupCmd("tls", "Make the certificates of a district server that has no public certificate", tlsInitCmd())
 }
 
 func tlsInitCmd() *cobra.Command {
@@ -41,7 +36,7 @@ and a certificate for this server, signed by it, for each --host (a DNS
 name or an IP address the laptops use to reach the server). It writes:
 
   DIR/ca.pem           the CA certificate: copy it to each laptop, for
-                       hodan init --ca ca.pem
+                       hodan init --ca DIR/ca.pem
   DIR/ca-key.pem       the CA's private key: keep it offline
   DIR/server.pem       for hodan-server serve --tls-cert
   DIR/server-key.pem   for hodan-server serve --tls-key
@@ -63,8 +58,9 @@ files are never overwritten.`,
 			for _, f := range made {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "Serve with: hodan-server serve --tls-cert %s --tls-key %s\nOn each laptop: hodan init --server https://%s --ca ca.pem --enroll CODE\n",
-				filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), net.JoinHostPort(hosts[0], "8443"))
+			ca := filepath.Join(out, "ca.pem")
+			fmt.Fprintf(cmd.ErrOrStderr(), "Serve with: hodan-server serve --tls-cert %s --tls-key %s\nCopy %s to each laptop, then: hodan init --server https://%s --ca %s --enroll CODE\n",
+				filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), ca, net.JoinHostPort(hosts[0], "8443"), ca)
 			return nil
 		},
 	}

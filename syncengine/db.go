@@ -77,7 +77,7 @@ func (db *DB) init(ctx context.Context, cfg Config) error {
 	if cfg.ReadOnly {
 		err = checkMigrated(ctx, db.r, migs)
 	} else {
-		err = migrate(ctx, db.w, migs)
+		err = migrate(ctx, db.w, migs, cfg.Now)
 	}
 	if err != nil {
 		return err

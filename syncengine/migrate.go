@@ -60,9 +60,13 @@ const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 ) STRICT`
 
 // migrate applies, in order, each migration not yet recorded, each in its
-// own transaction together with its record. A crash mid-way leaves every
-// migration either wholly applied and recorded or not at all.
-func migrate(ctx context.Context, w *sql.DB, migs []Migration) error {
+// own transaction together with its record, stamped by now (nil:
+// time.Now). A crash mid-way leaves every migration either wholly applied
+// and recorded or not at all.
+func migrate(ctx context.Context, w *sql.DB, migs []Migration, now func() time.Time) error {
+	if now == nil {
+		now = time.Now
+	}
 	if _, err := w.ExecContext(ctx, migrationsTable); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
@@ -74,14 +78,14 @@ func migrate(ctx context.Context, w *sql.DB, migs []Migration) error {
 		if applied[m.Name] {
 			continue
 		}
-		if err := applyMigration(ctx, w, m); err != nil {
+		if err := applyMigration(ctx, w, m, now()); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, w *sql.DB, m Migration) error {
+func applyMigration(ctx context.Context, w *sql.DB, m Migration, at time.Time) error {
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -91,7 +95,7 @@ func applyMigration(ctx context.Context, w *sql.DB, m Migration) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
-		m.Name, time.Now().UTC().Format(time.RFC3339))
+		m.Name, at.UTC().Format(time.RFC3339))
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Vetter decides whether a receiver accepts a change, before it is merged.
@@ -301,7 +300,7 @@ func (m *merger) reject(c *Change, rej *Rejection) error {
 	}
 	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		origin, c.Seq, rej.Code, rej.Message, string(body), time.Now().UnixMilli())
+		origin, c.Seq, rej.Code, rej.Message, string(body), m.db.clock.WallMillis())
 	if err != nil {
 		return fmt.Errorf("record rejection: %w", err)
 	}

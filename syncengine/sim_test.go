@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"hodan/internal/longtest"
 )
 
 // The deterministic simulation of sync, in the manner of FoundationDB's: a
@@ -17,7 +19,7 @@ import (
 // Everything random comes from one seed, so a failure replays exactly.
 //
 //	HODAN_SIM_SEED=N        replay one schedule
-//	HODAN_SIM_SCHEDULES=N   run N schedules (default 24, 6 with -short)
+//	HODAN_SIM_SCHEDULES=N   run N schedules (default 6; 24 with HODAN_LONG_TESTS=1)
 //	HODAN_SIM_DURATION=30m  run schedules until the time is up (and at most
 //	                        HODAN_SIM_SCHEDULES, if that is set too)
 //
@@ -93,7 +95,7 @@ type simPlan struct {
 func simPlanFromEnv(t *testing.T) simPlan {
 	t.Helper()
 	p := simPlan{base: uint64(time.Now().UnixNano()), schedules: 24}
-	if testing.Short() {
+	if testing.Short() || !longtest.On() {
 		p.schedules = 6
 	}
 	if s := os.Getenv("HODAN_SIM_SEED"); s != "" {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -54,6 +55,15 @@ func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengin
 		return err
 	}
 	res, err := client.RepairClock(ctx, db)
+	if errors.Is(err, syncengine.ErrNothingToRepair) {
+		// Nothing waiting is stamped ahead: the clock needs no repair,
+		// which is success, not a failure.
+		if a.json {
+			return printJSON(cmd.OutOrStdout(), map[string]any{"restamped": 0})
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("clock.nothing_to_repair"))
+		return nil
+	}
 	if err != nil {
 		return remoteError(dev.Server, err)
 	}

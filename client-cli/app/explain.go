@@ -63,8 +63,6 @@ func explainText(l lang, err error) string {
 		return sentinel(l, "error.clock_still_ahead", err)
 	case errors.Is(err, syncengine.ErrClockAhead):
 		return sentinel(l, "error.clock_ahead", err)
-	case errors.Is(err, syncengine.ErrNothingToRepair):
-		return sentinel(l, "error.nothing_to_repair", err)
 	case isBusy(err):
 		return tr(l, "input.db_busy")
 	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:

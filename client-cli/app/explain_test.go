@@ -77,7 +77,6 @@ func TestErrorsAreSaidInTheOfficersLanguage(t *testing.T) {
 		{errMsg("error.resolve", "c1", fmt.Errorf("push: %w", syncengine.ErrClockAhead)), "đồng hồ của máy này chạy nhanh", "clock is ahead"},
 		{fmt.Errorf("push: %w", &syncengine.Error{Code: syncengine.CodeRevoked, Message: "this device was revoked"}), "huyện đã thu hồi quyền của máy này", "this device was revoked"},
 		{&syncengine.Error{Code: "brand_new", Message: "new"}, "mã lỗi brand_new", "new"},
-		{fmt.Errorf("x: %w", syncengine.ErrNothingToRepair), "không có gì cần sửa", "nothing to repair"},
 	} {
 		vi, en := explainIn(langVI, tc.err), explainIn(langEN, tc.err)
 		if !strings.Contains(vi, tc.vi) || strings.Contains(vi, "%!") {

@@ -2,13 +2,12 @@ package forms
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 
 	"hodan/schema"
+	"hodan/schema/internal/jsonfiles"
 )
 
 //go:embed defs/*.json
@@ -17,15 +16,7 @@ var defFiles embed.FS
 // Set is a list of forms, by id then version.
 type Set []*Form
 
-var embedded = mustLoad(defFiles)
-
-func mustLoad(fsys fs.FS) Set {
-	set, err := Load(fsys)
-	if err != nil {
-		panic(err) // the embedded files are checked by the package's tests
-	}
-	return set
-}
+var embedded = jsonfiles.Must(Load(defFiles))
 
 // All returns the embedded forms, every version. They are shared and must
 // not be modified.
@@ -33,17 +24,9 @@ func All() Set { return embedded }
 
 // Load reads and checks every defs/<id>.v<version>.json file of fsys.
 func Load(fsys fs.FS) (Set, error) {
-	names, err := fs.Glob(fsys, "defs/*.json")
+	set, err := jsonfiles.Load(fsys, "defs/*.json", "form", checkFile)
 	if err != nil {
-		return nil, fmt.Errorf("list forms: %w", err)
-	}
-	var set Set
-	for _, name := range names {
-		f, err := loadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("form %s: %w", path.Base(name), err)
-		}
-		set = append(set, f)
+		return nil, err
 	}
 	sort.Slice(set, func(i, j int) bool {
 		if set[i].ID != set[j].ID {
@@ -54,22 +37,12 @@ func Load(fsys fs.FS) (Set, error) {
 	return set, nil
 }
 
-func loadFile(fsys fs.FS, name string) (*Form, error) {
-	body, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+// checkFile checks a form read from the file named base.
+func checkFile(f *Form, base string) error {
+	if f.Key()+".json" != base {
+		return fmt.Errorf("id %q version %d do not match the file name %s (want %s.json)", f.ID, f.Version, base, f.Key())
 	}
-	var f Form
-	if err := json.Unmarshal(body, &f); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if want := path.Base(name); f.Key()+".json" != want {
-		return nil, fmt.Errorf("id %q version %d do not match the file name %s (want %s.json)", f.ID, f.Version, want, f.Key())
-	}
-	if err := f.check(); err != nil {
-		return nil, err
-	}
-	return &f, nil
+	return f.check()
 }
 
 // Latest returns the newest version of each form, by id.

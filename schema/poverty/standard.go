@@ -23,18 +23,19 @@
 // at MaxScoreA, the bound of households.income_score; the classification
 // itself compares the income with the line in whole đồng.
 //
-// The package imports nothing of the project: schema builds its
-// poverty_standard enumeration from Standards.
+// The package imports nothing of the project but the reader of its data
+// files (schema/internal/jsonfiles): schema builds its poverty_standard
+// enumeration from Standards.
 package poverty
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"time"
+
+	"hodan/schema/internal/jsonfiles"
 )
 
 // Area is where a household lives, which sets its income line.
@@ -115,15 +116,7 @@ var standardFiles embed.FS
 // Set is a list of standards, by the date they start.
 type Set []*Standard
 
-var embedded = mustLoad(standardFiles)
-
-func mustLoad(fsys fs.FS) Set {
-	set, err := Load(fsys)
-	if err != nil {
-		panic(err) // the embedded files are checked by the package's tests
-	}
-	return set
-}
+var embedded = jsonfiles.Must(Load(standardFiles))
 
 // Standards returns the embedded standards, oldest first. They are shared
 // and must not be modified.
@@ -132,17 +125,9 @@ func Standards() Set { return embedded }
 // Load reads every standards/*.json file of fsys, checks each and checks
 // that no two are in force on the same day.
 func Load(fsys fs.FS) (Set, error) {
-	names, err := fs.Glob(fsys, "standards/*.json")
+	set, err := jsonfiles.Load(fsys, "standards/*.json", "poverty standard", checkFile)
 	if err != nil {
-		return nil, fmt.Errorf("list poverty standards: %w", err)
-	}
-	var set Set
-	for _, name := range names {
-		s, err := loadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("poverty standard %s: %w", path.Base(name), err)
-		}
-		set = append(set, s)
+		return nil, err
 	}
 	sort.Slice(set, func(i, j int) bool { return set[i].ValidFrom < set[j].ValidFrom })
 	for i := 1; i < len(set); i++ {
@@ -153,19 +138,12 @@ func Load(fsys fs.FS) (Set, error) {
 	return set, nil
 }
 
-func loadFile(fsys fs.FS, name string) (*Standard, error) {
-	body, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+// checkFile checks a standard read from the file named base.
+func checkFile(s *Standard, base string) error {
+	if s.ID+".json" != base {
+		return fmt.Errorf("id %q does not match the file name %s", s.ID, base)
 	}
-	var s Standard
-	if err := json.Unmarshal(body, &s); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if want := path.Base(name); s.ID+".json" != want {
-		return nil, fmt.Errorf("id %q does not match the file name %s", s.ID, want)
-	}
-	return &s, s.check()
+	return s.check()
 }
 
 // check reports the first thing wrong with a standard read from a file.

@@ -9,8 +9,9 @@ import (
 	"hodan/syncengine"
 )
 
-// replayBatch is how many entries a replay applies in one transaction.
-var replayBatch = 10_000
+// DefaultReplayBatch is how many entries a replay merges in one
+// transaction unless Options.ReplayBatch says otherwise.
+const DefaultReplayBatch = 10_000
 
 // ReplayResult is what a replay rebuilt.
 type ReplayResult struct {
@@ -25,9 +26,13 @@ type ReplayResult struct {
 // database with the server's schema, then returns db's digest. Merge being
 // a function of the set of changes, replaying the whole log gives the live
 // server's digest. Reading and verifying run beside merging, a batch
-// ahead: its memory holds two batches of entries.
+// (opts.ReplayBatch entries) ahead: its memory holds two batches.
 func Replay(ctx context.Context, r io.Reader, opts Options, db *syncengine.DB, until int64) (ReplayResult, error) {
 	var res ReplayResult
+	replayBatch := opts.ReplayBatch
+	if replayBatch <= 0 {
+		replayBatch = DefaultReplayBatch
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan []syncengine.Change)
 	g.Go(func() error {

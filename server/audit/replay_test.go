@@ -21,7 +21,7 @@ func TestReplayStopsAtTheFirstError(t *testing.T) {
 	ctx := context.Background()
 	// Small batches, so that reading runs ahead of merging and must be
 	// stopped when merging fails.
-	defer audit.SetReplayBatch(7)()
+	small := audit.Options{ReplayBatch: 7}
 	open := func(t *testing.T) *syncengine.DB {
 		db, err := replica.Open(ctx, filepath.Join(t.TempDir(), "replay.db"), replica.Options{Migrations: registry.Migrations()})
 		if err != nil {
@@ -48,7 +48,7 @@ func TestReplayStopsAtTheFirstError(t *testing.T) {
 		if _, err := db.ApplyPulled(ctx, []syncengine.Change{other}, "", syncengine.Cursor{}); err != nil {
 			t.Fatal(err)
 		}
-		res, err := audit.Replay(ctx, bytes.NewReader(s.Export), audit.Options{}, db, 0)
+		res, err := audit.Replay(ctx, bytes.NewReader(s.Export), small, db, 0)
 		if !errors.Is(err, syncengine.ErrSequenceReused) || res.Digest != "" {
 			t.Fatalf("replay over a conflicting change: digest %q, err %v; want ErrSequenceReused", res.Digest, err)
 		}
@@ -57,7 +57,7 @@ func TestReplayStopsAtTheFirstError(t *testing.T) {
 	t.Run("reading fails", func(t *testing.T) {
 		lines := bytes.Split(s.Export, []byte("\n"))
 		cut := bytes.Join(lines[:len(lines)*2/3], []byte("\n"))
-		res, err := audit.Replay(ctx, bytes.NewReader(append(cut, '\n')), audit.Options{}, open(t), 0)
+		res, err := audit.Replay(ctx, bytes.NewReader(append(cut, '\n')), small, open(t), 0)
 		if !errors.Is(err, audit.ErrTampered) || res.Digest != "" {
 			t.Fatalf("replay of a file cut short: digest %q, err %v; want ErrTampered", res.Digest, err)
 		}

@@ -42,6 +42,9 @@ type Options struct {
 	// obtained it elsewhere (pinned); a file whose header names another
 	// key fails. Unset, the header's key is taken on trust.
 	ServerKey ed25519.PublicKey
+	// ReplayBatch is how many entries Replay merges in one transaction;
+	// 0 means DefaultReplayBatch.
+	ReplayBatch int
 }
 
 // Report is what a verification found.

@@ -36,7 +36,6 @@ type committer struct {
 // pushJob is one batch waiting in the committer; done is closed once its
 // result is set.
 type pushJob struct {
-	ctx    context.Context
 	batch  syncengine.Received
 	result syncengine.GroupResult
 	done   chan struct{}
@@ -48,10 +47,14 @@ func newCommitter(db *syncengine.DB) *committer {
 
 // submit queues batch and waits for its result. It returns once the batch
 // is durably committed or refused, never before, so that an answer never
-// precedes the commit: if ctx ends meanwhile, the batch is still applied,
-// or refused, with its group.
-func (c *committer) submit(ctx context.Context, batch syncengine.Received) (syncengine.PushResult, error) {
-	job := &pushJob{ctx: ctx, batch: batch, done: make(chan struct{})}
+// precedes the commit. A batch is applied, or refused, with its group even
+// if its pusher gave up waiting meanwhile (its request's context ended):
+// keeping what the device signed and sent harms nothing, and at its next
+// sync the device finds it held by its versions, with any refusals, and
+// does not send it again over its slow link; dropped, it would be sent and
+// merged again.
+func (c *committer) submit(batch syncengine.Received) (syncengine.PushResult, error) {
+	job := &pushJob{batch: batch, done: make(chan struct{})}
 	c.mu.Lock()
 	c.queue = append(c.queue, job)
 	if !c.running {
@@ -97,26 +100,16 @@ func (c *committer) next() []*pushJob {
 	return group
 }
 
-// apply applies the batches of group whose pushers still wait for them,
-// and hands each job its result. It does not run under a request's
-// context: one device hanging up must not abort the others' transaction.
+// apply applies the batches of group and hands each job its result. It
+// does not run under a request's context: one device hanging up must not
+// abort the others' transaction, nor its own batch (see submit).
 func (c *committer) apply(group []*pushJob) {
-	live := make([]*pushJob, 0, len(group))
-	var batches []syncengine.Received
-	for _, job := range group {
-		if err := job.ctx.Err(); err != nil {
-			job.result.Err = err // the device gave up: it will ask again
-			close(job.done)
-			continue
-		}
-		live = append(live, job)
-		batches = append(batches, job.batch)
-	}
-	if len(live) == 0 {
-		return
+	batches := make([]syncengine.Received, len(group))
+	for i, job := range group {
+		batches[i] = job.batch
 	}
 	for i, result := range c.db.ApplyReceivedGroup(context.Background(), batches) {
-		live[i].result = result
-		close(live[i].done)
+		group[i].result = result
+		close(group[i].done)
 	}
 }

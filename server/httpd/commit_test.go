@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -71,28 +70,6 @@ func newCommitFixture(t *testing.T, households ...int) *commitFixture {
 	return f
 }
 
-// holdWriter takes the database's write lock until the returned function
-// is called, so that the committer's next transaction waits.
-func (f *commitFixture) holdWriter(t *testing.T) (release func()) {
-	t.Helper()
-	held, done := make(chan struct{}), make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		errc <- f.db.Exec(context.Background(), func(*sql.Tx) error {
-			close(held)
-			<-done
-			return nil
-		})
-	}()
-	<-held
-	return func() {
-		close(done)
-		if err := <-errc; err != nil {
-			t.Errorf("hold the writer: %v", err)
-		}
-	}
-}
-
 // pushOutcome is what submit answered one batch, with the server's
 // version of its device read the moment the answer came.
 type pushOutcome struct {
@@ -103,10 +80,10 @@ type pushOutcome struct {
 
 // submitAsync submits batch i from a goroutine of its own; its outcome
 // arrives on the returned channel.
-func (f *commitFixture) submitAsync(ctx context.Context, c *committer, batch syncengine.Received) <-chan pushOutcome {
+func (f *commitFixture) submitAsync(c *committer, batch syncengine.Received) <-chan pushOutcome {
 	out := make(chan pushOutcome, 1)
 	go func() {
-		res, err := c.submit(ctx, batch)
+		res, err := c.submit(batch)
 		o := pushOutcome{res: res, err: err}
 		site := batch.Receipt.Device
 		vv, verr := f.db.Versions(context.Background(), site) // a reader: sees only what is committed
@@ -119,31 +96,15 @@ func (f *commitFixture) submitAsync(ctx context.Context, c *committer, batch syn
 	return out
 }
 
-// waitQueued waits until the committer is applying a group and n batches
-// wait behind it.
-func waitQueued(t *testing.T, c *committer, n int) {
-	t.Helper()
-	for range 10000 {
-		c.mu.Lock()
-		queued, running := len(c.queue), c.running
-		c.mu.Unlock()
-		if running && queued == n {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatalf("the committer never had %d batches waiting", n)
-}
-
 // pushAll submits the batches in order while the writer is held, so that
 // the first is being applied and each other one waits behind the one
 // before; then lets the writer go and returns every outcome, in order.
 func (f *commitFixture) pushAll(t *testing.T, c *committer) []pushOutcome {
 	t.Helper()
-	release := f.holdWriter(t)
+	release := HoldWriter(t, f.db)
 	var outs []<-chan pushOutcome
 	for i, b := range f.batches {
-		outs = append(outs, f.submitAsync(context.Background(), c, b))
+		outs = append(outs, f.submitAsync(c, b))
 		waitQueued(t, c, i)
 	}
 	release()
@@ -187,26 +148,6 @@ func TestCommitterAnswersEachPusherOfAGroupOnceCommitted(t *testing.T) {
 		if i != 2 && o.version != lastSeq(b) {
 			t.Errorf("batch %d: answered while the server's committed version of its device is #%d, want #%d", i, o.version, lastSeq(b))
 		}
-	}
-}
-
-func TestCommitterSkipsABatchWhosePusherLeft(t *testing.T) {
-	f := newCommitFixture(t, 1, 2)
-	c := newCommitter(f.db)
-	release := f.holdWriter(t)
-	first := f.submitAsync(context.Background(), c, f.batches[0])
-	waitQueued(t, c, 0)
-	ctx, cancel := context.WithCancel(context.Background())
-	left := f.submitAsync(ctx, c, f.batches[1])
-	waitQueued(t, c, 1)
-	cancel()
-	release()
-	if o := <-first; o.err != nil || o.version != lastSeq(f.batches[0]) {
-		t.Errorf("the batch before: %+v", o)
-	}
-	o := <-left
-	if !errors.Is(o.err, context.Canceled) || o.version != 0 {
-		t.Errorf("the batch of a pusher that left: error %v, server holds #%d of it; want %v and nothing", o.err, o.version, context.Canceled)
 	}
 }
 

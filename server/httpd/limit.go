@@ -91,7 +91,7 @@ func (s *Server) limitDevice(next echo.HandlerFunc) echo.HandlerFunc {
 		return next
 	}
 	return func(c echo.Context) error {
-		if d := s.devices.wait(deviceOf(c).ID.String(), time.Now()); d > 0 {
+		if d := s.devices.wait(deviceOf(c).ID.String(), s.cfg.Now()); d > 0 {
 			return tooMany(c, d, "this device sends requests too fast")
 		}
 		return next(c)
@@ -106,7 +106,7 @@ func (s *Server) limitAddress(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			host = c.Request().RemoteAddr
 		}
-		if d := s.enrollments.wait(host, time.Now()); d > 0 {
+		if d := s.enrollments.wait(host, s.cfg.Now()); d > 0 {
 			return tooMany(c, d, "too many enrollment attempts from this network")
 		}
 		return next(c)

@@ -424,7 +424,9 @@ func TestRateLimitIsPerDeviceWithRetryAfter(t *testing.T) {
 func TestClientWaitsOutRateLimits(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ts := mustServer(t, func(c *httpd.Config) { c.DeviceRate, c.DeviceBurst = 2, 1 })
+	// The client waits in real time, so the server's clock, which refills
+	// the buckets, must be the real one.
+	ts := mustServer(t, func(c *httpd.Config) { c.Now, c.DeviceRate, c.DeviceBurst = time.Now, 2, 1 })
 	a := mustDevice(t, ts, communeA)
 	for i := range 3 {
 		mustHousehold(t, a.DB, communeA, "Lò Thị Én "+strconv.Itoa(i))

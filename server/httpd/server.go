@@ -26,7 +26,8 @@ type Config struct {
 	DB       *syncengine.DB
 	Registry *registry.Registry
 	Log      *slog.Logger
-	// Now is the server's wall clock; nil means time.Now.
+	// Now is the server's wall clock: the time it answers and records,
+	// and what refills the rate limits; nil means time.Now.
 	Now func() time.Time
 	// MaxBody bounds a request body as sent; 0 means DefaultMaxBody.
 	MaxBody int64

@@ -197,7 +197,8 @@ func (sc *snapshotCache) build(ctx context.Context, key string, scopes []string)
 	if f.Size, f.SHA256, err = gzipFile(raw, filepath.Join(sc.dir, f.Name)); err != nil {
 		return snapshotFile{}, err
 	}
-	if err := writeFileAtomic(filepath.Join(sc.dir, key+".json"), mustMarshal(f)); err != nil {
+	err = atomicWrite(filepath.Join(sc.dir, key+".json"), func(w io.Writer) error { return json.NewEncoder(w).Encode(f) })
+	if err != nil {
 		os.Remove(filepath.Join(sc.dir, f.Name))
 		return snapshotFile{}, err
 	}
@@ -246,14 +247,6 @@ func gzipFile(src, dst string) (int64, string, error) {
 	return size, hex.EncodeToString(h.Sum(nil)), err
 }
 
-// writeFileAtomic replaces the file at path with b.
-func writeFileAtomic(path string, b []byte) error {
-	return atomicWrite(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
-}
-
 // atomicWrite writes a new file at path with fill: a temporary file beside
 // it, created readable by its owner only, flushed to disk, then renamed.
 func atomicWrite(path string, fill func(io.Writer) error) error {
@@ -287,13 +280,4 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// mustMarshal encodes a value whose encoding cannot fail.
-func mustMarshal(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

@@ -63,12 +63,11 @@ func (s *Server) push(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	res, err := s.commits.submit(ctx, syncengine.Received{Changes: req.Changes, Vet: s.vetter(dev), Receipt: receipt})
+	res, err := s.commits.submit(syncengine.Received{Changes: req.Changes, Vet: s.vetter(dev), Receipt: receipt})
 	if err != nil {
 		return err // a refused batch has its code (syncengine.ErrorOf); any other error is internal
 	}
-	vv, err := s.cfg.DB.Versions(ctx, dev.ID)
+	vv, err := s.cfg.DB.Versions(c.Request().Context(), dev.ID)
 	if err != nil {
 		return err
 	}

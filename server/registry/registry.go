@@ -92,10 +92,14 @@ func (r *Registry) CreateEnrollment(ctx context.Context, officer string, commune
 	if err != nil {
 		return "", err
 	}
+	scopes, err := json.Marshal(communes)
+	if err != nil {
+		return "", fmt.Errorf("create enrollment: %w", err)
+	}
 	now := r.now()
 	err = r.db.Exec(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO server_enrollments (code_hash, officer, communes, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?)`, hash(normalizeCode(code)), officer, mustJSON(communes), now.UnixMilli(), now.Add(ttl).UnixMilli())
+			VALUES (?, ?, ?, ?, ?)`, hash(normalizeCode(code)), officer, string(scopes), now.UnixMilli(), now.Add(ttl).UnixMilli())
 		return err
 	})
 	if err != nil {
@@ -339,14 +343,6 @@ func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, erro
 func hash(s string) []byte {
 	h := sha256.Sum256([]byte(s))
 	return h[:]
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }
 
 // Officers maps each device ever enrolled, revoked ones included, to its
