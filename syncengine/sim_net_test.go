@@ -284,7 +284,7 @@ func simVetter(dev *simReplica) Vetter {
 // simEngineError reports whether err is one the engine must never return
 // to an honest device, whatever the network did.
 func simEngineError(err error) bool {
-	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDeviceBehind, ErrScopeMismatch, ErrBadChange} {
+	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDiverged, ErrScopeMismatch, ErrBadChange} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -54,8 +54,8 @@ func explainText(l lang, err error) string {
 		return tr(l, "error.unreachable", failure.server, netErr.Error())
 	case errors.As(err, &failure) && isRefused(err):
 		return tr(l, "error.unreachable", failure.server, err.Error())
-	case errors.Is(err, syncengine.ErrDeviceBehind):
-		return sentinel(l, "error.device_behind", err)
+	case errors.Is(err, syncengine.ErrDiverged):
+		return sentinel(l, "error.diverged", err)
 	case errors.Is(err, syncengine.ErrClockStillAhead):
 		return sentinel(l, "error.clock_still_ahead", err)
 	case errors.Is(err, syncengine.ErrClockAhead):
