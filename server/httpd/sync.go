@@ -17,7 +17,9 @@ import (
 // versions tells a device what the server holds of its changes, and which
 // of them it refused after the sequence number the device says it has
 // heard about (rejected_after), so that a refusal whose push answer was
-// lost still reaches the device.
+// lost still reaches the device. Asked with verify_after, it also
+// fingerprints the device's changes it holds after that number, for the
+// device to check that they are its own (syncengine.Fingerprints).
 func (s *Server) versions(c echo.Context) error {
 	dev := deviceOf(c)
 	after, err := uintParam(c, "rejected_after")
@@ -33,10 +35,14 @@ func (s *Server) versions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	verify, err := s.fingerprints(c, dev, vv[dev.ID])
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
 		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
 		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(), Rejected: rejected,
-		Encodings: s.encodings(),
+		Encodings: s.encodings(), Verify: verify,
 	})
 }
 
@@ -72,7 +78,7 @@ func (s *Server) push(c echo.Context) error {
 	case errors.Is(err, syncengine.ErrBadChange):
 		return fail(syncengine.CodeBadRequest, err.Error())
 	case errors.Is(err, syncengine.ErrSequenceReused):
-		return fail(syncengine.CodeSeqReused, err.Error()+": this device's database was restored from an older copy; enroll it again with a new database")
+		return fail(syncengine.CodeSeqReused, err.Error()+": the server holds other changes under these numbers (this database is an older copy, or a copy used on another laptop); nothing was applied: update hodan and sync again, it continues under a new identity and loses nothing")
 	case err != nil:
 		return err
 	}

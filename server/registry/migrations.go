@@ -12,6 +12,7 @@ func Migrations() []syncengine.Migration {
 	return []syncengine.Migration{
 		{Name: "server/0001_registry", Up: createTables},
 		{Name: "server/0002_keys", Up: createKeys},
+		{Name: "server/0003_forks", Up: createForks},
 	}
 }
 
@@ -66,5 +67,15 @@ CREATE TABLE server_key (
 	private_key BLOB    NOT NULL CHECK (length(private_key) = 64),
 	created_at  INTEGER NOT NULL
 ) STRICT;`)
+	return err
+}
+
+func createForks(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `
+-- A device enrolled by a fork (see Registry.Fork) is a copy of another:
+-- forked_from is that device's id, forked_at the last of its changes the
+-- copy shares with it.
+ALTER TABLE server_devices ADD COLUMN forked_from TEXT;
+ALTER TABLE server_devices ADD COLUMN forked_at INTEGER;`)
 	return err
 }
