@@ -61,11 +61,16 @@ func (d *divergence) Unwrap() error { return ErrDiverged }
 // holds, in its log or refused and recorded, from after+1 to upto, at most
 // MaxFingerprints of them.
 func (db *DB) Fingerprints(ctx context.Context, site SiteID, after, upto uint64) (Fingerprints, error) {
+	return db.fingerprints(ctx, site, after, upto, MaxFingerprints)
+}
+
+// fingerprints is Fingerprints, at most limit of them.
+func (db *DB) fingerprints(ctx context.Context, site SiteID, after, upto, limit uint64) (Fingerprints, error) {
 	fp := Fingerprints{After: after}
 	if upto <= after {
 		return fp, nil
 	}
-	last := min(upto, after+MaxFingerprints)
+	last := min(upto, after+limit)
 	fp.More = last < upto
 	fp.Hashes = make([]byte, (last-after)*FingerprintSize)
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -52,17 +52,21 @@ type forkIntent struct {
 // site is another copy's, this replica continues under a new site id
 // (res.Fork) and asks again.
 func (c *Client) ownVersions(ctx context.Context, db *DB, res *SyncResult) (VersionsResponse, error) {
-	vr, err := c.versions(ctx, db)
-	var div *divergence
-	if !errors.As(err, &div) {
-		return vr, err
+	for attempt := 1; ; attempt++ {
+		vr, err := c.versions(ctx, db)
+		var div *divergence
+		if !errors.As(err, &div) || attempt == 3 {
+			return vr, err
+		}
+		f, err := c.fork(ctx, db, div)
+		if isCode(err, CodeNoDivergence) {
+			continue // the server lost what parted (restored from an older copy meanwhile): look again
+		}
+		if err != nil {
+			return vr, fmt.Errorf("continue under a new identity: %w", err)
+		}
+		res.Fork = &f
 	}
-	f, err := c.fork(ctx, db, div)
-	if err != nil {
-		return vr, fmt.Errorf("continue under a new identity: %w", err)
-	}
-	res.Fork = &f
-	return c.versions(ctx, db)
 }
 
 // fork enrolls a new site id for this replica with the server and moves

@@ -3,8 +3,8 @@ package syncengine
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -262,19 +262,34 @@ func (db *DB) rewindPull(ctx context.Context) error {
 // latest, until the second sync completed after it (RecordSync); nil if
 // there is none.
 func (db *DB) LastFork(ctx context.Context) (*Fork, error) {
-	var f Fork
-	var from, to []byte
-	var at int64
-	err := db.r.QueryRowContext(ctx, `SELECT from_site, at_seq, to_site, moved, server_held, at FROM sync_forks
-		WHERE syncs < 2 ORDER BY id DESC LIMIT 1`).Scan(&from, &f.At, &to, &f.Moved, &f.ServerHeld, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	forks, err := db.forks(ctx, true)
+	if err != nil || len(forks) == 0 {
+		return nil, err
 	}
+	return &forks[len(forks)-1], nil
+}
+
+// forks lists the forks this replica made, oldest first: all of them, or
+// those a status shows.
+func (db *DB) forks(ctx context.Context, shown bool) ([]Fork, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT from_site, at_seq, to_site, moved, server_held, at FROM sync_forks
+		WHERE syncs < ? ORDER BY id`, map[bool]int{true: 2, false: math.MaxInt32}[shown])
 	if err != nil {
 		return nil, fmt.Errorf("read forks: %w", err)
 	}
-	copy(f.From[:], from)
-	copy(f.To[:], to)
-	f.When = time.UnixMilli(at)
-	return &f, nil
+	defer rows.Close()
+	var out []Fork
+	for rows.Next() {
+		var f Fork
+		var from, to []byte
+		var at int64
+		if err := rows.Scan(&from, &f.At, &to, &f.Moved, &f.ServerHeld, &at); err != nil {
+			return nil, fmt.Errorf("read forks: %w", err)
+		}
+		copy(f.From[:], from)
+		copy(f.To[:], to)
+		f.When = time.UnixMilli(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

@@ -24,7 +24,9 @@ var ErrSiteKnown = errors.New("this new site id is known to the server already: 
 // any device, key or change ever used is refused with ErrSiteKnown. Asked
 // again by the same parent for the same site with the same key (the laptop
 // died before it saved the answer), Fork gives the site a fresh token, as
-// long as it has pushed nothing.
+// long as it has pushed nothing; the first stays valid: the file may have
+// been copied with its fork under way, and the copies, under one site id
+// again, part at their next syncs like any other copies.
 func (r *Registry) Fork(ctx context.Context, parent Device, site syncengine.SiteID, key ed25519.PublicKey, at uint64, logged bool) (string, Device, error) {
 	if len(key) != ed25519.PublicKeySize {
 		return "", Device{}, ErrNoKey
@@ -43,7 +45,7 @@ func (r *Registry) Fork(ctx context.Context, parent Device, site syncengine.Site
 		case err != nil:
 			return err
 		case again && !logged:
-			_, err = tx.ExecContext(ctx, `UPDATE server_devices SET token_hash = ?, forked_at = ? WHERE id = ?`, hash(token), at, site.String())
+			_, err = tx.ExecContext(ctx, `INSERT INTO server_fork_tokens (token_hash, device) VALUES (?, ?)`, hash(token), site.String())
 			return err
 		case again || logged || site == parent.ID || site == (syncengine.SiteID{}):
 			return ErrSiteKnown

@@ -76,6 +76,15 @@ func createForks(ctx context.Context, tx *sql.Tx) error {
 -- forked_from is that device's id, forked_at the last of its changes the
 -- copy shares with it.
 ALTER TABLE server_devices ADD COLUMN forked_from TEXT;
-ALTER TABLE server_devices ADD COLUMN forked_at INTEGER;`)
+ALTER TABLE server_devices ADD COLUMN forked_at INTEGER;
+
+-- Further tokens of a device enrolled by a fork, stored hashed: a laptop
+-- that asked again for the same fork (it died before saving the answer)
+-- gets one, and the first stays valid, for the file may have been copied
+-- meanwhile and the copy be using it.
+CREATE TABLE server_fork_tokens (
+	token_hash BLOB PRIMARY KEY,
+	device     TEXT NOT NULL
+) STRICT;`)
 	return err
 }

@@ -226,8 +226,9 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (Device, erro
 	if token == "" {
 		return Device{}, ErrBadToken
 	}
+	h := hash(token)
 	dev, err := r.scanDevice(r.db.SQL().QueryRowContext(ctx, `SELECT `+deviceColumns+`
-		FROM server_devices WHERE token_hash = ?`, hash(token)))
+		FROM server_devices WHERE token_hash = ? OR id = (SELECT device FROM server_fork_tokens WHERE token_hash = ?)`, h, h))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Device{}, ErrBadToken
