@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -39,7 +40,25 @@ func TestRestoredLaptopLosesNothing(t *testing.T) {
 			if (more == 0) != (written == 0) {
 				t.Fatalf("status says %d changes wait after %d households were recorded on the restored copy", written, more)
 			}
-			res := syncFork(t, a)
+			var res forkResult
+			if more == 1 {
+				// As the officer reads it, in Vietnamese: the fork is then
+				// read from status.
+				out, errOut, err := runIn("", bin.client, "--db", a.db, "sync")
+				if err != nil {
+					t.Fatalf("hodan sync: %v\n%s", err, errOut)
+				}
+				for _, want := range []string{"là một bản sao cũ của nó, hoặc một bản sao đang được dùng trên một máy khác",
+					fmt.Sprintf("Máy chủ huyện đã có %d thay đổi từ bản kia", lost), fmt.Sprintf("%d thay đổi ghi trên máy này tiếp tục dưới một mã máy mới", written),
+					"không mất gì", fmt.Sprintf("Đã gửi %d thay đổi", written)} {
+					if !strings.Contains(out, want) {
+						t.Errorf("hodan sync says:\n%s\nwithout %q", out, want)
+					}
+				}
+				res.Pushed, res.Fork = written, statusFork(t, a)
+			} else {
+				res = syncFork(t, a)
+			}
 			if res.Fork == nil || res.Fork.Moved != written || res.Fork.ServerHeld-res.Fork.At != uint64(lost) {
 				t.Fatalf("the sync of the restored copy: %+v, fork %+v; want %d changes moved, %d the server had from the other copy", res, res.Fork, written, lost)
 			}
@@ -94,6 +113,9 @@ func TestClonedLaptopLosesNothing(t *testing.T) {
 			}
 			assertIdentityShown(t, second, true)
 			assertIdentityShown(t, first, false)
+			if list := srv.run(t, "device", "list", "--db", srv.db); !strings.Contains(list, "copy of "+res.Fork.From) {
+				t.Errorf("hodan-server device list does not show the copy:\n%s", list)
+			}
 			syncAll(t, a, c)
 			assertHolds(t, []string{h0, ha, hc}, a, c)
 			assertConverged(t, srv, lacLuong, a, c)
@@ -116,15 +138,26 @@ func TestClonedLaptopLosesNothing(t *testing.T) {
 
 // forkResult is what `hodan sync --json` says, with the fork it made.
 type forkResult struct {
-	Pushed int `json:"pushed"`
-	Pulled int `json:"pulled"`
-	Fork   *struct {
-		From       string `json:"from"`
-		To         string `json:"to"`
-		At         uint64 `json:"at"`
-		Moved      int    `json:"moved"`
-		ServerHeld uint64 `json:"server_held"`
-	} `json:"fork"`
+	Pushed int       `json:"pushed"`
+	Pulled int       `json:"pulled"`
+	Fork   *forkJSON `json:"fork"`
+}
+
+// forkJSON is a fork as `hodan sync --json` and `hodan status --json` give it.
+type forkJSON struct {
+	From       string `json:"from"`
+	To         string `json:"to"`
+	At         uint64 `json:"at"`
+	Moved      int    `json:"moved"`
+	ServerHeld uint64 `json:"server_held"`
+}
+
+// statusFork is the fork `hodan status --json` shows, if any.
+func statusFork(t *testing.T, d *device) *forkJSON {
+	t.Helper()
+	var st struct{ Fork *forkJSON }
+	mustJSON(t, d.run(t, "status"), &st)
+	return st.Fork
 }
 
 func syncFork(t *testing.T, d *device) forkResult {
