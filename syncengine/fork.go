@@ -151,24 +151,15 @@ func (db *DB) newForkIntent(ctx context.Context) (forkIntent, error) {
 // which its pulls used to leave out as its own. A pull cursor that had
 // already passed some of them (a pull between the other copy's push and
 // this one's fork) is set back to the start, and the replica catches up in
-// full: merging what it holds already changes nothing.
+// full: merging what it holds already changes nothing. The cursor is set
+// back once, with the check: a catch-up cut short goes on from where it
+// stopped at the next pull.
 func (c *Client) catchUp(ctx context.Context, db *DB, res *SyncResult) error {
-	short, err := db.forksShort(ctx)
-	if err != nil || short < 0 {
+	rewound, err := db.checkForks(ctx)
+	if err != nil || !rewound {
 		return err
 	}
-	if short > 0 {
-		if err := db.rewindPull(ctx); err != nil {
-			return err
-		}
-		if err := c.pull(ctx, db, res); err != nil {
-			return err
-		}
-	}
-	return db.Exec(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sync_forks SET caught_up = 1 WHERE caught_up = 0`)
-		return err
-	})
+	return c.pull(ctx, db, res)
 }
 
 // isCode reports whether err is the server's refusal with code.

@@ -248,3 +248,36 @@ func households(t *testing.T, db *DB) int {
 	}
 	return n
 }
+
+// TestForkCatchesUpWhatItsCursorPassed: a copy pulled while the other
+// copy's changes were on the server already, and its pull left them out as
+// its own. Once it forks they are another site's: its pull cursor is set
+// back, and it catches up in full.
+func TestForkCatchesUpWhatItsCursorPassed(t *testing.T) {
+	w, d := simQuiet(t)
+	w.record(d, 1)
+	c := w.cloneOf(d)
+	w.record(d, 1)
+	var res SyncResult
+	if err := c.client.pull(w.ctx, c.db, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Pulled != 0 {
+		t.Fatalf("the copy pulled %d changes of its own site", res.Pulled)
+	}
+	simHouseholds(t, c, 1)
+	res = w.mustSync(c)
+	if res.Fork == nil || res.Fork.ServerHeld-res.Fork.At != 3 || res.Pulled < 3 {
+		t.Fatalf("the copy's sync: %+v, fork %+v; want the other copy's 3 changes pulled", res, res.Fork)
+	}
+	w.mustSync(d)
+	want := mustDigest(t, w.server.db, d.scopes[0])
+	for _, r := range []*simReplica{d, c} {
+		if got := mustDigest(t, r.db, d.scopes[0]); got != want {
+			t.Errorf("%s differs from the server", r.name)
+		}
+	}
+	if n := households(t, c.db); n != 3 {
+		t.Errorf("the copy holds %d households, want 3", n)
+	}
+}

@@ -224,38 +224,34 @@ func (m *merger) resiteMeta(f Fork, logged uint64) error {
 	return nil
 }
 
-// forksShort says, of the forks whose catch-up is not checked yet, how
-// many left this replica holding fewer changes of the old site than the
-// server logged; -1 if there are none to check.
-func (db *DB) forksShort(ctx context.Context) (int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT logged, (SELECT count(*) FROM sync_log l JOIN sync_sites s ON s.id = l.origin
-		WHERE s.site = f.from_site AND l.origin_seq > f.at_seq) FROM sync_forks f WHERE caught_up = 0`)
-	if err != nil {
-		return 0, fmt.Errorf("read forks: %w", err)
+// checkForks checks, for the forks not checked yet, that this replica
+// holds as many changes of the old site as the server logged after the
+// fork's point, and marks them checked. If it holds fewer, it sets the
+// pull cursor back to the start of the server's log, in the same
+// transaction, and says so.
+func (db *DB) checkForks(ctx context.Context) (bool, error) {
+	var unchecked bool
+	if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sync_forks WHERE caught_up = 0)`).Scan(&unchecked); err != nil || !unchecked {
+		return false, err
 	}
-	defer rows.Close()
-	n, short := 0, 0
-	for rows.Next() {
-		var logged, held uint64
-		if err := rows.Scan(&logged, &held); err != nil {
-			return 0, fmt.Errorf("read forks: %w", err)
+	rewound := false
+	err := db.Exec(ctx, func(tx *sql.Tx) error {
+		var short int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_forks f WHERE caught_up = 0 AND logged >
+			(SELECT count(*) FROM sync_log l JOIN sync_sites s ON s.id = l.origin WHERE s.site = f.from_site AND l.origin_seq > f.at_seq)`).
+			Scan(&short)
+		if err != nil {
+			return fmt.Errorf("check forks: %w", err)
 		}
-		n++
-		if held < logged {
-			short++
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_forks SET caught_up = 1 WHERE caught_up = 0`); err != nil {
+			return fmt.Errorf("check forks: %w", err)
 		}
-	}
-	if n == 0 {
-		return -1, rows.Err()
-	}
-	return short, rows.Err()
-}
-
-// rewindPull sets the pull cursor back to the start of the server's log.
-func (db *DB) rewindPull(ctx context.Context) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
-		return setMeta(ctx, tx, metaPullCursor, mustJSON(Cursor{}))
+		if rewound = short > 0; rewound {
+			return setMeta(ctx, tx, metaPullCursor, mustJSON(Cursor{}))
+		}
+		return nil
 	})
+	return rewound, err
 }
 
 // LastFork returns the fork this replica made that a status shows: the
