@@ -60,6 +60,11 @@ func printDevices(w io.Writer, devices []registry.Device) {
 		if d.Revoked() {
 			state = "revoked " + shownTime(*d.RevokedAt)
 		}
+		if d.ForkedFrom != nil {
+			// A laptop whose database was an older copy of this device's,
+			// or a copy of it used on another laptop (syncengine.Fork).
+			state += fmt.Sprintf(", copy of %s (sharing its changes up to #%d)", d.ForkedFrom, d.ForkedAt)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Officer, strings.Join(d.Communes, ","), shownTime(d.EnrolledAt), state)
 	}
 	tw.Flush()

@@ -158,7 +158,7 @@ func (db *DB) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
 	defer rows.Close()
 	var out []Checkpoint
 	for rows.Next() {
-		cp := Checkpoint{Site: db.site}
+		cp := Checkpoint{Site: db.Site()}
 		var head, keys []byte
 		if err := rows.Scan(&cp.Size, &head, &cp.At, &keys, &cp.Signature); err != nil {
 			return nil, fmt.Errorf("read checkpoints: %w", err)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,13 @@ type Client struct {
 	// NoCompact makes the client speak JSON only: it pushes JSON and asks
 	// for JSON pull answers, as clients did before the compact encoding.
 	NoCompact bool
+	// OnFork, if set, saves the device's new token and key when a sync
+	// finds its database to be an older copy or a copy used on another
+	// laptop and continues under a new site id (see Fork). It is called
+	// inside the transaction that moves the replica to the new site, so
+	// that a crash leaves the old identity or the new one, whole. The
+	// client uses them from then on.
+	OnFork func(ctx context.Context, tx *sql.Tx, token string, key ed25519.PrivateKey) error
 }
 
 // DefaultBatchSize is the number of changes in one push batch, and in one
@@ -73,17 +81,16 @@ type SyncResult struct {
 	// than from a snapshot: the server serves none, or one this replica
 	// cannot use. Empty if it did not have to.
 	SnapshotSkipped string `json:"snapshot_skipped,omitempty"`
+	// Fork is set when the sync found this replica's database to be an
+	// older copy, or a copy used on another laptop, and continued under a
+	// new site id.
+	Fork *Fork `json:"fork,omitempty"`
 }
 
 // ErrClockAhead is returned, before anything is pushed, when this site
 // stamped changes further ahead of the server's clock than the server
 // accepts: its wall clock is wrong.
 var ErrClockAhead = errors.New("this laptop's clock is ahead of the server's")
-
-// ErrDeviceBehind is returned when the server holds more of this device's
-// changes than the device itself: its database was restored from an older
-// copy, and writing on would reuse sequence numbers.
-var ErrDeviceBehind = errors.New("this device's database is older than the server's record of it")
 
 // Sync pushes this replica's changes the server lacks, then pulls the
 // server's changes it lacks, in batches; each batch is one transaction on
@@ -101,6 +108,9 @@ func (c *Client) Sync(ctx context.Context, db *DB) (SyncResult, error) {
 		return res, fmt.Errorf("push: %w", pushErr)
 	}
 	if err := c.pull(ctx, db, &res); err != nil {
+		return res, fmt.Errorf("pull: %w", err)
+	}
+	if err := c.catchUp(ctx, db, &res); err != nil {
 		return res, fmt.Errorf("pull: %w", err)
 	}
 	if pushErr != nil {
@@ -131,9 +141,11 @@ func (c *Client) progress(p Progress) {
 
 // push sends, batch by batch, this site's changes beyond what the server
 // holds. The server's version vector decides where to start, so changes a
-// restored server lost are sent again.
+// restored server lost are sent again. A database that turns out to be an
+// older copy, or a copy used on another laptop, first continues under a
+// new site id (see Fork).
 func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
-	vr, err := c.versions(ctx, db)
+	vr, err := c.ownVersions(ctx, db, res)
 	if err != nil {
 		return err
 	}
@@ -149,11 +161,25 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
 	compact := c.pushesCompact(vr)
+	recheck := false
 	for batch := c.batch(); held < own; {
 		pr, n, err := c.pushBatch(ctx, db, held, batch, compact)
 		var tooLarge *Error
 		if errors.As(err, &tooLarge) && tooLarge.Code == CodeTooLarge && n > 1 {
 			batch = n / 2 // large values: send fewer changes at a time
+			continue
+		}
+		if isCode(err, CodeSeqReused) && !recheck {
+			// Another copy of this database pushed first, under the same
+			// numbers: ask again, and continue under a new site id.
+			recheck = true
+			if vr, err = c.ownVersions(ctx, db, res); err != nil {
+				return err
+			}
+			held = vr.Versions[db.Site()]
+			if own, err = db.OwnSeq(ctx); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {
@@ -171,13 +197,15 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	if pushed, err := db.pushedSeq(ctx); err != nil || pushed >= held {
 		return err
 	}
-	_, err = c.versions(ctx, db) // the server holds more than the batches vouched for
+	_, err = c.ownVersions(ctx, db, res) // the server holds more than the batches vouched for
 	return err
 }
 
-// versions asks the server what it holds of this site's changes, records
-// the refusals it reports that this site has not heard of (their push
-// answer may have been lost), and checks that the server is not ahead.
+// versions asks the server what it holds of this site's changes, checks
+// that what it holds beyond what it acknowledged to this file is this
+// file's own (or returns an error wrapping ErrDiverged), and records the
+// refusals it reports that this site has not heard of (their push answer
+// may have been lost).
 func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error) {
 	for {
 		pushed, err := db.pushedSeq(ctx)
@@ -185,18 +213,22 @@ func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error)
 			return VersionsResponse{}, err
 		}
 		var vr VersionsResponse
-		if err := c.do(ctx, http.MethodGet, PathVersions+"?rejected_after="+strconv.FormatUint(pushed, 10), nil, &vr); err != nil {
+		after := strconv.FormatUint(pushed, 10)
+		if err := c.do(ctx, http.MethodGet, PathVersions+"?rejected_after="+after+"&verify_after="+after, nil, &vr); err != nil {
 			return vr, err
 		}
+		if err := c.checkOwn(ctx, db, vr, pushed); err != nil {
+			return vr, err
+		}
+		// Refusals of numbers past the version the answer gives (a push
+		// landed between the two) are left for the next answer: only up to
+		// it are the server's changes known to be this file's.
 		held := vr.Versions[db.Site()]
-		own, err := db.OwnSeq(ctx)
-		if err != nil {
-			return vr, err
+		rejected := vr.Rejected
+		for len(rejected) > 0 && rejected[len(rejected)-1].Seq > held {
+			rejected = rejected[:len(rejected)-1]
 		}
-		if held > own {
-			return vr, fmt.Errorf("%w: the server holds change #%d of this device, the device only #%d", ErrDeviceBehind, held, own)
-		}
-		if len(vr.Rejected) == 0 {
+		if len(rejected) == 0 {
 			if held > pushed {
 				return vr, db.RecordPushed(ctx, nil, held)
 			}
@@ -205,11 +237,11 @@ func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error)
 		// Record these refusals and ask again: there may be more of them. A
 		// server that answers refusals this device has already heard of
 		// would be asked forever: that is its fault, and the sync stops.
-		last := vr.Rejected[len(vr.Rejected)-1].Seq
+		last := rejected[len(rejected)-1].Seq
 		if last <= pushed {
 			return vr, fmt.Errorf("the server repeats refusals up to #%d after being told this device heard of them up to #%d", last, pushed)
 		}
-		if err := db.RecordPushed(ctx, vr.Rejected, last); err != nil {
+		if err := db.RecordPushed(ctx, rejected, last); err != nil {
 			return vr, err
 		}
 	}

@@ -25,11 +25,16 @@ type DB struct {
 	order  []*table
 	sites  *siteCache
 
-	site        SiteID
 	incarnation string
 
 	writeMu sync.Mutex // held for every write transaction
 	ownSeq  uint64     // guarded by writeMu: the last sequence number this site issued
+	// site is this replica's site id. It changes only when the replica
+	// continues under a new one (Resite), here or in another process
+	// (begin reads it back), with writeMu and siteMu held: code holding
+	// writeMu reads it as it is, other code through Site.
+	site   SiteID
+	siteMu sync.RWMutex
 }
 
 // Open opens or creates the replica database at path: it sets the pragmas
@@ -140,8 +145,21 @@ func (db *DB) Close() error {
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Site is this replica's site id.
-func (db *DB) Site() SiteID { return db.site }
+// Site is this replica's site id. It changes when a sync finds the
+// database to be an older copy of itself, or a copy used on another
+// laptop, and the replica continues under a new one (see Fork).
+func (db *DB) Site() SiteID {
+	db.siteMu.RLock()
+	defer db.siteMu.RUnlock()
+	return db.site
+}
+
+// setSite changes the site id. The caller holds writeMu.
+func (db *DB) setSite(site SiteID) {
+	db.siteMu.Lock()
+	defer db.siteMu.Unlock()
+	db.site = site
+}
 
 // Incarnation identifies this database file's life: it is made when the file
 // is created and never changes. A pull cursor is only meaningful within one

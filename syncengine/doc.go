@@ -33,4 +33,37 @@
 // sends it again later. Sentinels (ErrSequenceGap …) stay where callers
 // test them with errors.Is; ErrorOf is the one place that gives those a
 // peer may see their Code.
+//
+// A site id is never used by two databases (fingerprint.go, fork.go,
+// resite.go). The server acknowledged this site's changes up to P to this
+// file (the pushed sequence it recorded); everything up to P is common to
+// every copy of the file. Before it pushes, the client asks the server for
+// a fingerprint (the first 16 bytes of Change.Hash) of each change of its
+// site the server holds after P, page by page, and compares them with its
+// log. They agree (a push whose answer was lost): P becomes what the server
+// holds. They part — a fingerprint differs, or the server holds a number
+// this file never wrote — after d, the last number where they agree: the
+// file is an older copy of itself, or a copy used on another laptop. It
+// then continues under a new random site id S': the server enrolls S' as
+// a copy of the device (/v1/fork, with S' and its key kept in the file
+// before the request, so that a laptop that dies after the answer asks
+// again for the same S' and gets a fresh token while S' has pushed
+// nothing), and one transaction moves the file's changes of S after d to
+// S' as its changes 1 to k, with the same stamps, bases, causal lengths
+// and values, rewrites their log entries and the chain after them, and
+// decides again every cell they wrote from the log (a write of another
+// site with the same causal length and stamp may win or lose against S'
+// where it did not against S). Nothing of S' is acknowledged yet, so all k
+// are pushed. Pulls leave out only the caller's current site, so the other
+// copy's changes of S after d arrive; a pull cursor that had passed some of
+// them (pulled as the file's own, and so left out) is set back to the
+// start, and the file catches up in full. Every replica thus ends with
+// every change either copy wrote, under distinct identities, and converges.
+// A server restored from an older copy of its own file holds less than P:
+// what it holds is then checked from the first change, since another copy
+// may have sent it changes under numbers it had forgotten. The double fault
+// of a server that forgot a site's changes and a copy of the site's file
+// that reused their numbers cannot be seen by either, and is not handled:
+// a third replica that pulled the forgotten changes is refused the new
+// ones (ErrSequenceReused).
 package syncengine

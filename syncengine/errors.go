@@ -35,6 +35,8 @@ const (
 	CodeSeqReused     = "sequence_reused"
 	CodeUnsigned      = "unsigned"
 	CodeBadSignature  = "bad_signature"
+	CodeNoDivergence  = "no_divergence"
+	CodeSiteKnown     = "site_known"
 	CodeInternal      = "internal"
 )
 
@@ -67,7 +69,7 @@ func codeOf(err error) (code, hint string) {
 	case errors.Is(err, ErrSequenceGap):
 		return CodeSequenceGap, "ask /v1/versions and push from there"
 	case errors.Is(err, ErrSequenceReused):
-		return CodeSeqReused, "this device's database was restored from an older copy; enroll it again with a new database"
+		return CodeSeqReused, "the server holds other changes under these numbers (this database is an older copy, or a copy used on another laptop); nothing was applied: update hodan and sync again, it continues under a new identity and loses nothing"
 	case errors.Is(err, ErrBadChange):
 		return CodeBadRequest, ""
 	case errors.Is(err, ErrScopeMismatch):

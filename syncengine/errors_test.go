@@ -18,7 +18,7 @@ func TestErrorOf(t *testing.T) {
 		{"a protocol error", fmt.Errorf("push: %w", &Error{Code: CodeRevoked, Message: "revoked"}), CodeRevoked, "revoked"},
 		{"a gap", fmt.Errorf("%w: site x", ErrSequenceGap), CodeSequenceGap, "sequence gap: site x: ask /v1/versions and push from there"},
 		{"a reused number", fmt.Errorf("%w: x #2", ErrSequenceReused), CodeSeqReused,
-			"sequence number reused with different content: x #2: this device's database was restored from an older copy; enroll it again with a new database"},
+			"sequence number reused with different content: x #2: the server holds other changes under these numbers (this database is an older copy, or a copy used on another laptop); nothing was applied: update hodan and sync again, it continues under a new identity and loses nothing"},
 		{"a malformed change", fmt.Errorf("%w: x #0", ErrBadChange), CodeBadRequest, "malformed change: x #0"},
 		{"another scope", fmt.Errorf("%w: row", ErrScopeMismatch), CodeScopeMismatch, "scope mismatch: row"},
 		{"a database error", fmt.Errorf("read row: %w", sql.ErrConnDone), "", ""},

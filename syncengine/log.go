@@ -37,8 +37,9 @@ func (db *DB) OwnSeq(ctx context.Context) (uint64, error) {
 // ownHLC is the HLC of this site's change number seq.
 func (db *DB) ownHLC(ctx context.Context, seq uint64) (HLC, error) {
 	var h HLC
+	site := db.Site()
 	err := db.r.QueryRowContext(ctx, `SELECT hlc FROM sync_log
-		WHERE origin = (SELECT id FROM sync_sites WHERE site = ?) AND origin_seq = ?`, db.site[:], seq).Scan(&h)
+		WHERE origin = (SELECT id FROM sync_sites WHERE site = ?) AND origin_seq = ?`, site[:], seq).Scan(&h)
 	if err != nil {
 		return 0, fmt.Errorf("read change #%d: %w", seq, err)
 	}

@@ -79,6 +79,7 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	var hlc, ownSeq int64
+	var site []byte
 	if err := getMeta(ctx, tx, metaHLC, &hlc); err != nil {
 		tx.Rollback()
 		return nil, err
@@ -86,6 +87,14 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 	if err := getMeta(ctx, tx, metaOwnSeq, &ownSeq); err != nil {
 		tx.Rollback()
 		return nil, err
+	}
+	// Another process may have moved the replica to a new site id (Resite).
+	if err := getMeta(ctx, tx, metaSite, &site); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if SiteID(site) != db.site {
+		db.setSite(SiteID(site))
 	}
 	// The file's high-water mark is the clock's truth: it holds every
 	// timestamp committed, by any process, and a clock repair in another

@@ -8,8 +8,9 @@ package syncengine
 // old peers and for curl.
 //
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
-//	GET  /v1/versions?rejected_after= -> VersionsResponse
+//	GET  /v1/versions?rejected_after=&verify_after= -> VersionsResponse
 //	POST /v1/push      PushRequest -> PushResponse
+//	POST /v1/fork      ForkRequest -> ForkResponse (see fork.go)
 //	GET  /v1/pull?incarnation=&after=&chain=&limit= -> PullResponse
 //	GET  /v1/digest?commune= -> DigestResponse
 //	GET  /v1/conflicts -> ConflictsResponse
@@ -26,6 +27,7 @@ const (
 	PathDigest    = "/v1/digest"
 	PathConflicts = "/v1/conflicts"
 	PathSnapshot  = "/v1/snapshot"
+	PathFork      = "/v1/fork"
 )
 
 // HeaderSnapshotSHA256 carries the hex SHA-256 of a snapshot answer's body
@@ -65,6 +67,11 @@ type VersionsResponse struct {
 	// Encodings lists the encodings besides JSON in which the server takes
 	// pushes (EncodingCompact). Clients that do not know it ignore it.
 	Encodings []string `json:"encodings,omitempty"`
+	// Verify fingerprints the caller's changes the server holds after the
+	// sequence number given as verify_after, when it holds any: the caller
+	// checks that they are its own (see Fingerprints). Old servers, and
+	// requests without verify_after, leave it out.
+	Verify *Fingerprints `json:"verify,omitempty"`
 }
 
 // PushRequest is one batch of changes, in origin sequence order. The server
@@ -83,6 +90,25 @@ type PushResponse struct {
 	Rejected   []Rejection       `json:"rejected,omitempty"`
 	Versions   map[SiteID]uint64 `json:"versions"`
 	ServerTime int64             `json:"server_time"`
+}
+
+// ForkRequest asks the server to enroll, under a new site id, a copy of
+// the calling device whose database turned out to be an older copy of
+// itself or a copy used on another laptop (see Fork). It is sent with the
+// device's token; the server holds more of the device's changes than At.
+type ForkRequest struct {
+	Site      SiteID `json:"site_id"`    // the new site id, made by the caller
+	PublicKey []byte `json:"public_key"` // the new site's ed25519 public key
+	At        uint64 `json:"at"`         // the last of the device's changes the copy shares with the server
+}
+
+// ForkResponse gives the new site its token, and says how far the server
+// held the device's changes: Held by its version vector, Logged the number
+// of them after At in its log, which the copy's pulls must bring it.
+type ForkResponse struct {
+	Token  string `json:"token"`
+	Held   uint64 `json:"held"`
+	Logged uint64 `json:"logged"`
 }
 
 // Rejection is a receiver's refusal of one change, and why: what a Vetter

@@ -2,7 +2,6 @@ package syncengine
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -168,61 +167,21 @@ func (m *merger) ownAfter(origin int64, seq uint64) ([]restampEntry, error) {
 // names a re-stamped change names it by its new stamp: no other change has
 // its old one, since the old stamps are above every stamp that stays.
 func (m *merger) restampLog(plan restampPlan, from uint64) error {
-	tail, err := readAuditLog(m.ctx, m.tx, m.db.sites, from-1, -1)
-	if err != nil {
-		return err
-	}
-	chain, err := m.chainBefore(from)
-	if err != nil {
-		return err
-	}
 	restamped := make(map[uint64]restampEntry, len(plan.entries))
 	for _, e := range plan.entries {
 		restamped[e.logSeq] = e
 	}
-	for i := range tail {
-		c := &tail[i].Change
-		e, ok := restamped[tail[i].Seq]
+	return m.rewriteLog(from, func(entry *AuditEntry) bool {
+		e, ok := restamped[entry.Seq]
 		if ok {
+			c := &entry.Change
 			c.HLC, c.Base = plan.newHLC[e.hlc], e.base
 			if b, ok := plan.newHLC[e.base]; ok {
 				c.Base = b
 			}
 		}
-		receipt, err := m.entryReceipt(int64(tail[i].Batch))
-		if err != nil {
-			return err
-		}
-		chain = EntryHash(chain, tail[i].Seq, c.Hash(), receipt)
-		if err := m.rewriteEntry(tail[i].Seq, chain, c.HLC, c.Base, ok); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// chainBefore is the chain hash of the log entry before local sequence seq
-// (zero at the start of the log).
-func (m *merger) chainBefore(seq uint64) (Hash, error) {
-	var chain []byte
-	err := m.tx.QueryRowContext(m.ctx, `SELECT chain FROM sync_log WHERE seq < ? ORDER BY seq DESC LIMIT 1`, seq).Scan(&chain)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Hash{}, fmt.Errorf("restamp: read log chain: %w", err)
-	}
-	return hashOf(chain), nil
-}
-
-func (m *merger) rewriteEntry(logSeq uint64, chain Hash, hlc, base HLC, restamped bool) error {
-	var err error
-	if restamped {
-		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ?, hlc = ?, base = ? WHERE seq = ?`, chain[:], hlc, base, logSeq)
-	} else {
-		_, err = m.tx.ExecContext(m.ctx, `UPDATE sync_log SET chain = ? WHERE seq = ?`, chain[:], logSeq)
-	}
-	if err != nil {
-		return fmt.Errorf("restamp: rewrite log #%d: %w", logSeq, err)
-	}
-	return nil
+		return ok
+	})
 }
 
 // restampCells gives the cells whose winning write is a re-stamped change

@@ -16,25 +16,44 @@ import (
 // backupOrRestore copies the server's database file, or puts the last copy
 // back in its place.
 func (w *simWorld) backupOrRestore() {
+	if w.rng.IntN(5) < 3 || !w.backedUp {
+		w.backupServer()
+	} else {
+		w.restoreServer()
+	}
+}
+
+// backupServer copies the server's database file.
+func (w *simWorld) backupServer() {
+	w.withServerClosed(func(backup string) {
+		copyFile(w.t, w.server.path, backup)
+		w.backedUp = true
+		w.note("server backed up")
+	})
+}
+
+// restoreServer puts the last copy of the server's file back in its place.
+func (w *simWorld) restoreServer() {
+	w.withServerClosed(func(backup string) {
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if err := os.Remove(w.server.path + suffix); err != nil && !os.IsNotExist(err) {
+				w.t.Fatalf("restore the server: %v", err)
+			}
+		}
+		copyFile(w.t, backup, w.server.path)
+		w.restores++
+		w.note("server restored from its backup")
+	})
+}
+
+// withServerClosed closes the server's database, runs fn with the path of
+// its backup, and opens it again.
+func (w *simWorld) withServerClosed(fn func(backup string)) {
 	r := w.server
 	if err := r.db.Close(); err != nil {
 		w.t.Fatalf("close the server: %v", err)
 	}
-	backup := filepath.Join(w.dir, "server.backup")
-	if w.rng.IntN(5) < 3 || !w.backedUp {
-		copyFile(w.t, r.path, backup)
-		w.backedUp = true
-		w.note("server backed up")
-	} else {
-		for _, suffix := range []string{"-wal", "-shm"} {
-			if err := os.Remove(r.path + suffix); err != nil && !os.IsNotExist(err) {
-				w.t.Fatalf("restore the server: %v", err)
-			}
-		}
-		copyFile(w.t, backup, r.path)
-		w.restores++
-		w.note("server restored from its backup")
-	}
+	fn(filepath.Join(w.dir, "server.backup"))
 	inc := r.db.Incarnation()
 	w.reopen(r)
 	if r.db.Site() != r.site || r.db.Incarnation() != inc {

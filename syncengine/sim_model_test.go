@@ -12,11 +12,20 @@ import (
 // replica acknowledged (its Write returned nil), as the writer logged it.
 // From it alone the model says what every replica must hold after the
 // final sync, independently of how the engine merges.
+//
+// A database file can be put back from an older copy, or copied onto a
+// second laptop (sim_identity_test.go): the model follows files, not
+// laptops. mine is what each file holds as its own changes; a change a
+// file no longer holds as it was — lost with a file put back from an older
+// copy, or moved to a new site id by a fork — is lost to the model too,
+// and must survive only if it reached the server before (settle).
 type simModel struct {
-	acks    []simAck
-	scope   map[simRowKey]string // the scope of every row ever created
-	rows    []simRowKey          // every row ever created, in order
-	lastHLC map[SiteID]HLC       // the HLC of each site's latest change
+	mine    map[*simReplica][]Change // each replica's own changes, as its file holds them
+	lost    []simAck                 // changes a file no longer holds as they were
+	landed  []simAck                 // those of lost the server holds, once settled
+	scope   map[simRowKey]string     // the scope of every row ever created
+	rows    []simRowKey              // every row ever created, in order
+	lastHLC map[*simReplica]HLC      // the HLC of each file's latest own change
 }
 
 // simAck is one acknowledged change and the replica that wrote it.
@@ -26,7 +35,7 @@ type simAck struct {
 }
 
 func newSimModel() simModel {
-	return simModel{scope: map[simRowKey]string{}, lastHLC: map[SiteID]HLC{}}
+	return simModel{mine: map[*simReplica][]Change{}, scope: map[simRowKey]string{}, lastHLC: map[*simReplica]HLC{}}
 }
 
 func (m *simModel) ack(r *simReplica, changes []Change) {
@@ -36,8 +45,8 @@ func (m *simModel) ack(r *simReplica, changes []Change) {
 			m.scope[key] = c.Scope
 			m.rows = append(m.rows, key)
 		}
-		m.acks = append(m.acks, simAck{c: c, writer: r})
-		m.lastHLC[r.site] = c.HLC
+		m.mine[r] = append(m.mine[r], c)
+		m.lastHLC[r] = c.HLC
 	}
 }
 
@@ -61,10 +70,24 @@ func (m *simModel) notIn(rng *rand.Rand, live simLive) (string, RowID) {
 // change was acknowledged to its writer only.
 func (a simAck) accepted() bool { return a.writer.enrolled(a.c.Scope) }
 
-// heldBy reports whether r must hold the change once everyone has synced:
-// its own changes, and the accepted changes of its communes.
-func (a simAck) heldBy(r *simReplica) bool {
-	return a.writer == r || (a.accepted() && r.enrolled(a.c.Scope))
+// mustHold lists the changes r must hold once everyone has synced: its
+// own, and the accepted changes of its communes that reached the server:
+// every file's own, and those lost that the server holds (settle).
+func (w *simWorld) mustHold(r *simReplica) []simAck {
+	var out []simAck
+	for _, o := range w.all {
+		for _, c := range w.model.mine[o] {
+			if a := (simAck{c, o}); o == r || a.accepted() && r.enrolled(c.Scope) {
+				out = append(out, a)
+			}
+		}
+	}
+	for _, a := range w.model.landed {
+		if a.accepted() && r.enrolled(a.c.Scope) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // simState is merged state: every row's scope and causal length, and every
@@ -92,12 +115,10 @@ func newSimState() simState {
 
 // expected is what r must hold: the merge, by DESIGN.md's rules, of the
 // acknowledged changes it must hold.
-func (m *simModel) expected(r *simReplica) simState {
+func (w *simWorld) expected(r *simReplica) simState {
 	st := newSimState()
-	for _, a := range m.acks {
-		if a.heldBy(r) {
-			st.merge(a.c)
-		}
+	for _, a := range w.mustHold(r) {
+		st.merge(a.c)
 	}
 	return st
 }
@@ -136,20 +157,20 @@ func simNewer(a, b simCell) bool {
 }
 
 // checkReceipts checks the changes a write logged against what it asked:
-// consecutive sequence numbers, HLCs after every earlier one of the site,
+// consecutive sequence numbers, HLCs after every earlier one of the file,
 // the rows' scopes, creations and deletes it made, and every value, bit for
 // bit, one it asked for that cell.
 func (w *simWorld) checkReceipts(r *simReplica, asked *simAsked, before, after uint64, receipts []Change) {
 	if uint64(len(receipts)) != after-before {
 		w.t.Errorf("%s: the write issued #%d to #%d but logged %d changes", r.name, before+1, after, len(receipts))
 	}
-	prev := w.model.lastHLC[r.site]
+	prev := w.model.lastHLC[r]
 	for i, c := range receipts {
 		if c.Site != r.site || c.Seq != before+uint64(i)+1 {
 			w.t.Errorf("%s: change %d of the write is %s #%d", r.name, i, c.Site, c.Seq)
 		}
 		if c.HLC <= prev {
-			w.t.Errorf("%s: #%d stamped %v, not after the site's previous change (%v)", r.name, c.Seq, c.HLC, prev)
+			w.t.Errorf("%s: #%d stamped %v, not after the file's previous change (%v)", r.name, c.Seq, c.HLC, prev)
 		}
 		prev = c.HLC
 		key := simRowKey{c.Table, c.Row}

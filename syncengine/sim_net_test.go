@@ -36,7 +36,8 @@ type simNet struct {
 
 // simRequest is a request as the server reads it.
 type simRequest struct {
-	dev    *simReplica
+	dev    *simReplica // the device enrolled with the request's token (a copy shares it)
+	site   SiteID      // the site id the token stands for
 	method string
 	url    *url.URL
 	body   []byte // JSON, decompressed
@@ -72,7 +73,7 @@ func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, fmt.Errorf("request delayed: %w", errSimNet)
 			}
 		}
-		if n.fault("push truncated") {
+		if sr.url.Path == PathPush && n.fault("push truncated") {
 			sr = n.truncate(sr)
 		}
 	}
@@ -96,14 +97,11 @@ func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
 func (n *simNet) read(req *http.Request) (simRequest, error) {
 	sr := simRequest{method: req.Method, url: req.URL, epoch: n.w.restores}
 	token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
-	for _, d := range n.w.devices {
-		if d.token == token {
-			sr.dev = d
-		}
-	}
-	if sr.dev == nil {
+	enrolled, ok := n.w.tokens[token]
+	if !ok {
 		return sr, fmt.Errorf("unknown token %q", token)
 	}
+	sr.dev, sr.site = enrolled.dev, enrolled.site
 	if req.Body == nil {
 		return sr, nil
 	}
@@ -159,12 +157,17 @@ func (w *simWorld) serve(sr simRequest) (int, []byte) {
 		out, err = w.servePull(sr)
 	case PathSnapshot:
 		return w.serveSnapshot(sr)
+	case PathFork:
+		return w.serveFork(sr)
 	default:
 		err = fmt.Errorf("no route %s %s", sr.method, sr.url.Path)
 	}
 	if errors.Is(err, ErrSequenceGap) && sr.epoch < w.restores {
 		// a push sent before the server lost, in a restore, what came before it
 		return http.StatusConflict, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeSequenceGap, Message: err.Error()}}))
+	}
+	if code := w.copiedPushRefusal(err); code != "" {
+		return http.StatusConflict, []byte(mustJSON(ErrorResponse{Error: Error{Code: code, Message: err.Error()}}))
 	}
 	if err != nil {
 		w.t.Errorf("server, %s %s from %s: %v", sr.method, sr.url.Path, sr.dev.name, err)
@@ -181,15 +184,20 @@ func (w *simWorld) serveVersions(sr simRequest) (any, error) {
 		return nil, err
 	}
 	srv := w.server.db
-	vv, err := srv.Versions(w.ctx, sr.dev.site)
+	vv, err := srv.Versions(w.ctx, sr.site)
 	if err != nil {
 		return nil, err
 	}
-	rejected, err := srv.Rejections(w.ctx, sr.dev.site, after, simRejectionPage)
+	rejected, err := srv.Rejections(w.ctx, sr.site, after, simRejectionPage)
 	if err != nil {
 		return nil, err
 	}
-	return VersionsResponse{Incarnation: srv.Incarnation(), ServerTime: w.serverMillis(), Versions: vv, Rejected: rejected}, nil
+	verify, err := w.serveFingerprints(sr, vv[sr.site])
+	if err != nil {
+		return nil, err
+	}
+	return VersionsResponse{Incarnation: srv.Incarnation(), ServerTime: w.serverMillis(), Versions: vv, Rejected: rejected,
+		Verify: verify}, nil
 }
 
 func (w *simWorld) servePush(sr simRequest) (any, error) {
@@ -198,7 +206,7 @@ func (w *simWorld) servePush(sr simRequest) (any, error) {
 		return nil, fmt.Errorf("decode push: %w", err)
 	}
 	for _, c := range req.Changes {
-		if c.Site != sr.dev.site {
+		if c.Site != sr.site {
 			return nil, fmt.Errorf("change #%d of site %s pushed by another device", c.Seq, c.Site)
 		}
 	}
@@ -207,7 +215,7 @@ func (w *simWorld) servePush(sr simRequest) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	vv, err := srv.Versions(w.ctx, sr.dev.site)
+	vv, err := srv.Versions(w.ctx, sr.site)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +225,7 @@ func (w *simWorld) servePush(sr simRequest) (any, error) {
 
 func (w *simWorld) servePull(sr simRequest) (any, error) {
 	q := sr.url.Query()
-	pq := PullQuery{Incarnation: q.Get("incarnation"), Scopes: sr.dev.scopes, Exclude: sr.dev.site}
+	pq := PullQuery{Incarnation: q.Get("incarnation"), Scopes: sr.dev.scopes, Exclude: sr.site}
 	pq.After.Chain = q.Get("chain")
 	var err error
 	if pq.After.Seq, err = simUintParam(q, "after"); err != nil {
@@ -284,7 +292,7 @@ func simVetter(dev *simReplica) Vetter {
 // simEngineError reports whether err is one the engine must never return
 // to an honest device, whatever the network did.
 func simEngineError(err error) bool {
-	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDeviceBehind, ErrScopeMismatch, ErrBadChange} {
+	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDiverged, ErrScopeMismatch, ErrBadChange} {
 		if errors.Is(err, e) {
 			return true
 		}

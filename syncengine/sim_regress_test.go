@@ -57,7 +57,7 @@ func TestPushHearsRefusalsOfAnEarlierCopy(t *testing.T) {
 	d.client.HTTP = &http.Client{Transport: simRoundTrip(func(req *http.Request) (*http.Response, error) {
 		if req.Method == http.MethodPost && !landed {
 			landed = true
-			w.serve(simRequest{dev: d, method: http.MethodPost, url: &url.URL{Path: PathPush}, body: earlier})
+			w.serve(simRequest{dev: d, site: d.site, method: http.MethodPost, url: &url.URL{Path: PathPush}, body: earlier})
 		}
 		return w.net.RoundTrip(req)
 	})}

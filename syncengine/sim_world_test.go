@@ -54,10 +54,11 @@ type simReplica struct {
 	path   string
 	db     *DB
 	site   SiteID
-	scopes []string // nil for the server, which holds every commune
-	token  string
+	scopes []string      // nil for the server, which holds every commune
 	offset time.Duration // how far its wall clock is from the true time
 	client *Client
+	backup *simBackup // the last copy of its file (sim_identity_test.go)
+	forks  int        // the forks its file made, as the model knows them
 }
 
 func (r *simReplica) isServer() bool { return r.scopes == nil }
@@ -87,6 +88,12 @@ type simWorld struct {
 	backups  bool // the server is backed up and restored (sim_backup_test.go)
 	backedUp bool // a backup exists
 	restores int  // how many times the server was restored
+
+	// The laptops' files copied (sim_identity_test.go): the server's
+	// tokens, and how many faults and copies there were.
+	tokens     map[string]simEnrollment
+	copyFaults int
+	copies     int
 }
 
 func newSimWorld(t *testing.T, seed uint64) *simWorld {
@@ -95,7 +102,7 @@ func newSimWorld(t *testing.T, seed uint64) *simWorld {
 		rng:   rand.New(rand.NewPCG(seed, 0x48_6f_64_61_6e)),
 		now:   time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC),
 		trace: fnv.New64a(), verbose: os.Getenv("HODAN_SIM_TRACE") != "",
-		model: newSimModel(),
+		model: newSimModel(), tokens: map[string]simEnrollment{},
 	}
 	// Site ids, incarnations and the random part of row ids come from the
 	// seed too (row ids keep their time part, but are made in the same
@@ -117,8 +124,9 @@ func newSimWorld(t *testing.T, seed uint64) *simWorld {
 	w.all = append(w.all, w.server)
 	for i, scopes := range enrolments {
 		d := w.open(fmt.Sprintf("device%d", i), scopes)
-		d.token = fmt.Sprintf("token-%d", i)
-		d.client = &Client{BaseURL: "http://district.sim", Token: d.token,
+		token := fmt.Sprintf("token-%d", i)
+		w.tokens[token] = simEnrollment{dev: d, site: d.site}
+		d.client = &Client{BaseURL: "http://district.sim", Token: token,
 			HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40)}
 		w.devices = append(w.devices, d)
 		w.all = append(w.all, d)
@@ -186,6 +194,10 @@ func (w *simWorld) run() {
 			w.backupOrRestore()
 		case k < 3:
 			w.write(w.server)
+		case k < 5 && !w.backups:
+			// Not with the server's backups: see sim_identity_test.go.
+			w.copyFaults++
+			w.copyFault()
 		case k < 50:
 			w.write(w.pick(w.devices))
 		case k < 78:
@@ -229,6 +241,7 @@ func (w *simWorld) sync(d *simReplica) {
 	faults := w.net.faults
 	res, err := d.client.Sync(w.ctx, d.db)
 	w.note("sync %s: pushed %d pulled %d rejected %d error %v", d.name, res.Pushed, res.Pulled, res.Rejected, err != nil)
+	w.followForks(d)
 	if err != nil && w.net.faults == faults {
 		w.t.Errorf("sync %s failed on a sound network: %v", d.name, err)
 	}
@@ -265,6 +278,7 @@ func (w *simWorld) heal() {
 			if err != nil {
 				w.t.Fatalf("final sync of %s: %v", d.name, err)
 			}
+			w.followForks(d)
 			moved += res.Pushed + res.Pulled
 		}
 		w.note("heal round %d: %d moved", round, moved)

@@ -86,9 +86,13 @@ func (db *DB) pushedSeq(ctx context.Context) (uint64, error) {
 	return uint64(pushed), nil
 }
 
-// RecordSync notes the time of a completed sync.
+// RecordSync notes the time of a completed sync. It also counts the sync
+// for the forks a status still shows (see LastFork).
 func (db *DB) RecordSync(ctx context.Context, at time.Time) error {
 	return db.Exec(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_forks SET syncs = syncs + 1 WHERE syncs < 2`); err != nil {
+			return fmt.Errorf("record sync: %w", err)
+		}
 		return setMeta(ctx, tx, metaLastSync, at.UnixMilli())
 	})
 }
@@ -102,12 +106,18 @@ type Status struct {
 	Rejected  int       `json:"rejected"`
 	LastSync  time.Time `json:"last_sync"`
 	LogLength uint64    `json:"log_length"`
+	// Fork is the replica's latest move to a new site id, until the second
+	// sync completed after it (see LastFork); nil if none.
+	Fork *Fork `json:"fork,omitempty"`
 }
 
 // Status reads the replica's sync state.
 func (db *DB) Status(ctx context.Context) (Status, error) {
-	st := Status{Site: db.site}
+	st := Status{Site: db.Site()}
 	var err error
+	if st.Fork, err = db.LastFork(ctx); err != nil {
+		return st, err
+	}
 	if st.OwnSeq, err = db.OwnSeq(ctx); err != nil {
 		return st, err
 	}
@@ -126,7 +136,7 @@ func (db *DB) Status(ctx context.Context) (Status, error) {
 	}
 	err = db.r.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin WHERE s.site = ?),
-		(SELECT coalesce(max(seq), 0) FROM sync_log)`, db.site[:]).Scan(&st.Rejected, &st.LogLength)
+		(SELECT coalesce(max(seq), 0) FROM sync_log)`, st.Site[:]).Scan(&st.Rejected, &st.LogLength)
 	if err != nil {
 		return st, fmt.Errorf("status: %w", err)
 	}

@@ -124,3 +124,18 @@ func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 		return nil
 	})
 }
+
+// saveIdentity replaces the laptop's token and signing key, inside the
+// transaction in which the replica continues under a new site id: its
+// database turned out to be an older copy, or a copy used on another
+// laptop (syncengine.Fork).
+func saveIdentity(ctx context.Context, tx *sql.Tx, token string, key ed25519.PrivateKey) error {
+	res, err := tx.ExecContext(ctx, `UPDATE client_device SET token = ?, signing_key = ? WHERE id = 1`, token, []byte(key))
+	if err != nil {
+		return errMsg("error.save_enrollment", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errMsg("error.save_enrollment", errNotEnrolled)
+	}
+	return nil
+}

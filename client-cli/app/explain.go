@@ -57,8 +57,8 @@ func explainText(l lang, err error) string {
 		return tr(l, failure.unreachable(), failure.server, netErr.Error())
 	case errors.As(err, &failure) && isRefused(err):
 		return tr(l, failure.unreachable(), failure.server, err.Error())
-	case errors.Is(err, syncengine.ErrDeviceBehind):
-		return sentinel(l, "error.device_behind", err)
+	case errors.Is(err, syncengine.ErrDiverged):
+		return sentinel(l, "error.diverged", err)
 	case errors.Is(err, syncengine.ErrClockStillAhead):
 		return sentinel(l, "error.clock_still_ahead", err)
 	case errors.Is(err, syncengine.ErrClockAhead):
@@ -95,7 +95,7 @@ func errorCode(err error) string {
 	case errors.As(err, &remote):
 		return remote.Code
 	}
-	for sentinel, code := range map[error]string{syncengine.ErrDeviceBehind: "device_behind", syncengine.ErrClockStillAhead: "clock_still_ahead",
+	for sentinel, code := range map[error]string{syncengine.ErrDiverged: "diverged", syncengine.ErrClockStillAhead: "clock_still_ahead",
 		syncengine.ErrClockAhead: "clock_ahead", syncengine.ErrNothingToRepair: "nothing_to_repair"} {
 		if errors.Is(err, sentinel) {
 			return code

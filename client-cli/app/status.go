@@ -42,6 +42,9 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 			}
 		}
 	}
+	if st.Fork != nil {
+		b.WriteString(a.forkStatus(st.Fork) + "\n")
+	}
 	if st.LastSync.IsZero() {
 		line("status.never_synced")
 	} else {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -169,6 +170,7 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 			return remoteError(dev.Server, err)
 		}
 		res.Pushed, res.Pulled, res.Rejected = res.Pushed+more.Pushed, res.Pulled+more.Pulled, res.Rejected+more.Rejected
+		res.Fork = cmp.Or(res.Fork, more.Fork)
 	}
 	if err := db.RecordSync(ctx, a.now()); err != nil {
 		return err
@@ -204,6 +206,9 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 			mb = strings.Replace(mb, ".", ",", 1)
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.snapshot", a.count(res.SnapshotChanges, "count.change"), mb))
+	}
+	if res.Fork != nil {
+		fmt.Fprintln(cmd.OutOrStdout(), a.forkText(res.Fork))
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.done", a.count(res.Pushed, "count.change"), res.Pulled))
 	if res.Rejected > 0 {
@@ -281,6 +286,9 @@ func statusJSON(path string, dev *device, st syncengine.Status, rejected []synce
 	}
 	if !st.LastSync.IsZero() {
 		out["last_sync"] = st.LastSync.UTC().Format(time.RFC3339)
+	}
+	if st.Fork != nil {
+		out["fork"] = st.Fork
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func caPool(pemText string) (*x509.CertPool, error) {
 // client is the sync client for the laptop's server, trusting only the
 // pinned CA when there is one.
 func (d *device) client(batch int) (*syncengine.Client, error) {
-	c := &syncengine.Client{BaseURL: d.Server, Token: d.Token, BatchSize: batch, Key: d.Key}
+	c := &syncengine.Client{BaseURL: d.Server, Token: d.Token, BatchSize: batch, Key: d.Key, OnFork: saveIdentity}
 	var err error
 	c.HTTP, err = httpClient(d.CA)
 	return c, err

@@ -60,7 +60,7 @@ func TestBadPushesLeaveTheServerExactlyAsItWas(t *testing.T) {
 		{"another device's changes", "", "", pushBody(t, fx.other), http.StatusForbidden, syncengine.CodeForeignOrigin, "a device pushes only its own changes", 0},
 		{"sequence numbers that skip", "", "", fx.edit(t, func(c []syncengine.Change) { c[len(c)-1].Seq++ }), http.StatusConflict, syncengine.CodeSequenceGap, "push from there", 0},
 		{"a batch past what the server holds", "", "", pushBody(t, next[1:]), http.StatusConflict, syncengine.CodeSequenceGap, "push from there", 0},
-		{"a held sequence number with other content", "", "", fx.reuse(t), http.StatusConflict, syncengine.CodeSeqReused, "enroll it again with a new database", 0},
+		{"a held sequence number with other content", "", "", fx.reuse(t), http.StatusConflict, syncengine.CodeSeqReused, "update hodan and sync again", 0},
 		{"the last batch again", "", "", pushBody(t, held[len(held)/2:]), http.StatusOK, "", "", len(held) - len(held)/2},
 		{"an old batch replayed", "", "", pushBody(t, held[:len(held)/2]), http.StatusOK, "", "", len(held) / 2},
 		{"every held change replayed, gzipped", "", "gzip", mustGzip(t, pushBody(t, held)), http.StatusOK, "", "", len(held)},

@@ -25,7 +25,7 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case syncengine.CodeNotFound:
 		return http.StatusNotFound
-	case syncengine.CodeSequenceGap, syncengine.CodeSeqReused:
+	case syncengine.CodeSequenceGap, syncengine.CodeSeqReused, syncengine.CodeNoDivergence, syncengine.CodeSiteKnown:
 		return http.StatusConflict
 	case syncengine.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -136,6 +136,7 @@ func New(cfg Config) *Server {
 	// middleware would also catch unknown routes and answer them 401.
 	e.GET(syncengine.PathVersions, s.versions, s.authenticate, s.limitDevice)
 	e.POST(syncengine.PathPush, s.push, s.authenticate, s.limitDevice)
+	e.POST(syncengine.PathFork, s.fork, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathPull, s.pull, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathDigest, s.digest, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathConflicts, s.conflicts, s.authenticate, s.limitDevice)

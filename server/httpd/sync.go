@@ -16,7 +16,9 @@ import (
 // versions tells a device what the server holds of its changes, and which
 // of them it refused after the sequence number the device says it has
 // heard about (rejected_after), so that a refusal whose push answer was
-// lost still reaches the device.
+// lost still reaches the device. Asked with verify_after, it also
+// fingerprints the device's changes it holds after that number, for the
+// device to check that they are its own (syncengine.Fingerprints).
 func (s *Server) versions(c echo.Context) error {
 	dev := deviceOf(c)
 	after, err := uintParam(c, "rejected_after")
@@ -32,10 +34,14 @@ func (s *Server) versions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	verify, err := s.fingerprints(c, dev, vv[dev.ID])
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, syncengine.VersionsResponse{
 		Incarnation: s.cfg.DB.Incarnation(), ServerTime: s.nowMillis(), Versions: vv,
 		MaxClockSkew: s.cfg.MaxClockSkew.Milliseconds(), Rejected: rejected,
-		Encodings: s.encodings(),
+		Encodings: s.encodings(), Verify: verify,
 	})
 }
 

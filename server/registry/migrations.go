@@ -12,6 +12,7 @@ func Migrations() []syncengine.Migration {
 	return []syncengine.Migration{
 		{Name: "server/0001_registry", Up: createTables},
 		{Name: "server/0002_keys", Up: createKeys},
+		{Name: "server/0003_forks", Up: createForks},
 	}
 }
 
@@ -65,6 +66,25 @@ CREATE TABLE server_key (
 	id          INTEGER PRIMARY KEY CHECK (id = 1),
 	private_key BLOB    NOT NULL CHECK (length(private_key) = 64),
 	created_at  INTEGER NOT NULL
+) STRICT;`)
+	return err
+}
+
+func createForks(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `
+-- A device enrolled by a fork (see Registry.Fork) is a copy of another:
+-- forked_from is that device's id, forked_at the last of its changes the
+-- copy shares with it.
+ALTER TABLE server_devices ADD COLUMN forked_from TEXT;
+ALTER TABLE server_devices ADD COLUMN forked_at INTEGER;
+
+-- Further tokens of a device enrolled by a fork, stored hashed: a laptop
+-- that asked again for the same fork (it died before saving the answer)
+-- gets one, and the first stays valid, for the file may have been copied
+-- meanwhile and the copy be using it.
+CREATE TABLE server_fork_tokens (
+	token_hash BLOB PRIMARY KEY,
+	device     TEXT NOT NULL
 ) STRICT;`)
 	return err
 }

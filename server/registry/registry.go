@@ -49,6 +49,12 @@ type Device struct {
 	// PublicKey is the device's ed25519 key, which signs its batches; nil
 	// for a device enrolled before batches were signed.
 	PublicKey ed25519.PublicKey `json:"public_key,omitempty"`
+	// ForkedFrom is the device this one is a copy of, when it was enrolled
+	// by a fork (see Fork): a laptop whose database was an older copy of
+	// that device's, or a copy of it used on another laptop. ForkedAt is
+	// the last of that device's changes the copy shares.
+	ForkedFrom *syncengine.SiteID `json:"forked_from,omitempty"`
+	ForkedAt   uint64             `json:"forked_at,omitempty"`
 }
 
 // Revoked reports whether the device has been revoked.
@@ -224,8 +230,9 @@ func (r *Registry) Authenticate(ctx context.Context, token string) (Device, erro
 	if token == "" {
 		return Device{}, ErrBadToken
 	}
+	h := hash(token)
 	dev, err := r.scanDevice(r.db.SQL().QueryRowContext(ctx, `SELECT `+deviceColumns+`
-		FROM server_devices WHERE token_hash = ?`, hash(token)))
+		FROM server_devices WHERE token_hash = ? OR id = (SELECT device FROM server_fork_tokens WHERE token_hash = ?)`, h, h))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Device{}, ErrBadToken
@@ -311,7 +318,7 @@ func (r *Registry) Devices(ctx context.Context) ([]Device, error) {
 	return out, rows.Err()
 }
 
-const deviceColumns = `id, officer, communes, enrolled_at, revoked_at, public_key`
+const deviceColumns = `id, officer, communes, enrolled_at, revoked_at, public_key, forked_from, coalesce(forked_at, 0)`
 
 func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, error) {
 	var dev Device
@@ -319,8 +326,16 @@ func (r *Registry) scanDevice(row interface{ Scan(...any) error }) (Device, erro
 	var enrolled int64
 	var revoked sql.NullInt64
 	var key []byte
-	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &revoked, &key); err != nil {
+	var forkedFrom sql.NullString
+	if err := row.Scan(&id, &dev.Officer, &communes, &enrolled, &revoked, &key, &forkedFrom, &dev.ForkedAt); err != nil {
 		return Device{}, err
+	}
+	if forkedFrom.Valid {
+		from, err := uuid.Parse(forkedFrom.String)
+		if err != nil {
+			return Device{}, err
+		}
+		dev.ForkedFrom = &from
 	}
 	var err error
 	if dev.ID, err = uuid.Parse(id); err != nil {
