@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// clockOffset sets, for the hodan processes the test runs from here on,
-// how far their wall clock is off (hodan's test-only HODAN_CLOCK_OFFSET);
-// "" is the right time.
+// clockOffset sets, for the hodan processes and hodan-server commands the
+// test starts from here on (a running server keeps its clock until it is
+// restarted), how far their wall clock is off (the test-only
+// HODAN_CLOCK_OFFSET); "" is the right time.
 func clockOffset(t *testing.T, offset string) {
 	t.Setenv("HODAN_CLOCK_OFFSET", offset)
 }

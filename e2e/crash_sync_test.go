@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"sync"
 	"testing"
 
-	"hodan/internal/replica"
 	"hodan/syncengine"
 )
 
@@ -146,13 +144,7 @@ func progress(before, got, total int) string {
 // to type in.
 func writeHouseholds(t *testing.T, d *device, commune string, from, n int) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := replica.Open(ctx, d.db, replica.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+	d.writeDirect(t, func(tx *syncengine.Tx) error {
 		for i := from; i < from+n; i++ {
 			_, err := tx.Insert("households", map[string]any{"commune_code": commune, "head_name": fmt.Sprintf("Hộ %d", i),
 				"household_number": fmt.Sprint(i), "address": fmt.Sprintf("Bản %d", i%40), "notes": "ghi chú"})
@@ -162,9 +154,6 @@ func writeHouseholds(t *testing.T, d *device, commune string, from, n int) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // assertReplica checks, in each file, the laptop's own log and that the

@@ -289,6 +289,22 @@ func (d *device) status(t *testing.T) map[string]any {
 	return st
 }
 
+// writeDirect runs fn in one write transaction on d's database, through
+// the engine in this process: records hodan itself would not write, or
+// would take minutes to type in.
+func (d *device) writeDirect(t *testing.T, fn func(tx *syncengine.Tx) error) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := replica.Open(ctx, d.db, replica.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Write(ctx, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // runCmd runs a binary with args, in English: the tests read hodan's
 // messages in English unless they say otherwise (see runIn).
 func runCmd(name string, args ...string) (string, string, error) {

@@ -146,8 +146,8 @@ func (c *Column) checkText(s string) error {
 	}
 	switch c.Type {
 	case Date:
-		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			return c.invalid(ReasonDate, "%s %q is not a date as YYYY-MM-DD", c.Name, s)
+		if err := c.checkDate(s); err != nil {
+			return err
 		}
 	case JSON:
 		var obj map[string]any
@@ -169,6 +169,26 @@ func (c *Column) checkText(s string) error {
 	}
 	if c.Pattern != nil && !c.Pattern.MatchString(s) {
 		return c.invalid(ReasonPattern, "%s %q is not %s", c.Name, s, c.PatternHint)
+	}
+	return nil
+}
+
+// EarliestDate is the earliest date a Date column takes (a visit, support
+// or a disaster of this century). A laptop whose clock battery died reads
+// 1980 or so: a date before this one is such a clock's, never the real one.
+const EarliestDate = "2000-01-01"
+
+// checkDate checks a Date value: YYYY-MM-DD, not before EarliestDate.
+func (c *Column) checkDate(s string) error {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return c.invalid(ReasonDate, "%s %q is not a date as YYYY-MM-DD", c.Name, s)
+	}
+	if s < EarliestDate {
+		earliest, _ := time.Parse(time.DateOnly, EarliestDate)
+		return &Error{Code: CodeInvalidValue, Column: c.Name, Reason: ReasonEarlyDate,
+			Args:    []any{d.Format("02/01/2006"), earliest.Format("02/01/2006")},
+			Message: fmt.Sprintf("%s %s is before %s: no record is that old; a laptop whose clock battery died reads 1980, give the real date", c.Name, s, EarliestDate)}
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ const (
 	ReasonUTF8         = "utf8"          // none
 	ReasonLength       = "length"        // length, maximum
 	ReasonDate         = "date"          // the text given
+	ReasonEarlyDate    = "early_date"    // the date given, EarliestDate, both dd/mm/yyyy
 	ReasonJSON         = "json"          // the decoding error
 	ReasonRowID        = "row_id"        // the text given
 	ReasonChoice       = "choice"        // the text given, the choices

@@ -157,7 +157,7 @@ func TestCheckDatesAndJSON(t *testing.T) {
 	v, _ := TableByName("visits")
 	date, _ := v.Column("visit_date")
 	answers, _ := v.Column("answers")
-	for _, ok := range []string{"2024-09-08", "2028-02-29"} {
+	for _, ok := range []string{"2024-09-08", "2028-02-29", EarliestDate} {
 		if err := date.Check(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
@@ -165,6 +165,20 @@ func TestCheckDatesAndJSON(t *testing.T) {
 	for _, bad := range []string{"2024-02-30", "08/09/2024", "2024-9-8", "yesterday"} {
 		if err := date.Check(bad); err == nil {
 			t.Errorf("date %q accepted", bad)
+		}
+	}
+	// A dead clock battery's 1980 is refused in every date column, and
+	// says why.
+	var e *Error
+	for _, col := range []string{"visits.visit_date", "support_records.planned_date", "support_records.delivered_date", "damage_reports.event_date"} {
+		table, name, _ := strings.Cut(col, ".")
+		tbl, _ := TableByName(table)
+		c, _ := tbl.Column(name)
+		for _, early := range []string{"1980-01-01", "1999-12-31"} {
+			err := c.Check(early)
+			if !errors.As(err, &e) || e.Reason != ReasonEarlyDate || !strings.Contains(err.Error(), EarliestDate) {
+				t.Errorf("%s %s: %v, want it refused as before %s", col, early, err, EarliestDate)
+			}
 		}
 	}
 	if err := answers.Check(`{"income": 1200000, "deprived": ["cleanWater"]}`); err != nil {

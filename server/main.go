@@ -5,6 +5,7 @@
 //	hodan-server serve [--db hodan-server.db] [--addr 127.0.0.1:8080]
 //	hodan-server enroll --commune CODE [--commune CODE…] --officer NAME
 //	hodan-server digest --db PATH [--commune CODE]
+//	hodan-server clock future --db PATH [--json]
 package main
 
 import (

@@ -89,7 +89,11 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: serverMigrations()})
+	now, err := replica.ClockFromEnv(os.Getenv) // tests run the server with its clock wrong
+	if err != nil {
+		return err
+	}
+	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: serverMigrations(), Now: now, ClockTolerance: cfg.MaxClockSkew})
 	if err != nil {
 		return err
 	}
@@ -102,7 +106,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	if tlsConfig != nil {
 		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
 	}
-	cfg.DB, cfg.Registry, cfg.Log = db, registry.New(db, nil), log
+	cfg.DB, cfg.Registry, cfg.Log, cfg.Now = db, registry.New(db, nil), log, now
 	if _, err := cfg.Registry.ServerKey(ctx); err != nil {
 		return err
 	}

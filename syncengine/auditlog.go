@@ -28,8 +28,13 @@ func (db *DB) AuditLog(ctx context.Context, after uint64, limit int) ([]AuditEnt
 // readAuditLog reads up to limit log entries (all for a negative limit)
 // after local sequence after through q.
 func readAuditLog(ctx context.Context, q querier, sites *siteCache, after uint64, limit int) ([]AuditEntry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+logColumns+`, coalesce(l.batch, 0), l.chain FROM sync_log l
-		WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	return queryAuditLog(ctx, q, sites, `WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+}
+
+// queryAuditLog reads the log entries that where (a WHERE clause and its
+// order, of sync_log l) selects with args, through q.
+func queryAuditLog(ctx context.Context, q querier, sites *siteCache, where string, args ...any) ([]AuditEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+logColumns+`, coalesce(l.batch, 0), l.chain FROM sync_log l `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
 	}

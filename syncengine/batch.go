@@ -310,12 +310,7 @@ func (m *merger) writeCells() error {
 	if len(m.cellsOut) == 0 {
 		return nil
 	}
-	keys := sortedKeys(m.cellsOut, func(a, b cellKey) int {
-		if c := compareRowKeys(a.row, b.row); c != 0 {
-			return c
-		}
-		return strings.Compare(a.col, b.col)
-	})
+	keys := sortedKeys(m.cellsOut, compareCellKeys)
 	const cols = 7
 	args := make([]any, 0, cols*min(len(keys), writeChunk))
 	for chunk := range slices.Chunk(keys, writeChunk) {
@@ -332,6 +327,13 @@ func (m *merger) writeCells() error {
 	}
 	clear(m.cellsOut)
 	return nil
+}
+
+func compareCellKeys(a, b cellKey) int {
+	if c := compareRowKeys(a.row, b.row); c != 0 {
+		return c
+	}
+	return strings.Compare(a.col, b.col)
 }
 
 func compareRowKeys(a, b rowKey) int {

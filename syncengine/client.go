@@ -278,22 +278,30 @@ func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int, 
 	return pr, len(changes), db.RecordPushed(ctx, pr.Rejected, heard)
 }
 
-// checkClock refuses to push changes the server would refuse for being
-// stamped in its future, so that they stay pending rather than rejected.
+// checkClock refuses to push while the server would refuse changes for
+// being stamped in its future, so that they stay pending rather than
+// rejected: when this laptop's wall clock is ahead of the server's by more
+// than the server accepts, or when a change waiting to be sent is stamped
+// that far ahead and the write rule does not explain it (see future.go).
+// Stamps the laptop only inherited, and edits stamped just after them, hold
+// nothing back.
 func checkClock(ctx context.Context, db *DB, vr VersionsResponse, held, own uint64) error {
 	if vr.MaxClockSkew <= 0 || held >= own {
 		return nil
 	}
-	last, err := db.ownHLC(ctx, own)
-	if err != nil {
+	skew := time.Duration(vr.MaxClockSkew) * time.Millisecond
+	server := time.UnixMilli(vr.ServerTime).UTC()
+	wall := time.UnixMilli(db.clock.WallMillis()).UTC()
+	if ahead := wall.Sub(server); ahead > skew {
+		return fmt.Errorf("%w by %s (this laptop's clock reads %s, the server's %s): set this laptop's date and time, then run `hodan clock repair` to re-stamp the changes written meanwhile; nothing was sent",
+			ErrClockAhead, ahead.Round(time.Second), wall.Format(time.RFC3339), server.Format(time.RFC3339))
+	}
+	c, found, err := db.firstAhead(ctx, held, MakeHLC(vr.ServerTime+vr.MaxClockSkew, 1<<hlcCounterBits-1))
+	if err != nil || !found {
 		return err
 	}
-	ahead := time.Duration(last.Millis()-vr.ServerTime) * time.Millisecond
-	if ahead <= time.Duration(vr.MaxClockSkew)*time.Millisecond {
-		return nil
-	}
-	return fmt.Errorf("%w by %s (latest change stamped %s, the server's time is %s): set this laptop's date and time, then run `hodan clock repair` to re-stamp the changes waiting to be sent; nothing was sent",
-		ErrClockAhead, ahead.Round(time.Second), last.Time().Format(time.RFC3339), time.UnixMilli(vr.ServerTime).UTC().Format(time.RFC3339))
+	return fmt.Errorf("%w by %s (change #%d is stamped %s, the server's time is %s): set this laptop's date and time, then run `hodan clock repair` to re-stamp the changes waiting to be sent; nothing was sent",
+		ErrClockAhead, c.HLC.Time().Sub(server).Round(time.Second), c.Seq, c.HLC.Time().Format(time.RFC3339), server.Format(time.RFC3339))
 }
 
 // pull fetches pages after the stored cursor until the server has no more.

@@ -22,7 +22,7 @@ func TestClockWallBefore1970(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			last := MakeHLC(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC).UnixMilli(), 0)
-			c := NewClock(func() time.Time { return wall }, last)
+			c := NewClock(func() time.Time { return wall }, last, 0)
 			h := c.Now()
 			if uint64(h) > math.MaxInt64 || h <= last {
 				t.Fatalf("Now() = %v (%d) after %v: want after it, within int64", h, uint64(h), last)

@@ -21,6 +21,35 @@
 // same set of changes have the same Digest, whatever order, duplication or
 // batching delivered them in.
 //
+// Clocks (future.go). The merge never reads a clock, but a clock that ran
+// ahead leaves changes stamped in everyone's future, and those must not
+// stop replicas whose clocks are right. A replica's clock is judged by its
+// wall clock, never by stamps it inherited:
+//
+//   - a clock follows an observed stamp only up to its wall clock plus its
+//     tolerance (Config.ClockTolerance, DefaultClockTolerance: 10 minutes,
+//     hodan-server's default --max-clock-skew); a later stamp is merged
+//     but not followed (Clock.Observe, and AdoptSnapshot likewise);
+//   - a local write to a cell is stamped max(clock.Now(), base.Next()),
+//     base the HLC of the value it replaces, so an edit always beats the
+//     value its writer saw, even one stamped in the future; a row's
+//     existence is stamped clock.Now();
+//   - a receiver accepts a change stamped past its wall clock plus the
+//     skew it accepts only if it is a cell write stamped no later than just
+//     after the value the cell holds there (StampAhead); anything else is
+//     refused with CodeClockSkew where it first arrives;
+//   - a client holds its push back when its wall clock is ahead of the
+//     server's by more than the skew, or when a change waiting to be sent
+//     is stamped that far ahead and not explained by its own base; Restamp
+//     (`hodan clock repair`) re-stamps those in recording order, each at
+//     max(clock, base.Next()) from a clock that follows no inherited stamp,
+//     and lowers the high-water mark to what the clock issued.
+//
+// Every rule depends only on the changes a replica holds and its own wall
+// clock, never on the order changes arrived in, so convergence is
+// unchanged; a replica's own stamps increase cell by cell (and, while its
+// clock is right, in sequence order).
+//
 // Sync is push then pull over HTTP (Client): push is driven by the server's
 // version vector, pull follows the server's log cursor, tied to its
 // incarnation and to a fingerprint of the entry it points at.

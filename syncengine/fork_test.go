@@ -62,7 +62,7 @@ func (w *simWorld) pushUnheard(d *simReplica) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.server.db.ApplyPush(w.ctx, pending, simVetter(d)); err != nil {
+	if _, err := w.server.db.ApplyPush(w.ctx, pending, simVetter(d, w.horizon(w.server))); err != nil {
 		w.t.Fatal(err)
 	}
 }

@@ -144,14 +144,16 @@ func FuzzHLC(f *testing.F) {
 			t.Fatalf("HLC %d through JSON: %d, %d, %v", raw, c.HLC, c.Base, err)
 		}
 		// A replica observes only HLCs it can store (checkBounds), and its
-		// wall clock reads after 1970 and before the 48 bits run out.
+		// wall clock reads after 1970 and before the 48 bits run out. It
+		// follows them up to its horizon only.
 		seen := h & math.MaxInt64
 		wall := time.UnixMilli(wallMillis & (1<<47 - 1))
-		clock := NewClock(func() time.Time { return wall }, 0)
+		clock := NewClock(func() time.Time { return wall }, 0, 0)
+		horizon := clock.Horizon()
 		clock.Observe(seen)
 		first := clock.Now()
-		if first <= seen || first < MakeHLC(wall.UnixMilli(), 0) {
-			t.Fatalf("after observing %d with the wall at %v, Now() = %d", seen, wall, first)
+		if (seen <= horizon && first <= seen) || first < MakeHLC(wall.UnixMilli(), 0) || (seen > horizon && first > horizon) {
+			t.Fatalf("after observing %d with the wall at %v (horizon %d), Now() = %d", seen, wall, horizon, first)
 		}
 		if second := clock.Now(); second <= first {
 			t.Fatalf("Now() = %d after %d", second, first)

@@ -21,7 +21,7 @@ func TestClockMonotonic(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wall := &fixedClock{}
-			c := NewClock(wall.now, 0)
+			c := NewClock(wall.now, 0, 0)
 			var last HLC
 			for i, w := range tt.walls {
 				wall.t = w
@@ -37,7 +37,7 @@ func TestClockMonotonic(t *testing.T) {
 
 func TestClockCounterOverflow(t *testing.T) {
 	wall := &fixedClock{t: time.UnixMilli(1_700_000_000_000)}
-	c := NewClock(wall.now, 0)
+	c := NewClock(wall.now, 0, 0)
 	const n = 3 * 65536
 	prev := c.Now()
 	for i := 1; i < n; i++ {
@@ -54,7 +54,7 @@ func TestClockCounterOverflow(t *testing.T) {
 
 func TestClockObserve(t *testing.T) {
 	wall := &fixedClock{t: time.UnixMilli(1_000)}
-	c := NewClock(wall.now, 0)
+	c := NewClock(wall.now, 0, 0)
 	remote := MakeHLC(5_000, 7)
 	c.Observe(remote)
 	if h := c.Now(); h <= remote {
@@ -63,6 +63,40 @@ func TestClockObserve(t *testing.T) {
 	c.Observe(MakeHLC(10, 0)) // an old timestamp changes nothing
 	if h := c.Now(); h.Millis() != 5_000 {
 		t.Fatalf("Now() = %v, want still in millisecond 5000", h)
+	}
+}
+
+// A clock follows an observed stamp up to its wall clock plus its
+// tolerance, and not at all past it: a stamp from a clock that ran ahead
+// never pulls this one's later stamps ahead.
+func TestClockObserveStopsAtTheHorizon(t *testing.T) {
+	wall := &fixedClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	at := func(d time.Duration) HLC { return MakeHLC(wall.t.Add(d).UnixMilli(), 0) }
+	tests := []struct {
+		name      string
+		tolerance time.Duration
+		seen      HLC
+		followed  bool
+	}{
+		{"a minute ahead", 0, at(time.Minute), true},
+		{"at the default tolerance", 0, at(DefaultClockTolerance), true},
+		{"just past it", 0, at(DefaultClockTolerance + time.Millisecond), false},
+		{"three months ahead", 0, at(90 * 24 * time.Hour), false},
+		{"three months ahead, within a tolerance of a year", 365 * 24 * time.Hour, at(90 * 24 * time.Hour), true},
+		{"an hour ahead, past a tolerance of a minute", time.Minute, at(time.Hour), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewClock(wall.now, at(-time.Hour), tt.tolerance)
+			c.Observe(tt.seen)
+			h := c.Now()
+			if followed := h > tt.seen; followed != tt.followed {
+				t.Fatalf("after observing %v, Now() = %v: followed %v, want %v", tt.seen, h, followed, tt.followed)
+			}
+			if !tt.followed && h != at(0) {
+				t.Fatalf("Now() = %v, want the wall clock %v", h, at(0))
+			}
+		})
 	}
 }
 

@@ -59,7 +59,7 @@ func (db *DB) loadMeta(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("site id: %w", err)
 	}
 	db.ownSeq = uint64(ownSeq)
-	db.clock = NewClock(cfg.Now, HLC(hlc))
+	db.clock = NewClock(cfg.Now, HLC(hlc), cfg.ClockTolerance)
 	return nil
 }
 

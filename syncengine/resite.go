@@ -109,13 +109,6 @@ func (m *merger) moveOwn(f Fork) error {
 	return m.redecideCells(to)
 }
 
-// cellWrite is one write of a cell, as the log holds it.
-type cellWrite struct {
-	key    cellKey
-	v      version
-	origin int64
-}
-
 // redecideCells decides again, from the log, the winning write of every
 // cell that a change of origin wrote.
 func (m *merger) redecideCells(origin int64) error {
@@ -123,18 +116,7 @@ func (m *merger) redecideCells(origin int64) error {
 	if err != nil {
 		return err
 	}
-	best := map[cellKey]cellWrite{}
-	for _, w := range writes {
-		if b, ok := best[w.key]; !ok || w.v.beats(b.v) {
-			best[w.key] = w
-		}
-	}
-	for _, w := range best {
-		if err := m.setWinner(w); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.decide(writes)
 }
 
 // writesOfCellsOf reads every logged write of the cells a change of origin
@@ -170,29 +152,6 @@ func (m *merger) writesOfCellsOf(origin int64) ([]cellWrite, error) {
 		}
 	}
 	return out, nil
-}
-
-// setWinner makes w its cell's winning write, unless it is already.
-func (m *merger) setWinner(w cellWrite) error {
-	st, err := m.row(w.key.row)
-	if err != nil {
-		return err
-	}
-	if st == nil {
-		return fmt.Errorf("resite: %s %s is written in the log but not stored", w.key.row.table, w.key.row.id)
-	}
-	cur, err := m.cell(w.key.row, st, w.key.col)
-	if err != nil {
-		return err
-	}
-	if cur != nil && cur.cl == w.v.cl && cur.hlc == w.v.hlc && cur.site == w.v.site && cur.value.Equal(w.v.value) {
-		return nil
-	}
-	v := w.v
-	st.cells[w.key.col] = &v
-	m.cellsOut[w.key] = w.origin
-	m.dirty[w.key.row] = true
-	return nil
 }
 
 // resiteMeta makes f.To this replica's site, with its own changes moved

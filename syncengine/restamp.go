@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -31,35 +32,47 @@ type RestampResult struct {
 }
 
 // restampEntry is one of this site's changes the server has not
-// acknowledged.
+// acknowledged, and, once planned, its new stamp and base.
 type restampEntry struct {
-	logSeq, seq uint64
-	hlc, base   HLC
-	table, col  string
-	row         []byte
+	logSeq, seq     uint64
+	hlc, base       HLC
+	newHLC, newBase HLC
+	table, col      string
+	row             []byte
 }
 
-// restampPlan is the new stamp of each change to re-stamp.
+// restampPlan is the changes to re-stamp, in sequence order, with their new
+// stamps, and the clock's high-water mark after them.
 type restampPlan struct {
-	origin  int64
-	entries []restampEntry // the changes to re-stamp, in sequence order
-	newHLC  map[HLC]HLC    // old stamp to new, for stamps and bases alike
+	origin    int64
+	entries   []restampEntry
+	clockLast HLC
 }
 
-// Restamp gives new stamps, from the wall clock, to this site's changes
-// after held (the server has not acknowledged them, so no other replica has
-// seen them) that are stamped ahead of the wall clock, keeping their order,
-// and lowers the persisted high-water mark to the latest of them. Every
-// stamp stays above every change already sent or received, and above the
-// changes waiting that are not re-stamped, so no cell changes winner: the
-// log's stamps and bases, the cells' versions and the log's chain hashes are
-// rewritten to match, in one transaction. Pull cursors other replicas hold
-// on this log past the first re-stamped change no longer match, and those
-// replicas catch up in full.
+// Restamp gives new stamps to this site's changes after held (the server
+// has not acknowledged them, so no other replica has seen them), from the
+// first one stamped ahead of the wall clock that the write rule does not
+// explain (see future.go) to the last, in the order they were recorded:
+// each gets the stamp a write gets, the clock's next timestamp or just
+// after its base if that is later, its base being the new stamp of the
+// change it replaced if that was re-stamped too. The clock starts from the
+// latest stamp of a change that keeps its stamp, up to the wall clock plus
+// the tolerance: stamps inherited from a replica whose clock ran ahead, and
+// this site's own stamped that far ahead, are not followed, so they never
+// hold the repair up. The persisted high-water mark drops to what the clock
+// issued.
+//
+// An edit still beats the value its writer saw. A change written without
+// seeing a received one of the same cell may lose to it now where it won
+// before (its old stamp came of a wrong clock): every cell a re-stamped
+// change writes is merged again from the log. The log's stamps, bases and
+// chain hashes, the cells and the domain tables are rewritten in one
+// transaction. Pull cursors other replicas hold on this log past the first
+// re-stamped change no longer match, and those replicas catch up in full.
 //
 // held is how far the server holds this site's changes; the acknowledged
 // sequence recorded by the last push counts too. A non-zero horizon is the
-// latest stamp the server accepts: if the new stamps would pass it,
+// latest stamp the server accepts: if the clock would stamp past it,
 // nothing changes and the error wraps ErrClockStillAhead. With nothing to
 // re-stamp the error wraps ErrNothingToRepair.
 func (db *DB) Restamp(ctx context.Context, held uint64, horizon HLC) (RestampResult, error) {
@@ -74,31 +87,41 @@ func (db *DB) Restamp(ctx context.Context, held uint64, horizon HLC) (RestampRes
 	if err != nil {
 		return RestampResult{}, err
 	}
-	first, last := plan.entries[0], plan.entries[len(plan.entries)-1]
-	res := RestampResult{Restamped: len(plan.entries), FirstSeq: first.seq, LastSeq: last.seq,
-		OldLatest: last.hlc, NewLatest: plan.newHLC[last.hlc]}
-	if horizon != 0 && res.NewLatest > horizon {
-		return RestampResult{}, fmt.Errorf("%w: changes already sent or received are stamped up to %s, later than the server accepts (%s); nothing was changed",
-			ErrClockStillAhead, res.NewLatest, horizon)
+	res := plan.result()
+	if horizon != 0 && plan.clockLast > horizon {
+		return RestampResult{}, fmt.Errorf("%w: this laptop's clock would stamp the changes waiting at %s, later than the server accepts (%s); nothing was changed",
+			ErrClockStillAhead, plan.clockLast, horizon)
 	}
-	if err := m.restampLog(plan, first.logSeq); err != nil {
+	if err := m.restampLog(plan); err != nil {
 		return RestampResult{}, err
 	}
-	if err := m.restampCells(plan); err != nil {
+	if err := m.remergeCells(plan); err != nil {
 		return RestampResult{}, err
 	}
-	if err := setMeta(ctx, m.tx, metaHLC, int64(res.NewLatest)); err != nil {
+	if err := m.flush(); err != nil {
+		return RestampResult{}, err
+	}
+	if err := setMeta(ctx, m.tx, metaHLC, int64(plan.clockLast)); err != nil {
 		return RestampResult{}, err
 	}
 	if err := m.tx.Commit(); err != nil {
 		return RestampResult{}, fmt.Errorf("commit restamp: %w", err)
 	}
-	db.clock.reset(res.NewLatest)
+	db.clock.reset(plan.clockLast)
 	return res, nil
 }
 
-// planRestamp finds this site's unacknowledged changes stamped ahead of
-// the wall clock and gives each a new stamp.
+// result says what the plan does.
+func (p *restampPlan) result() RestampResult {
+	first, last := p.entries[0], p.entries[len(p.entries)-1]
+	res := RestampResult{Restamped: len(p.entries), FirstSeq: first.seq, LastSeq: last.seq}
+	for _, e := range p.entries {
+		res.OldLatest, res.NewLatest = max(res.OldLatest, e.hlc), max(res.NewLatest, e.newHLC)
+	}
+	return res
+}
+
+// planRestamp finds the changes to re-stamp and gives each its new stamp.
 func (m *merger) planRestamp(held uint64) (restampPlan, error) {
 	var pushed int64
 	if err := getMeta(m.ctx, m.tx, metaPushed, &pushed); err != nil && !errors.Is(err, errNoMeta) {
@@ -116,28 +139,52 @@ func (m *merger) planRestamp(held uint64) (restampPlan, error) {
 	if len(waiting) == 0 {
 		return restampPlan{}, fmt.Errorf("%w: no changes are waiting to be sent", ErrNothingToRepair)
 	}
-	var floor HLC // the latest stamp of every change that keeps its stamp
-	err = m.tx.QueryRowContext(m.ctx, `SELECT coalesce(max(hlc), 0) FROM sync_log WHERE origin != ? OR origin_seq <= ?`,
-		origin, held).Scan(&floor)
-	if err != nil {
-		return restampPlan{}, fmt.Errorf("restamp: latest stamp sent or received: %w", err)
-	}
 	wall := MakeHLC(m.db.clock.WallMillis(), 1<<hlcCounterBits-1)
 	i := 0
-	for i < len(waiting) && (waiting[i].hlc <= wall || waiting[i].hlc <= floor) {
-		floor = max(floor, waiting[i].hlc) // changes stamped right keep their stamps
-		i++
+	for i < len(waiting) && (waiting[i].hlc <= wall || waiting[i].explained()) {
+		i++ // changes stamped right, or just after a value stamped ahead, keep their stamps
 	}
 	if i == len(waiting) {
 		return restampPlan{}, fmt.Errorf("%w: the %d changes waiting to be sent are not stamped ahead of this laptop's clock (%s)",
 			ErrNothingToRepair, len(waiting), time.UnixMilli(m.db.clock.WallMillis()).UTC().Format(time.RFC3339))
 	}
-	plan := restampPlan{origin: origin, entries: waiting[i:], newHLC: map[HLC]HLC{}}
-	clock := NewClock(m.db.clock.wall, floor)
-	for _, e := range plan.entries {
-		plan.newHLC[e.hlc] = clock.Now()
+	plan := restampPlan{origin: origin, entries: waiting[i:]}
+	var floor HLC // the latest stamp the clock follows among the changes that keep theirs
+	err = m.tx.QueryRowContext(m.ctx, `SELECT coalesce(max(hlc), 0) FROM sync_log WHERE hlc <= ? AND (origin != ? OR origin_seq < ?)`,
+		m.db.clock.Horizon(), origin, plan.entries[0].seq).Scan(&floor)
+	if err != nil {
+		return restampPlan{}, fmt.Errorf("restamp: latest stamp kept: %w", err)
 	}
+	plan.stamp(NewClock(m.db.clock.wall, floor, m.db.clock.tolerance))
 	return plan, nil
+}
+
+// explained reports whether the write rule explains e's stamp by its own
+// base (see future.go).
+func (e *restampEntry) explained() bool {
+	return explained(&Change{Column: e.col, HLC: e.hlc}, e.base)
+}
+
+// stamp gives each planned change, in order, the stamp a write gets from
+// clock, after its base as re-stamped.
+func (p *restampPlan) stamp(clock *Clock) {
+	type cellStamp struct {
+		table, col string
+		row        RowID
+		hlc        HLC
+	}
+	renamed := map[cellStamp]HLC{} // a re-stamped change's old stamp in its cell, to its new one
+	for i := range p.entries {
+		e := &p.entries[i]
+		row := RowID(e.row)
+		e.newBase = e.base
+		if b, ok := renamed[cellStamp{e.table, e.col, row, e.base}]; ok && e.base != 0 {
+			e.newBase = b
+		}
+		e.newHLC = clock.stamp(e.newBase)
+		renamed[cellStamp{e.table, e.col, row, e.hlc}] = e.newHLC
+	}
+	p.clockLast = clock.Last()
 }
 
 // ownAfter reads this site's changes after seq, in sequence order.
@@ -163,10 +210,9 @@ func (m *merger) ownAfter(origin int64, seq uint64) ([]restampEntry, error) {
 }
 
 // restampLog rewrites the stamps and bases of the planned changes and the
-// chain hash of every log entry from the first of them on. A base that
-// names a re-stamped change names it by its new stamp: no other change has
-// its old one, since the old stamps are above every stamp that stays.
-func (m *merger) restampLog(plan restampPlan, from uint64) error {
+// chain hash of every log entry from the first of them on.
+func (m *merger) restampLog(plan restampPlan) error {
+	from := plan.entries[0].logSeq
 	restamped := make(map[uint64]restampEntry, len(plan.entries))
 	for _, e := range plan.entries {
 		restamped[e.logSeq] = e
@@ -175,29 +221,51 @@ func (m *merger) restampLog(plan restampPlan, from uint64) error {
 		e, ok := restamped[entry.Seq]
 		if ok {
 			c := &entry.Change
-			c.HLC, c.Base = plan.newHLC[e.hlc], e.base
-			if b, ok := plan.newHLC[e.base]; ok {
-				c.Base = b
-			}
+			c.HLC, c.Base = e.newHLC, e.newBase
 		}
 		return ok
 	})
 }
 
-// restampCells gives the cells whose winning write is a re-stamped change
-// its new stamp. The winners themselves stay: see Restamp.
-func (m *merger) restampCells(plan restampPlan) error {
+// remergeCells merges again, from the log as re-stamped, every cell a
+// re-stamped change writes (the stored cells hold the old stamps). The
+// log has no index by row: it is read once for every prefetchChunk rows.
+func (m *merger) remergeCells(plan restampPlan) error {
+	touched := map[cellKey]bool{}
+	rows := map[RowID]bool{}
 	for _, e := range plan.entries {
-		if e.col == ExistsColumn {
-			continue
-		}
-		_, err := m.tx.ExecContext(m.ctx, `UPDATE sync_cells SET hlc = ? WHERE tbl = ? AND row_id = ? AND col = ? AND site = ? AND hlc = ?`,
-			plan.newHLC[e.hlc], e.table, e.row, e.col, plan.origin, e.hlc)
-		if err != nil {
-			return fmt.Errorf("restamp: rewrite cell %s.%s: %w", e.table, e.col, err)
+		if e.col != ExistsColumn {
+			touched[cellKey{rowKey{e.table, RowID(e.row)}, e.col}] = true
+			rows[RowID(e.row)] = true
 		}
 	}
-	return nil
+	ids := make([]any, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id[:])
+	}
+	var writes []cellWrite
+	for chunk := range slices.Chunk(ids, prefetchChunk) {
+		q, err := m.tx.QueryContext(m.ctx, `SELECT `+logColumns+` FROM sync_log l WHERE col != '' AND row_id IN `+marks(len(chunk)), chunk...)
+		if err != nil {
+			return fmt.Errorf("restamp: read the writes of the cells re-stamped: %w", err)
+		}
+		changes, err := m.db.scanChanges(m.ctx, m.tx, q, nil)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			k := cellKey{rowKey{c.Table, c.Row}, c.Column}
+			if !touched[k] {
+				continue
+			}
+			origin, err := m.sites.id(m.ctx, c.Site)
+			if err != nil {
+				return err
+			}
+			writes = append(writes, cellWrite{key: k, v: c.version(), origin: origin})
+		}
+	}
+	return m.decide(writes)
 }
 
 // RepairClock re-stamps this device's changes the server has not

@@ -14,12 +14,15 @@ import (
 // field is a district in miniature for clock repair: a server replica and
 // laptops that push to it and pull from it as the client does, each with a
 // wall clock the test sets. The server refuses changes stamped more than
-// skew ahead of its clock, as hodan-server does.
+// skew ahead of its clock that the write rule does not explain, as
+// hodan-server does (StampAhead).
 type field struct {
 	t     *testing.T
 	srv   *DB
-	wall  *fixedClock // the server's, and the true time
+	wall  *fixedClock // the true time, and the server's clock unless srvAhead
 	walls map[*DB]*fixedClock
+	// srvAhead is how far the server's clock is ahead of the true time.
+	srvAhead time.Duration
 }
 
 const (
@@ -75,9 +78,10 @@ func (f *field) held(dev *DB) uint64 {
 	return vv[dev.Site()]
 }
 
-// horizon is the latest stamp the server accepts now.
+// horizon is the latest stamp the server accepts now without the write
+// rule explaining it.
 func (f *field) horizon() HLC {
-	return MakeHLC(f.wall.t.Add(fieldSkew).UnixMilli(), 1<<hlcCounterBits-1)
+	return MakeHLC(f.wall.t.Add(f.srvAhead+fieldSkew).UnixMilli(), 1<<hlcCounterBits-1)
 }
 
 // push sends dev's changes the server lacks and records the answer.
@@ -88,13 +92,7 @@ func (f *field) push(dev *DB) PushResult {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	horizon := f.wall.t.Add(fieldSkew)
-	res, err := f.srv.ApplyPush(ctx, pending, func(c *Change, _ RowReader) (*Rejection, error) {
-		if c.HLC.Time().After(horizon) {
-			return &Rejection{Code: CodeClockSkew, Message: "stamped ahead of the server"}, nil
-		}
-		return nil, nil
-	})
+	res, err := f.srv.ApplyPush(ctx, pending, f.vetter())
 	if err != nil {
 		f.t.Fatalf("push: %v", err)
 	}
@@ -102,6 +100,17 @@ func (f *field) push(dev *DB) PushResult {
 		f.t.Fatal(err)
 	}
 	return res
+}
+
+// vetter refuses what the server refuses for its clock now.
+func (f *field) vetter() Vetter {
+	horizon := f.horizon()
+	return func(c *Change, rows RowReader) (*Rejection, error) {
+		if ahead, err := StampAhead(c, horizon, rows); err != nil || ahead {
+			return &Rejection{Code: CodeClockSkew, Message: "stamped ahead of the server"}, err
+		}
+		return nil, nil
+	}
 }
 
 // pull gives dev the server's changes after its cursor.
@@ -213,8 +222,8 @@ func TestRestampAfterClockRanAhead(t *testing.T) {
 }
 
 // TestRestampRefuses covers the refusals: nothing waiting, nothing waiting
-// stamped ahead, and stamps that would still be past the server's horizon.
-// A refusal changes nothing.
+// stamped ahead, and a wall clock still so far ahead that the new stamps
+// would be past the server's horizon. A refusal changes nothing.
 func TestRestampRefuses(t *testing.T) {
 	ctx := context.Background()
 	f := newField(t)
@@ -232,21 +241,75 @@ func TestRestampRefuses(t *testing.T) {
 	}
 
 	f.walls[a].t = f.wall.t.Add(48 * time.Hour)
-	update(t, a, "villages", v, map[string]any{"name": "ahead"})
-	f.push(a) // refused, and so acknowledged: its stamp stays, and the clock cannot go below it
-	update(t, a, "villages", v, map[string]any{"note": "ahead too"})
-	f.walls[a].t = f.wall.t
+	update(t, a, "villages", v, map[string]any{"note": "ahead"})
+	f.walls[a].t = f.wall.t.Add(5 * time.Hour) // set back, but not right
 	before := snapshot(t, a)
-	// Also when the server says it holds none of them (restored from an
-	// older copy): the push recorded that they were acknowledged.
-	for _, held := range []uint64{f.held(a), 0} {
-		_, err := a.Restamp(ctx, held, f.horizon())
-		if !errors.Is(err, ErrClockStillAhead) || !strings.Contains(err.Error(), "nothing was changed") {
-			t.Fatalf("a change already sent stamped ahead, the server holding %d: err = %v, want ErrClockStillAhead", held, err)
-		}
+	_, err := a.Restamp(ctx, f.held(a), f.horizon())
+	if !errors.Is(err, ErrClockStillAhead) || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("the wall clock still 5 hours ahead: err = %v, want ErrClockStillAhead", err)
 	}
 	if got := snapshot(t, a); got != before {
 		t.Fatal("a refused re-stamp changed the database")
+	}
+}
+
+// A change already sent, stamped ahead and refused by the server, is not
+// followed by the repair (it used to be its floor, and the repair could
+// never succeed): the changes waiting get stamps from the wall clock, and
+// are accepted.
+func TestRestampPassesRefusedStampsAhead(t *testing.T) {
+	ctx := context.Background()
+	f := newField(t)
+	a := f.open("a")
+	v := mustInsert(t, a, "villages", map[string]any{"commune": fieldScope, "name": "v0"})
+	f.push(a)
+	f.walls[a].t = f.wall.t.Add(48 * time.Hour)
+	update(t, a, "villages", v, map[string]any{"name": "ahead"})
+	if pr := f.push(a); len(pr.Rejected) != 1 { // refused, and so acknowledged: its stamp stays
+		t.Fatalf("push of a change stamped two days ahead: %+v", pr)
+	}
+	update(t, a, "villages", v, map[string]any{"note": "ahead too", "size": 7})
+	f.walls[a].t = f.wall.t
+	// The server is told to hold none of them (as if restored from an
+	// older copy): the push recorded that the refused one was acknowledged,
+	// and it keeps its stamp.
+	res, err := a.Restamp(ctx, 0, f.horizon())
+	if err != nil || res.Restamped != 2 || res.NewLatest > f.horizon() {
+		t.Fatalf("restamp: %+v, %v; want the changes waiting brought under %v", res, err, f.horizon())
+	}
+	if _, err := a.Restamp(ctx, f.held(a), f.horizon()); !errors.Is(err, ErrNothingToRepair) {
+		t.Fatalf("a second repair: %v", err)
+	}
+	assertLogConsistent(t, a)
+	assertOwnCellStampsIncrease(t, a)
+	if pr := f.push(a); len(pr.Rejected) != 0 || pr.Applied != 2 {
+		t.Fatalf("push after repair: %+v", pr)
+	}
+	for col, want := range map[string]any{"note": "ahead too", "size": int64(7)} {
+		if got := column(t, f.srv, "villages", v, col); got != want {
+			t.Errorf("the server has %s = %v, want %v", col, got, want)
+		}
+	}
+}
+
+// assertOwnCellStampsIncrease checks that each of the replica's own
+// changes is stamped after every earlier one of the same cell: a later
+// edit of this writer always wins over its earlier one.
+func assertOwnCellStampsIncrease(t testing.TB, db *DB) {
+	t.Helper()
+	type cell struct {
+		table, col string
+		row        RowID
+	}
+	last := map[cell]Change{}
+	for _, c := range allChanges(t, db) {
+		k := cell{c.Table, c.Column, c.Row}
+		if p, ok := last[k]; ok && c.Site == db.Site() && c.HLC <= p.HLC {
+			t.Fatalf("change #%d of %s.%s stamped %v after #%d stamped %v", c.Seq, c.Table, c.Column, c.HLC, p.Seq, p.HLC)
+		}
+		if c.Site == db.Site() {
+			last[k] = c
+		}
 	}
 }
 
@@ -358,11 +421,20 @@ func TestRestampCarriesIntoTheNextMillisecond(t *testing.T) {
 // empty replica gives the same digest).
 func assertConsistent(t *testing.T, db *DB) {
 	t.Helper()
+	assertOwnStampsIncrease(t, db)
+	assertLogConsistent(t, db)
+}
+
+// assertLogConsistent is assertConsistent without the order of own
+// stamps, for a replica whose repair passed a stamp it issued ahead and
+// the server refused: its own stamps increase cell by cell only
+// (assertOwnCellStampsIncrease).
+func assertLogConsistent(t *testing.T, db *DB) {
+	t.Helper()
 	var ok string
 	if err := db.SQL().QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
 		t.Fatalf("integrity_check: %q, %v", ok, err)
 	}
-	assertOwnStampsIncrease(t, db)
 	changes := allChanges(t, db)
 	type cell struct {
 		table, col string
@@ -452,4 +524,44 @@ func snapshot(t *testing.T, db *DB) string {
 		b.WriteString(rows + "\n")
 	}
 	return b.String()
+}
+
+// A change a laptop wrote with its clock three days ahead, without seeing
+// a colleague's edit of the same field stamped a day ahead (accepted by a
+// server whose clock ran as far), won by its wrong stamp. Re-stamped from
+// the corrected clock, it comes before the colleague's: the cell is merged
+// again from the log, and the laptop shows, and sends, what every replica
+// holds.
+func TestRestampMergesTheCellsAgain(t *testing.T) {
+	ctx := context.Background()
+	f := newField(t)
+	a, b := f.open("a"), f.open("b")
+	v := mustInsert(t, a, "villages", map[string]any{"commune": fieldScope, "name": "v0"})
+	f.push(a)
+	f.pull(b)
+	f.walls[a].t = f.wall.t.Add(72 * time.Hour)
+	update(t, a, "villages", v, map[string]any{"name": "a, three days ahead"})
+	f.srvAhead, f.walls[b].t = 24*time.Hour, f.wall.t.Add(24*time.Hour)
+	update(t, b, "villages", v, map[string]any{"name": "b, a day ahead"})
+	if pr := f.push(b); len(pr.Rejected) != 0 {
+		t.Fatalf("push of b's edit to a server a day ahead: %+v", pr)
+	}
+	f.srvAhead = 0
+	f.at(time.Minute)
+	f.pull(a)
+	if got := column(t, a, "villages", v, "name"); got != "a, three days ahead" {
+		t.Fatalf("before the repair a shows %v", got)
+	}
+	if _, err := a.Restamp(ctx, f.held(a), f.horizon()); err != nil {
+		t.Fatal(err)
+	}
+	assertConsistent(t, a)
+	if got := column(t, a, "villages", v, "name"); got != "b, a day ahead" {
+		t.Fatalf("after the repair a shows %v, want b's edit, now the later", got)
+	}
+	if pr := f.push(a); len(pr.Rejected) != 0 {
+		t.Fatalf("push after repair: %+v", pr)
+	}
+	f.pull(b)
+	assertConvergedWith(t, f.srv, a, b)
 }

@@ -47,6 +47,10 @@ type simBackup struct {
 	key   ed25519.PrivateKey
 	mine  []Change // the file's own changes, for the model
 	forks int      // the forks the file had made
+	// last is the latest own stamp the file's clock followed, and
+	// ranAhead whether its clock had run ahead (see simReplica).
+	last     HLC
+	ranAhead bool
 }
 
 // simFingerprintPage is how many fingerprints the simulated server sends
@@ -81,7 +85,7 @@ func (w *simWorld) withClosed(r *simReplica, fn func()) {
 
 func (w *simWorld) backupDevice(d *simReplica) {
 	b := &simBackup{path: d.path + ".backup", token: d.client.Token, key: d.client.Key,
-		mine: slices.Clone(w.model.mine[d]), forks: d.forks}
+		mine: slices.Clone(w.model.mine[d]), forks: d.forks, last: w.model.lastHLC[d], ranAhead: d.ranAhead}
 	w.withClosed(d, func() { copyFile(w.t, d.path, b.path) })
 	d.backup = b
 	w.note("%s backed up", d.name)
@@ -109,10 +113,8 @@ func (w *simWorld) restoreDevice(d *simReplica) {
 		}
 	}
 	w.model.mine[d] = slices.Clone(b.mine)
-	w.model.lastHLC[d] = 0
-	for _, c := range b.mine {
-		w.model.lastHLC[d] = max(w.model.lastHLC[d], c.HLC)
-	}
+	w.model.lastHLC[d] = b.last
+	d.ranAhead = d.ranAhead || b.ranAhead
 	w.note("%s restored from its backup", d.name)
 }
 
@@ -120,7 +122,7 @@ func (w *simWorld) restoreDevice(d *simReplica) {
 // enrollment (token and key) and writes and syncs like any other.
 func (w *simWorld) cloneDevice(d *simReplica) {
 	w.copies++
-	c := &simReplica{name: fmt.Sprintf("%s-copy%d", d.name, w.copies), scopes: d.scopes, offset: d.offset, forks: d.forks}
+	c := &simReplica{name: fmt.Sprintf("%s-copy%d", d.name, w.copies), scopes: d.scopes, offset: d.offset, forks: d.forks, ranAhead: d.ranAhead}
 	c.path = filepath.Join(w.dir, c.name+".db")
 	w.withClosed(d, func() { copyFile(w.t, d.path, c.path) })
 	w.reopen(c)

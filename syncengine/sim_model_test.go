@@ -20,12 +20,16 @@ import (
 // copy, or moved to a new site id by a fork — is lost to the model too,
 // and must survive only if it reached the server before (settle).
 type simModel struct {
-	mine    map[*simReplica][]Change // each replica's own changes, as its file holds them
-	lost    []simAck                 // changes a file no longer holds as they were
-	landed  []simAck                 // those of lost the server holds, once settled
-	scope   map[simRowKey]string     // the scope of every row ever created
-	rows    []simRowKey              // every row ever created, in order
-	lastHLC map[*simReplica]HLC      // the HLC of each file's latest own change
+	mine   map[*simReplica][]Change // each replica's own changes, as its file holds them
+	lost   []simAck                 // changes a file no longer holds as they were
+	landed []simAck                 // those of lost the server holds, once settled
+	scope  map[simRowKey]string     // the scope of every row ever created
+	rows   []simRowKey              // every row ever created, in order
+	// lastHLC is, for each file, the stamp of its latest own change that
+	// its clock followed: one no later than its wall clock plus the
+	// tolerance when written (see Clock.Observe). Every later change of
+	// the file is stamped after it, until a clock repair lowers the clock.
+	lastHLC map[*simReplica]HLC
 }
 
 // simAck is one acknowledged change and the replica that wrote it.
@@ -38,7 +42,9 @@ func newSimModel() simModel {
 	return simModel{mine: map[*simReplica][]Change{}, scope: map[simRowKey]string{}, lastHLC: map[*simReplica]HLC{}}
 }
 
-func (m *simModel) ack(r *simReplica, changes []Change) {
+// ack records the changes r acknowledged, written when the latest stamp
+// its clock followed was horizon.
+func (m *simModel) ack(r *simReplica, changes []Change, horizon HLC) {
 	for _, c := range changes {
 		key := simRowKey{c.Table, c.Row}
 		if _, ok := m.scope[key]; !ok {
@@ -46,8 +52,30 @@ func (m *simModel) ack(r *simReplica, changes []Change) {
 			m.rows = append(m.rows, key)
 		}
 		m.mine[r] = append(m.mine[r], c)
-		m.lastHLC[r] = c.HLC
+		if c.HLC <= horizon {
+			m.lastHLC[r] = max(m.lastHLC[r], c.HLC)
+		}
 	}
+}
+
+// restamped replaces r's acknowledged changes by the same changes as a
+// clock repair re-stamped them (nobody else had seen them), and lowers the
+// latest stamp its clock followed to the repaired clock's.
+func (m *simModel) restamped(r *simReplica, changes []Change, last HLC) {
+	type siteSeq struct {
+		site SiteID
+		seq  uint64
+	}
+	by := map[siteSeq]Change{}
+	for _, c := range changes {
+		by[siteSeq{c.Site, c.Seq}] = c
+	}
+	for i, c := range m.mine[r] {
+		if re, ok := by[siteSeq{c.Site, c.Seq}]; ok {
+			m.mine[r][i] = re
+		}
+	}
+	m.lastHLC[r] = last
 }
 
 // notIn picks a row that live does not show: deleted, or never seen there.
@@ -144,8 +172,8 @@ func (st simState) merge(c Change) {
 }
 
 // simNewer orders two writes of a cell: causal length, then HLC, then site.
-// Two writes of one site never share an HLC (the receipts check it), so
-// this order is total on acknowledged writes.
+// Two writes of one site to one cell never share an HLC (checkLog checks
+// it), so this order is total on acknowledged writes.
 func simNewer(a, b simCell) bool {
 	if a.cl != b.cl {
 		return a.cl > b.cl
@@ -157,22 +185,25 @@ func simNewer(a, b simCell) bool {
 }
 
 // checkReceipts checks the changes a write logged against what it asked:
-// consecutive sequence numbers, HLCs after every earlier one of the file,
-// the rows' scopes, creations and deletes it made, and every value, bit for
+// consecutive sequence numbers, HLCs after the latest one the file's clock
+// followed and, for a cell, after the value its writer saw (its base), the
+// rows' scopes, creations and deletes it made, and every value, bit for
 // bit, one it asked for that cell.
 func (w *simWorld) checkReceipts(r *simReplica, asked *simAsked, before, after uint64, receipts []Change) {
 	if uint64(len(receipts)) != after-before {
 		w.t.Errorf("%s: the write issued #%d to #%d but logged %d changes", r.name, before+1, after, len(receipts))
 	}
-	prev := w.model.lastHLC[r]
+	prev, horizon := w.model.lastHLC[r], w.horizon(r)
 	for i, c := range receipts {
 		if c.Site != r.site || c.Seq != before+uint64(i)+1 {
 			w.t.Errorf("%s: change %d of the write is %s #%d", r.name, i, c.Site, c.Seq)
 		}
-		if c.HLC <= prev {
-			w.t.Errorf("%s: #%d stamped %v, not after the file's previous change (%v)", r.name, c.Seq, c.HLC, prev)
+		if c.HLC <= prev || c.HLC <= c.Base {
+			w.t.Errorf("%s: #%d stamped %v, not after the file's clock (%v) and the value it replaced (%v)", r.name, c.Seq, c.HLC, prev, c.Base)
 		}
-		prev = c.HLC
+		if c.HLC <= horizon {
+			prev = c.HLC
+		}
 		key := simRowKey{c.Table, c.Row}
 		scope, ok := asked.inserted[key]
 		if !ok {

@@ -129,6 +129,28 @@ func (n *simNet) truncate(sr simRequest) simRequest {
 	return sr
 }
 
+// drain delivers or loses, one by one in a random order, every push the
+// network kept back.
+func (n *simNet) drain() {
+	for len(n.delayed) > 0 {
+		if n.w.rng.IntN(2) == 0 {
+			n.deliverDelayed()
+		} else {
+			n.delayed = n.delayed[1:]
+		}
+	}
+}
+
+// delays reports whether the network holds a push of d back.
+func (n *simNet) delays(d *simReplica) bool {
+	for _, sr := range n.delayed {
+		if sr.dev == d {
+			return true
+		}
+	}
+	return false
+}
+
 // deliverDelayed delivers the oldest or another push the network kept back;
 // nobody waits for the answer any more.
 func (n *simNet) deliverDelayed() {
@@ -197,7 +219,7 @@ func (w *simWorld) serveVersions(sr simRequest) (any, error) {
 		return nil, err
 	}
 	return VersionsResponse{Incarnation: srv.Incarnation(), ServerTime: w.serverMillis(), Versions: vv, Rejected: rejected,
-		Verify: verify}, nil
+		Verify: verify, MaxClockSkew: DefaultClockTolerance.Milliseconds()}, nil
 }
 
 func (w *simWorld) servePush(sr simRequest) (any, error) {
@@ -211,10 +233,12 @@ func (w *simWorld) servePush(sr simRequest) (any, error) {
 		}
 	}
 	srv := w.server.db
-	res, err := srv.ApplyPush(w.ctx, req.Changes, simVetter(sr.dev))
+	horizon := w.horizon(w.server)
+	res, err := srv.ApplyPush(w.ctx, req.Changes, simVetter(sr.dev, horizon))
 	if err != nil {
 		return nil, err
 	}
+	w.noteFuture(sr.dev, req.Changes, res.Rejected, horizon)
 	vv, err := srv.Versions(w.ctx, sr.site)
 	if err != nil {
 		return nil, err
@@ -248,6 +272,26 @@ func (w *simWorld) servePull(sr simRequest) (any, error) {
 		Next: page.Next, More: page.More, ServerTime: w.serverMillis()}, nil
 }
 
+// noteFuture notes the refusals of a push, and how many of its changes
+// the server accepted stamped past its horizon: edits of values stamped in
+// its future, which the write rule explains.
+func (w *simWorld) noteFuture(dev *simReplica, changes []Change, rejected []Rejection, horizon HLC) {
+	refused := map[uint64]bool{}
+	for _, r := range rejected {
+		refused[r.Seq] = true
+		w.note("server refuses %s #%d: %s %s", dev.name, r.Seq, r.Code, r.Message)
+	}
+	n := 0
+	for _, c := range changes {
+		if c.HLC > horizon && !refused[c.Seq] {
+			n++
+		}
+	}
+	if n > 0 {
+		w.note("server accepts %d changes of %s stamped past its horizon", n, dev.name)
+	}
+}
+
 func simUintParam(q url.Values, name string) (uint64, error) {
 	if q.Get(name) == "" {
 		return 0, nil
@@ -260,12 +304,16 @@ func simUintParam(q url.Values, name string) (uint64, error) {
 }
 
 // simVetter refuses what server/httpd's vetter refuses of an honest device:
-// changes outside its communes, a root row's scope column that is not its
-// scope, and a link to a known row of another commune.
-func simVetter(dev *simReplica) Vetter {
+// changes outside its communes, changes stamped past the server's horizon
+// that the write rule does not explain, a root row's scope column that is
+// not its scope, and a link to a known row of another commune.
+func simVetter(dev *simReplica, horizon HLC) Vetter {
 	return func(c *Change, rows RowReader) (*Rejection, error) {
 		if !dev.enrolled(c.Scope) {
 			return &Rejection{Code: CodeOutOfScope, Message: "commune " + c.Scope + " is not among this device's communes"}, nil
+		}
+		if ahead, err := StampAhead(c, horizon, rows); err != nil || ahead {
+			return &Rejection{Code: CodeClockSkew, Message: fmt.Sprintf("stamped %v, past the server's horizon %v", c.HLC, horizon)}, err
 		}
 		spec := simSpec(c.Table)
 		if c.Column != "" && c.Column == spec.ScopeColumn && c.Value.String() != c.Scope {

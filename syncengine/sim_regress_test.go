@@ -34,7 +34,7 @@ func TestPushRepeatsRefusalsOfDuplicates(t *testing.T) {
 	w, d := simOutOfScopeWrites(t)
 	batch := allChanges(t, d.db)
 	for i := 0; i < 2; i++ {
-		res, err := w.server.db.ApplyPush(context.Background(), batch, simVetter(d))
+		res, err := w.server.db.ApplyPush(context.Background(), batch, simVetter(d, w.horizon(w.server)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -59,6 +60,11 @@ type simReplica struct {
 	client *Client
 	backup *simBackup // the last copy of its file (sim_identity_test.go)
 	forks  int        // the forks its file made, as the model knows them
+	// ranAhead is set once the replica's clock was set further ahead than
+	// the tolerance (it may have written, or followed stamps, that far
+	// ahead): only such a device may ever need its clock repaired (see
+	// heal).
+	ranAhead bool
 }
 
 func (r *simReplica) isServer() bool { return r.scopes == nil }
@@ -206,8 +212,10 @@ func (w *simWorld) run() {
 			w.net.deliverDelayed()
 		case k < 89:
 			w.restart(w.pick(w.all))
-		case k < 97:
+		case k < 96:
 			w.jumpClock(w.pick(w.all))
+		case k < 98:
+			w.serverClockJumps()
 		default:
 			w.now = w.now.Add(time.Duration(w.rng.IntN(72)) * time.Hour) // days without signal
 		}
@@ -216,53 +224,144 @@ func (w *simWorld) run() {
 
 func (w *simWorld) pick(rs []*simReplica) *simReplica { return rs[w.rng.IntN(len(rs))] }
 
-// jumpClock sets a replica's wall clock wrong, often backwards: a laptop
-// whose battery died, a server whose time was corrected.
+// jumpClock sets a replica's wall clock wrong, often backwards (a laptop
+// whose battery died, a server whose time was corrected), sometimes months
+// ahead (a clock that jumped). A server whose clock jumped ahead accepts
+// changes stamped as far ahead, which stay in everyone's future once its
+// clock comes back: the clock rules must keep every device able to push
+// (see future.go).
+//
+// Two cases are kept out, because the clock rules refuse them, rightly,
+// and the writer then keeps a change nobody else holds until an officer
+// fixes it, where this simulation checks convergence: a push the network
+// delays past the server's clock going back (the network delivers or
+// loses what it holds first), and, in schedules whose server is restored
+// from backups, a server clock ahead of the true time (a restored server
+// would refuse, sent again, the changes it had accepted stamped then).
 func (w *simWorld) jumpClock(r *simReplica) {
-	switch w.rng.IntN(6) {
+	offset := r.offset
+	switch w.rng.IntN(7) {
 	case 0:
-		r.offset = 0
+		offset = 0
 	case 1:
-		r.offset -= time.Duration(w.rng.IntN(2000)) * time.Millisecond
+		offset -= time.Duration(w.rng.IntN(2000)) * time.Millisecond
 	case 2:
-		r.offset -= time.Duration(1+w.rng.IntN(72)) * time.Hour
+		offset -= time.Duration(1+w.rng.IntN(72)) * time.Hour
 	case 3:
-		r.offset -= 365 * 24 * time.Hour
+		offset -= 365 * 24 * time.Hour
+	case 4:
+		offset = time.Duration(30+w.rng.IntN(90)) * 24 * time.Hour
 	default:
-		r.offset += time.Duration(w.rng.IntN(48*60)) * time.Minute
+		offset += time.Duration(w.rng.IntN(48*60)) * time.Minute
 	}
+	if r.isServer() && w.backups {
+		offset = min(offset, 0)
+	}
+	if r.isServer() && offset < r.offset {
+		w.net.drain()
+	}
+	w.setClock(r, offset)
+}
+
+// setClock sets r's wall clock offset from the true time.
+func (w *simWorld) setClock(r *simReplica, offset time.Duration) {
+	r.offset = offset
+	r.ranAhead = r.ranAhead || offset > DefaultClockTolerance
 	w.note("clock %s %s", r.name, r.offset)
 }
 
+// serverClockJumps is issue 14's fault: the server's clock jumps months
+// ahead, and it accepts what devices as far ahead stamp then; later it
+// comes back, and the changes it accepted stay in everyone's future.
+func (w *simWorld) serverClockJumps() {
+	s := w.server
+	switch {
+	case s.offset > 0:
+		w.net.drain()
+		s.offset = 0
+	case !w.backups:
+		s.offset = time.Duration(30+w.rng.IntN(90)) * 24 * time.Hour
+		for _, d := range w.devices {
+			if w.rng.IntN(3) == 0 {
+				w.setClock(d, s.offset) // a laptop whose clock went as wrong
+			}
+		}
+	}
+	w.note("clock %s jumps to %s", s.name, s.offset)
+}
+
+// horizon is the latest stamp r's clock follows now: its wall clock plus
+// the tolerance, as the model and the simulated server reckon it.
+func (w *simWorld) horizon(r *simReplica) HLC {
+	return MakeHLC(max(w.now.Add(r.offset+DefaultClockTolerance).UnixMilli(), 0), 1<<hlcCounterBits-1)
+}
+
 // sync runs the device's real sync client over the faulty network. Errors
-// are expected only where the network failed; none may come from the
-// engine itself.
+// are expected only where the network failed, or where the device's clock
+// holds its push back; none may come from the engine itself. An officer
+// told that the clock is ahead sometimes sets it right and repairs it.
 func (w *simWorld) sync(d *simReplica) {
 	faults := w.net.faults
 	res, err := d.client.Sync(w.ctx, d.db)
 	w.note("sync %s: pushed %d pulled %d rejected %d error %v", d.name, res.Pushed, res.Pulled, res.Rejected, err != nil)
 	w.followForks(d)
-	if err != nil && w.net.faults == faults {
+	clock := errors.Is(err, ErrClockAhead)
+	if err != nil && w.net.faults == faults && !clock {
 		w.t.Errorf("sync %s failed on a sound network: %v", d.name, err)
 	}
 	if err != nil && simEngineError(err) {
 		w.t.Errorf("sync %s: %v", d.name, err)
 	}
+	if clock && w.rng.IntN(2) == 0 {
+		w.setClock(d, 0) // the officer sets it right
+		w.repairClock(d, false)
+	}
+}
+
+// repairClock runs the device's clock repair, as an officer does after
+// setting its clock right. The repair re-stamps changes the server has not
+// acknowledged, so no push of them may still be on its way (a real push
+// does not arrive minutes late): with one held back by the network, the
+// officer does not repair yet. must says the repair must succeed: the
+// network is sound, the device's and the server's clocks are right.
+func (w *simWorld) repairClock(d *simReplica, must bool) {
+	if w.net.delays(d) {
+		return
+	}
+	faults := w.net.faults
+	res, err := d.client.RepairClock(w.ctx, d.db)
+	w.note("repair %s: restamped %d, error %v", d.name, res.Restamped, err != nil)
+	w.followForks(d) // asking the server, the repair may find the file is a copy
+	expected := errors.Is(err, ErrNothingToRepair) || errors.Is(err, ErrClockStillAhead) || w.net.faults != faults
+	switch {
+	case err != nil && (must || !expected || simEngineError(err)):
+		w.t.Errorf("repair %s: %v", d.name, err)
+	case err == nil:
+		w.model.restamped(d, ownChangesOf(w.t, d.db, res.FirstSeq-1, res.Restamped), d.db.Clock().Last())
+	}
+}
+
+// ownChangesOf reads n of db's own changes after its seq-th.
+func ownChangesOf(t testing.TB, db *DB, seq uint64, n int) []Change {
+	t.Helper()
+	changes, err := db.Pending(context.Background(), db.Site(), seq, n)
+	if err != nil {
+		t.Fatalf("read own changes: %v", err)
+	}
+	return changes
 }
 
 // heal mends the network, lets it deliver or lose what it still holds,
-// restarts some replicas, and syncs every device, in random orders, until a
-// whole round moves nothing.
+// sets every clock right, restarts some replicas, and syncs every device,
+// in random orders, until a whole round moves nothing. Only a device whose
+// clock ran ahead may be held back for its clock, once: it is repaired,
+// and must then push everything. No device is left unable to push, and
+// none whose clock was right, whatever stamps it received, needs a repair.
 func (w *simWorld) heal() {
 	w.net.faulty = false
-	for len(w.net.delayed) > 0 {
-		if w.rng.IntN(2) == 0 {
-			w.net.deliverDelayed()
-		} else {
-			w.net.delayed = w.net.delayed[1:]
-		}
-	}
+	w.net.drain()
 	for _, r := range w.all {
+		r.offset = 0
 		if w.rng.IntN(3) == 0 {
 			w.restart(r)
 		}
@@ -275,6 +374,14 @@ func (w *simWorld) heal() {
 		for _, i := range w.rng.Perm(len(w.devices)) {
 			d := w.devices[i]
 			res, err := d.client.Sync(w.ctx, d.db)
+			if errors.Is(err, ErrClockAhead) && !d.ranAhead {
+				w.t.Fatalf("final sync of %s, whose clock never ran ahead: %v", d.name, err)
+			}
+			if errors.Is(err, ErrClockAhead) {
+				w.note("final sync of %s held back by its clock: %v", d.name, err)
+				w.repairClock(d, true)
+				res, err = d.client.Sync(w.ctx, d.db)
+			}
 			if err != nil {
 				w.t.Fatalf("final sync of %s: %v", d.name, err)
 			}

@@ -105,7 +105,7 @@ func (w *simWorld) write(r *simReplica) {
 	}
 	w.checkReceipts(r, asked, before, after, receipts)
 	w.checkReadYourWrites(r, asked)
-	w.model.ack(r, receipts)
+	w.model.ack(r, receipts, w.horizon(r))
 }
 
 func (w *simWorld) writeOne(tx *Tx, r *simReplica, live simLive, asked *simAsked) error {

@@ -201,8 +201,15 @@ func (a *adopter) checkForeignKeys() error {
 
 // setMeta records the server's incarnation and the snapshot's cursor as
 // the pull cursor (as ApplyPulled does), and raises the stored clock to the
-// latest stamp the snapshot holds.
+// latest stamp the snapshot holds, up to the clock's horizon: stamps past
+// it are not followed, as pulled ones are not (see Clock.Observe).
 func (a *adopter) setMeta() error {
+	if horizon := a.db.clock.Horizon(); a.maxHLC > horizon {
+		err := a.tx.QueryRowContext(a.ctx, `SELECT coalesce(max(hlc), 0) FROM main.sync_log WHERE hlc <= ?`, horizon).Scan(&a.maxHLC)
+		if err != nil {
+			return fmt.Errorf("latest stamp within the clock's horizon: %w", err)
+		}
+	}
 	if err := setMeta(a.ctx, a.tx, metaPullIncarnation, a.info.Incarnation); err != nil {
 		return err
 	}

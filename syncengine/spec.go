@@ -39,6 +39,10 @@ type Config struct {
 	Migrations []Migration
 	// Now is the wall clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
+	// ClockTolerance is how far past its wall clock the replica's clock
+	// follows the stamps it receives (see Clock.Observe); 0 means
+	// DefaultClockTolerance. A server sets it to the skew it accepts.
+	ClockTolerance time.Duration
 	// ReadOnly opens an existing, fully migrated database without writing to
 	// it, for reading while another process serves it.
 	ReadOnly bool

@@ -13,6 +13,10 @@ import (
 const (
 	metaPushed   = "pushed_seq"
 	metaLastSync = "last_sync"
+	// The server's time learned at the last sync, and this replica's wall
+	// clock then, in Unix milliseconds (see RecordServerTime).
+	metaServerTime = "server_time"
+	metaServerWall = "server_time_wall"
 )
 
 // RecordPushed records, after a push batch, how far the server holds this
@@ -95,6 +99,32 @@ func (db *DB) RecordSync(ctx context.Context, at time.Time) error {
 		}
 		return setMeta(ctx, tx, metaLastSync, at.UnixMilli())
 	})
+}
+
+// RecordServerTime notes the server's time learned at a sync, and this
+// replica's wall clock then: a wall clock that later reads much earlier
+// than that server time cannot be right (a dead clock battery).
+func (db *DB) RecordServerTime(ctx context.Context, server, wall time.Time) error {
+	return db.Exec(ctx, func(tx *sql.Tx) error {
+		if err := setMeta(ctx, tx, metaServerTime, server.UnixMilli()); err != nil {
+			return err
+		}
+		return setMeta(ctx, tx, metaServerWall, wall.UnixMilli())
+	})
+}
+
+// ServerTime returns what RecordServerTime last noted: the server's time
+// and this replica's wall clock then. Both are zero if it never noted one.
+func (db *DB) ServerTime(ctx context.Context) (server, wall time.Time, err error) {
+	var s, w int64
+	for key, dest := range map[string]*int64{metaServerTime: &s, metaServerWall: &w} {
+		if err := getMeta(ctx, db.r, key, dest); errors.Is(err, errNoMeta) {
+			return time.Time{}, time.Time{}, nil
+		} else if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+	}
+	return time.UnixMilli(s), time.UnixMilli(w), nil
 }
 
 // Status is what a replica knows of its own sync state.

@@ -73,12 +73,15 @@ func (tx *Tx) table(name string) (*table, error) {
 }
 
 // emit stamps a change with this site's clock and next sequence number and
-// merges it.
+// merges it. A cell write is stamped at least just after the value it
+// replaces (its base), so that it beats the value its writer saw even when
+// that value is stamped in the future; the clock follows such a stamp only
+// within its tolerance (see Clock.Observe and future.go).
 func (tx *Tx) emit(c Change) error {
 	tx.seq++
 	c.Site = tx.m.db.site
 	c.Seq = tx.seq
-	c.HLC = tx.m.db.clock.Now()
+	c.HLC = tx.m.db.clock.stamp(c.Base)
 	if _, err := tx.m.apply(&c); err != nil {
 		return err
 	}

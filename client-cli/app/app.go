@@ -37,6 +37,9 @@ type app struct {
 	// langFlag is --lang as parsed; the language itself is chosen before
 	// the commands are built (their help is in it), by chooseLang.
 	langFlag string
+	// doubt, set by withWriter, says why the laptop's clock cannot be
+	// right; nil if nothing says so.
+	doubt *clockDoubt
 }
 
 // Run runs hodan with args and returns the exit status: 0, or 1 after one
@@ -46,7 +49,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		env.Getenv = func(string) string { return "" }
 	}
 	if env.Now == nil { // tests may run the binary with a wrong clock
-		now, err := clockFromEnv(env.Getenv)
+		now, err := replica.ClockFromEnv(env.Getenv)
 		if err != nil {
 			fmt.Fprintln(env.Stderr, tr(langVI, "error.prefix", err))
 			return 1

@@ -11,25 +11,6 @@ import (
 	"hodan/syncengine"
 )
 
-// clockOffsetVar names the environment variable that moves this process's
-// wall clock by a duration ("72h", "-1h30m"). It is for tests, which run the
-// real binary as a laptop whose clock is wrong; officers never set it.
-const clockOffsetVar = "HODAN_CLOCK_OFFSET"
-
-// clockFromEnv is the wall clock $HODAN_CLOCK_OFFSET asks for: nil (the
-// real clock) when it is unset.
-func clockFromEnv(getenv func(string) string) (func() time.Time, error) {
-	s := getenv(clockOffsetVar)
-	if s == "" {
-		return nil, nil
-	}
-	offset, err := time.ParseDuration(s)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", clockOffsetVar, err)
-	}
-	return func() time.Time { return time.Now().Add(offset) }, nil
-}
-
 func (a *app) clockCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clock",

@@ -83,7 +83,7 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 			if keep != "" && keep != "mine" && keep != "theirs" {
 				return usageError{errMsg("error.resolve_keep", keep)}
 			}
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				v, err := findConflict(ctx, db, dev, args[0])
 				if err != nil {
 					return err

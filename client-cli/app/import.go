@@ -85,14 +85,14 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 		c, _ := t.Column("head_name")
 		return a.Errorf("import.err.no_column", c.Label)
 	}
-	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 		if opts.commune != "" && !dev.inScope(opts.commune) {
 			return a.Errorf("import.err.commune_flag", opts.commune, strings.Join(dev.Communes, ", "))
 		}
 		if opts.commune == "" && len(dev.Communes) != 1 && !h.has("commune_code") {
 			return a.Errorf("import.err.which_commune", strings.Join(dev.Communes, ", "))
 		}
-		im := &householdImporter{a: a, t: t, dev: dev, commune: opts.commune, createVillages: opts.createVillages, today: a.now().Format("2006-01-02")}
+		im := &householdImporter{a: a, t: t, dev: dev, commune: opts.commune, createVillages: opts.createVillages, today: a.today()}
 		rep := &importReport{File: path, HeaderLine: s.rows[hi].line, DryRun: opts.dryRun, UnknownColumns: h.unknown, Bad: []rowProblem{}, Present: []presentRow{}}
 		err := db.Write(ctx, func(tx *syncengine.Tx) error {
 			return im.checkAndWrite(tx, s.rows[hi+1:], h, rep, opts)

@@ -34,7 +34,7 @@ func (a *app) householdMergeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, _ := schema.TableByName("households")
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				keep, err := resolveID(db.SQL(), t, args[0])
 				if err != nil {
 					return err

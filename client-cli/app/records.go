@@ -63,8 +63,11 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 			return err
 		}
 		typed := slices.Collect(maps.Keys(values))
-		return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-			id, err := addRecord(ctx, db, dev, t, values, a.now().Format("2006-01-02"))
+		return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			if err := a.needVisitDate(t, values); err != nil {
+				return err
+			}
+			id, err := addRecord(ctx, db, dev, t, values, a.today())
 			if err != nil {
 				return err
 			}
@@ -136,8 +139,8 @@ func applyDefaults(dev *device, t *schema.Table, values map[string]any, today st
 		}
 	}
 	for col, d := range defaults {
-		if _, ok := t.Column(col); !ok || values[col] != nil {
-			continue
+		if _, ok := t.Column(col); !ok || values[col] != nil || d.value == "" {
+			continue // "": no today for a clock that cannot be right
 		}
 		if d.when == "" || values[d.when] != nil {
 			values[col] = d.value
@@ -300,7 +303,7 @@ func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID
 // laptop's communes, given its id (ref, or the beginning of it) and its
 // scope, and reports what it wrote.
 func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, ref, what string, fn func(tx *syncengine.Tx, id syncengine.RowID, scope string) error) error {
-	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 		changes := 0
 		var id syncengine.RowID
 		err := db.Write(ctx, func(tx *syncengine.Tx) error {

@@ -150,6 +150,9 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 		defer finish()
 	}
 	res, err := client.Sync(ctx, db)
+	if rerr := a.recordServerTime(ctx, db, res.ServerTime); rerr != nil && err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return remoteError(dev.Server, err)
 	}
@@ -191,6 +194,7 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err != nil {
 		return err
 	}
+	a.warnClockOff(cmd, db, res.ServerTime)
 	if a.json {
 		return printJSON(cmd.OutOrStdout(), struct {
 			syncengine.SyncResult

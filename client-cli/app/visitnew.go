@@ -24,7 +24,7 @@ func (a *app) visitNewCmd() *cobra.Command {
 		Long:  a.T("visit.new.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				fl := &visitFlow{a: a, in: bufio.NewReader(cmd.InOrStdin()), out: cmd.OutOrStdout(), result: cmd.OutOrStdout(), db: db, dev: dev, forms: forms.All()}
 				if a.json { // the prompts stay on the terminal, the JSON goes to stdout
 					fl.out = cmd.ErrOrStderr()
@@ -50,6 +50,9 @@ type visitFlow struct {
 	db     *syncengine.DB
 	dev    *device
 	forms  forms.Set
+	// date is the date of the visit the officer gave, when the laptop's
+	// clock cannot be right (see day).
+	date string
 }
 
 // errCancelled is the officer leaving the flow with q or Ctrl-D.
@@ -69,6 +72,9 @@ func (fl *visitFlow) run(ctx context.Context, householdID, formID string) error 
 func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) error {
 	hh, err := fl.household(ctx, householdID)
 	if err != nil {
+		return err
+	}
+	if fl.date, err = fl.askVisitDate(); err != nil {
 		return err
 	}
 	f, err := fl.pickForm(formID)

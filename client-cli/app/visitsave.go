@@ -28,7 +28,7 @@ type visitSaved struct {
 // save writes the visit and everything its answers target in one
 // transaction, then says what it wrote.
 func (fl *visitFlow) save(ctx context.Context, v *visitAnswers) error {
-	today := fl.a.now().Format(time.DateOnly)
+	today := fl.day()
 	rows := v.form.Rows(v.answers)
 	res, err := v.classify(today)
 	if err != nil {
@@ -208,7 +208,7 @@ func povertyJSON(res *poverty.Result) map[string]any {
 
 // preview shows the classification the answers would give, before saving.
 func (fl *visitFlow) preview(v *visitAnswers) error {
-	res, err := v.classify(fl.a.now().Format(time.DateOnly))
+	res, err := v.classify(fl.day())
 	if err != nil || res == nil {
 		return err
 	}

@@ -20,15 +20,19 @@ type Options struct {
 	ReadOnly bool
 	// Now is the wall clock; nil means time.Now.
 	Now func() time.Time
+	// ClockTolerance is how far past its wall clock the database's clock
+	// follows stamps it receives; 0 means syncengine.DefaultClockTolerance.
+	ClockTolerance time.Duration
 }
 
 // Open opens or creates the Hodan database at path.
 func Open(ctx context.Context, path string, opts Options) (*syncengine.DB, error) {
 	return syncengine.Open(ctx, path, syncengine.Config{
-		Tables:     Specs(),
-		Migrations: append(migrations(), opts.Migrations...),
-		ReadOnly:   opts.ReadOnly,
-		Now:        opts.Now,
+		Tables:         Specs(),
+		Migrations:     append(migrations(), opts.Migrations...),
+		ReadOnly:       opts.ReadOnly,
+		Now:            opts.Now,
+		ClockTolerance: opts.ClockTolerance,
 	})
 }
 

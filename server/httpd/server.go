@@ -72,7 +72,7 @@ type Config struct {
 // Defaults of Config.
 const (
 	DefaultMaxBody      = 8 << 20
-	DefaultMaxClockSkew = 10 * time.Minute
+	DefaultMaxClockSkew = syncengine.DefaultClockTolerance
 	// MaxBatch is the most changes one push may carry, and one pull return.
 	MaxBatch = 5000
 	// plainFactor bounds a body once decompressed, as a multiple of MaxBody.

@@ -3,6 +3,7 @@ package httpd
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -52,10 +53,11 @@ func checkShape(c *syncengine.Change, device syncengine.SiteID) error {
 // device of this schema version could have sent (a type, a choice, a
 // range) refuses the whole batch, as a version skew: nothing is lost, the
 // laptop keeps it until one side is upgraded. Text no field may hold (a
-// control or bidi character, a line break outside notes: textRule
-// "refuse") refuses that change alone: a laptop of an older version may
-// hold it, and its other changes must still go through; the officer sees
-// the refusal and corrects the field. Text that only breaks what entry
+// control or bidi character, a line break outside notes) and a date
+// before schema.EarliestDate (a clock that read 1980 under an older hodan)
+// refuse that change alone (textRule "refuse"): a laptop of an older
+// version may hold one, and its other changes must still go through; the
+// officer sees the refusal and corrects the field. Text that only breaks what entry
 // points now clean (not NFC, spaces at the ends: "keep") reads the same
 // as its clean form, and is kept as the laptop wrote it.
 func textRule(err error) string {
@@ -64,7 +66,7 @@ func textRule(err error) string {
 		return ""
 	}
 	switch se.Reason {
-	case schema.ReasonControl, schema.ReasonBidi, schema.ReasonLineBreak:
+	case schema.ReasonControl, schema.ReasonBidi, schema.ReasonLineBreak, schema.ReasonEarlyDate:
 		return "refuse"
 	case schema.ReasonUntrimmed, schema.ReasonNotNFC:
 		return "keep"
@@ -72,8 +74,8 @@ func textRule(err error) string {
 	return ""
 }
 
-// checkValue refuses text no field may hold, change by change (see
-// textRule).
+// checkValue refuses text no field may hold and early dates, change by
+// change (see textRule).
 func checkValue(c *syncengine.Change) *syncengine.Rejection {
 	if c.IsExists() {
 		return nil
@@ -87,10 +89,14 @@ func checkValue(c *syncengine.Change) *syncengine.Rejection {
 }
 
 // vetter refuses, one by one, changes outside the device's communes,
-// changes that would tie a row to a row of another commune, and changes
-// stamped too far ahead of the server's clock.
+// changes that would tie a row to a row of another commune, dates before
+// schema.EarliestDate, and changes stamped too far ahead of the server's
+// clock that the write rule does not explain (syncengine.StampAhead: an
+// edit of a value already stamped in the future is stamped just after it,
+// and accepted).
 func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
-	horizon := s.cfg.Now().Add(s.cfg.MaxClockSkew)
+	now := s.cfg.Now()
+	horizon := syncengine.MakeHLC(now.Add(s.cfg.MaxClockSkew).UnixMilli(), math.MaxUint16)
 	return func(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Rejection, error) {
 		if !dev.InScope(c.Scope) {
 			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
@@ -102,12 +108,23 @@ func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
 		if rej := checkValue(c); rej != nil {
 			return rej, nil
 		}
-		if c.HLC.Time().After(horizon) {
-			return &syncengine.Rejection{Code: syncengine.CodeClockSkew,
-				Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(horizon.Add(-s.cfg.MaxClockSkew)).Round(time.Second))}, nil
+		if rej, err := checkStamp(c, rows, now, horizon); rej != nil || err != nil {
+			return rej, err
 		}
 		return checkLinks(c, rows)
 	}
+}
+
+// checkStamp refuses a change stamped past horizon that the write rule
+// does not explain: it was written by a clock that runs ahead.
+// It fails, deciding nothing, if it cannot read that cell.
+func checkStamp(c *syncengine.Change, rows syncengine.RowReader, now time.Time, horizon syncengine.HLC) (*syncengine.Rejection, error) {
+	ahead, err := syncengine.StampAhead(c, horizon, rows)
+	if err != nil || !ahead {
+		return nil, err
+	}
+	return &syncengine.Rejection{Code: syncengine.CodeClockSkew,
+		Message: fmt.Sprintf("written at %s by this laptop's clock, %s ahead of the server: set the laptop's date and time", c.HLC.Time().Format(time.RFC3339), c.HLC.Time().Sub(now).Round(time.Second))}, nil
 }
 
 // checkOfficer refuses a value of an officer column other than the
