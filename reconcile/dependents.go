@@ -42,6 +42,11 @@ func (e *DependentsError) Error() string {
 	return fmt.Sprintf("%s %s still has %d live records (%s): %s", nounOf(e.Table), e.Name, len(e.Dependents), strings.Join(names, "; "), what)
 }
 
+// DeletesWithChildren reports whether DeleteRecord deletes the live
+// records that belong to a row of table when asked to (withChildren):
+// only a household's.
+func DeletesWithChildren(table string) bool { return table == "households" }
+
 // Dependents lists, within tx, the live records that belong to the row id
 // of table, in the order of the tables, then by id.
 func Dependents(tx *syncengine.Tx, table string, id syncengine.RowID) ([]Dependent, error) {
@@ -83,7 +88,7 @@ func DeleteRecord(tx *syncengine.Tx, table string, id syncengine.RowID, withChil
 	if err != nil {
 		return err
 	}
-	cascade := table == "households"
+	cascade := DeletesWithChildren(table)
 	if len(deps) > 0 && (!withChildren || !cascade) {
 		values, err := readRecord(context.Background(), txQuerier{tx}, table, id)
 		if err != nil {

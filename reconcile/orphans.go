@@ -219,7 +219,7 @@ func (f *orphanFinder) villageName(id string) (string, error) {
 }
 
 // sortOrphans puts orphans in their listing order: by commune, then what
-// was deleted, then table (parents first), then id.
+// was deleted and why (see Groups), then table (parents first), then id.
 func sortOrphans(out []Orphan) {
 	order := map[string]int{}
 	for i, t := range schema.Tables() {
@@ -227,9 +227,26 @@ func sortOrphans(out []Orphan) {
 	}
 	slices.SortFunc(out, func(a, b Orphan) int {
 		return cmp.Or(cmp.Compare(a.Commune, b.Commune), cmp.Compare(a.Deleted.Table, b.Deleted.Table),
-			cmp.Compare(a.Deleted.ID, b.Deleted.ID), cmp.Compare(order[a.Table], order[b.Table]),
-			cmp.Compare(a.Row.String(), b.Row.String()))
+			cmp.Compare(a.Deleted.ID, b.Deleted.ID), cmp.Compare(a.Reason, b.Reason),
+			cmp.Compare(order[a.Table], order[b.Table]), cmp.Compare(a.Row.String(), b.Row.String()))
 	})
+}
+
+// Groups splits orphans as Orphans lists them into runs that miss the same
+// row for the same reason, for a list that names it once.
+func Groups(orphans []Orphan) [][]Orphan {
+	var out [][]Orphan
+	for i, o := range orphans {
+		p := Orphan{}
+		if i > 0 {
+			p = orphans[i-1]
+		}
+		if i == 0 || o.Commune != p.Commune || o.Reason != p.Reason || o.Deleted.Table != p.Deleted.Table || o.Deleted.ID != p.Deleted.ID {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], o)
+	}
+	return out
 }
 
 // recordNames are the columns that name a record of each table for people.

@@ -86,6 +86,13 @@ func idsWhere(ctx context.Context, q Querier, table, where string, args ...any) 
 	return out, rows.Err()
 }
 
+// RecordName names the live row id of table for people (see recordName);
+// "" when it is not shown.
+func RecordName(ctx context.Context, q Querier, table string, id syncengine.RowID) (string, error) {
+	values, err := readRecord(ctx, q, table, id)
+	return recordName(table, values), err
+}
+
 // readRecord reads the columns of a live row that name it (recordNames),
 // nil values left out; nothing if it is not shown.
 func readRecord(ctx context.Context, q Querier, table string, id syncengine.RowID) (map[string]any, error) {
