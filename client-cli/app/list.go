@@ -63,18 +63,18 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				rows, err := queryRows(ctx, db.SQL(), t, "id", id.String(), 1)
 				if err != nil {
 					return err
 				}
 				if len(rows) == 0 {
+					if err := a.deletedRow(ctx, db, dev, t, id); err != nil {
+						return err
+					}
 					return errMsg("error.no_such_row", noun(t.Noun), id, t.Noun)
 				}
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), rows[0])
-				}
-				return a.printRecord(cmd.OutOrStdout(), t, rows[0])
+				return a.printShown(ctx, cmd.OutOrStdout(), db, dev, t, rows[0])
 			})
 		},
 	}
