@@ -200,9 +200,12 @@ func TestMergeRacingDeleteOfTheKeptHouseholdIsListedAndRestored(t *testing.T) {
 	}
 	a.run(t, "household", "merge", keep, drop)
 	b.run(t, "household", "delete", keep, "--with-children")
+	visit := b.add(t, "visit", "--household-id", drop, "--purpose", "follow_up") // Lan knows of no merge
 	syncAll(t, a, b)
 
-	want := map[string]string{drop: "merge_target_deleted"}
+	// The merge moved drop's member and support to keep, which is gone; the
+	// visit stays under drop, hidden by the merge: all are listed.
+	want := map[string]string{drop: "merge_target_deleted", visit: "merge_target_deleted"}
 	for id := range dropped {
 		want[id] = "parent_deleted"
 	}
@@ -212,6 +215,7 @@ func TestMergeRacingDeleteOfTheKeptHouseholdIsListedAndRestored(t *testing.T) {
 	}
 
 	a.run(t, "conflicts", "resolve", listed[drop].ID[:8], "--restore")
+	dropped[visit] = true // settling merges moves it to the household restored
 	syncAll(t, a, b)
 	assertOrphans(t, srv, map[string]string{}, a, b)
 	for _, d := range []*device{a, b} {
