@@ -70,13 +70,14 @@
 //     through live households only, as `hodan household merge` settles
 //     merges: a deleted household ends it.
 //
-// A record is listed once, for the first of these that applies. It stays
-// listed until someone settles it with an ordinary change that syncs:
-// Restore brings back the deleted row with its last life's values (for a
-// merge, the household the chain ends at: the family comes back under it),
-// MoveTo puts the record under another live, shown household of its
-// commune (a household under another village; a hidden household merged
-// into another), DeleteOrphan deletes it.
+// The three never overlap (a household hidden by a merge is not listed for
+// its village, under which it is not shown anyway), so a record is listed
+// once. It stays listed until someone settles it with an ordinary change
+// that syncs: Restore brings back the deleted row with its last life's
+// values (for a merge, the household the chain ends at: the family comes
+// back under it), MoveTo puts the record under another live, shown
+// household of its commune (a household under another village; a hidden
+// household merged into another), DeleteOrphan deletes it.
 //
 // Deleting a record asks first (DeleteRecord): a household that live
 // records belong to (its members, visits, support and damage records, and

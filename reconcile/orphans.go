@@ -65,9 +65,9 @@ type Deleted struct {
 }
 
 // Orphans lists the orphans of communes (all when empty) in db, the same on
-// every replica that holds the same changes: grouped by what was deleted,
-// then in the order of the tables, then by id. officer names the officer of
-// a site, or "".
+// every replica that holds the same changes: by commune, grouped by what
+// was deleted and why (see Groups), then in the order of the tables, then
+// by id. officer names the officer of a site, or "".
 func Orphans(ctx context.Context, db *syncengine.DB, communes []string, officer func(syncengine.SiteID) string) ([]Orphan, error) {
 	engine, err := db.Orphans(ctx, communes)
 	if err != nil {

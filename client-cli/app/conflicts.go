@@ -188,11 +188,10 @@ func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]sync
 	if err != nil {
 		return nil, err
 	}
-	officers, err := knownOfficers(ctx, db)
+	officers, err := officerNames(ctx, db, dev)
 	if err != nil {
 		return nil, err
 	}
-	officers[db.Site()] = dev.Officer
 	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
 }
 

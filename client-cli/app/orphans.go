@@ -22,12 +22,22 @@ import (
 // localOrphans are the orphans of the laptop's communes, naming who
 // deleted what where the laptop knows the officer.
 func localOrphans(ctx context.Context, db *syncengine.DB, dev *device) ([]reconcile.Orphan, error) {
+	officers, err := officerNames(ctx, db, dev)
+	if err != nil {
+		return nil, err
+	}
+	return reconcile.Orphans(ctx, db, dev.Communes, func(s syncengine.SiteID) string { return officers[s] })
+}
+
+// officerNames are the officers this laptop can name, by site: its own,
+// and those the server named (knownOfficers).
+func officerNames(ctx context.Context, db *syncengine.DB, dev *device) (map[syncengine.SiteID]string, error) {
 	officers, err := knownOfficers(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	officers[db.Site()] = dev.Officer
-	return reconcile.Orphans(ctx, db, dev.Communes, func(s syncengine.SiteID) string { return officers[s] })
+	return officers, nil
 }
 
 // orphanWays are the flags of `conflicts resolve` that settle an orphan.
@@ -75,18 +85,7 @@ func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *device, o
 	}
 	changes := 0
 	err := db.Write(cmd.Context(), func(tx *syncengine.Tx) error {
-		var err error
-		switch {
-		case w.restore:
-			err = reconcile.Restore(tx, o)
-		case w.del:
-			err = reconcile.DeleteOrphan(tx, o, w.withChildren)
-		default:
-			err = reconcile.MoveTo(tx, o, to)
-		}
-		if err == nil {
-			err = settleMerges(tx, dev.Communes)
-		}
+		err := w.settle(tx, o, to, dev.Communes)
 		changes = tx.Changes()
 		return err
 	})
@@ -98,6 +97,24 @@ func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *device, o
 		return err
 	}
 	return a.printSettled(cmd.OutOrStdout(), o, target, toName, w, changes)
+}
+
+// settle writes, within tx, the way asked for, then settles the merges of
+// communes.
+func (w *orphanWays) settle(tx *syncengine.Tx, o reconcile.Orphan, to syncengine.RowID, communes []string) error {
+	var err error
+	switch {
+	case w.restore:
+		err = reconcile.Restore(tx, o)
+	case w.del:
+		err = reconcile.DeleteOrphan(tx, o, w.withChildren)
+	default:
+		err = reconcile.MoveTo(tx, o, to)
+	}
+	if err != nil {
+		return err
+	}
+	return settleMerges(tx, communes)
 }
 
 // printSettled reports how o was settled, naming the records.
@@ -285,11 +302,10 @@ func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *device, t 
 	if err != nil || ts.CL == 0 || syncengine.Alive(ts.CL) {
 		return err
 	}
-	officers, err := knownOfficers(ctx, db)
+	officers, err := officerNames(ctx, db, dev)
 	if err != nil {
 		return err
 	}
-	officers[db.Site()] = dev.Officer
 	o := reconcile.Orphan{Deleted: reconcile.Deleted{Officer: officers[ts.DeletedBy]}}
 	if ts.DeletedBy != (syncengine.SiteID{}) {
 		at := ts.DeletedAt.Time()
