@@ -72,7 +72,7 @@ func TestDeleteVersusConcurrentEditConverges(t *testing.T) {
 	m := a.add(t, "member", "--household-id", h, "--full-name", "Bùi Thị Hoa")
 	a.sync(t)
 	b.sync(t)
-	a.run(t, "household", "delete", h)
+	a.run(t, "household", "delete", h, "--with-children")
 	b.run(t, "household", "set", h, "notes=visited again")
 	b.run(t, "member", "set", m, "birth_year=1980")
 	syncAll(t, b, a)

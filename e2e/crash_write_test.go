@@ -94,7 +94,7 @@ func (m *writeModel) next(rng *rand.Rand) writeOp {
 	case "visit add":
 		op.args = []string{"visit", "add", "--household-id", op.target, "--purpose", "follow_up", "--notes", "V-" + k}
 	case "household delete":
-		op.args = []string{"household", "delete", op.target}
+		op.args = []string{"household", "delete", op.target, "--with-children"}
 	}
 	return op
 }

@@ -1,9 +1,14 @@
 // Package reconcile finds what district staff must reconcile after many
 // officers recorded offline: one family registered twice under two ids
 // (Duplicates), and one household given the same support twice
-// (SupportOverlaps). It only reads: it takes any Querier over a Hodan
-// database (syncengine.DB.SQL() on a laptop or on the server) and changes
-// nothing; merging a pair is `hodan household merge`.
+// (SupportOverlaps), and records that no list shows because what they
+// belong to was deleted meanwhile (Orphans). The findings only read: they
+// take any Querier over a Hodan database (syncengine.DB.SQL() on a laptop
+// or on the server) and change nothing; merging a pair is `hodan household
+// merge`. Settling an orphan (Restore, MoveTo, DeleteOrphan) and deleting
+// a record (DeleteRecord) are writes within a *syncengine.Tx, free of any
+// front end, so the CLI, the officer's web app and the server call them
+// alike.
 //
 // # Duplicate households
 //
@@ -48,4 +53,36 @@
 // into another count under the household its chain of merges ends at (in a
 // cycle of merges, the smallest id, as `hodan household merge` settles
 // it); records of a deleted household are not reported.
+//
+// # Orphans
+//
+// An orphan is a live record whose parent is not alive, found from the
+// merged state alone, so every replica that holds the same changes lists the
+// same ones with the same ids (syncengine.OrphanID of the record's row):
+//
+//   - parent_deleted: a member, visit, support record or damage report
+//     whose household is not alive (syncengine.DB.Orphans): recorded on one
+//     laptop while another deleted the household;
+//   - village_deleted: a shown household whose village is not alive;
+//   - merge_target_deleted: a household hidden by a merge whose chain of
+//     merges ends at a household that is not alive (a merge racing a
+//     delete), and the live records still under it. A chain is followed
+//     through live households only, as `hodan household merge` settles
+//     merges: a deleted household ends it.
+//
+// The three never overlap (a household hidden by a merge is not listed for
+// its village, under which it is not shown anyway), so a record is listed
+// once. It stays listed until someone settles it with an ordinary change
+// that syncs: Restore brings back the deleted row with its last life's
+// values (for a merge, the household the chain ends at: the family comes
+// back under it), MoveTo puts the record under another live, shown
+// household of its commune (a household under another village; a hidden
+// household merged into another), DeleteOrphan deletes it.
+//
+// Deleting a record asks first (DeleteRecord): a household that live
+// records belong to (its members, visits, support and damage records, and
+// households merged into it) is deleted only when the caller says to delete
+// them too, and a village is not deleted while shown households are in it.
+// Orphans still arise when the delete and the new record are written on two
+// laptops offline; the list is how nobody loses them.
 package reconcile

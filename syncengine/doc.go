@@ -17,6 +17,19 @@
 //     set of changes in the log, and it is projected into ordinary domain
 //     tables that any SQL tool can read.
 //
+// A child row (TableSpec.ParentTable) is written under a live parent, and
+// deleting a parent deletes its live children first (Tx.Delete). A child
+// recorded on one replica while another deleted its parent survives the
+// merge, since the delete did not know of it: a live row whose parent is not
+// alive (deleted, or never heard of here) is an orphan. DB.Orphans lists
+// them; the list is a function of the merged state, the same on every
+// replica that holds the same changes, each under an id derived from its row
+// (OrphanID). Nothing hides, moves or deletes an orphan by itself: a person
+// settles it with ordinary changes that sync, by restoring the parent
+// (Tx.Restore: a new life one causal length up, with the non-null cells of
+// the last life written again at it; the rows deleted with the parent stay
+// deleted), moving the row to a live parent (Tx.Update), or deleting it.
+//
 // Merge is commutative, associative and idempotent: replicas that hold the
 // same set of changes have the same Digest, whatever order, duplication or
 // batching delivered them in.

@@ -21,8 +21,9 @@ func (w *simWorld) check() {
 		w.checkLog(r)
 	}
 	w.checkRefusals()
-	w.checkConflicts(w.checkReplay())
-	w.note("orphans: %d", simOrphans(w.expected(w.server)))
+	replay := w.checkReplay()
+	w.checkConflicts(replay)
+	w.checkOrphans(replay)
 }
 
 // checkDigests: the replicas enrolled for a commune agree on its digest.
@@ -354,21 +355,77 @@ func (w *simWorld) conflicts(r *simReplica, scope string) string {
 	return b.String()
 }
 
-// simOrphans counts the live rows whose parent row is deleted: a member
-// added on one laptop while another deleted the household. Nothing in
-// the merge removes them; the simulation only counts them.
-func simOrphans(st simState) int {
-	n := 0
-	for k, row := range st.rows {
-		spec := simSpec(k.table)
-		link, ok := st.cells[simCellKey{k.table, k.row, spec.ParentColumn}]
-		if spec.ParentColumn == "" || !Alive(row.cl) || !ok || link.cl != row.cl {
-			continue
+// checkOrphans: each replica lists as orphans exactly the live child rows
+// whose parent is not alive in the model of what it holds (so every live
+// child is under a live parent or listed), and the replicas of a commune,
+// and the replay of the server's log, list the same ones with the same ids,
+// parents and deletes.
+func (w *simWorld) checkOrphans(replay *simReplica) {
+	for _, r := range w.all {
+		want := simOrphans(w.expected(r))
+		var got []string
+		for _, o := range w.mustOrphans(r, nil) {
+			got = append(got, o.Table+" "+o.Row.String())
 		}
-		parent, err := uuidOf(link.value)
-		if err == nil && !Alive(st.rows[simRowKey{spec.ParentTable, parent}].cl) {
-			n++
+		if !slices.Equal(got, want) {
+			w.t.Errorf("%s lists the orphans\n%v\nwant, by the model,\n%v", r.name, got, want)
+		}
+		if r == w.server {
+			w.note("orphans: %d", len(want))
 		}
 	}
-	return n
+	for _, scope := range w.scopes {
+		want := w.orphans(w.server, scope)
+		for _, r := range append([]*simReplica{replay}, w.devices...) {
+			if got := w.orphans(r, scope); r.enrolled(scope) && got != want {
+				w.t.Errorf("%s lists other orphans in %s than the server:\n%s\nwant:\n%s", r.name, scope, got, want)
+			}
+		}
+	}
+}
+
+func (w *simWorld) mustOrphans(r *simReplica, scopes []string) []Orphan {
+	found, err := r.db.Orphans(w.ctx, scopes)
+	if err != nil {
+		w.t.Fatalf("%s: orphans: %v", r.name, err)
+	}
+	return found
+}
+
+// orphans renders the orphans of a commune r lists, one a line.
+func (w *simWorld) orphans(r *simReplica, scope string) string {
+	var b strings.Builder
+	for _, o := range w.mustOrphans(r, []string{scope}) {
+		p := o.Parent
+		fmt.Fprintf(&b, "%s %s %s under %s %s cl %d deleted by %s at %v: %v\n", o.ID, o.Table, o.Row, p.Table, p.Row, p.CL, p.DeletedBy, p.DeletedAt, p.Values)
+	}
+	return b.String()
+}
+
+// simOrphans lists, as "table row" in the engine's order (tables as
+// declared, then rows by id), the live rows of st whose parent row is not
+// alive: a member added on one laptop while another deleted the household,
+// or a row whose link in its current life is empty.
+func simOrphans(st simState) []string {
+	var out []string
+	for _, spec := range simTables {
+		var rows []RowID
+		for k, row := range st.rows {
+			if k.table != spec.Name || spec.ParentColumn == "" || !Alive(row.cl) {
+				continue
+			}
+			var parent RowID
+			if link, ok := st.cells[simCellKey{k.table, k.row, spec.ParentColumn}]; ok && link.cl == row.cl {
+				parent, _ = uuidOf(link.value)
+			}
+			if !Alive(st.rows[simRowKey{spec.ParentTable, parent}].cl) {
+				rows = append(rows, k.row)
+			}
+		}
+		slices.SortFunc(rows, func(a, b RowID) int { return strings.Compare(a.String(), b.String()) })
+		for _, id := range rows {
+			out = append(out, spec.Name+" "+id.String())
+		}
+	}
+	return out
 }

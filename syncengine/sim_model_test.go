@@ -78,11 +78,12 @@ func (m *simModel) restamped(r *simReplica, changes []Change, last HLC) {
 	m.lastHLC[r] = last
 }
 
-// notIn picks a row that live does not show: deleted, or never seen there.
-func (m *simModel) notIn(rng *rand.Rand, live simLive) (string, RowID) {
+// notIn picks a row that live does not show: deleted, or never seen there;
+// of r's communes if r is not nil.
+func (m *simModel) notIn(rng *rand.Rand, live simLive, r *simReplica) (string, RowID) {
 	var out []simRowKey
 	for _, k := range m.rows {
-		if !slices.Contains(live[k.table], k.row) {
+		if !slices.Contains(live[k.table], k.row) && (r == nil || r.enrolled(m.scope[k])) {
 			out = append(out, k)
 		}
 	}
@@ -224,18 +225,32 @@ func (w *simWorld) receiptAsked(asked *simAsked, c Change) bool {
 	switch {
 	case c.IsExists() && c.CL == 1:
 		return inserted
+	case c.IsExists() && Alive(c.CL):
+		_, restored := asked.restored[key]
+		return restored
 	case c.IsExists():
 		// a row deleted, or a child of one (the delete cascades)
 		return !Alive(c.CL) && (asked.deleted[key] || (simSpec(c.Table).ParentColumn != "" && len(asked.deleted) > 0))
 	}
-	return Alive(c.CL) && slices.ContainsFunc(asked.cells[simCellKey{c.Table, c.Row, c.Column}], c.Value.Equal)
+	return Alive(c.CL) && (slices.ContainsFunc(asked.cells[simCellKey{c.Table, c.Row, c.Column}], c.Value.Equal) || restoredCell(asked, c))
+}
+
+// restoredCell reports whether c is a cell a restore in asked wrote again:
+// the value the row's last life showed, where that is known.
+func restoredCell(asked *simAsked, c Change) bool {
+	before, ok := asked.restored[simRowKey{c.Table, c.Row}]
+	return ok && c.CL > 1 && (before == nil || before[c.Column].Equal(c.Value))
 }
 
 // checkReadYourWrites checks that, right after the write, r shows what it
 // asked: deleted rows gone, and the last value asked for each cell of a
 // row still there.
 func (w *simWorld) checkReadYourWrites(r *simReplica, asked *simAsked) {
+	w.checkRestored(r, asked)
 	for key := range asked.deleted {
+		if asked.back[key] {
+			continue
+		}
 		if _, shown := w.cellShown(r, simCellKey{key.table, key.row, "id"}); shown {
 			w.t.Errorf("%s: deleted %s %s still shows", r.name, key.table, key.row)
 		}
@@ -253,6 +268,26 @@ func (w *simWorld) checkReadYourWrites(r *simReplica, asked *simAsked) {
 		}
 		if want = simStored(simKindOf(k.table, k.col), want); !got.Equal(want) {
 			w.t.Errorf("%s: %s.%s of %s shows %#v after writing %#v", r.name, k.table, k.col, k.row, got, want)
+		}
+	}
+}
+
+// checkRestored checks that a row restored shows the values its last life
+// showed, where the transaction did not write the cell itself.
+func (w *simWorld) checkRestored(r *simReplica, asked *simAsked) {
+	for key, before := range asked.restored {
+		if before == nil || asked.deleted[key] || len(asked.deleted) > 0 {
+			continue // unknown, or gone again with a parent deleted after
+		}
+		for _, col := range simSpec(key.table).Columns {
+			k := simCellKey{key.table, key.row, col}
+			if _, written := asked.cells[k]; written {
+				continue
+			}
+			got, shown := w.cellShown(r, k)
+			if want := simStored(simKindOf(key.table, col), before[col]); !shown || !got.Equal(want) {
+				w.t.Errorf("%s: restored %s %s shows %s = %#v (shown %v), its last life %#v", r.name, key.table, key.row, col, got, shown, want)
+			}
 		}
 	}
 }

@@ -29,11 +29,28 @@ type simAsked struct {
 	last     map[simCellKey]Value   // the last of them
 	inserted map[simRowKey]string   // the rows it created, and their scopes
 	deleted  map[simRowKey]bool     // the rows it deleted (with their children)
+	// restored are the rows it restored, with the values their last life
+	// showed before the transaction (nil when the transaction had touched
+	// the row before, or it was never held).
+	restored map[simRowKey]map[string]Value
+	back     map[simRowKey]bool // restored since it was last deleted here
 }
 
 func newSimAsked() *simAsked {
 	return &simAsked{cells: map[simCellKey][]Value{}, last: map[simCellKey]Value{},
-		inserted: map[simRowKey]string{}, deleted: map[simRowKey]bool{}}
+		inserted: map[simRowKey]string{}, deleted: map[simRowKey]bool{}, restored: map[simRowKey]map[string]Value{}, back: map[simRowKey]bool{}}
+}
+
+// touched reports whether the transaction wrote to the row already.
+func (a *simAsked) touched(k simRowKey) bool {
+	_, inserted := a.inserted[k]
+	_, restored := a.restored[k]
+	for c := range a.cells {
+		if c.table == k.table && c.row == k.row {
+			return true
+		}
+	}
+	return inserted || restored || a.deleted[k]
 }
 
 func (a *simAsked) ask(table string, id RowID, vals map[string]any) {
@@ -126,10 +143,37 @@ func (w *simWorld) writeOne(tx *Tx, r *simReplica, live simLive, asked *simAsked
 			return err
 		}
 		asked.deleted[simRowKey{table, id}] = true
+		delete(asked.back, simRowKey{table, id})
 		live[table] = slices.DeleteFunc(live[table], func(x RowID) bool { return x == id })
 		return nil
+	case k < 98:
+		return w.restore(tx, r, live, asked)
 	}
 	return w.badWrite(tx, live)
+}
+
+// restore brings back a row r does not show: a deleted one, with its last
+// life's values; the engine refuses one r never held, or a child whose
+// parent is not alive, and the transaction fails.
+func (w *simWorld) restore(tx *Tx, r *simReplica, live simLive, asked *simAsked) error {
+	table, id := w.model.notIn(w.rng, live, r)
+	key := simRowKey{table, id}
+	var before map[string]Value
+	if !asked.touched(key) {
+		ts, err := r.db.Tombstone(w.ctx, table, id)
+		if err != nil {
+			w.t.Fatalf("%s: tombstone of %s %s: %v", r.name, table, id, err)
+		}
+		before = ts.Values
+	}
+	if err := tx.Restore(table, id); err != nil {
+		return err
+	}
+	asked.restored[key] = before
+	asked.back[key] = true
+	live[table] = append(live[table], id)
+	w.note("restore %s on %s", table, r.name) // ids hold the wall clock: not in the trace
+	return nil
 }
 
 func (w *simWorld) pickRow(ids []RowID) RowID { return ids[w.rng.IntN(len(ids))] }
@@ -229,7 +273,7 @@ func (w *simWorld) badWrite(tx *Tx, live simLive) error {
 	var err error
 	switch w.rng.IntN(3) {
 	case 0:
-		table, id := w.model.notIn(w.rng, live)
+		table, id := w.model.notIn(w.rng, live, nil)
 		err = tx.Update(table, id, map[string]any{valueColumns(simSpec(table))[0]: w.textValue()})
 	case 1:
 		err = tx.Update("sim_households", w.pickRow(live["sim_households"]), map[string]any{"commune": "01234"})

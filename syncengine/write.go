@@ -17,6 +17,7 @@ var (
 	ErrNotFound      = errors.New("no such row")
 	ErrImmutable     = errors.New("column cannot change")
 	ErrNoScope       = errors.New("row has no scope")
+	ErrAlive         = errors.New("row is alive")
 )
 
 // Tx is a local write transaction: every insert, update and delete becomes
@@ -246,11 +247,7 @@ func (tx *Tx) writeCell(t *table, key rowKey, st *rowState, col string, v Value,
 // Delete deletes a live row and, first, its live child rows, recursively.
 // Deleted rows keep their cells; a delete is a change like any other.
 func (tx *Tx) Delete(table string, id RowID) error {
-	t, err := tx.table(table)
-	if err != nil {
-		return err
-	}
-	st, err := tx.m.row(rowKey{table, id})
+	t, st, err := tx.stored(table, id)
 	if err != nil {
 		return err
 	}
@@ -264,6 +261,80 @@ func (tx *Tx) Delete(table string, id RowID) error {
 		return err
 	}
 	return tx.m.flush()
+}
+
+// Restore brings a deleted row back with the values of its last life: a
+// new existence change one causal length up, then every cell that life
+// showed written again at the new causal length, in column order. The old
+// cells keep their causal length and would not be shown (see
+// projection.add); writing them again is what brings them back, on every
+// replica. The rows deleted with it stay deleted. A child row comes back
+// only under a live parent (ErrNotFound otherwise); a live row is refused
+// with ErrAlive, a row this replica never held with ErrNotFound.
+func (tx *Tx) Restore(table string, id RowID) error {
+	t, st, err := tx.stored(table, id)
+	if err != nil {
+		return err
+	}
+	key := rowKey{table, id}
+	if st == nil {
+		return fmt.Errorf("%w: %s %s", ErrNotFound, table, id)
+	}
+	if Alive(st.cl) {
+		return fmt.Errorf("%w: %s %s", ErrAlive, table, id)
+	}
+	last, err := tx.lastLife(t, key, st)
+	if err != nil {
+		return err
+	}
+	cl := st.cl + 1
+	if err := tx.emit(Change{Table: table, Row: id, CL: cl, Scope: st.scope}); err != nil {
+		return err
+	}
+	for _, c := range last {
+		if err := tx.emit(Change{Table: table, Row: id, Column: c.Column, Value: c.Value, CL: cl, Scope: st.scope}); err != nil {
+			return err
+		}
+	}
+	return tx.m.flush()
+}
+
+// lastLife is the non-null cells of a deleted row's last life, by column
+// name, checking that a child's parent is alive.
+func (tx *Tx) lastLife(t *table, key rowKey, st *rowState) ([]Change, error) {
+	cells, err := tx.m.cellsOf(key, st)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for col, v := range cells {
+		if v.cl == st.cl-1 && !v.value.IsNull() {
+			out = append(out, Change{Column: col, Value: v.value})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Column < out[j].Column })
+	if t.ParentColumn == "" {
+		return out, nil
+	}
+	var parent Value
+	if v := cells[t.ParentColumn]; v != nil && v.cl == st.cl-1 {
+		parent = v.value
+	}
+	if _, err := tx.parentScope(t, parent); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stored returns the declaration of table and the state of its row id, nil
+// if this replica never heard of the row.
+func (tx *Tx) stored(table string, id RowID) (*table, *rowState, error) {
+	t, err := tx.table(table)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := tx.m.row(rowKey{table, id})
+	return t, st, err
 }
 
 func (tx *Tx) deleteChildren(parent *table, id RowID) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -18,7 +19,7 @@ func (a *app) conflictsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "conflicts",
 		Short: a.T("conflicts.short"),
-		Long:  a.T("conflicts.long"),
+		Long:  a.T("conflicts.long") + "\n\n" + a.T("orphans.long"),
 	}
 	cmd.AddCommand(a.conflictsListCmd(), a.conflictsShowCmd(), a.conflictsResolveCmd())
 	return cmd
@@ -36,13 +37,25 @@ func (a *app) conflictsListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				orphans, err := localOrphans(ctx, db, dev)
+				if err != nil {
+					return err
+				}
 				if open {
-					views = syncengine.OpenOnly(views)
+					views = syncengine.OpenOnly(views) // orphans are open until settled
 				}
 				if a.json {
-					return printJSON(cmd.OutOrStdout(), views)
+					return printJSON(cmd.OutOrStdout(), reconcile.Listed(views, orphans))
 				}
-				return a.writeConflicts(cmd.OutOrStdout(), views)
+				if len(views) > 0 || len(orphans) == 0 {
+					if err := a.writeConflicts(cmd.OutOrStdout(), views); err != nil {
+						return err
+					}
+					if len(orphans) > 0 {
+						fmt.Fprintln(cmd.OutOrStdout())
+					}
+				}
+				return a.writeOrphans(cmd.OutOrStdout(), orphans)
 			})
 		},
 	}
@@ -57,14 +70,18 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				v, err := findConflict(ctx, db, dev, args[0])
-				if err != nil {
+				v, o, err := findListed(ctx, db, dev, args[0])
+				switch {
+				case err != nil:
 					return err
-				}
-				if a.json {
+				case o != nil && a.json:
+					return printJSON(cmd.OutOrStdout(), o)
+				case o != nil:
+					return a.writeOrphan(cmd.OutOrStdout(), *o)
+				case a.json:
 					return printJSON(cmd.OutOrStdout(), v)
 				}
-				return a.writeConflict(cmd.OutOrStdout(), v)
+				return a.writeConflict(cmd.OutOrStdout(), *v)
 			})
 		},
 	}
@@ -72,57 +89,74 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 
 func (a *app) conflictsResolveCmd() *cobra.Command {
 	var keep, value string
+	var ways orphanWays
 	cmd := &cobra.Command{
-		Use:   a.T("conflicts.resolve_use"),
-		Short: a.T("conflicts.resolve_short"),
+		Use:   a.T("orphans.resolve_use"),
+		Short: a.T("orphans.resolve_short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (keep == "") == !cmd.Flags().Changed("value") {
-				return usageError{errMsg("error.resolve_what")}
+			field := keep != "" || cmd.Flags().Changed("value")
+			if field && (ways.chosen() > 0 || ways.withChildren) {
+				return usageError{errMsg("orphans.error_both")}
 			}
 			if keep != "" && keep != "mine" && keep != "theirs" {
 				return usageError{errMsg("error.resolve_keep", keep)}
 			}
 			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				v, err := findConflict(ctx, db, dev, args[0])
-				if err != nil {
+				v, o, err := findListed(ctx, db, dev, args[0])
+				switch {
+				case err != nil:
 					return err
+				case o != nil:
+					return a.settleOrphan(cmd, db, dev, *o, ways)
+				case ways.chosen() > 0 || ways.withChildren:
+					return usageError{errMsg("orphans.error_not_orphan", v.ID[:8])}
+				case keep == "" == !cmd.Flags().Changed("value"):
+					return usageError{errMsg("error.resolve_what")}
 				}
-				t, ok := schema.TableByName(v.Table)
-				if !ok {
-					return errMsg("error.conflict_table", v.ID, v.Table)
-				}
-				col, ok := t.Column(v.Column)
-				if !ok {
-					return errMsg("error.conflict_column", v.ID, v.Column)
-				}
-				chosen, err := chooseValue(v, db.Site(), col, keep, value)
-				if err != nil {
-					return err
-				}
-				if err := col.Check(chosen); err != nil {
-					return err
-				}
-				if col.Required && chosen == nil {
-					return errMsg("error.resolve_required", columnLabel(v.Column))
-				}
-				err = db.Write(ctx, func(tx *syncengine.Tx) error {
-					return tx.Resolve(v.Table, v.Row, v.Column, chosen)
-				})
-				if err != nil {
-					return errMsg("error.resolve", v.ID, err)
-				}
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": chosen, "resolved": true})
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(t.Noun), a.columnText(t, col), a.formatCell(chosen)))
-				return nil
+				return a.resolveConflict(cmd, db, *v, keep, value)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&keep, "keep", "", a.T("conflicts.flag_keep"))
 	cmd.Flags().StringVar(&value, "value", "", a.T("conflicts.flag_value"))
+	ways.flags(a, cmd)
 	return cmd
+}
+
+// resolveConflict writes the value chosen for conflict v: the laptop's,
+// the other officer's (keep), or a new one.
+func (a *app) resolveConflict(cmd *cobra.Command, db *syncengine.DB, v syncengine.ConflictView, keep, value string) error {
+	ctx := cmd.Context()
+	t, ok := schema.TableByName(v.Table)
+	if !ok {
+		return errMsg("error.conflict_table", v.ID, v.Table)
+	}
+	col, ok := t.Column(v.Column)
+	if !ok {
+		return errMsg("error.conflict_column", v.ID, v.Column)
+	}
+	chosen, err := chooseValue(v, db.Site(), col, keep, value)
+	if err != nil {
+		return err
+	}
+	if err := col.Check(chosen); err != nil {
+		return err
+	}
+	if col.Required && chosen == nil {
+		return errMsg("error.resolve_required", columnLabel(v.Column))
+	}
+	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
+	})
+	if err != nil {
+		return errMsg("error.resolve", v.ID, err)
+	}
+	if a.json {
+		return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": chosen, "resolved": true})
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(t.Noun), a.columnText(t, col), a.formatCell(chosen)))
+	return nil
 }
 
 // chooseValue is the value a resolution writes.
@@ -154,11 +188,10 @@ func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]sync
 	if err != nil {
 		return nil, err
 	}
-	officers, err := knownOfficers(ctx, db)
+	officers, err := officerNames(ctx, db, dev)
 	if err != nil {
 		return nil, err
 	}
-	officers[db.Site()] = dev.Officer
 	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
 }
 
@@ -175,22 +208,38 @@ func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, er
 	return n, err
 }
 
-// findConflict finds the conflict whose id is, or begins with, id.
-func findConflict(ctx context.Context, db *syncengine.DB, dev *device, id string) (syncengine.ConflictView, error) {
+// findListed finds what `conflicts list` lists under the id id (at least
+// 4 characters of it): a conflict or an orphaned record.
+func findListed(ctx context.Context, db *syncengine.DB, dev *device, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
 	views, err := localConflicts(ctx, db, dev)
 	if err != nil {
-		return syncengine.ConflictView{}, err
+		return nil, nil, err
 	}
-	v, err := syncengine.FindConflict(views, id)
+	orphans, err := localOrphans(ctx, db, dev)
 	if err != nil {
-		for _, v := range views {
-			if strings.HasPrefix(v.ID, id) {
-				return v, errMsg("error.conflict_ambiguous", id)
-			}
-		}
-		return v, errMsg("error.no_conflict", id)
+		return nil, nil, err
 	}
-	return v, nil
+	prefix := strings.ToLower(strings.TrimSpace(id))
+	var v *syncengine.ConflictView
+	var o *reconcile.Orphan
+	found := 0
+	for i := range views {
+		if strings.HasPrefix(views[i].ID, prefix) {
+			v, found = &views[i], found+1
+		}
+	}
+	for i := range orphans {
+		if strings.HasPrefix(orphans[i].ID, prefix) {
+			o, found = &orphans[i], found+1
+		}
+	}
+	switch {
+	case found == 0:
+		return nil, nil, errMsg("error.no_conflict", id)
+	case found == 1 && len(prefix) >= 4:
+		return v, o, nil
+	}
+	return nil, nil, errMsg("error.conflict_ambiguous", id)
 }
 
 // knownOfficers are the officers of other devices this laptop has heard of

@@ -59,7 +59,7 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("show.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				id, err := resolveID(db.SQL(), t, args[0])
 				if err != nil {
 					return err
@@ -69,12 +69,12 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 					return err
 				}
 				if len(rows) == 0 {
+					if err := a.deletedRow(ctx, db, dev, t, id); err != nil {
+						return err
+					}
 					return errMsg("error.no_such_row", noun(t.Noun), id, t.Noun)
 				}
-				if a.json {
-					return printJSON(cmd.OutOrStdout(), rows[0])
-				}
-				return a.printRecord(cmd.OutOrStdout(), t, rows[0])
+				return a.printShown(ctx, cmd.OutOrStdout(), db, dev, t, rows[0])
 			})
 		},
 	}

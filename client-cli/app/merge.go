@@ -118,7 +118,12 @@ func mergeHouseholds(tx *syncengine.Tx, dev *device, t *schema.Table, keep, drop
 // settleMerges makes the merges of the laptop's communes mean one thing on
 // every replica: in a cycle of merges the household with the smallest id
 // stays, and records of merged households move to the household their
-// chain of merges ends at.
+// chain of merges ends at. A chain is followed through live households
+// only: one that ends at a household that is not alive (a merge raced its
+// delete) moves nothing, and its households and their records are
+// orphans, listed alike everywhere (reconcile.Orphans) until someone
+// restores that household (then the next settle moves the records to it),
+// merges them into another, or deletes them.
 func settleMerges(tx *syncengine.Tx, communes []string) error {
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(communes)), ",")
 	args := make([]any, len(communes))
@@ -154,12 +159,16 @@ func settleMerges(tx *syncengine.Tx, communes []string) error {
 		if root == id {
 			continue
 		}
-		// A chain that ends at a deleted household moves nothing: there is
-		// no household to attach the records to.
-		if _, alive, err := tx.Row("households", uuid.MustParse(root)); err != nil {
+		// A chain that ends at a household that is not alive moves nothing:
+		// there is no household to attach the records to (see above).
+		to, err := uuid.Parse(root)
+		if err != nil {
+			continue // merged_into names no row: the same as a deleted one
+		}
+		if _, alive, err := tx.Row("households", to); err != nil {
 			return err
 		} else if alive {
-			target[id] = uuid.MustParse(root)
+			target[id] = to
 		}
 	}
 	_, err = moveChildren(tx, target)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/schema/poverty"
 	"hodan/syncengine"
@@ -274,17 +276,29 @@ func assignments(t *schema.Table, args []string) (map[string]any, error) {
 	return values, nil
 }
 
+// deleteCmd deletes a record by reconcile.DeleteRecord's rule: a record
+// that live records belong to is deleted only with them, when they can go
+// with it (--with-children), so that nothing is left under nothing.
 func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
-	return &cobra.Command{
+	var withChildren bool
+	cmd := &cobra.Command{
 		Use:   a.T("delete.use"),
 		Short: a.T("delete.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.writeOwnRow(cmd, t, args[0], "deleted", func(tx *syncengine.Tx, id syncengine.RowID, _ string) error {
-				return tx.Delete(t.Name, id)
+				err := reconcile.DeleteRecord(tx, t.Name, id, withChildren)
+				if deps := (*reconcile.DependentsError)(nil); errors.As(err, &deps) {
+					return a.dependentsError(deps)
+				}
+				return err
 			})
 		},
 	}
+	if reconcile.DeletesWithChildren(t.Name) {
+		cmd.Flags().BoolVar(&withChildren, "with-children", false, a.T("orphans.flag_with_children"))
+	}
+	return cmd
 }
 
 // ownRow returns the scope of a live row of one of the laptop's communes.

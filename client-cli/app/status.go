@@ -18,7 +18,8 @@ const maxPendingDetail = 20000
 
 // printStatus tells the officer in plain words who this laptop records
 // for, what waits to be sent, when the last sync was, and what needs
-// doing: changes the server refused and conflicts to look at.
+// doing: changes the server refused, conflicts to look at and orphaned
+// records to settle.
 func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange, open int) error {
 	var b strings.Builder
 	line := func(key string, args ...any) { b.WriteString(a.T(key, args...) + "\n") }
@@ -62,8 +63,23 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 		b.WriteString("\n")
 		line("status.conflicts", a.count(open, "count.conflict"))
 	}
-	_, err := io.WriteString(w, b.String())
+	orphans, err := orphanCount(ctx, db, dev)
+	if err != nil {
+		return err
+	}
+	if orphans > 0 {
+		b.WriteString("\n")
+		line("status.orphans", a.count(orphans, "count.orphan"))
+	}
+	_, err = io.WriteString(w, b.String())
 	return err
+}
+
+// orphanCount is how many orphaned records the laptop's communes hold
+// (see reconcile.Orphans).
+func orphanCount(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
+	orphans, err := localOrphans(ctx, db, dev)
+	return len(orphans), err
 }
 
 // pendingSummary says, table by table, what changes waiting to be sent

@@ -272,6 +272,9 @@ func (a *app) statusCmd() *cobra.Command {
 				if a.json {
 					out := statusJSON(db.Path(), dev, st, rejected)
 					out["open_conflicts"] = open
+					if out["orphans"], err = orphanCount(ctx, db, dev); err != nil {
+						return err
+					}
 					return printJSON(cmd.OutOrStdout(), out)
 				}
 				return a.printStatus(ctx, cmd.OutOrStdout(), db, dev, st, rejected, open)
