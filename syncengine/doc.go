@@ -24,4 +24,10 @@
 // Sync is push then pull over HTTP (Client): push is driven by the server's
 // version vector, pull follows the server's log cursor, tied to its
 // incarnation and to a fingerprint of the entry it points at.
+//
+// The state as of an instant (WriteState) is the merge of the log entries
+// the replica had taken by then: a pushed change when its batch was
+// received, any other at its HLC's wall-clock time, as an auditor's replay
+// stops. Being a function of that set, it reads the same at any later
+// time, so a report as of a date can be made again with the same numbers.
 package syncengine

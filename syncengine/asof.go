@@ -1,0 +1,223 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+)
+
+// StateQuery selects the log entries WriteState merges.
+type StateQuery struct {
+	// Until is an instant in Unix milliseconds: only the entries this
+	// replica had taken at or before it count. An entry that came in a
+	// pushed batch was taken when the batch was received (its receipt);
+	// any other, written here or pulled, at the wall-clock part of its
+	// HLC. It is the instant an auditor's replay of an exported log stops
+	// at (hodan-server audit replay --until).
+	Until int64
+	// Scopes, if set, keeps only the rows of these scopes.
+	Scopes []string
+	// Tables, if set, writes only these domain tables.
+	Tables []string
+}
+
+// StateInfo says what WriteState wrote.
+type StateInfo struct {
+	Entries int64 `json:"entries"` // log entries merged
+	Rows    int64 `json:"rows"`    // live rows written
+}
+
+// WriteState writes to a new SQLite file at path, which must not exist,
+// the domain tables as this replica's schema has them (with their
+// indexes), holding the merged state of the log entries q selects: a row
+// is alive by the largest causal length among them, and each cell holds
+// the winning write among them in the merge's own order (version.beats).
+// It is the state a replica holds that received those changes and no
+// others, so that what the data said at a past instant can be read again,
+// at any time, from the log alone.
+//
+// The file is a plain SQLite database, without the engine's tables; the
+// caller removes it. The log is read in one read transaction, sorted by
+// row, and merged a row at a time: memory holds one row's entries.
+func (db *DB) WriteState(ctx context.Context, q StateQuery, path string) (StateInfo, error) {
+	tables := db.stateTables(q.Tables)
+	if len(tables) == 0 {
+		return StateInfo{}, fmt.Errorf("state: no domain table among %q", q.Tables)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return StateInfo{}, fmt.Errorf("state: %s exists: give the name of a new file", path)
+	}
+	out, tx, err := db.openBeside(ctx, path)
+	if err != nil {
+		return StateInfo{}, fmt.Errorf("state: %w", err)
+	}
+	defer out.Close()
+	defer tx.Rollback()
+	s := &stateWriter{ctx: ctx, tx: tx, tables: map[string]*projection{}}
+	if err := s.create(tables, false); err != nil {
+		return StateInfo{}, err
+	}
+	if err := s.merge(q); err != nil {
+		return StateInfo{}, err
+	}
+	if err := s.create(tables, true); err != nil {
+		return StateInfo{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return StateInfo{}, fmt.Errorf("state: %w", err)
+	}
+	return s.info, nil
+}
+
+// stateTables are the tables of db among names (all when none), in
+// Config order.
+func (db *DB) stateTables(names []string) []*table {
+	var out []*table
+	for _, t := range db.order {
+		if len(names) == 0 || slices.Contains(names, t.Name) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// stateWriter writes one WriteState file, in one transaction of a
+// connection whose main database is the file and which has the replica
+// attached as src.
+type stateWriter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	tables map[string]*projection
+	info   StateInfo
+}
+
+// create creates the tables, as src's DDL has them, or, with indexes,
+// their indexes and triggers, which are faster to build once filled.
+func (s *stateWriter) create(tables []*table, indexes bool) error {
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.Name
+		s.tables[t.Name] = &projection{t: t}
+	}
+	objects, err := schemaOf(s.ctx, s.tx, "src", names)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	for _, o := range objects {
+		if (o.Type == "table") == indexes || o.SQL == "" {
+			continue // an automatic index comes with its table
+		}
+		if _, err := s.tx.ExecContext(s.ctx, o.SQL); err != nil {
+			return fmt.Errorf("state: create %s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
+
+// merge reads the selected entries grouped by row and projects each row
+// once all its entries are folded.
+func (s *stateWriter) merge(q StateQuery) error {
+	sites, err := srcSites(s.ctx, s.tx)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	names := make([]string, 0, len(s.tables))
+	for name := range s.tables {
+		names = append(names, name)
+	}
+	where := `coalesce(b.received, l.hlc >> 16) <= ? AND l.tbl IN (` + placeholders(len(names)) + `)`
+	args := append([]any{q.Until}, anys(names)...)
+	if len(q.Scopes) > 0 {
+		where += ` AND l.scope IN (` + placeholders(len(q.Scopes)) + `)`
+		args = append(args, anys(q.Scopes)...)
+	}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+logColumns+` FROM src.sync_log l
+		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+where+` ORDER BY l.tbl, l.row_id`, args...)
+	if err != nil {
+		return fmt.Errorf("state: read log: %w", err)
+	}
+	defer rows.Close()
+	var cur rowFold
+	for rows.Next() {
+		var c Change
+		var seq uint64
+		var origin int64
+		if err := scanLogRow(rows, &seq, &origin, &c); err != nil {
+			return fmt.Errorf("state: %w", err)
+		}
+		var ok bool
+		if c.Site, ok = sites[origin]; !ok {
+			return fmt.Errorf("state: read log #%d: unknown site %d", seq, origin)
+		}
+		s.info.Entries++
+		if cur.cells != nil && (cur.key.table != c.Table || cur.key.id != c.Row) {
+			if err := s.project(&cur); err != nil {
+				return err
+			}
+		}
+		cur.fold(&c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("state: read log: %w", err)
+	}
+	if cur.cells != nil {
+		if err := s.project(&cur); err != nil {
+			return err
+		}
+	}
+	for _, p := range s.tables {
+		if err := s.flush(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowFold is one row's merged state, folded from its entries in any
+// order: the merge is commutative.
+type rowFold struct {
+	key   rowKey
+	cl    uint64
+	cells map[string]*version
+}
+
+func (f *rowFold) fold(c *Change) {
+	if f.cells == nil {
+		*f = rowFold{key: rowKey{c.Table, c.Row}, cells: map[string]*version{}}
+	}
+	f.cl = max(f.cl, c.CL)
+	if c.IsExists() {
+		return
+	}
+	if v := c.version(); f.cells[c.Column] == nil || v.beats(*f.cells[c.Column]) {
+		f.cells[c.Column] = &v
+	}
+}
+
+// project adds a folded row to its table's projection, writing the
+// projection once it holds a statement's worth, and empties f.
+func (s *stateWriter) project(f *rowFold) error {
+	defer func() { *f = rowFold{} }()
+	if !Alive(f.cl) {
+		return nil
+	}
+	p := s.tables[f.key.table]
+	p.add(f.key.id, f.cl, f.cells)
+	s.info.Rows++
+	if len(p.alive) < (1+len(p.t.Columns))*writeChunk {
+		return nil
+	}
+	return s.flush(p)
+}
+
+func (s *stateWriter) flush(p *projection) error {
+	if err := p.write(s.ctx, s.tx); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	p.alive = p.alive[:0]
+	return nil
+}
