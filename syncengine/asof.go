@@ -19,6 +19,12 @@ type StateQuery struct {
 	// HLC. It is the instant an auditor's replay of an exported log stops
 	// at (hodan-server audit replay --until).
 	Until int64
+	// WrittenBy, if not 0, also leaves out the entries written after it
+	// (Unix milliseconds of their HLC's wall-clock part): what the records
+	// said at that instant, as far as this replica knew by Until. The HLC
+	// respects causality, so such a cut never keeps a change without the
+	// changes its writer had seen.
+	WrittenBy int64
 	// Scopes, if set, keeps only the rows of these scopes.
 	Scopes []string
 	// Tables, if set, writes only these domain tables.
@@ -131,6 +137,10 @@ func (s *stateWriter) merge(q StateQuery) error {
 	}
 	where := `coalesce(b.received, l.hlc >> 16) <= ? AND l.tbl IN (` + placeholders(len(names)) + `)`
 	args := append([]any{q.Until}, anys(names)...)
+	if q.WrittenBy != 0 {
+		where += ` AND l.hlc >> 16 <= ?`
+		args = append(args, q.WrittenBy)
+	}
 	if len(q.Scopes) > 0 {
 		where += ` AND l.scope IN (` + placeholders(len(q.Scopes)) + `)`
 		args = append(args, anys(q.Scopes)...)

@@ -92,35 +92,57 @@ func mustWriteState(t *testing.T, db *DB, q StateQuery) (*sql.DB, StateInfo) {
 // TestWriteStateIsWhatTheServerHeldThen: for every instant between the
 // entries' times, the state written is, row for row, the domain tables of
 // a replica that merged (by the engine's merge) exactly the entries the
-// server had taken by then.
+// server had taken by then; and so for every instant the entries were
+// written at, of those the server took.
 func TestWriteStateIsWhatTheServerHeldThen(t *testing.T) {
 	f := mustAsOfFixture(t)
 	changes, times := f.taken(t)
 	cuts := slices.Sorted(slices.Values(times))
 	cuts = slices.Compact(append([]int64{cuts[0] - 1}, cuts...))
-	for _, cut := range cuts {
-		replay := mustOpen(t, fmt.Sprintf("replay-%d", cut))
+	last := cuts[len(cuts)-1]
+	var written []int64
+	for _, c := range changes {
+		written = append(written, c.HLC.Millis())
+	}
+	slices.Sort(written)
+	for _, q := range append(untilEach(cuts), writtenEach(last, slices.Compact(written))...) {
+		replay := mustOpen(t, fmt.Sprintf("replay-%d-%d", q.Until, q.WrittenBy))
 		var upTo []Change
-		for i := range changes {
-			if times[i] <= cut {
+		for i, c := range changes {
+			if times[i] <= q.Until && (q.WrittenBy == 0 || c.HLC.Millis() <= q.WrittenBy) {
 				upTo = append(upTo, changes[i])
 			}
 		}
 		if _, err := replay.ApplyPulled(context.Background(), upTo, "", Cursor{}); err != nil {
 			t.Fatal(err)
 		}
-		state, info := mustWriteState(t, f.srv, StateQuery{Until: cut})
+		state, info := mustWriteState(t, f.srv, q)
 		if got, want := dumpSQL(t, state), dump(t, replay); got != want {
-			t.Errorf("state until %s (%d entries):\n%s\nwant the replay's\n%s", time.UnixMilli(cut).UTC(), len(upTo), got, want)
+			t.Errorf("state of %+v (%d entries):\n%s\nwant the replay's\n%s", q, len(upTo), got, want)
 		}
 		if info.Entries != int64(len(upTo)) {
-			t.Errorf("state until %s merged %d entries, want %d", time.UnixMilli(cut).UTC(), info.Entries, len(upTo))
+			t.Errorf("state of %+v merged %d entries, want %d", q, info.Entries, len(upTo))
 		}
 	}
-	last := cuts[len(cuts)-1]
 	if state, _ := mustWriteState(t, f.srv, StateQuery{Until: last}); dumpSQL(t, state) != dump(t, f.srv) {
 		t.Errorf("the state until the last entry is not the live domain tables")
 	}
+}
+
+func untilEach(cuts []int64) []StateQuery {
+	var out []StateQuery
+	for _, c := range cuts {
+		out = append(out, StateQuery{Until: c})
+	}
+	return out
+}
+
+func writtenEach(until int64, cuts []int64) []StateQuery {
+	var out []StateQuery
+	for _, c := range cuts {
+		out = append(out, StateQuery{Until: until, WrittenBy: c})
+	}
+	return out
 }
 
 // TestWriteStateKeepsScopesAndTables: a state of some scopes and tables
@@ -157,5 +179,31 @@ func TestWriteStateKeepsScopesAndTables(t *testing.T) {
 	}
 	if _, err := f.srv.WriteState(context.Background(), StateQuery{Until: until}, filepath.Join(t.TempDir())); err == nil {
 		t.Errorf("WriteState over an existing file: no error")
+	}
+}
+
+// TestLastReceipts: each device's last batch received by an instant.
+func TestLastReceipts(t *testing.T) {
+	f := mustAsOfFixture(t)
+	want := map[SiteID]time.Time{}
+	until := f.start.Add(4 * time.Hour) // the batches of the first round and one of the second
+	for _, e := range mustAuditLog(t, f.srv) {
+		if e.Batch == 0 {
+			continue
+		}
+		r, err := f.srv.Receipt(context.Background(), e.Batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at := time.UnixMilli(r.Received); !at.After(until) && at.After(want[r.Device]) {
+			want[r.Device] = at
+		}
+	}
+	got, err := f.srv.LastReceipts(context.Background(), until.UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("last receipts by %s: %v, want %v", until, got, want)
 	}
 }
