@@ -111,3 +111,58 @@ func dayBefore(day time.Time) time.Time {
 	y, m, d := day.Date()
 	return Day(y, m, d-1)
 }
+
+// Request is a report's period and as-of day as a person types them: a
+// named period (see ParsePeriod), or the days From and To (see
+// ParseDate), and the day AsOf ("" for now).
+type Request struct {
+	Period, From, To, AsOf string
+}
+
+// Resolve reads the request at now. Without a period or days it is the
+// year of the as-of day (of today without one); a period given by From
+// alone ends on the as-of day (today), by To alone starts on 1 January of
+// its year. It returns the period and the as-of day, zero for now.
+func (q Request) Resolve(now time.Time) (Period, time.Time, error) {
+	var asOf time.Time
+	if q.AsOf != "" {
+		var err error
+		if asOf, err = ParseDate(q.AsOf); err != nil {
+			return Period{}, time.Time{}, fmt.Errorf("--as-of: %w", err)
+		}
+		if EndOfDay(asOf) > EndOfDay(now) {
+			return Period{}, time.Time{}, fmt.Errorf("--as-of %s is after today: a report can only count what the server has received", FormatDate(asOf))
+		}
+	}
+	day := now.In(vietnam)
+	if !asOf.IsZero() {
+		day = asOf
+	}
+	switch {
+	case q.Period != "" && (q.From != "" || q.To != ""):
+		return Period{}, time.Time{}, fmt.Errorf("give either --period or --from and --to, not both")
+	case q.Period != "":
+		p, err := ParsePeriod(q.Period)
+		if err != nil {
+			return Period{}, time.Time{}, fmt.Errorf("--period: %w", err)
+		}
+		return p, asOf, nil
+	case q.From == "" && q.To == "":
+		return Year(day.Year()), asOf, nil
+	}
+	from, to := Day(day.Year(), 1, 1), Day(day.Year(), day.Month(), day.Day())
+	var err error
+	if q.To != "" {
+		if to, err = ParseDate(q.To); err != nil {
+			return Period{}, time.Time{}, fmt.Errorf("--to: %w", err)
+		}
+		from = Day(to.Year(), 1, 1)
+	}
+	if q.From != "" {
+		if from, err = ParseDate(q.From); err != nil {
+			return Period{}, time.Time{}, fmt.Errorf("--from: %w", err)
+		}
+	}
+	p, err := Between(from, to)
+	return p, asOf, err
+}

@@ -134,7 +134,7 @@ func (c *computation) run(ctx context.Context) error {
 		return err
 	}
 	for _, commune := range c.communes(targets) {
-		c.r.Communes = append(c.r.Communes, c.area(commune, communeName(commune), c.r.Indicators, c.results.of(commune)))
+		c.r.Communes = append(c.r.Communes, c.area(commune, CommuneName(commune), c.r.Indicators, c.results.of(commune)))
 	}
 	c.r.Total = c.area("", "Tổng số", c.r.Indicators, c.results.of(c.communeCodes()...))
 	if err := c.progress(ctx, targets); err != nil {
@@ -325,9 +325,9 @@ func mergeRows(rows []Row, width int) []Row {
 	return out
 }
 
-// communeName is the commune's name in the list of communes since
+// CommuneName is the commune's name in the list of communes since
 // 1 July 2025, or its code when it is not in it.
-func communeName(code string) string {
+func CommuneName(code string) string {
 	if c, ok := schema.CommuneByCode(code); ok {
 		return c.Name
 	}

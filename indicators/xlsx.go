@@ -279,7 +279,7 @@ func (x *sheetWriter) devices(r *Report) {
 func communeNames(codes []string) string {
 	names := make([]string, len(codes))
 	for i, c := range codes {
-		names[i] = communeName(c)
+		names[i] = CommuneName(c)
 	}
 	return strings.Join(names, ", ")
 }

@@ -22,6 +22,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd())
+	root.AddCommand(reportsCmd())
+	root.AddCommand(targetCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
 		return 1
