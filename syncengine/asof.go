@@ -33,8 +33,8 @@ type StateQuery struct {
 
 // StateInfo says what WriteState wrote.
 type StateInfo struct {
-	Entries int64 `json:"entries"` // log entries merged
-	Rows    int64 `json:"rows"`    // live rows written
+	Rows   int64 `json:"rows"`   // live rows written
+	Merged int64 `json:"merged"` // of them, rows merged again from the log
 }
 
 // WriteState writes to a new SQLite file at path, which must not exist,
@@ -47,8 +47,11 @@ type StateInfo struct {
 // at any time, from the log alone.
 //
 // The file is a plain SQLite database, without the engine's tables; the
-// caller removes it. The log is read in one read transaction, sorted by
-// row, and merged a row at a time: memory holds one row's entries.
+// caller removes it. Everything is read in one read transaction. A row
+// none of whose entries q leaves out is copied from the live domain table
+// (the merge of all its entries); the others are merged again from the
+// entries q keeps, sorted by row, a row at a time: memory holds one row's
+// entries. The log is scanned twice, inside SQLite.
 func (db *DB) WriteState(ctx context.Context, q StateQuery, path string) (StateInfo, error) {
 	tables := db.stateTables(q.Tables)
 	if len(tables) == 0 {
@@ -124,29 +127,91 @@ func (s *stateWriter) create(tables []*table, indexes bool) error {
 	return nil
 }
 
-// merge reads the selected entries grouped by row and projects each row
-// once all its entries are folded.
+// merge writes the state. A row none of whose entries q leaves out is,
+// as of then, what it is now: its live domain row is copied. Only the
+// rows q leaves some entries of ("late" rows: changed after the instant)
+// are merged again from their entries q keeps.
 func (s *stateWriter) merge(q StateQuery) error {
-	sites, err := srcSites(s.ctx, s.tx)
-	if err != nil {
-		return fmt.Errorf("state: %w", err)
-	}
 	names := make([]string, 0, len(s.tables))
 	for name := range s.tables {
 		names = append(names, name)
 	}
-	where := `coalesce(b.received, l.hlc >> 16) <= ? AND l.tbl IN (` + placeholders(len(names)) + `)`
-	args := append([]any{q.Until}, anys(names)...)
+	slices.Sort(names)
+	kept, keptArgs := `coalesce(b.received, l.hlc >> 16) <= ?`, []any{q.Until}
 	if q.WrittenBy != 0 {
-		where += ` AND l.hlc >> 16 <= ?`
-		args = append(args, q.WrittenBy)
+		kept, keptArgs = kept+` AND l.hlc >> 16 <= ?`, append(keptArgs, q.WrittenBy)
 	}
+	where, args := `l.tbl IN (`+placeholders(len(names))+`)`, anys(names)
 	if len(q.Scopes) > 0 {
-		where += ` AND l.scope IN (` + placeholders(len(q.Scopes)) + `)`
-		args = append(args, anys(q.Scopes)...)
+		where, args = where+` AND l.scope IN (`+placeholders(len(q.Scopes))+`)`, append(args, anys(q.Scopes)...)
 	}
+	late, err := s.lateRows(where+` AND NOT (`+kept+`)`, append(slices.Clone(args), keptArgs...))
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := s.copyLive(name, q.Scopes); err != nil {
+			return err
+		}
+	}
+	if late == 0 {
+		return nil
+	}
+	return s.mergeLate(where+` AND `+kept, append(args, keptArgs...))
+}
+
+// lateRows records in temp.state_late the rows with a log entry that
+// meets cond, and returns how many.
+func (s *stateWriter) lateRows(cond string, args []any) (int64, error) {
+	_, err := s.tx.ExecContext(s.ctx, `CREATE TEMP TABLE state_late (tbl TEXT NOT NULL, row_id BLOB NOT NULL, id TEXT NOT NULL,
+		PRIMARY KEY (tbl, row_id)) WITHOUT ROWID`)
+	if err != nil {
+		return 0, fmt.Errorf("state: %w", err)
+	}
+	res, err := s.tx.ExecContext(s.ctx, `INSERT OR IGNORE INTO temp.state_late (tbl, row_id, id)
+		SELECT l.tbl, l.row_id, `+uuidText("l.row_id")+` FROM src.sync_log l
+		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+cond, args...)
+	if err != nil {
+		return 0, fmt.Errorf("state: read log: %w", err)
+	}
+	if _, err := s.tx.ExecContext(s.ctx, `CREATE UNIQUE INDEX temp.state_late_id ON state_late (tbl, id)`); err != nil {
+		return 0, fmt.Errorf("state: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n, err
+}
+
+// copyLive copies the live rows of table, of scopes (all when none), but
+// the late ones.
+func (s *stateWriter) copyLive(table string, scopes []string) error {
+	from, args := `src.`+quote(table)+` d`, []any{}
+	if len(scopes) > 0 {
+		from = `src.sync_rows r CROSS JOIN src.` + quote(table) + ` d ON d.id = ` + uuidText("r.row_id") +
+			` AND r.tbl = ? AND r.scope IN (` + placeholders(len(scopes)) + `)`
+		args = append([]any{table}, anys(scopes)...)
+	}
+	res, err := s.tx.ExecContext(s.ctx, `INSERT INTO main.`+quote(table)+` SELECT d.* FROM `+from+`
+		WHERE NOT EXISTS (SELECT 1 FROM temp.state_late x WHERE x.tbl = ? AND x.id = d.id)`, append(args, table)...)
+	if err != nil {
+		return fmt.Errorf("state: copy %s: %w", table, err)
+	}
+	n, err := res.RowsAffected()
+	s.info.Rows += n
+	return err
+}
+
+// mergeLate merges the late rows from their entries that meet cond,
+// grouped by row, and projects each once all its entries are folded.
+func (s *stateWriter) mergeLate(cond string, args []any) error {
+	sites, err := srcSites(s.ctx, s.tx)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	// CROSS JOIN: the log drives, each entry looked up among the late
+	// rows by key.
 	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+logColumns+` FROM src.sync_log l
-		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+where+` ORDER BY l.tbl, l.row_id`, args...)
+		CROSS JOIN temp.state_late x ON x.tbl = l.tbl AND x.row_id = l.row_id
+		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+cond+` ORDER BY l.tbl, l.row_id`, args...)
 	if err != nil {
 		return fmt.Errorf("state: read log: %w", err)
 	}
@@ -163,7 +228,6 @@ func (s *stateWriter) merge(q StateQuery) error {
 		if c.Site, ok = sites[origin]; !ok {
 			return fmt.Errorf("state: read log #%d: unknown site %d", seq, origin)
 		}
-		s.info.Entries++
 		if cur.cells != nil && (cur.key.table != c.Table || cur.key.id != c.Row) {
 			if err := s.project(&cur); err != nil {
 				return err
@@ -218,6 +282,7 @@ func (s *stateWriter) project(f *rowFold) error {
 	p := s.tables[f.key.table]
 	p.add(f.key.id, f.cl, f.cells)
 	s.info.Rows++
+	s.info.Merged++
 	if len(p.alive) < (1+len(p.t.Columns))*writeChunk {
 		return nil
 	}
