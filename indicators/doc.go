@@ -53,9 +53,11 @@
 // A target is set for a year, for a commune or for the whole server. A
 // report shows, for each target of the year its period ends in, the plan,
 // what was done from 1 January to the period's end (the year to date, as
-// plans are checked: "lũy kế từ đầu năm") and done ÷ plan × 100. The
-// whole server's plan is its own target, else, for a count, the sum of
-// the communes' when every commune reported has one.
+// plans are checked: "lũy kế từ đầu năm") and done ÷ plan × 100, with
+// the targets as they stood at the end of the as-of day (setting a target
+// again keeps the old value). The total's plan is the whole server's own
+// target in a report of every commune, else, for a count, the sum of the
+// communes' when every commune reported has one.
 //
 // # Records of merged households
 //

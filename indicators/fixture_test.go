@@ -49,9 +49,14 @@ type server struct {
 
 func mustServer(t testing.TB) *server {
 	t.Helper()
+	return mustServerAt(t, filepath.Join(t.TempDir(), "server.db"))
+}
+
+// mustServerAt opens (or creates) the server database at path.
+func mustServerAt(t testing.TB, path string) *server {
+	t.Helper()
 	clk := &clock{t: time.Now()}
-	db, err := replica.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"),
-		replica.Options{Migrations: registry.Migrations(), Now: clk.now})
+	db, err := replica.Open(context.Background(), path, replica.Options{Migrations: registry.Migrations(), Now: clk.now})
 	if err != nil {
 		t.Fatalf("open server database: %v", err)
 	}

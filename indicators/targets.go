@@ -62,7 +62,7 @@ func SetTargets(ctx context.Context, db *syncengine.DB, year int, commune string
 
 func checkTargets(year int, commune string, values map[string]float64) error {
 	if year < 2000 || year > 2100 {
-		return fmt.Errorf("the year %d is not between 2000 and 2100", year)
+		return fmt.Errorf("--year %d: give the year the targets are for, from 2000 to 2100", year)
 	}
 	if _, ok := schema.CommuneByCode(commune); commune != "" && !ok {
 		return fmt.Errorf("%q is not a commune code of the list in force since 1 July 2025 (5 digits, e.g. 05362)", commune)

@@ -127,10 +127,12 @@ func (s *stateWriter) create(tables []*table, indexes bool) error {
 	return nil
 }
 
-// merge writes the state. A row none of whose entries q leaves out is,
-// as of then, what it is now: its live domain row is copied. Only the
-// rows q leaves some entries of ("late" rows: changed after the instant)
-// are merged again from their entries q keeps.
+// merge writes the state, the cheaper of two ways that give the same
+// rows. When q leaves out fewer entries than it keeps, a row none of
+// whose entries q leaves out is, as of then, what it is now: its live
+// domain row is copied, and only the rows q leaves some entries of
+// ("late" rows, changed after the instant) are merged again from the
+// entries q keeps. Otherwise every row is merged from the entries q keeps.
 func (s *stateWriter) merge(q StateQuery) error {
 	names := make([]string, 0, len(s.tables))
 	for name := range s.tables {
@@ -145,7 +147,21 @@ func (s *stateWriter) merge(q StateQuery) error {
 	if len(q.Scopes) > 0 {
 		where, args = where+` AND l.scope IN (`+placeholders(len(q.Scopes))+`)`, append(args, anys(q.Scopes)...)
 	}
-	late, err := s.lateRows(where+` AND NOT (`+kept+`)`, append(slices.Clone(args), keptArgs...))
+	keptArgs = append(slices.Clone(args), keptArgs...)
+	var nKept, nLeft int64
+	err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(sum(k), 0), coalesce(sum(NOT k), 0) FROM (SELECT (`+kept+`) AS k
+		FROM src.sync_log l LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+where+`)`,
+		append(slices.Clone(keptArgs[len(args):]), args...)...).Scan(&nKept, &nLeft)
+	if err != nil {
+		return fmt.Errorf("state: read log: %w", err)
+	}
+	if nLeft >= nKept {
+		if nKept == 0 {
+			return nil
+		}
+		return s.mergeFrom(`src.sync_log l`, where+` AND `+kept, keptArgs)
+	}
+	late, err := s.lateRows(where+` AND NOT (`+kept+`)`, keptArgs)
 	if err != nil {
 		return err
 	}
@@ -157,7 +173,10 @@ func (s *stateWriter) merge(q StateQuery) error {
 	if late == 0 {
 		return nil
 	}
-	return s.mergeLate(where+` AND `+kept, append(args, keptArgs...))
+	// CROSS JOIN: the log drives, each entry looked up among the late
+	// rows by key.
+	return s.mergeFrom(`src.sync_log l CROSS JOIN temp.state_late x ON x.tbl = l.tbl AND x.row_id = l.row_id`,
+		where+` AND `+kept, keptArgs)
 }
 
 // lateRows records in temp.state_late the rows with a log entry that
@@ -200,17 +219,15 @@ func (s *stateWriter) copyLive(table string, scopes []string) error {
 	return err
 }
 
-// mergeLate merges the late rows from their entries that meet cond,
-// grouped by row, and projects each once all its entries are folded.
-func (s *stateWriter) mergeLate(cond string, args []any) error {
+// mergeFrom merges the rows of the log entries from (the log as l, maybe
+// joined) that meet cond, grouped by row, and projects each once all its
+// entries are folded.
+func (s *stateWriter) mergeFrom(from, cond string, args []any) error {
 	sites, err := srcSites(s.ctx, s.tx)
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	// CROSS JOIN: the log drives, each entry looked up among the late
-	// rows by key.
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+logColumns+` FROM src.sync_log l
-		CROSS JOIN temp.state_late x ON x.tbl = l.tbl AND x.row_id = l.row_id
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+logColumns+` FROM `+from+`
 		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+cond+` ORDER BY l.tbl, l.row_id`, args...)
 	if err != nil {
 		return fmt.Errorf("state: read log: %w", err)
