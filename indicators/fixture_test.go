@@ -56,7 +56,7 @@ func mustServer(t testing.TB) *server {
 func mustServerAt(t testing.TB, path string) *server {
 	t.Helper()
 	clk := &clock{t: time.Now()}
-	db, err := replica.Open(context.Background(), path, replica.Options{Migrations: registry.Migrations(), Now: clk.now})
+	db, err := replica.Open(context.Background(), path, replica.Options{Migrations: append(registry.Migrations(), indicators.Migrations()...), Now: clk.now})
 	if err != nil {
 		t.Fatalf("open server database: %v", err)
 	}

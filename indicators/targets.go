@@ -13,8 +13,8 @@ import (
 
 // Target is a year's target an operator set for one indicator, for a
 // commune or for the whole server (Commune ""). Targets are the server's
-// own: they are kept in its table server_targets (created by the server's
-// migrations, server/registry), never synced. Setting a target again
+// own: they are kept in its table server_targets (see Migrations), never
+// synced. Setting a target again
 // keeps the old value: a report as of a day reads the targets as they
 // stood then.
 type Target struct {
@@ -33,6 +33,32 @@ type Progress struct {
 	Plan      *float64
 	Done      *float64
 	Percent   *float64
+}
+
+// Migrations create the targets' table in the server's database; the
+// server applies them after the domain's and the registry's.
+func Migrations() []syncengine.Migration {
+	return []syncengine.Migration{{Name: "server/targets_0001", Up: createTargets}}
+}
+
+func createTargets(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `
+-- The year's targets operators set, per commune ('' for the whole server)
+-- and indicator (a key of the indicators catalogue). Setting a target
+-- again adds a row: a report as of a day reads the last value set by
+-- then (TargetsAsOf).
+CREATE TABLE server_targets (
+	year      INTEGER NOT NULL,
+	commune   TEXT    NOT NULL,
+	indicator TEXT    NOT NULL,
+	value     REAL    NOT NULL CHECK (value >= 0),
+	set_at    INTEGER NOT NULL, -- Unix milliseconds
+	PRIMARY KEY (year, commune, indicator, set_at)
+) STRICT;`)
+	if err != nil {
+		return fmt.Errorf("create server_targets: %w", err)
+	}
+	return nil
 }
 
 // Querier is what a report reads a database through: a *sql.DB, *sql.Tx

@@ -270,7 +270,7 @@ server database that any SQL tool reads.`,
 				return fmt.Errorf("open the export: %w", err)
 			}
 			defer f.Close()
-			d, err := replica.Open(ctx, path, replica.Options{Migrations: registry.Migrations()})
+			d, err := replica.Open(ctx, path, replica.Options{Migrations: serverMigrations()})
 			if err != nil {
 				return err
 			}

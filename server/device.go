@@ -118,5 +118,5 @@ func openExisting(ctx context.Context, path string, readOnly bool) (*syncengine.
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no server database at %s: name the server's file with --db (%w)", path, err)
 	}
-	return replica.Open(ctx, path, replica.Options{Migrations: registry.Migrations(), ReadOnly: readOnly})
+	return replica.Open(ctx, path, replica.Options{Migrations: serverMigrations(), ReadOnly: readOnly})
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"hodan/internal/replica"
-	"hodan/server/registry"
 )
 
 func digestCmd() *cobra.Command {
@@ -18,7 +17,7 @@ func digestCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, err := replica.Open(ctx, db, replica.Options{ReadOnly: true, Migrations: registry.Migrations()})
+			d, err := replica.Open(ctx, db, replica.Options{ReadOnly: true, Migrations: serverMigrations()})
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ func enrollCmd() *cobra.Command {
 				}
 			}
 			ctx := cmd.Context()
-			d, err := replica.Open(ctx, db, replica.Options{Migrations: registry.Migrations()})
+			d, err := replica.Open(ctx, db, replica.Options{Migrations: serverMigrations()})
 			if err != nil {
 				return err
 			}

@@ -72,7 +72,7 @@ func mustDistrict(t *testing.T) *district {
 	clk.on(t, "15/12/2025")
 	d := &district{path: filepath.Join(dir, "server.db"), clock: clk}
 	var err error
-	if d.db, err = replica.Open(ctx, d.path, replica.Options{Migrations: registry.Migrations(), Now: clk.now}); err != nil {
+	if d.db, err = replica.Open(ctx, d.path, replica.Options{Migrations: serverMigrations(), Now: clk.now}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.db.Close() })

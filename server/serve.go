@@ -81,7 +81,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: registry.Migrations()})
+	db, err := replica.Open(ctx, f.db, replica.Options{Migrations: serverMigrations()})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ func Migrations() []syncengine.Migration {
 	return []syncengine.Migration{
 		{Name: "server/0001_registry", Up: createTables},
 		{Name: "server/0002_keys", Up: createKeys},
-		{Name: "server/0003_targets", Up: createTargets},
 	}
 }
 
@@ -66,23 +65,6 @@ CREATE TABLE server_key (
 	id          INTEGER PRIMARY KEY CHECK (id = 1),
 	private_key BLOB    NOT NULL CHECK (length(private_key) = 64),
 	created_at  INTEGER NOT NULL
-) STRICT;`)
-	return err
-}
-
-func createTargets(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `
--- The year's targets operators set, per commune ('' for the whole server)
--- and indicator (a key of the indicators catalogue). Setting a target
--- again adds a row: a report as of a day reads the last value set by
--- then (indicators.TargetsAsOf).
-CREATE TABLE server_targets (
-	year      INTEGER NOT NULL,
-	commune   TEXT    NOT NULL,
-	indicator TEXT    NOT NULL,
-	value     REAL    NOT NULL CHECK (value >= 0),
-	set_at    INTEGER NOT NULL, -- Unix milliseconds
-	PRIMARY KEY (year, commune, indicator, set_at)
 ) STRICT;`)
 	return err
 }
