@@ -47,11 +47,12 @@ type StateInfo struct {
 // at any time, from the log alone.
 //
 // The file is a plain SQLite database, without the engine's tables; the
-// caller removes it. Everything is read in one read transaction. A row
-// none of whose entries q leaves out is copied from the live domain table
-// (the merge of all its entries); the others are merged again from the
-// entries q keeps, sorted by row, a row at a time: memory holds one row's
-// entries. The log is scanned twice, inside SQLite.
+// caller removes it. Everything is read in one read transaction, and the
+// log is scanned inside SQLite, two or three times: rows are merged from
+// the entries q keeps, sorted by row, a row at a time (memory holds one
+// row's entries), except that when q leaves out fewer entries than it
+// keeps, a row none of whose entries it leaves out is copied from the live
+// domain table instead (the merge of all its entries).
 func (db *DB) WriteState(ctx context.Context, q StateQuery, path string) (StateInfo, error) {
 	tables := db.stateTables(q.Tables)
 	if len(tables) == 0 {
