@@ -45,7 +45,7 @@ func rootCmd(t tr) *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
-	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t), clockCmd())
+	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t), clockCmd(), reportsCmd(), targetCmd())
 	return root
 }
 

@@ -85,6 +85,26 @@ func readReceipt(ctx context.Context, q querier, id int64) (Receipt, error) {
 	return r, nil
 }
 
+// LastReceipts returns, for each device that pushed a batch received at
+// or before until (Unix milliseconds), when the last of them was received.
+func (db *DB) LastReceipts(ctx context.Context, until int64) (map[SiteID]time.Time, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT device, max(received) FROM sync_batches WHERE received <= ? GROUP BY device`, until)
+	if err != nil {
+		return nil, fmt.Errorf("read receipts: %w", err)
+	}
+	defer rows.Close()
+	out := map[SiteID]time.Time{}
+	for rows.Next() {
+		var device []byte
+		var at int64
+		if err := rows.Scan(&device, &at); err != nil {
+			return nil, fmt.Errorf("read receipts: %w", err)
+		}
+		out[SiteID(device)] = time.UnixMilli(at)
+	}
+	return out, rows.Err()
+}
+
 // LogHead returns the number of entries in the log and the chain hash of
 // the last (zero for an empty log).
 func (db *DB) LogHead(ctx context.Context) (uint64, Hash, error) {

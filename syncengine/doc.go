@@ -108,4 +108,10 @@
 // that reused their numbers cannot be seen by either, and is not handled:
 // a third replica that pulled the forgotten changes is refused the new
 // ones (ErrSequenceReused).
+//
+// The state as of an instant (WriteState) is the merge of the log entries
+// the replica had taken by then: a pushed change when its batch was
+// received, any other at its HLC's wall-clock time, as an auditor's replay
+// stops. Being a function of that set, it reads the same at any later
+// time, so a report as of a date can be made again with the same numbers.
 package syncengine

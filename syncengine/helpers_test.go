@@ -98,10 +98,16 @@ func exchange(t testing.TB, dst, src *DB) {
 // dump renders a replica's domain tables, sorted, for comparison.
 func dump(t testing.TB, db *DB) string {
 	t.Helper()
+	return dumpSQL(t, db.SQL())
+}
+
+// dumpSQL renders the domain tables of the database q reads, sorted.
+func dumpSQL(t testing.TB, q *sql.DB) string {
+	t.Helper()
 	var b strings.Builder
 	for _, spec := range testTables {
 		cols := "id, " + strings.Join(spec.Columns, ", ")
-		rows, err := db.SQL().Query(fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, spec.Name))
+		rows, err := q.Query(fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, spec.Name))
 		if err != nil {
 			t.Fatalf("dump %s: %v", spec.Name, err)
 		}

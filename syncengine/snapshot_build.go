@@ -54,19 +54,11 @@ func (db *DB) BuildSnapshot(ctx context.Context, scopes []string, path string) (
 // file has no journal: a failure leaves it half written, and the caller
 // removes it.
 func (db *DB) buildInto(ctx context.Context, scopes []string, path string) (SnapshotInfo, error) {
-	out, err := sql.Open("sqlite3", fileURI(path, "")+"?_journal_mode=OFF&_synchronous=OFF&_busy_timeout=10000")
+	out, tx, err := db.openBeside(ctx, path)
 	if err != nil {
 		return SnapshotInfo{}, err
 	}
 	defer out.Close()
-	out.SetMaxOpenConns(1)
-	if _, err := out.ExecContext(ctx, `ATTACH ? AS src`, fileURI(db.path, "mode=ro")); err != nil {
-		return SnapshotInfo{}, fmt.Errorf("attach database: %w", err)
-	}
-	tx, err := out.BeginTx(ctx, nil) // deferred: a read transaction on src
-	if err != nil {
-		return SnapshotInfo{}, err
-	}
 	defer tx.Rollback()
 	b := &builder{db: db, ctx: ctx, tx: tx, scopes: scopes, info: SnapshotInfo{Format: SnapshotFormat, Incarnation: db.incarnation, Scopes: scopes}}
 	for _, step := range []func() error{b.head, b.tables, b.chain, b.fill, b.indexes, b.meta} {
@@ -81,6 +73,28 @@ func (db *DB) buildInto(ctx context.Context, scopes []string, path string) (Snap
 		return SnapshotInfo{}, fmt.Errorf("detach database: %w", err)
 	}
 	return b.info, out.Close()
+}
+
+// openBeside opens the SQLite file at path with no journal (a failure
+// leaves it half written: the caller removes it), attaches this replica
+// read-only as src, and begins a transaction on it, whose first read of
+// src fixes the instant everything after it sees.
+func (db *DB) openBeside(ctx context.Context, path string) (*sql.DB, *sql.Tx, error) {
+	out, err := sql.Open("sqlite3", fileURI(path, "")+"?_journal_mode=OFF&_synchronous=OFF&_busy_timeout=10000")
+	if err != nil {
+		return nil, nil, err
+	}
+	out.SetMaxOpenConns(1)
+	if _, err := out.ExecContext(ctx, `ATTACH ? AS src`, fileURI(db.path, "mode=ro")); err != nil {
+		out.Close()
+		return nil, nil, fmt.Errorf("attach database: %w", err)
+	}
+	tx, err := out.BeginTx(ctx, nil) // deferred: a read transaction on src
+	if err != nil {
+		out.Close()
+		return nil, nil, err
+	}
+	return out, tx, nil
 }
 
 // builder writes one snapshot, in one transaction of a connection whose

@@ -59,8 +59,14 @@ func (f *snapFixture) record(t *testing.T, d *DB, scope string, round int) {
 // push sends every change of d the server lacks, as one receipted batch.
 func (f *snapFixture) push(t *testing.T, d *DB) {
 	t.Helper()
+	pushAt(t, f.srv, d, time.Now())
+}
+
+// pushAt sends every change of d that srv lacks as one batch, received at.
+func pushAt(t *testing.T, srv, d *DB, at time.Time) {
+	t.Helper()
 	ctx := context.Background()
-	vv, err := f.srv.Versions(ctx, d.Site())
+	vv, err := srv.Versions(ctx, d.Site())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +74,8 @@ func (f *snapFixture) push(t *testing.T, d *DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Receipt{Device: d.Site(), Officer: "Lò Văn Minh", Received: time.Now().UnixMilli(), Signature: []byte("signed"), Changes: HashChanges(batch)}
-	if _, err := f.srv.ApplyReceived(ctx, batch, nil, r); err != nil {
+	r := &Receipt{Device: d.Site(), Officer: "Lò Văn Minh", Received: at.UnixMilli(), Signature: []byte("signed"), Changes: HashChanges(batch)}
+	if _, err := srv.ApplyReceived(ctx, batch, nil, r); err != nil {
 		t.Fatalf("push: %v", err)
 	}
 }
