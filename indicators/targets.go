@@ -76,8 +76,9 @@ func SetTargets(ctx context.Context, db *syncengine.DB, year int, commune string
 	}
 	return db.Exec(ctx, func(tx *sql.Tx) error {
 		for key, v := range values {
-			_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO server_targets (year, commune, indicator, value, set_at)
-				VALUES (?, ?, ?, ?, ?)`, year, commune, key, v, at.UnixMilli())
+			_, err := tx.ExecContext(ctx, `INSERT INTO server_targets (year, commune, indicator, value, set_at)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (year, commune, indicator, set_at) DO UPDATE SET value = excluded.value`,
+				year, commune, key, v, at.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("set target %s: %w", key, err)
 			}

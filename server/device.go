@@ -112,8 +112,12 @@ func withRegistry(cmd *cobra.Command, path string, readOnly bool, fn func(*regis
 	return fn(registry.New(db, nil))
 }
 
-// openExisting opens the server database at path, refusing to create one.
+// openExisting opens the server database at path, refusing to create a
+// file (a PostgreSQL database exists once its URL names one).
 func openExisting(ctx context.Context, path string, readOnly bool) (*syncengine.DB, error) {
+	if syncengine.IsPostgres(path) {
+		return replica.Open(ctx, path, replica.Options{Migrations: serverMigrations(), ReadOnly: readOnly})
+	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no server database at %s: name the server's file with --db (%w)", path, err)
 	}

@@ -58,7 +58,7 @@ func serveCmd() *cobra.Command {
 	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, "requests a second one device may make (negative: no limit)")
 	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, "requests one device may make at once before --rate applies")
 	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", 10*time.Minute, "sign a checkpoint of the log this often, if it grew, and when stopping (0: only when stopping)")
-	fl.StringVar(&cfg.SnapshotDir, "snapshot-dir", "", "keep the snapshots new devices start from in this directory (default: the database's path + .snapshots)")
+	fl.StringVar(&cfg.SnapshotDir, "snapshot-dir", "", "keep the snapshots new devices start from in this directory (default: the database's path + .snapshots; on PostgreSQL, one of this process's own in the temporary directory)")
 	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, "serve no snapshots: new devices pull their communes change by change")
 	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, "build a kept snapshot again once it is older than this")
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
@@ -118,7 +118,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		cfg.Console = c
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", f.db, db.Site(), scheme, ln.Addr())
+	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", db.Name(), db.Site(), scheme, ln.Addr())
 	if f.console {
 		fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: the console is at %s://%s/ (accounts: hodan-server user add)\n", scheme, ln.Addr())
 	}

@@ -106,7 +106,9 @@ func TestWriteStateIsWhatTheServerHeldThen(t *testing.T) {
 	}
 	slices.Sort(written)
 	for _, q := range append(untilEach(cuts), writtenEach(last, slices.Compact(written))...) {
-		replay := mustOpen(t, fmt.Sprintf("replay-%d-%d", q.Until, q.WrittenBy))
+		// The replay is a SQLite file like the server's (mustAsOfFixture):
+		// a domain column of type ANY is TEXT on PostgreSQL.
+		replay := mustOpenPath(t, filepath.Join(t.TempDir(), fmt.Sprintf("replay-%d-%d.db", q.Until, q.WrittenBy)), testConfig())
 		var upTo []Change
 		for i, c := range changes {
 			if times[i] <= q.Until && (q.WrittenBy == 0 || c.HLC.Millis() <= q.WrittenBy) {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -28,6 +29,9 @@ func (db *DB) AuditLog(ctx context.Context, after uint64, limit int) ([]AuditEnt
 // readAuditLog reads up to limit log entries (all for a negative limit)
 // after local sequence after through q.
 func readAuditLog(ctx context.Context, q querier, sites *siteCache, after uint64, limit int) ([]AuditEntry, error) {
+	if limit < 0 {
+		limit = math.MaxInt64 // PostgreSQL refuses SQLite's LIMIT -1
+	}
 	return queryAuditLog(ctx, q, sites, `WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 }
 

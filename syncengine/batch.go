@@ -261,7 +261,7 @@ func (m *merger) writeLog() error {
 		for i := range chunk {
 			e := &chunk[i]
 			c := &e.c
-			args = append(args, e.seq, e.chain[:], e.batch, e.origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
+			args = append(args, e.seq, e.chain[:], e.batch, e.origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value, c.HLC, c.Base, c.CL, c.Scope)
 		}
 		q := multiRow(`INSERT INTO sync_log (seq, chain, batch, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope) VALUES `, cols, len(chunk), "")
 		if _, err := m.tx.ExecContext(m.ctx, q, args...); err != nil {
@@ -317,7 +317,7 @@ func (m *merger) writeCells() error {
 		args = args[:0]
 		for _, k := range chunk {
 			v := m.rows[k.row].cells[k.col]
-			args = append(args, k.row.table, k.row.id[:], k.col, v.value.Any(), v.hlc, m.cellsOut[k], v.cl)
+			args = append(args, k.row.table, k.row.id[:], k.col, v.value, v.hlc, m.cellsOut[k], v.cl)
 		}
 		q := multiRow(`INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl) VALUES `, cols, len(chunk),
 			` ON CONFLICT (tbl, row_id, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl`)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"hodan/internal/pgtest"
 )
 
 // syntheticBatch makes a batch of n changes from one site, starting at
@@ -104,10 +106,20 @@ func BenchmarkMergeVsRaw(b *testing.B) {
 }
 
 // rawDB is plain SQLite with the engine's pragmas: one table, no merge.
-type rawDB struct{ db *sql.DB }
+// rawDB is a plain table of the same store as the benchmark's replicas:
+// SQLite, or, in the PostgreSQL run, PostgreSQL through the plain pgx
+// driver (values as their canonical bytes).
+type rawDB struct {
+	db        *sql.DB
+	insertSQL string
+	pg        bool
+}
 
 func mustRaw(b *testing.B) rawDB {
 	b.Helper()
+	if pgtest.Active() {
+		return mustRawPostgres(b)
+	}
 	path := filepath.Join(b.TempDir(), "raw.db")
 	db, err := sql.Open("sqlite3", dsn(path, "&_txlock=immediate"))
 	if err != nil {
@@ -118,7 +130,21 @@ func mustRaw(b *testing.B) rawDB {
 	if _, err := db.Exec(`CREATE TABLE raw (seq INTEGER PRIMARY KEY, tbl TEXT, row_id BLOB, col TEXT, val ANY, hlc INTEGER) STRICT`); err != nil {
 		b.Fatal(err)
 	}
-	return rawDB{db}
+	return rawDB{db: db, insertSQL: `INSERT INTO raw (tbl, row_id, col, val, hlc) VALUES (?, ?, ?, ?, ?)`}
+}
+
+// mustRawPostgres is mustRaw's table in a new PostgreSQL store.
+func mustRawPostgres(b *testing.B) rawDB {
+	db, err := sql.Open("pgx", pgtest.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE raw (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tbl TEXT, row_id BYTEA, col TEXT, val BYTEA, hlc BIGINT)`); err != nil {
+		b.Fatal(err)
+	}
+	return rawDB{db: db, insertSQL: `INSERT INTO raw (tbl, row_id, col, val, hlc) VALUES ($1, $2, $3, $4, $5)`, pg: true}
 }
 
 // insert inserts changes as rows in one transaction.
@@ -128,8 +154,11 @@ func (r rawDB) insert(b *testing.B, changes []Change) {
 		b.Fatal(err)
 	}
 	for _, c := range changes {
-		if _, err := tx.Exec(`INSERT INTO raw (tbl, row_id, col, val, hlc) VALUES (?, ?, ?, ?, ?)`,
-			c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC); err != nil {
+		val := c.Value.Any()
+		if r.pg && !c.Value.IsNull() {
+			val = c.Value.appendCanonical(nil)
+		}
+		if _, err := tx.Exec(r.insertSQL, c.Table, c.Row[:], c.Column, val, int64(c.HLC)); err != nil {
 			b.Fatal(err)
 		}
 	}

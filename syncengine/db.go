@@ -5,25 +5,28 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"sync"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
 )
 
 // DB is one replica's database: the engine's log and cell store and the
-// domain tables projected from them, in one SQLite file. It is safe for
-// concurrent use; writes are serialized.
+// domain tables projected from them, in one SQLite file or, for a server,
+// a PostgreSQL database (see dialect). It is safe for concurrent use;
+// writes are serialized, across processes too.
 type DB struct {
-	path   string
-	w      *sql.DB // the single writing connection
-	r      *sql.DB // readers; WAL lets them run beside the writer
-	clock  *Clock
-	tables map[string]*table
-	order  []*table
-	sites  *siteCache
+	path    string
+	dialect dialect
+	w       *sql.DB // the single writing connection
+	r       *sql.DB // readers; WAL lets them run beside the writer
+	clock   *Clock
+	tables  map[string]*table
+	order   []*table
+	// appMigrations are Config.Migrations, for the SQLite shape of the
+	// schema a PostgreSQL store gives its snapshots (sqliteSchema).
+	appMigrations []Migration
+	sites         *siteCache
 
 	incarnation string
 
@@ -37,52 +40,40 @@ type DB struct {
 	siteMu sync.RWMutex
 }
 
-// Open opens or creates the replica database at path: it sets the pragmas
-// (WAL, synchronous=FULL, foreign keys, busy timeout), applies the engine's
-// migrations and then cfg.Migrations, gives a new database its site id and
-// incarnation, and checks that every table in cfg.Tables exists with its
-// columns. A new file is created readable by its owner only.
+// Open opens or creates the replica database at path, a SQLite file, or
+// the PostgreSQL database a postgres:// URL names (IsPostgres). It sets the
+// pragmas (WAL, synchronous=FULL, foreign keys, busy timeout) of a SQLite
+// file, applies the engine's migrations and then cfg.Migrations, gives a
+// new database its site id and incarnation, and checks that every table in
+// cfg.Tables exists with its columns. A new file is created readable by
+// its owner only.
 func Open(ctx context.Context, path string, cfg Config) (*DB, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if !cfg.ReadOnly {
-		if err := createPrivate(path); err != nil {
-			return nil, err
-		}
-	} else if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	db := &DB{path: path, tables: map[string]*table{}, sites: newSiteCache()}
+	db := &DB{path: path, dialect: dialectOf(path), tables: map[string]*table{}, sites: newSiteCache()}
 	var err error
-	if db.r, err = sql.Open("sqlite3", dsn(path, "&_query_only=1")); err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	db.r.SetMaxOpenConns(8)
-	if !cfg.ReadOnly {
-		if db.w, err = sql.Open("sqlite3", dsn(path, "&_txlock=immediate")); err != nil {
-			db.r.Close()
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-		db.w.SetMaxOpenConns(1)
+	if db.w, db.r, err = db.dialect.open(ctx, path, cfg.ReadOnly); err != nil {
+		return nil, err
 	}
 	if err := db.init(ctx, cfg); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", redactURL(path), err)
 	}
 	return db, nil
 }
 
 func (db *DB) init(ctx context.Context, cfg Config) error {
-	migs, err := engineMigrations()
+	migs, err := db.dialect.migrations()
 	if err != nil {
 		return err
 	}
 	migs = append(migs, cfg.Migrations...)
+	db.appMigrations = cfg.Migrations
 	if cfg.ReadOnly {
 		err = checkMigrated(ctx, db.r, migs)
 	} else {
-		err = migrate(ctx, db.w, migs, cfg.Now)
+		err = migrate(ctx, db.w, db.dialect, migs, cfg.Now)
 	}
 	if err != nil {
 		return err
@@ -109,27 +100,6 @@ func (db *DB) init(ctx context.Context, cfg Config) error {
 	return db.reprojectNewColumns(ctx)
 }
 
-// dsn is the data source name of path for the mattn/go-sqlite3 driver.
-func dsn(path, extra string) string {
-	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
-	return u.String() + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1" +
-		"&_busy_timeout=10000&_stmt_cache_size=64" + extra
-}
-
-// createPrivate creates path, if it does not exist, readable and writable
-// by its owner only. SQLite gives the WAL and shared-memory files the same
-// permissions as the database file.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create database: %w", err)
-	}
-	return f.Close()
-}
-
 // Close closes the database. A clean close checkpoints the WAL.
 func (db *DB) Close() error {
 	var errs []error
@@ -142,8 +112,15 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Path is the database file's path.
+// Path is the database file's path, or the PostgreSQL database's URL.
 func (db *DB) Path() string { return db.path }
+
+// Postgres reports whether the database is a PostgreSQL one.
+func (db *DB) Postgres() bool { return db.dialect.postgres() }
+
+// Name is how the database is shown to people: the file's path, or the
+// URL without its password.
+func (db *DB) Name() string { return redactURL(db.path) }
 
 // Site is this replica's site id. It changes when a sync finds the
 // database to be an older copy of itself, or a copy used on another
@@ -182,9 +159,9 @@ func (db *DB) Exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
@@ -197,3 +174,29 @@ func (db *DB) Exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 var errReadOnly = errors.New("database is open read-only")
+
+// beginWrite begins a writing transaction holding the database's write
+// lock. The caller holds writeMu.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if err := db.dialect.lock(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// redactURL is source without the password a URL may hold.
+func redactURL(source string) string {
+	u, err := url.Parse(source)
+	if err != nil || u.User == nil || !IsPostgres(source) {
+		return source
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func testConfig() Config {
 // mustOpen opens a new replica in the test's temporary directory.
 func mustOpen(t testing.TB, name string) *DB {
 	t.Helper()
-	return mustOpenPath(t, filepath.Join(t.TempDir(), name+".db"), testConfig())
+	return mustOpenPath(t, testSource(t, name), testConfig())
 }
 
 func mustOpenPath(t testing.TB, path string, cfg Config) *DB {

@@ -74,9 +74,9 @@ func (db *DB) begin(ctx context.Context) (*merger, error) {
 	if db.w == nil {
 		return nil, errReadOnly
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, err
 	}
 	var hlc, ownSeq int64
 	var site []byte

@@ -19,17 +19,17 @@ const (
 
 // initMeta gives a new database its site id and incarnation.
 func (db *DB) initMeta(ctx context.Context) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("init meta: %w", err)
 	}
 	defer tx.Rollback()
 	site := uuid.New()
 	for key, value := range map[string]any{
-		metaSite:        site[:],
-		metaIncarnation: uuid.NewString(),
-		metaHLC:         int64(0),
-		metaOwnSeq:      int64(0),
+		metaSite:        Blob(site[:]),
+		metaIncarnation: Text(uuid.NewString()),
+		metaHLC:         Int(0),
+		metaOwnSeq:      Int(0),
 	} {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, value)
 		if err != nil {
@@ -77,9 +77,15 @@ func getMeta(ctx context.Context, q querier, key string, dest any) error {
 	return nil
 }
 
+// setMeta sets key to value: an int64, a string or a []byte, stored as a
+// Value (postgres_value.go).
 func setMeta(ctx context.Context, tx *sql.Tx, key string, value any) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	v, err := ValueOf(value)
+	if err != nil {
+		return fmt.Errorf("set meta %s: %w", key, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO sync_meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, v)
 	if err != nil {
 		return fmt.Errorf("set meta %s: %w", key, err)
 	}

@@ -11,17 +11,19 @@ import (
 	"time"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var engineSQL embed.FS
 
-// EngineMigrations are the engine's own migrations, in the order they
-// run before the application's: "sync/FILE" for each SQL file, then the
-// ones written in Go.
-func EngineMigrations() ([]Migration, error) { return engineMigrations() }
+// EngineMigrations are the engine's own migrations on SQLite, in the order
+// they run before the application's: "sync/FILE" for each SQL file, then
+// the ones written in Go.
+func EngineMigrations() ([]Migration, error) { return sqliteDialect{}.migrations() }
 
-// engineMigrations are the engine's own migrations, named "sync/FILE".
-func engineMigrations() ([]Migration, error) {
-	migs, err := sqlMigrations(engineSQL, "migrations", "sync/")
+// embeddedMigrations are the engine's own migrations of one dialect, whose
+// SQL files are in dir: "sync/FILE" for each, then those written in Go.
+// Both dialects' files have the same names.
+func embeddedMigrations(fsys fs.FS, dir string) ([]Migration, error) {
+	migs, err := sqlMigrations(fsys, dir, "sync/")
 	if err != nil {
 		return nil, err
 	}
@@ -62,12 +64,18 @@ const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // migrate applies, in order, each migration not yet recorded, each in its
 // own transaction together with its record, stamped by now (nil:
 // time.Now). A crash mid-way leaves every migration either wholly applied
-// and recorded or not at all.
-func migrate(ctx context.Context, w *sql.DB, migs []Migration, now func() time.Time) error {
+// and recorded or not at all. Each transaction holds the write lock and
+// looks again at what is recorded, so that processes starting together on
+// one database apply each migration once.
+func migrate(ctx context.Context, w *sql.DB, d dialect, migs []Migration, now func() time.Time) error {
 	if now == nil {
 		now = time.Now
 	}
-	if _, err := w.ExecContext(ctx, migrationsTable); err != nil {
+	err := inWriteTx(ctx, w, d, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, migrationsTable)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
 	applied, err := appliedMigrations(ctx, w)
@@ -78,28 +86,46 @@ func migrate(ctx context.Context, w *sql.DB, migs []Migration, now func() time.T
 		if applied[m.Name] {
 			continue
 		}
-		if err := applyMigration(ctx, w, m, now()); err != nil {
+		if err := applyMigration(ctx, w, d, m, now()); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, w *sql.DB, m Migration, at time.Time) error {
+// inWriteTx runs fn in a transaction of w holding the write lock.
+func inWriteTx(ctx context.Context, w *sql.DB, d dialect, fn func(tx *sql.Tx) error) error {
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := m.Up(ctx, tx); err != nil {
+	if err := d.lock(ctx, tx); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
-		m.Name, at.UTC().Format(time.RFC3339))
-	if err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+func applyMigration(ctx context.Context, w *sql.DB, d dialect, m Migration, at time.Time) error {
+	return inWriteTx(ctx, w, d, func(tx *sql.Tx) error {
+		applied, err := appliedMigrations(ctx, tx)
+		if err != nil || applied[m.Name] {
+			return err // another process applied it meanwhile
+		}
+		return runMigration(ctx, tx, m, at)
+	})
+}
+
+func runMigration(ctx context.Context, tx *sql.Tx, m Migration, at time.Time) error {
+	if err := m.Up(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+		m.Name, at.UTC().Format(time.RFC3339))
+	return err
 }
 
 func appliedMigrations(ctx context.Context, q querier) (map[string]bool, error) {

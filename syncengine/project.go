@@ -12,6 +12,8 @@ import (
 // projects merged state into its domain table.
 type table struct {
 	TableSpec
+	types  []string // the declared type of each of Columns
+	cast   func(colType string, v Value) any
 	insert string         // INSERT INTO ... (id, Columns...) VALUES, for multiRow
 	onDup  string         // ON CONFLICT (id) DO UPDATE SET every column
 	delete string         // DELETE FROM ... WHERE id IN, for marks
@@ -21,20 +23,21 @@ type table struct {
 // describe checks that the domain table of spec exists with every declared
 // column, and prepares its projection SQL.
 func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
-	have, err := tableColumns(ctx, db.r, spec.Name)
+	have, err := db.dialect.columns(ctx, db.r, spec.Name)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range append([]string{"id"}, spec.Columns...) {
-		if !have[c] {
+		if _, ok := have[c]; !ok {
 			return nil, fmt.Errorf("table %s has no column %s: the migrations and the table declarations disagree", spec.Name, c)
 		}
 	}
-	t := &table{TableSpec: spec, index: map[string]int{}}
+	t := &table{TableSpec: spec, index: map[string]int{}, cast: db.dialect.project}
 	cols := []string{quote("id")}
 	var sets []string
 	for i, c := range spec.Columns {
 		t.index[c] = i
+		t.types = append(t.types, have[c])
 		cols = append(cols, quote(c))
 		sets = append(sets, quote(c)+" = excluded."+quote(c))
 	}
@@ -42,26 +45,6 @@ func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
 	t.onDup = " ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ")
 	t.delete = fmt.Sprintf("DELETE FROM %s WHERE id IN ", quote(spec.Name))
 	return t, nil
-}
-
-func tableColumns(ctx context.Context, q querier, name string) (map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, name)
-	if err != nil {
-		return nil, fmt.Errorf("describe %s: %w", name, err)
-	}
-	defer rows.Close()
-	have := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("describe %s: %w", name, err)
-		}
-		have[c] = true
-	}
-	if len(have) == 0 {
-		return nil, fmt.Errorf("table %s does not exist: the migrations and the table declarations disagree", name)
-	}
-	return have, rows.Err()
 }
 
 func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
@@ -87,7 +70,7 @@ func (p *projection) add(id RowID, cl uint64, cells map[string]*version) {
 	row[0] = id.String()
 	for col, v := range cells {
 		if i, ok := p.t.index[col]; ok && v.cl == cl {
-			row[1+i] = v.value.Any()
+			row[1+i] = p.t.cast(p.t.types[i], v.value)
 		}
 	}
 	p.alive = append(p.alive, row...)

@@ -262,7 +262,7 @@ func (m *merger) saveVersions(held map[SiteID]uint64) error {
 			return err
 		}
 		_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_versions (origin, seq) VALUES (?, ?)
-			ON CONFLICT (origin) DO UPDATE SET seq = max(seq, excluded.seq)`, id, seq)
+			ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > sync_versions.seq`, id, seq)
 		if err != nil {
 			return fmt.Errorf("save version of %s: %w", site, err)
 		}

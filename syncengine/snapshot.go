@@ -174,7 +174,7 @@ func (db *DB) SnapshotLag(ctx context.Context, info SnapshotInfo, limit int) (n 
 		return 0, false, err
 	}
 	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM sync_log
-		WHERE scope IN (`+placeholders(len(info.Scopes))+`) AND seq > ? LIMIT ?)`,
+		WHERE scope IN (`+placeholders(len(info.Scopes))+`) AND seq > ? LIMIT ?) AS lag`,
 		append(anys(info.Scopes), info.Cursor.Seq, limit)...).Scan(&n)
 	if err != nil {
 		return 0, false, fmt.Errorf("snapshot lag: %w", err)

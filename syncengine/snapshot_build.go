@@ -54,6 +54,9 @@ func (db *DB) BuildSnapshot(ctx context.Context, scopes []string, path string) (
 // file has no journal: a failure leaves it half written, and the caller
 // removes it.
 func (db *DB) buildInto(ctx context.Context, scopes []string, path string) (SnapshotInfo, error) {
+	if db.dialect.postgres() {
+		return db.buildFromPostgres(ctx, scopes, path)
+	}
 	out, tx, err := db.openBeside(ctx, path)
 	if err != nil {
 		return SnapshotInfo{}, err
@@ -80,6 +83,9 @@ func (db *DB) buildInto(ctx context.Context, scopes []string, path string) (Snap
 // read-only as src, and begins a transaction on it, whose first read of
 // src fixes the instant everything after it sees.
 func (db *DB) openBeside(ctx context.Context, path string) (*sql.DB, *sql.Tx, error) {
+	if db.dialect.postgres() {
+		return nil, nil, fmt.Errorf("a state as of an instant: %w", errNotPostgres)
+	}
 	out, err := sql.Open("sqlite3", fileURI(path, "")+"?_journal_mode=OFF&_synchronous=OFF&_busy_timeout=10000")
 	if err != nil {
 		return nil, nil, err
@@ -106,6 +112,8 @@ type builder struct {
 	scopes  []string
 	info    SnapshotInfo
 	objects []schemaObject // of src, for the tables the snapshot holds
+	// lastChain is the chain hash of the last log entry rechained.
+	lastChain Hash
 }
 
 // inScopes is the SQL condition "col is one of the snapshot's scopes", and
@@ -116,10 +124,14 @@ func (b *builder) inScopes(col string) (string, []any) {
 
 // head reads the log's head, which also starts the read transaction:
 // everything after sees the log as it was then.
-func (b *builder) head() error {
+func (b *builder) head() error { return b.readHead(b.tx, "src.") }
+
+// readHead reads the head of the log prefix names (src., or none) through
+// q into the snapshot's cursor.
+func (b *builder) readHead(q querier, prefix string) error {
 	var seq uint64
 	var chain []byte
-	err := b.tx.QueryRowContext(b.ctx, `SELECT seq, chain FROM src.sync_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &chain)
+	err := q.QueryRowContext(b.ctx, `SELECT seq, chain FROM `+prefix+`sync_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &chain)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -133,10 +145,24 @@ func (b *builder) head() error {
 // tables creates the snapshot's tables as this replica's DDL has them; their
 // indexes come after they are filled, which is faster.
 func (b *builder) tables() error {
-	var err error
-	if b.objects, err = schemaOf(b.ctx, b.tx, "src", b.db.snapshotTables()); err != nil {
+	objects, err := schemaOf(b.ctx, b.tx, "src", b.db.snapshotTables())
+	if err != nil {
 		return err
 	}
+	if err := b.createTables(objects); err != nil {
+		return err
+	}
+	_, err = b.tx.ExecContext(b.ctx, `CREATE TEMP TABLE snapshot_chain (seq INTEGER PRIMARY KEY, src_seq INTEGER NOT NULL, chain BLOB NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("create snapshot_chain: %w", err)
+	}
+	return nil
+}
+
+// createTables creates the tables among objects, and snapshot_meta, and
+// keeps objects for indexes.
+func (b *builder) createTables(objects []schemaObject) error {
+	b.objects = objects
 	for _, o := range b.objects {
 		if o.Type != "table" {
 			continue
@@ -145,8 +171,7 @@ func (b *builder) tables() error {
 			return fmt.Errorf("create %s: %w", o.Name, err)
 		}
 	}
-	_, err = b.tx.ExecContext(b.ctx, `CREATE TABLE `+snapshotMetaTable+` (key TEXT PRIMARY KEY, value ANY) STRICT, WITHOUT ROWID;
-		CREATE TEMP TABLE snapshot_chain (seq INTEGER PRIMARY KEY, src_seq INTEGER NOT NULL, chain BLOB NOT NULL)`)
+	_, err := b.tx.ExecContext(b.ctx, `CREATE TABLE `+snapshotMetaTable+` (key TEXT PRIMARY KEY, value ANY) STRICT, WITHOUT ROWID`)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", snapshotMetaTable, err)
 	}
@@ -177,40 +202,56 @@ func (b *builder) chain() error {
 	if err != nil {
 		return err
 	}
+	page := make([]any, 0, 3*chainPage)
+	site := func(id int64) (SiteID, bool) { s, ok := sites[id]; return s, ok }
+	err = b.eachRechained(b.tx, "src.", site, func(e *logEntry, srcSeq uint64) error {
+		page = append(page, e.seq, srcSeq, e.chain[:])
+		if len(page) == cap(page) {
+			page, err = b.flushChain(page)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = b.flushChain(page)
+	return err
+}
+
+// eachRechained reads the scopes' entries of the log prefix names (src.,
+// or none) through q, in log order, and calls fn with each as the entry a
+// replica that pulls them in that order logs: numbered from 1, with its
+// chain hash, and its sequence number in the log read. site resolves
+// interned sites.
+func (b *builder) eachRechained(q querier, prefix string, site func(int64) (SiteID, bool), fn func(e *logEntry, srcSeq uint64) error) error {
 	cond, args := b.inScopes("scope")
-	rows, err := b.tx.QueryContext(b.ctx, `SELECT `+logColumns+` FROM src.sync_log l WHERE `+cond+` ORDER BY seq`, args...)
+	rows, err := q.QueryContext(b.ctx, `SELECT `+logColumns+` FROM `+prefix+`sync_log l WHERE `+cond+` ORDER BY seq`, args...)
 	if err != nil {
 		return fmt.Errorf("read log: %w", err)
 	}
 	defer rows.Close()
-	var prev Hash
-	page := make([]any, 0, 3*chainPage)
 	for rows.Next() {
-		var c Change
+		var e logEntry
 		var srcSeq uint64
-		var origin int64
-		if err := scanLogRow(rows, &srcSeq, &origin, &c); err != nil {
+		if err := scanLogRow(rows, &srcSeq, &e.origin, &e.c); err != nil {
 			return err
 		}
 		var ok bool
-		if c.Site, ok = sites[origin]; !ok {
-			return fmt.Errorf("read log #%d: unknown site %d", srcSeq, origin)
+		if e.c.Site, ok = site(e.origin); !ok {
+			return fmt.Errorf("read log #%d: unknown site %d", srcSeq, e.origin)
 		}
 		b.info.Changes++
-		seq := uint64(b.info.Changes)
-		prev = EntryHash(prev, seq, c.Hash(), Hash{})
-		page = append(page, seq, srcSeq, append([]byte(nil), prev[:]...)) // prev changes on
-		if len(page) == cap(page) {
-			if page, err = b.flushChain(page); err != nil {
-				return err
-			}
+		e.seq = uint64(b.info.Changes)
+		e.chain = EntryHash(b.lastChain, e.seq, e.c.Hash(), Hash{})
+		b.lastChain = e.chain
+		if err := fn(&e, srcSeq); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read log: %w", err)
 	}
-	_, err = b.flushChain(page)
-	return err
+	return nil
 }
 
 // flushChain inserts a page of (seq, src_seq, chain) triples and returns

@@ -156,7 +156,8 @@ func TestSnapshotAdoptIsAPull(t *testing.T) {
 	// snapshot uses for another.
 	cfg := testConfig()
 	cfg.Now = func() time.Time { return time.Now().Add(-5 * time.Minute) }
-	adopted, pulled := mustOpenPath(t, filepath.Join(t.TempDir(), "adopted.db"), cfg), mustOpen(t, "pulled")
+	// Both are laptops, which keep SQLite files whatever the server's store.
+	adopted, pulled := mustOpenPath(t, filepath.Join(t.TempDir(), "adopted.db"), cfg), mustOpenPath(t, filepath.Join(t.TempDir(), "pulled.db"), cfg)
 	ownSite := adopted.Site()
 	err := adopted.Exec(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO sync_sites (id, site) VALUES (1, ?)`, ownSite[:])

@@ -52,7 +52,7 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejection) e
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
 		SELECT id, ?, ?, ?, ?, ? FROM sync_sites WHERE site = ?
-		ON CONFLICT DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at`,
+		ON CONFLICT (origin, origin_seq) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at`,
 		r.Seq, r.Code, r.Message, string(body), db.clock.WallMillis(), r.Site[:])
 	if err != nil {
 		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)

@@ -10,6 +10,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"hodan/internal/pgtest"
 	"hodan/internal/replica"
 	"hodan/server/accounts"
 )
@@ -22,7 +23,7 @@ type fixture struct {
 
 func mustStore(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{path: filepath.Join(t.TempDir(), "server.db"), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{path: pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	db, err := replica.Open(context.Background(), f.path, replica.Options{Migrations: accounts.Migrations()})
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +227,11 @@ func TestActionLog(t *testing.T) {
 				t.Fatal(err)
 			}
 			g.store.Record(ctx, accounts.CommandLine, "device.revoke", "x", nil)
-			raw, err := sql.Open("sqlite3", g.path)
+			driver := "sqlite3"
+			if pgtest.Active() {
+				driver = "pgx"
+			}
+			raw, err := sql.Open(driver, g.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,3 +245,7 @@ func TestActionLog(t *testing.T) {
 		})
 	}
 }
+
+// TestMain runs the accounts' tests on SQLite, then again on PostgreSQL
+// when HODAN_TEST_POSTGRES names a server (see package pgtest).
+func TestMain(m *testing.M) { pgtest.Main(m) }

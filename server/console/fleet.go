@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -84,24 +85,40 @@ func (c *Console) lastBatches(ctx context.Context) (map[syncengine.SiteID]time.T
 
 // pendingRefusals counts, per device, the records with changes the
 // server refused and holds no accepted version of: a household refused
-// whole is one, not one per field.
+// whole is one, not one per field. The records are told apart in Go, from
+// each refused change's table and row: the same on both stores.
 func (c *Console) pendingRefusals(ctx context.Context) (map[syncengine.SiteID]int, error) {
-	rows, err := c.cfg.DB.SQL().QueryContext(ctx, `SELECT s.site, count(DISTINCT json_extract(r.change, '$.t') || ' ' || json_extract(r.change, '$.r'))
+	rows, err := c.cfg.DB.SQL().QueryContext(ctx, `SELECT s.site, r.change
 		FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin
-		WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)
-		GROUP BY s.site`)
+		WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)`)
 	if err != nil {
 		return nil, fmt.Errorf("read the refused changes: %w", err)
 	}
 	defer rows.Close()
-	out := map[syncengine.SiteID]int{}
+	type record struct{ Table, Row string }
+	records := map[syncengine.SiteID]map[record]bool{}
 	for rows.Next() {
 		var site []byte
-		var n int
-		if err := rows.Scan(&site, &n); err != nil {
+		var change string
+		if err := rows.Scan(&site, &change); err != nil {
 			return nil, fmt.Errorf("read the refused changes: %w", err)
 		}
-		out[syncengine.SiteID(site)] = n
+		var r struct {
+			Table string `json:"t"`
+			Row   string `json:"r"`
+		}
+		if err := json.Unmarshal([]byte(change), &r); err != nil {
+			return nil, fmt.Errorf("read the refused changes: %w", err)
+		}
+		id := syncengine.SiteID(site)
+		if records[id] == nil {
+			records[id] = map[record]bool{}
+		}
+		records[id][record{r.Table, r.Row}] = true
+	}
+	out := map[syncengine.SiteID]int{}
+	for id, recs := range records {
+		out[id] = len(recs)
 	}
 	return out, rows.Err()
 }

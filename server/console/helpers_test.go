@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"hodan/internal/pgtest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +68,7 @@ func (f *fixture) advance(d time.Duration) {
 func mustConsole(t testing.TB, secure bool, sections ...console.Section) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := replica.Open(ctx, filepath.Join(t.TempDir(), "server.db"),
+	db, err := replica.Open(ctx, pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")),
 		replica.Options{Migrations: append(registry.Migrations(), accounts.Migrations()...)})
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +277,7 @@ func (f *fixture) state(t testing.TB) string {
 	h := sha256.New()
 	for _, table := range []string{"server_users", "server_actions", "server_login_failures", "server_devices",
 		"server_enrollments", "sync_checkpoints", "sync_log"} {
-		rows, err := f.DB.SQL().Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
+		rows, err := f.DB.SQL().Query(`SELECT * FROM ` + table)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,11 +287,16 @@ func (f *fixture) state(t testing.TB) string {
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
+		var lines []string // sorted: neither store has an order of its own
 		for rows.Next() {
 			if err := rows.Scan(ptrs...); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(h, "%s %v\n", table, vals)
+			lines = append(lines, fmt.Sprintf("%s %v\n", table, vals))
+		}
+		slices.Sort(lines)
+		for _, l := range lines {
+			h.Write([]byte(l))
 		}
 		rows.Close()
 	}
@@ -311,3 +318,7 @@ func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// TestMain runs the console's tests on SQLite, then again on PostgreSQL
+// when HODAN_TEST_POSTGRES names a server (see package pgtest).
+func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"hodan/internal/pgtest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -42,6 +43,8 @@ type testServer struct {
 	Handler http.Handler
 	// Server is the server itself.
 	Server *httpd.Server
+	// SnapshotDir is where it keeps snapshots.
+	SnapshotDir string
 }
 
 // manualClock is a wall clock tests move by hand. It is safe for concurrent use.
@@ -86,7 +89,8 @@ func (b *lockedBuffer) String() string {
 func mustServer(t testing.TB, configure func(*httpd.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := replica.Open(ctx, filepath.Join(t.TempDir(), "server.db"), replica.Options{Migrations: registry.Migrations()})
+	path := filepath.Join(t.TempDir(), "server.db")
+	db, err := replica.Open(ctx, pgtest.Source(t, path), replica.Options{Migrations: registry.Migrations()})
 	if err != nil {
 		t.Fatalf("open server database: %v", err)
 	}
@@ -96,12 +100,14 @@ func mustServer(t testing.TB, configure func(*httpd.Config)) *testServer {
 	ts.Reg = registry.New(db, ts.Clock.now)
 	cfg := httpd.Config{
 		DB: db, Registry: ts.Reg,
-		Log: slog.New(slog.NewTextHandler(ts.Log, nil)),
-		Now: func() time.Time { return now },
+		Log:         slog.New(slog.NewTextHandler(ts.Log, nil)),
+		Now:         func() time.Time { return now },
+		SnapshotDir: path + ".snapshots", // the default beside a file
 	}
 	if configure != nil {
 		configure(&cfg)
 	}
+	ts.SnapshotDir = cfg.SnapshotDir
 	ts.Server = httpd.New(cfg)
 	t.Cleanup(ts.Server.Wait) // before the database closes
 	ts.Handler = ts.Server.Handler()
@@ -420,3 +426,8 @@ func assertError(t testing.TB, resp response, status int, code string) {
 		}
 	}
 }
+
+// TestMain runs the server's tests on SQLite, then again on PostgreSQL
+// when HODAN_TEST_POSTGRES names a server: mustServer keeps the server's
+// store there (see package pgtest).
+func TestMain(m *testing.M) { pgtest.Main(m) }

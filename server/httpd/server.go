@@ -43,7 +43,8 @@ type Config struct {
 	// clients; 0 means 10 s, 2 min and 2 min.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout time.Duration
 	// SnapshotDir is where the snapshots new devices start from are kept
-	// (see /v1/snapshot); "" means the database's path + ".snapshots".
+	// (see /v1/snapshot); "" means the database's path + ".snapshots", or,
+	// on PostgreSQL, a directory of this process's own (defaultSnapshotDir).
 	// NoSnapshots turns /v1/snapshot off: new devices then pull change by
 	// change.
 	SnapshotDir string

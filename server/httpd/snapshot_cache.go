@@ -72,7 +72,7 @@ func newSnapshotCache(cfg Config) *snapshotCache {
 		now: cfg.Now, log: cfg.Log, files: map[string]snapshotFile{},
 	}
 	if sc.dir == "" {
-		sc.dir = cfg.DB.Path() + ".snapshots"
+		sc.dir = defaultSnapshotDir(cfg.DB)
 	}
 	if sc.maxAge <= 0 {
 		sc.maxAge = DefaultSnapshotMaxAge
@@ -81,6 +81,17 @@ func newSnapshotCache(cfg Config) *snapshotCache {
 		sc.maxLag = DefaultSnapshotMaxLag
 	}
 	return sc
+}
+
+// defaultSnapshotDir is where snapshots are kept unless Config says: beside
+// a SQLite file, its path + .snapshots; for a PostgreSQL store, which
+// several processes may serve, a directory of this process's own in the
+// system's temporary directory, since the cache is a process's own.
+func defaultSnapshotDir(db *syncengine.DB) string {
+	if !db.Postgres() {
+		return db.Path() + ".snapshots"
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("hodan-snapshots-%s-%d", db.Incarnation(), os.Getpid()))
 }
 
 // open returns a fresh snapshot of scopes, building it if need be, and the

@@ -109,7 +109,7 @@ func TestSnapshotStartsANewDevice(t *testing.T) {
 	if got, want := mustDigest(t, fresh.DB, communeB), mustDigest(t, mustOpenReplica(t), communeB); got != want {
 		t.Error("the new device holds rows of commune B")
 	}
-	assertCacheFiles(t, ts.DB.Path()+".snapshots", 1)
+	assertCacheFiles(t, ts.SnapshotDir, 1)
 
 	// The device works on: it pushes its own, and pulls what others write.
 	mustRecord(t, fresh, communeA, 1)

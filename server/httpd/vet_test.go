@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -87,21 +88,17 @@ func mustVersion(t testing.TB, db *syncengine.DB, site syncengine.SiteID) uint64
 // operator's sqlite3 shell would.
 func setCausalLength(t testing.TB, db *syncengine.DB, table string, id syncengine.RowID, cl int64) {
 	t.Helper()
-	var seq int
-	var name, path string
-	if err := db.SQL().QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
-		t.Fatalf("find the database file: %v", err)
-	}
-	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
-	}
-	defer conn.Close()
-	res, err := conn.Exec(`UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`, cl, table, id[:])
+	err := db.Exec(context.Background(), func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE sync_rows SET cl = ? WHERE tbl = ? AND row_id = ?`, cl, table, id[:])
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("%d rows, %v", n, err)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatalf("set the causal length of %s %s: %v", table, id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		t.Fatalf("set the causal length of %s %s: %d rows, %v", table, id, n, err)
 	}
 }

@@ -1,0 +1,124 @@
+package syncengine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// postgresDialect is PostgreSQL, through pgx's database/sql driver, for a
+// server whose store outgrows one SQLite file: several hodan-server
+// processes may serve one database at the same time.
+//
+// Writers are serialised by a transaction-level advisory lock (lock),
+// taken before a writing transaction reads anything, so that the log's
+// local sequence, its chain and this replica's own sequence are read and
+// extended by one transaction at a time across every process, as SQLite's
+// write lock does for the processes on one file. Writing transactions run
+// at READ COMMITTED: once the lock is held, each statement sees everything
+// committed before it. Readers run at REPEATABLE READ and read-only, so a
+// read that takes several statements (a pull page and its cursor, a
+// snapshot) sees one instant, as in SQLite.
+type postgresDialect struct{}
+
+var _ dialect = postgresDialect{}
+
+// writeLockKey is the advisory lock every writing transaction takes
+// ("hodan" in ASCII). Advisory locks are per database.
+const writeLockKey = 0x686f64616e
+
+// pgReaders is how many reading connections a process keeps at most.
+const pgReaders = 16
+
+func (postgresDialect) postgres() bool { return true }
+
+func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (w, r *sql.DB, err error) {
+	cfg, err := pgx.ParseConfig(source)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open PostgreSQL database: %w", err)
+	}
+	r = sql.OpenDB(newPGConnector(cfg, map[string]string{
+		"default_transaction_isolation": "repeatable read",
+		"default_transaction_read_only": "on",
+	}))
+	r.SetMaxOpenConns(pgReaders)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, nil, fmt.Errorf("open PostgreSQL database %s: %w", redactURL(source), err)
+	}
+	if readOnly {
+		return nil, r, nil
+	}
+	w = sql.OpenDB(newPGConnector(cfg, nil))
+	w.SetMaxOpenConns(1)
+	return w, r, nil
+}
+
+func (postgresDialect) migrations() ([]Migration, error) {
+	return embeddedMigrations(engineSQL, "migrations_pg")
+}
+
+func (postgresDialect) lock(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(writeLockKey)); err != nil {
+		return fmt.Errorf("take the write lock: %w", err)
+	}
+	return nil
+}
+
+func (postgresDialect) columns(ctx context.Context, q querier, name string) (map[string]string, error) {
+	return columnTypes(ctx, q, name, `SELECT column_name, data_type FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = ?`)
+}
+
+// project converts v to the type of a PostgreSQL domain column. A value of
+// another kind than the column's (which hodan-server refuses at the door,
+// but an older schema may have let in) is converted when nothing is lost —
+// a number into text as Value.String writes it, an integral float into an
+// integer — and is otherwise (a blob, text holding a NUL, which
+// PostgreSQL's text cannot) left out of the domain table (NULL). The cell
+// store keeps the value as it came, and the digest covers it.
+func (postgresDialect) project(colType string, v Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch colType {
+	case "bigint", "integer", "smallint":
+		switch v.kind {
+		case KindInt:
+			return v.i
+		case KindReal:
+			if v.f == math.Trunc(v.f) && math.Abs(v.f) < 1<<53 {
+				return int64(v.f)
+			}
+		}
+		return nil
+	case "double precision", "real", "numeric":
+		switch v.kind {
+		case KindInt:
+			return float64(v.i)
+		case KindReal:
+			return v.f
+		}
+		return nil
+	case "text", "character varying", "character":
+		if v.kind == KindBlob || strings.IndexByte(v.s, 0) >= 0 {
+			return nil // PostgreSQL's text holds no NUL
+		}
+		return v.String()
+	case "bytea":
+		if v.kind == KindText || v.kind == KindBlob {
+			return []byte(v.s)
+		}
+		return nil
+	case "boolean":
+		if v.kind == KindInt {
+			return v.i != 0
+		}
+		return nil
+	}
+	return v.Any()
+}
