@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"hodan/internal/replica"
+	"hodan/schema"
 	"hodan/server/accounts"
 	"hodan/server/console"
 )
@@ -127,7 +128,7 @@ func (t tr) printUsers(w io.Writer, users []accounts.User) {
 			state = t.T("user.state.disabled")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, u.Name, console.RoleName(t.lang, u.Role),
-			console.CommuneNames(t.lang, u.Communes), console.Day(u.Created), state)
+			console.CommuneNames(t.lang, u.Communes), schema.FormatDay(u.Created), state)
 	}
 	tw.Flush()
 }

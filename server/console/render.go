@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hodan/internal/i18n"
+	"hodan/schema"
 	"hodan/server/accounts"
 )
 
@@ -118,8 +119,8 @@ func funcs(v *visit, now time.Time) template.FuncMap {
 			return i18n.T(l, f.Key, args...)
 		},
 		"num":      func(n any) string { return Number(l, toInt64(n)) },
-		"day":      Day,
-		"daytime":  DayTime,
+		"day":      schema.FormatDay,
+		"daytime":  schema.FormatDayTime,
 		"commune":  CommuneName,
 		"communes": func(codes []string) string { return CommuneNames(l, codes) },
 		"role":     func(r accounts.Role) string { return RoleName(l, r) },
@@ -146,7 +147,7 @@ func ago(l i18n.Lang, t, now time.Time) string {
 		return ""
 	}
 	day := func(t time.Time) time.Time {
-		y, m, d := t.In(Vietnam).Date()
+		y, m, d := t.In(schema.Vietnam).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	switch n := int(day(now).Sub(day(t)).Hours() / 24); {
