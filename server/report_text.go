@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"hodan/indicators"
+	"hodan/internal/i18n"
+	"hodan/schema"
 )
 
 // sectionTitles are the report's sections as its text names them.
@@ -26,11 +26,11 @@ var sectionTitles = []struct {
 // breakdown, the targets and the laptops.
 func writeReport(w io.Writer, r *indicators.Report) error {
 	fmt.Fprintf(w, "BÁO CÁO CÁC CHỈ TIÊU — %s (từ %s đến %s)\n", r.Period.Label,
-		indicators.FormatDate(r.Period.From), indicators.FormatDate(r.Period.To))
+		schema.FormatDay(r.Period.From), schema.FormatDay(r.Period.To))
 	if r.Current {
-		fmt.Fprintf(w, "Số liệu hiện tại, lập ngày %s\n", indicators.FormatDate(r.AsOf))
+		fmt.Fprintf(w, "Số liệu hiện tại, lập ngày %s\n", schema.FormatDay(r.AsOf))
 	} else {
-		fmt.Fprintf(w, "Số liệu tính đến hết ngày %s\n", indicators.FormatDate(r.AsOf))
+		fmt.Fprintf(w, "Số liệu tính đến hết ngày %s\n", schema.FormatDay(r.AsOf))
 	}
 	if len(r.Communes) == 0 {
 		_, err := fmt.Fprintln(w, "\nChưa có số liệu của xã nào.")
@@ -69,7 +69,7 @@ func writeFigures(w io.Writer, r *indicators.Report, s indicators.Section) {
 	}
 	fmt.Fprintln(tw)
 	for _, ind := range inds {
-		fmt.Fprintf(tw, "%s\t%s\t", ind.Name, indicators.UnitLabel(ind.Unit))
+		fmt.Fprintf(tw, "%s\t%s\t", ind.Name, indicators.UnitLabel(i18n.VI, ind.Unit))
 		for _, a := range areas(r) {
 			fmt.Fprintf(tw, "%s\t", figure(a.Figures[ind.Key], ind.Unit))
 		}
@@ -113,7 +113,7 @@ func writeBreakdown(w io.Writer, r *indicators.Report, ind *indicators.Indicator
 
 // writeTargets prints each area's plan, done from 1 January and percent.
 func writeTargets(w io.Writer, r *indicators.Report) {
-	fmt.Fprintf(w, "\nKẾ HOẠCH – THỰC HIỆN (năm %d, lũy kế từ 01/01 đến %s)\n", r.Period.To.Year(), indicators.FormatDate(r.Period.To))
+	fmt.Fprintf(w, "\nKẾ HOẠCH – THỰC HIỆN (năm %d, lũy kế từ 01/01 đến %s)\n", r.Period.To.Year(), schema.FormatDay(r.Period.To))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Xã\tChỉ tiêu\tKế hoạch\tThực hiện\tTỷ lệ")
 	rows := 0
@@ -138,7 +138,7 @@ func writeDevices(w io.Writer, r *indicators.Report) error {
 	for _, d := range r.Devices {
 		last, state := "chưa gửi", ""
 		if d.LastSent != nil {
-			last = indicators.FormatDate(*d.LastSent)
+			last = schema.FormatDay(*d.LastSent)
 		}
 		if d.Silent {
 			state = "im lặng"
@@ -155,41 +155,8 @@ func writeDevices(w io.Writer, r *indicators.Report) error {
 	return tw.Flush()
 }
 
-// figure writes a figure as Vietnamese write numbers: "." groups
-// thousands, "," marks decimals; a rate with one decimal and %, a count
-// or an amount whole; "–" for none.
+// figure writes a figure as Vietnamese write numbers (see
+// indicators.FormatFigure).
 func figure(f *float64, unit indicators.Unit) string {
-	if f == nil || math.IsNaN(*f) {
-		return "–"
-	}
-	switch unit {
-	case indicators.Percent:
-		return vietnameseNumber(*f, 1) + "%"
-	case indicators.Points:
-		return vietnameseNumber(*f, 1)
-	case indicators.Quantity:
-		return strings.TrimSuffix(strings.TrimRight(vietnameseNumber(*f, 2), "0"), ",")
-	}
-	return vietnameseNumber(*f, 0)
-}
-
-// vietnameseNumber writes f with decimals decimals, thousands grouped by
-// "." and the decimal mark ",": 1234567.5 → 1.234.567,5.
-func vietnameseNumber(f float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if f < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
+	return indicators.FormatFigure(i18n.VI, f, unit)
 }

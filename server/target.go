@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"hodan/indicators"
+	"hodan/internal/i18n"
 	"hodan/schema"
 )
 
@@ -73,7 +74,7 @@ and percent.`,
 	cmd.Flags().IntVar(&year, "year", 0, "the year the targets are for")
 	cmd.Flags().StringVar(&commune, "commune", "", "the commune's code (none: the whole server)")
 	for _, ind := range indicators.Targetable() {
-		values[ind.Key] = cmd.Flags().Float64(ind.TargetFlag, 0, ind.Name+" ("+indicators.UnitLabel(ind.Unit)+")")
+		values[ind.Key] = cmd.Flags().Float64(ind.TargetFlag, 0, ind.Name+" ("+indicators.UnitLabel(i18n.VI, ind.Unit)+")")
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -128,7 +129,7 @@ func writeTargetList(w io.Writer, targets []indicators.Target) error {
 		if t.Commune != "" {
 			where = indicators.CommuneName(t.Commune)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.Year, where, name, value, indicators.FormatDate(t.SetAt))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.Year, where, name, value, schema.FormatDay(t.SetAt))
 	}
 	return tw.Flush()
 }
@@ -138,7 +139,7 @@ func withUnit(v float64, unit indicators.Unit) string {
 	if unit == indicators.Percent {
 		return figure(&v, unit)
 	}
-	return figure(&v, unit) + " " + indicators.UnitLabel(unit)
+	return figure(&v, unit) + " " + indicators.UnitLabel(i18n.VI, unit)
 }
 
 // checkCommunes refuses a code that is no commune of the list in force
