@@ -334,3 +334,22 @@ func progress(ps []indicators.Progress) []string {
 	}
 	return out
 }
+
+// TestOnly: a report of one indicator (a chart's) computes it alone, with
+// the figures of the whole report, and no targets.
+func TestOnly(t *testing.T) {
+	f := mustFixture(t)
+	p := indicators.Params{Period: mustPeriod(t, "2025-Q2"), AsOf: mustDay(t, "30/06/2025")}
+	whole := mustCompute(t, f, p)
+	p.Only = []string{"poverty_rate"}
+	one := mustCompute(t, f, p)
+	if len(one.Indicators) != 1 || one.Indicators[0].Key != "poverty_rate" {
+		t.Fatalf("indicators computed: %d, want poverty_rate alone", len(one.Indicators))
+	}
+	for i, a := range append(one.Communes, one.Total) {
+		b := append(whole.Communes, whole.Total)[i]
+		if got, want := *a.Figures["poverty_rate"], *b.Figures["poverty_rate"]; got != want || len(a.Figures) != 1 || len(a.Targets) != 0 {
+			t.Errorf("%s: poverty rate %v (of %d figures, %d targets), want %v alone", a.Name, got, len(a.Figures), len(a.Targets), want)
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 
 	"hodan/indicators"
 	"hodan/server/registry"
-	"hodan/syncengine"
 )
 
 func reportsCmd() *cobra.Command {
@@ -105,25 +104,12 @@ func computeReport(ctx context.Context, path string, communes []string, req indi
 		return nil, err
 	}
 	defer d.Close()
-	devices, err := enrolled(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	return indicators.Compute(ctx, d, indicators.Params{
-		Period: period, AsOf: asOf, Now: now, Communes: communes, Devices: devices,
-		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(d), "unsettled": indicators.Unsettled(d)},
-	})
-}
-
-// enrolled lists the devices of the server's registry for the report.
-func enrolled(ctx context.Context, d *syncengine.DB) ([]indicators.Device, error) {
 	devices, err := registry.New(d, nil).Devices(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]indicators.Device, len(devices))
-	for i, dev := range devices {
-		out[i] = indicators.Device{ID: dev.ID, Officer: dev.Officer, Communes: dev.Communes, Enrolled: dev.EnrolledAt, Revoked: dev.RevokedAt}
-	}
-	return out, nil
+	return indicators.Compute(ctx, d, indicators.Params{
+		Period: period, AsOf: asOf, Now: now, Communes: communes, Devices: indicators.DevicesOf(devices),
+		Counters: indicators.Counters(d),
+	})
 }
