@@ -109,7 +109,9 @@ type Column struct {
 func (ind *Indicator) NameIn(l i18n.Lang) string { return pick(l, ind.Name, ind.NameEN) }
 
 // DefinitionIn is the indicator's definition in l.
-func (ind *Indicator) DefinitionIn(l i18n.Lang) string { return pick(l, ind.Definition, ind.DefinitionEN) }
+func (ind *Indicator) DefinitionIn(l i18n.Lang) string {
+	return pick(l, ind.Definition, ind.DefinitionEN)
+}
 
 // NameIn is the column's name in l.
 func (c Column) NameIn(l i18n.Lang) string { return pick(l, c.Name, c.NameEN) }
