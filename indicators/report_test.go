@@ -353,3 +353,33 @@ func TestOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestUnvisitedListsWhatTheIndicatorCounts: the list of households not
+// visited has, commune by commune, as many as not_visited counts in a
+// report of the current data, and names them.
+func TestUnvisitedListsWhatTheIndicatorCounts(t *testing.T) {
+	f := mustFixture(t)
+	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025")})
+	for _, communes := range [][]string{nil, {communeB}} {
+		list, err := indicators.Unvisited(context.Background(), f.db.SQL(), communes, mustDay(t, "31/12/2025"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := map[string]int{}
+		for _, h := range list {
+			counted[h.Commune]++
+			if h.HeadName == "" || h.ID == "" {
+				t.Errorf("a household listed without its head or id: %+v", h)
+			}
+		}
+		for _, a := range r.Communes {
+			want := int(*a.Figures["not_visited"])
+			if communes != nil && a.Commune != communeB {
+				want = 0
+			}
+			if counted[a.Commune] != want {
+				t.Errorf("communes %v: %s lists %d households not visited, the indicator counts %d", communes, a.Name, counted[a.Commune], want)
+			}
+		}
+	}
+}
