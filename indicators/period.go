@@ -91,6 +91,16 @@ func (p Period) Name(l i18n.Lang) string {
 	return i18n.T(l, "report.period.days", schema.FormatDay(p.From), schema.FormatDay(p.To))
 }
 
+// Lines says the period in two short lines, for the axis of a chart: a
+// quarter as "Quý IV" and "2025"; other periods in one line, Name.
+func (p Period) Lines(l i18n.Lang) (string, string) {
+	if p.kind != quarter {
+		return p.Name(l), ""
+	}
+	q := int(p.From.Month()+2) / 3
+	return i18n.T(l, "report.period.quarter_short", quarterNames[q-1], q), strconv.Itoa(p.To.Year())
+}
+
 // Code is the period as ParsePeriod reads it (2025, 2025-H1, 2025-Q4,
 // 2025-03), or "" for a period of days.
 func (p Period) Code() string {

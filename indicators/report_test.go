@@ -48,7 +48,7 @@ func mustCompute(t *testing.T, f *fixture, p indicators.Params) *indicators.Repo
 	if p.Now.IsZero() {
 		p.Now = mustDay(t, "20/01/2026")
 	}
-	r, err := indicators.Compute(context.Background(), f.db, p)
+	r, err := indicators.Compute(context.Background(), f.DB, p)
 	if err != nil {
 		t.Fatalf("compute: %v", err)
 	}
@@ -191,12 +191,12 @@ func TestIndicatorsAsOfLaterDays(t *testing.T) {
 func TestIndicatorsOfTheCurrentData(t *testing.T) {
 	f := mustFixture(t)
 	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025"),
-		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.db)}})
+		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.DB)}})
 	check(t, r, expected{figures: map[string][3]float64{
 		"households": {5, 3, 8}, "poor": {2, 1, 3}, "water": {1, 1, 2}, "open_conflicts": {1, 0, 1},
 	}})
 	asOf := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025"), AsOf: mustDay(t, "20/01/2026"),
-		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.db)}})
+		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.DB)}})
 	if _, ok := asOf.Total.Figures["open_conflicts"]; ok {
 		t.Errorf("a report as of a past day counts open conflicts, which it cannot know then")
 	}
@@ -361,7 +361,7 @@ func TestUnvisitedListsWhatTheIndicatorCounts(t *testing.T) {
 	f := mustFixture(t)
 	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025")})
 	for _, communes := range [][]string{nil, {communeB}} {
-		list, err := indicators.Unvisited(context.Background(), f.db.SQL(), communes, mustDay(t, "31/12/2025"))
+		list, err := indicators.Unvisited(context.Background(), f.DB.SQL(), communes, mustDay(t, "31/12/2025"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,10 +33,14 @@ func page(t *testing.T, b *webtest.Browser, name string) {
 }
 
 // flashed waits for the message of an action that contains text, on
-// the page the action led to: evaluating while the page changes fails,
-// and is tried again.
+// the page the action led to.
 func flashed(text string) chromedp.Action[chromedp.Void] {
-	expr := `(document.querySelector(".flash") || {}).textContent?.includes(` + strconv.Quote(text) + `) || false`
+	return holds(`(document.querySelector(".flash") || {}).textContent?.includes(` + strconv.Quote(text) + `) || false`)
+}
+
+// holds waits until the JavaScript expression expr is true: evaluating
+// while the page changes fails, and is tried again.
+func holds(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		for {
 			if ok, err := chromedp.Evaluate[bool](expr)(ctx, tg); err == nil && ok {
@@ -44,7 +48,7 @@ func flashed(text string) chromedp.Action[chromedp.Void] {
 			}
 			select {
 			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("no message %q: %w", text, ctx.Err())
+				return chromedp.Void{}, fmt.Errorf("never true: %s: %w", expr, ctx.Err())
 			case <-time.After(50 * time.Millisecond):
 			}
 		}

@@ -172,7 +172,18 @@ func (b *Browser) FitsScreen() {
 // else in the test's temporary directory. It returns the file's path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	png := Run(b, chromedp.CaptureScreenshot())
+	return b.save(name, Run(b, chromedp.CaptureScreenshot()))
+}
+
+// FullScreenshot saves the whole page, below the screen too, as
+// name.png, where Screenshot saves; it returns the file's path.
+func (b *Browser) FullScreenshot(name string) string {
+	b.t.Helper()
+	return b.save(name, Run(b, chromedp.FullScreenshot(100)))
+}
+
+func (b *Browser) save(name string, png []byte) string {
+	b.t.Helper()
 	dir := os.Getenv("HODAN_SCREENSHOTS")
 	if dir == "" {
 		dir = b.t.TempDir()
