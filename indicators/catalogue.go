@@ -75,6 +75,9 @@ const (
 	Fresh    Section = "freshness" // cập nhật dữ liệu
 )
 
+// Sections lists the sections, in the report's order.
+func Sections() []Section { return []Section{Poverty, Support, Prestige, Disaster, Health, Fresh} }
+
 // Formula is how a figure is made from a query's values, the same way for
 // a commune and for the total, whose values are the communes' summed.
 type Formula string

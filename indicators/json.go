@@ -99,16 +99,5 @@ func DimLabel(c Column, value string) string {
 	if !ok {
 		return value
 	}
-	t, ok := schema.TableByName(table)
-	if !ok {
-		return value
-	}
-	if col, ok := t.Column(column); ok {
-		for _, ch := range col.Enum {
-			if ch.Value == value {
-				return ch.Label
-			}
-		}
-	}
-	return value
+	return schema.ChoiceLabel(table, column, value)
 }

@@ -139,7 +139,7 @@ func (c *computation) run(ctx context.Context) error {
 		}
 	}
 	for _, commune := range c.communes(targets) {
-		c.r.Communes = append(c.r.Communes, c.area(commune, CommuneName(commune), c.r.Indicators, c.results.of(commune)))
+		c.r.Communes = append(c.r.Communes, c.area(commune, schema.CommuneName(commune), c.r.Indicators, c.results.of(commune)))
 	}
 	c.r.Total = c.area("", "Tổng số", c.r.Indicators, c.results.of(c.communeCodes()...))
 	if err := c.progress(ctx, targets); err != nil {
@@ -331,13 +331,4 @@ func mergeRows(rows []Row, width int) []Row {
 		out = append(out, *byDims[k])
 	}
 	return out
-}
-
-// CommuneName is the commune's name in the list of communes since
-// 1 July 2025, or its code when it is not in it.
-func CommuneName(code string) string {
-	if c, ok := schema.CommuneByCode(code); ok {
-		return c.Name
-	}
-	return code
 }

@@ -125,6 +125,25 @@ func CheckTarget(ind *Indicator, v float64) error {
 	return nil
 }
 
+// ReadTarget reads a target of ind typed as Vietnamese write numbers (see
+// package schema): a whole number for a count (170, 1.500), a decimal
+// for a rate or points (6,5), and checks it (CheckTarget).
+func ReadTarget(ind *Indicator, s string) (float64, error) {
+	var n float64
+	var err error
+	if ind.Unit == Percent || ind.Unit == Points {
+		n, err = schema.ParseDecimal(s)
+	} else {
+		var whole int64
+		whole, err = schema.ParseWhole(s)
+		n = float64(whole)
+	}
+	if err != nil {
+		return 0, i18n.Errorf("target.error.number", s)
+	}
+	return n, CheckTarget(ind, n)
+}
+
 // TargetsAsOf returns the targets for year (all years when 0) as they
 // stood at until (Unix milliseconds): the last value set at or before it
 // for each commune and indicator, by year, commune and indicator.

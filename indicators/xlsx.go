@@ -282,7 +282,7 @@ func (x *sheetWriter) devices(r *Report) {
 func communeNames(codes []string) string {
 	names := make([]string, len(codes))
 	for i, c := range codes {
-		names[i] = CommuneName(c)
+		names[i] = schema.CommuneName(c)
 	}
 	return strings.Join(names, ", ")
 }

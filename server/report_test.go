@@ -305,7 +305,7 @@ func TestReportIndicatorsText(t *testing.T) {
 // not show them.
 func TestReportTargets(t *testing.T) {
 	d := mustStory(t)
-	runWant(t, 0, "target", "set", "--db", d.path, "--year", "2025", "--commune", lacLuong, "--houses", "2", "--poverty-fall", "6.5")
+	runWant(t, 0, "target", "set", "--db", d.path, "--year", "2025", "--commune", lacLuong, "--houses", "2", "--poverty-fall", "6,5")
 	out, _ := runWant(t, 0, "target", "list", "--db", d.path)
 	if !strings.Contains(out, "Xã Lạc Lương") || !strings.Contains(out, "Số hộ được hỗ trợ nhà ở") || !strings.Contains(out, "6,5") {
 		t.Errorf("target list:\n%s", out)
@@ -374,9 +374,10 @@ func TestReportRefusesBadInput(t *testing.T) {
 		{[]string{"--as-of", "01/01/2999"}, "chưa đến"},
 		{[]string{"--from", "31/12/2025", "--to", "01/01/2025"}, "kết thúc"},
 		{[]string{"--period", "2025", "--from", "01/01/2025"}, "không chọn cả hai"},
-		{[]string{"--commune", "123"}, "commune"},
-		{[]string{"--json", "--xlsx", file}, "not both"},
-		{[]string{"--db", filepath.Join(t.TempDir(), "none.db")}, "no server database"},
+		{[]string{"--commune", "123"}, "không phải mã xã"},
+		{[]string{"--json", "--xlsx", file}, "không chọn cả hai"},
+		{[]string{"--db", filepath.Join(t.TempDir(), "none.db")}, "không có cơ sở dữ liệu máy chủ"},
+		{[]string{"--lang", "en", "--as-of", "01/01/2999"}, "--as-of: 01/01/2999 is after today"},
 	} {
 		args := append([]string{"report", "indicators", "--db", d.path, "--xlsx", file}, tc.args...)
 		if slices.Contains(tc.args, "--json") || slices.Contains(tc.args, "--db") {

@@ -34,7 +34,7 @@ func userAddCmd(t tr) *cobra.Command {
 	var role string
 	var fromStdin bool
 	cmd := &cobra.Command{
-		Use:   "add --login L --name NAME --role R [--commune C]…",
+		Use:   t.T("server.user.add.use"),
 		Short: t.T("user.add.short"),
 		Long:  t.T("user.add.long"),
 		Args:  cobra.NoArgs,
@@ -66,7 +66,7 @@ func userAddCmd(t tr) *cobra.Command {
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	fl := cmd.Flags()
 	fl.StringVar(&n.Login, "login", "", t.T("user.flag.login"))
 	fl.StringVar(&n.Name, "name", "", t.T("user.flag.name"))
@@ -110,8 +110,8 @@ func userListCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, t.T("flag.json"))
+	dbFlag(t, cmd, &db)
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
@@ -136,7 +136,7 @@ func (t tr) printUsers(w io.Writer, users []accounts.User) {
 func userDisableCmd(t tr) *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
-		Use:   "disable LOGIN",
+		Use:   t.T("server.user.disable.use"),
 		Short: t.T("user.disable.short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -149,7 +149,7 @@ func userDisableCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	return cmd
 }
 
@@ -157,7 +157,7 @@ func userPasswdCmd(t tr) *cobra.Command {
 	var db string
 	var fromStdin bool
 	cmd := &cobra.Command{
-		Use:   "passwd LOGIN",
+		Use:   t.T("server.user.passwd.use"),
 		Short: t.T("user.passwd.short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -178,7 +178,7 @@ func userPasswdCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, t.T("user.flag.password_stdin"))
 	return cmd
 }

@@ -64,10 +64,6 @@ type progressTable struct {
 	Rows  []targetRow
 }
 
-// sections are the parts of a report, in its order.
-var sections = []indicators.Section{indicators.Poverty, indicators.Support, indicators.Prestige,
-	indicators.Disaster, indicators.Health, indicators.Fresh}
-
 // statKeys are the figures of the total shown large at the top.
 var statKeys = []string{"households", "poor", "poverty_rate", "minority_poverty_rate", "poverty_rate_fall"}
 
@@ -92,7 +88,7 @@ func newReportView(l i18n.Lang, r *indicators.Report, f periodForm) *reportView 
 			v.Stats = append(v.Stats, st)
 		}
 	}
-	for _, s := range sections {
+	for _, s := range indicators.Sections() {
 		sv := sectionView{Title: i18n.T(l, "report.section."+string(s))}
 		for _, ind := range r.Indicators {
 			if ind.Section != s {

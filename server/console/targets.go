@@ -127,7 +127,7 @@ func (c *Console) setTargets(w http.ResponseWriter, r *http.Request, v *visit) e
 			continue
 		}
 		ind, _ := indicators.ByKey(f.Key)
-		n, err := readTarget(ind, p.Fields[i].Value)
+		n, err := indicators.ReadTarget(ind, p.Fields[i].Value)
 		if err != nil {
 			p.Fields[i].Error, bad = i18n.Explain(v.lang, err), true
 			continue
@@ -141,24 +141,6 @@ func (c *Console) setTargets(w http.ResponseWriter, r *http.Request, v *visit) e
 		}
 	}
 	return c.render(w, r, http.StatusBadRequest, "targets", "/reports", p)
-}
-
-// readTarget reads a target typed as Vietnamese write numbers: a whole
-// number for a count, a decimal for a rate.
-func readTarget(ind *indicators.Indicator, s string) (float64, error) {
-	var n float64
-	var err error
-	if ind.Unit == indicators.Percent || ind.Unit == indicators.Points {
-		n, err = schema.ParseDecimal(s)
-	} else {
-		var whole int64
-		whole, err = schema.ParseWhole(s)
-		n = float64(whole)
-	}
-	if err != nil {
-		return 0, i18n.Errorf("console.targets.error.number", s)
-	}
-	return n, indicators.CheckTarget(ind, n)
 }
 
 // placeTargetError puts a mistake SetTargets found beside its field, or
