@@ -100,7 +100,7 @@ func (t tr) writeBreakdown(w io.Writer, r *indicators.Report, ind *indicators.In
 		for _, row := range a.Tables[ind.Key] {
 			cells := []string{t.areaName(a)}
 			for i, d := range ind.Dims {
-				cells = append(cells, indicators.DimLabel(d, row.Dims[i]))
+				cells = append(cells, indicators.DimLabelIn(t.lang, d, row.Dims[i]))
 			}
 			for i, v := range ind.Values {
 				cells = append(cells, t.figure(&row.Values[i], v.Unit))

@@ -72,7 +72,7 @@ func makeServerCert(dir string, hosts []string, valid time.Duration, now time.Ti
 		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("make %s: %w", dir, err)
+		return nil, i18n.Errorf("server.tls.error.mkdir", dir, err)
 	}
 	ca, made, err := loadOrMakeCA(dir, now)
 	if err != nil {
@@ -119,7 +119,7 @@ func loadOrMakeCA(dir string, now time.Time) (tls.Certificate, []string, error) 
 		return ca, nil, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return tls.Certificate{}, nil, fmt.Errorf("read the CA in %s: %w", dir, err)
+		return tls.Certificate{}, nil, i18n.Errorf("server.tls.error.read_ca", dir, err)
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -156,14 +156,14 @@ func loadOrMakeCA(dir string, now time.Time) (tls.Certificate, []string, error) 
 func writePEM(path, kind string, der []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := pem.Encode(f, &pem.Block{Type: kind, Bytes: der}); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	return nil
 }

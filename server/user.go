@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"hodan/internal/i18n"
 	"hodan/internal/replica"
 	"hodan/schema"
 	"hodan/server/accounts"
@@ -200,7 +201,7 @@ func (t tr) askPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("read the password: %w", err)
+			return "", i18n.Errorf("server.user.error.read_password", err)
 		}
 		if line = strings.TrimRight(line, "\r\n"); line == "" {
 			return "", errors.New(t.T("user.password_empty"))
@@ -219,11 +220,11 @@ func (t tr) askPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
 	}
 	first, err := ask("user.password_prompt")
 	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
+		return "", i18n.Errorf("server.user.error.read_password", err)
 	}
 	again, err := ask("user.password_again")
 	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
+		return "", i18n.Errorf("server.user.error.read_password", err)
 	}
 	if first != again {
 		return "", errors.New(t.T("user.password_mismatch"))

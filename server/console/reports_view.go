@@ -1,8 +1,6 @@
 package console
 
 import (
-	"strings"
-
 	"hodan/indicators"
 	"hodan/internal/i18n"
 	"hodan/schema"
@@ -145,7 +143,7 @@ func newBreakdownView(l i18n.Lang, ind *indicators.Indicator, areas []indicators
 		for _, row := range a.Tables[ind.Key] {
 			cells := []string{areaName(l, a)}
 			for i, d := range ind.Dims {
-				cells = append(cells, dimLabel(l, d, row.Dims[i]))
+				cells = append(cells, indicators.DimLabelIn(l, d, row.Dims[i]))
 			}
 			for i, c := range ind.Values {
 				cells = append(cells, indicators.FormatFigure(l, &row.Values[i], c.Unit))
@@ -154,18 +152,6 @@ func newBreakdownView(l i18n.Lang, ind *indicators.Indicator, areas []indicators
 		}
 	}
 	return b
-}
-
-// dimLabel is the name people read for a value of a breakdown's
-// dimension, in l.
-func dimLabel(l i18n.Lang, d indicators.Column, value string) string {
-	if value == "" {
-		return i18n.T(l, "console.reports.unrecorded")
-	}
-	if table, column, ok := strings.Cut(d.Labels, "."); ok {
-		return choiceLabel(l, table, column, value)
-	}
-	return indicators.DimLabel(d, value)
 }
 
 // targetRows are every area's plans, what was done and the percent.
