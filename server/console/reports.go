@@ -79,19 +79,29 @@ func (f periodForm) query() url.Values {
 // mistake goes beside its field, said in l.
 func (f *periodForm) resolve(l i18n.Lang, now time.Time) (indicators.Period, time.Time, bool) {
 	p, asOf, err := f.request().Resolve(now)
-	var fe *indicators.FieldError
-	if errors.As(err, &fe) {
-		field := fe.Field
-		if field == "" {
-			field = "period"
+	if err != nil {
+		field := "period"
+		var fe *indicators.FieldError
+		if errors.As(err, &fe) && fe.Field != "" {
+			field = fe.Field
 		}
-		f.Errors = map[string]string{field: fe.In(l)}
+		f.Errors = map[string]string{field: i18n.Explain(l, err)}
 		return p, asOf, false
 	}
 	if f.Kind == "period" && f.Period == "" {
 		f.Period = p.Code()
 	}
-	return p, asOf, err == nil
+	return p, asOf, true
+}
+
+// mistake is what resolve found wrong with the form ("" for nothing).
+func (f periodForm) mistake() string {
+	for _, field := range []string{"period", "from", "to", "as_of"} {
+		if msg := f.Errors[field]; msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
 // choose lists the periods to pick from: this year and the two before,

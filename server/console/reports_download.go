@@ -22,9 +22,7 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request, v *visit) err
 	}
 	period, asOf, ok := form.resolve(v.lang, c.cfg.Now())
 	if !ok {
-		for _, msg := range form.Errors {
-			return &problem{status: http.StatusBadRequest, key: "console.reports.bad_period", args: []any{msg}}
-		}
+		return &problem{status: http.StatusBadRequest, key: "console.reports.bad_period", args: []any{form.mistake()}}
 	}
 	ctx := r.Context()
 	rep, err := c.compute(ctx, v.user().Communes, indicators.Params{Period: period, AsOf: asOf})

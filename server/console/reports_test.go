@@ -120,6 +120,18 @@ func TestReportsPeriodMistakes(t *testing.T) {
 			t.Errorf("%s: a report was shown", query)
 		}
 	}
+	before := f.stateOf(t)
+	for _, form := range []url.Values{
+		{"kind": {"period"}, "period": {"2025"}, "format": {"pdf"}},
+		{"kind": {"days"}, "from": {"31/12/2025"}, "to": {"01/01/2025"}, "format": {"xlsx"}},
+	} {
+		if got := c.post(t, "/reports/download", form); got.Status != http.StatusBadRequest || strings.Contains(got.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("download %v: %d %s", form, got.Status, got.Header.Get("Content-Disposition"))
+		}
+	}
+	if f.stateOf(t) != before {
+		t.Error("a refused download was written to the action log")
+	}
 }
 
 // TestSetTargets: an operator sets the year's targets of a commune of
