@@ -74,6 +74,7 @@ func startServerAt(t *testing.T, db, addr string, extra ...string) *server {
 	t.Helper()
 	s := &server{t: t, db: db, exited: make(chan error, 1)}
 	s.cmd = exec.Command(bin.server, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
+	s.cmd.Env = append(os.Environ(), "HODAN_LANG=en") // its log is read in English: "serving … on http…"
 	listening := make(chan string, 1)
 	s.cmd.Stderr = &logWriter{s: s, listening: listening}
 	if err := s.cmd.Start(); err != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"hodan/indicators"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -42,19 +44,19 @@ func BenchmarkReport(b *testing.B) {
 	now := indicators.Day(2026, 1, 20)
 	b.Run("read", func(b *testing.B) {
 		for b.Loop() {
-			readAll(b, s.db.SQL())
+			readAll(b, s.DB.SQL())
 		}
 	})
 	b.Run("now", func(b *testing.B) {
 		p := indicators.Params{Period: year, Now: now}
 		for b.Loop() {
-			if _, err := indicators.Compute(ctx, s.db, p); err != nil {
+			if _, err := indicators.Compute(ctx, s.DB, p); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("open-conflicts", func(b *testing.B) {
-		count := indicators.OpenConflicts(s.db)
+		count := indicators.OpenConflicts(s.DB)
 		for b.Loop() {
 			if _, err := count(ctx, nil); err != nil {
 				b.Fatal(err)
@@ -64,7 +66,7 @@ func BenchmarkReport(b *testing.B) {
 	b.Run("as-of", func(b *testing.B) {
 		p := indicators.Params{Period: year, Now: now, AsOf: indicators.Day(2025, 9, 30)}
 		for b.Loop() {
-			if _, err := indicators.Compute(ctx, s.db, p); err != nil {
+			if _, err := indicators.Compute(ctx, s.DB, p); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -120,10 +122,10 @@ func seedDistrict(b *testing.B, s *server, communes, n int) int {
 	codes := schema.Communes2025()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var later []string
-	s.on("01/03/2025")
+	s.On("01/03/2025")
 	for c := range communes {
 		commune := codes[c].Code
-		s.write(func(tx *syncengine.Tx) error {
+		s.Write(func(tx *syncengine.Tx) error {
 			ids, err := seedCommune(tx, rng, commune, n)
 			for _, id := range ids {
 				if rng.IntN(10) == 0 {
@@ -133,17 +135,17 @@ func seedDistrict(b *testing.B, s *server, communes, n int) int {
 			return err
 		})
 	}
-	s.on("15/11/2025")
-	s.write(func(tx *syncengine.Tx) error {
+	s.On("15/11/2025")
+	s.Write(func(tx *syncengine.Tx) error {
 		for _, id := range later {
-			if err := tx.Update("households", syncengine.RowID(mustUUID(b, id)), map[string]any{"poverty_status": "escaped_poverty"}); err != nil {
+			if err := tx.Update("households", syncengine.RowID(uuid.MustParse(id)), map[string]any{"poverty_status": "escaped_poverty"}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	var count int
-	if err := s.db.SQL().QueryRow(`SELECT count(*) FROM sync_log`).Scan(&count); err != nil {
+	if err := s.DB.SQL().QueryRow(`SELECT count(*) FROM sync_log`).Scan(&count); err != nil {
 		b.Fatal(err)
 	}
 	return count

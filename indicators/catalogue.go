@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"hodan/internal/i18n"
 )
 
 // Indicator is one figure the programme reports, defined once: its name
@@ -57,11 +59,8 @@ const (
 	Quantity   Unit = "quantity"   // in the records' own units
 )
 
-// UnitLabel is the unit as a Vietnamese report writes it.
-func UnitLabel(u Unit) string {
-	return map[Unit]string{Households: "hộ", People: "người", Percent: "%", Points: "điểm %", Dong: "đồng",
-		Records: "lượt", Quantity: "số lượng"}[u]
-}
+// UnitLabel is the unit as a report in l writes it: hộ, households.
+func UnitLabel(l i18n.Lang, u Unit) string { return i18n.T(l, "report.unit."+string(u)) }
 
 // Section is the part of the periodic report an indicator belongs to.
 type Section string
@@ -75,6 +74,9 @@ const (
 	Health   Section = "health"    // bảo hiểm y tế
 	Fresh    Section = "freshness" // cập nhật dữ liệu
 )
+
+// Sections lists the sections, in the report's order.
+func Sections() []Section { return []Section{Poverty, Support, Prestige, Disaster, Health, Fresh} }
 
 // Formula is how a figure is made from a query's values, the same way for
 // a commune and for the total, whose values are the communes' summed.
@@ -104,6 +106,25 @@ type Column struct {
 	// "table.column" for a schema enumeration, "project" for a project
 	// of programme 1719; values of other dimensions are shown as they are.
 	Labels string
+}
+
+// NameIn is the indicator's name in l.
+func (ind *Indicator) NameIn(l i18n.Lang) string { return pick(l, ind.Name, ind.NameEN) }
+
+// DefinitionIn is the indicator's definition in l.
+func (ind *Indicator) DefinitionIn(l i18n.Lang) string {
+	return pick(l, ind.Definition, ind.DefinitionEN)
+}
+
+// NameIn is the column's name in l.
+func (c Column) NameIn(l i18n.Lang) string { return pick(l, c.Name, c.NameEN) }
+
+// pick is vi in Vietnamese, en in English (vi when there is none).
+func pick(l i18n.Lang, vi, en string) string {
+	if l == i18n.EN && en != "" {
+		return en
+	}
+	return vi
 }
 
 // Catalogue returns every indicator, in the report's order. The result is

@@ -4,6 +4,10 @@ package indicators
 // waits on people. The laptops' last syncs are not per commune; the report
 // lists them beside these (Report.Devices).
 
+// unvisited is the condition that household h had no visit from the
+// start of the period's year to its end.
+const unvisited = `NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visit_date BETWEEN :year_from AND :to)`
+
 func freshnessIndicators() []Indicator {
 	return []Indicator{
 		{
@@ -25,8 +29,7 @@ func freshnessIndicators() []Indicator {
 			Definition:   "Số hộ trong danh sách tại ngày số liệu chưa có lượt thăm nào từ đầu năm đến hết kỳ.",
 			DefinitionEN: "Households listed as of the report's day with no visit from the start of the period's year to its end.",
 			Basis:        "INDICATORS.md", Unit: Households, Section: Fresh, Formula: Sum,
-			Query: ofHouseholds("households", "count(*)", `NOT EXISTS (SELECT 1 FROM visits v
-				WHERE v.household_id = h.id AND v.visit_date BETWEEN :year_from AND :to)`),
+			Query: ofHouseholds("households", "count(*)", unvisited),
 		},
 		{
 			Key: "open_conflicts", Name: "Số xung đột chưa xử lý", NameEN: "Open conflicts",

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hodan/reconcile"
+	"hodan/server/registry"
 	"hodan/syncengine"
 )
 
@@ -20,6 +21,22 @@ type Device struct {
 	Communes []string
 	Enrolled time.Time
 	Revoked  *time.Time // nil while it may sync
+}
+
+// DevicesOf are the devices of a server's registry, as a report lists
+// them.
+func DevicesOf(devices []registry.Device) []Device {
+	out := make([]Device, len(devices))
+	for i, d := range devices {
+		out[i] = Device{ID: d.ID, Officer: d.Officer, Communes: d.Communes, Enrolled: d.EnrolledAt, Revoked: d.RevokedAt}
+	}
+	return out
+}
+
+// Counters are the counters of a server's database db: those of every
+// Counted indicator, for Params.Counters.
+func Counters(db *syncengine.DB) map[string]Counter {
+	return map[string]Counter{"open_conflicts": OpenConflicts(db), "unsettled": Unsettled(db)}
 }
 
 // DeviceStatus is when a laptop last sent the server its records, as of

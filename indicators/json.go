@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/schema"
 )
 
@@ -87,7 +88,7 @@ func (r *Report) areaJSON(a *Area) map[string]any {
 // or the value itself.
 func DimLabel(c Column, value string) string {
 	if value == "" {
-		return "Chưa ghi"
+		return i18n.T(i18n.VI, "report.unrecorded")
 	}
 	if c.Labels == "project" {
 		if p, ok := schema.ProjectByCode(value); ok {
@@ -99,16 +100,19 @@ func DimLabel(c Column, value string) string {
 	if !ok {
 		return value
 	}
-	t, ok := schema.TableByName(table)
-	if !ok {
-		return value
+	return schema.ChoiceLabel(table, column, value)
+}
+
+// DimLabelIn is DimLabel in l: in English a value of a choice in words,
+// the schema's labels being Vietnamese.
+func DimLabelIn(l i18n.Lang, c Column, value string) string {
+	switch {
+	case l == i18n.VI:
+		return DimLabel(c, value)
+	case value == "":
+		return i18n.T(l, "report.unrecorded")
+	case strings.Contains(c.Labels, "."):
+		return strings.ReplaceAll(value, "_", " ")
 	}
-	if col, ok := t.Column(column); ok {
-		for _, ch := range col.Enum {
-			if ch.Value == value {
-				return ch.Label
-			}
-		}
-	}
-	return value
+	return DimLabel(c, value)
 }

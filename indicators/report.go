@@ -33,6 +33,9 @@ type Params struct {
 	Counters map[string]Counter
 	// TempDir is where the states are written; "" is the system's.
 	TempDir string
+	// Only, if set, are the keys of the indicators to compute (a chart of
+	// one figure over time); the others, targets among them, are left out.
+	Only []string
 }
 
 // Counter counts, for each of communes (all when none), what a Counted
@@ -129,12 +132,14 @@ func (c *computation) run(ctx context.Context) error {
 	if err := c.count(ctx); err != nil {
 		return err
 	}
-	targets, err := TargetsAsOf(ctx, c.db.SQL(), c.p.Period.To.Year(), c.states.until)
-	if err != nil {
-		return err
+	var targets []Target
+	if len(c.p.Only) == 0 {
+		if targets, err = TargetsAsOf(ctx, c.db.SQL(), c.p.Period.To.Year(), c.states.until); err != nil {
+			return err
+		}
 	}
 	for _, commune := range c.communes(targets) {
-		c.r.Communes = append(c.r.Communes, c.area(commune, CommuneName(commune), c.r.Indicators, c.results.of(commune)))
+		c.r.Communes = append(c.r.Communes, c.area(commune, schema.CommuneName(commune), c.r.Indicators, c.results.of(commune)))
 	}
 	c.r.Total = c.area("", "Tổng số", c.r.Indicators, c.results.of(c.communeCodes()...))
 	if err := c.progress(ctx, targets); err != nil {
@@ -143,11 +148,14 @@ func (c *computation) run(ctx context.Context) error {
 	return c.devices(ctx)
 }
 
-// indicators are the catalogue's, less the Counted ones without a
-// counter or in a report of a past day.
+// indicators are the catalogue's (those of Only, if set), less the
+// Counted ones without a counter or in a report of a past day.
 func (c *computation) indicators() []*Indicator {
 	var out []*Indicator
 	for _, ind := range Catalogue() {
+		if len(c.p.Only) > 0 && !slices.Contains(c.p.Only, ind.Key) {
+			continue
+		}
 		if !ind.Counted || (c.r.Current && c.p.Counters[ind.Key] != nil) {
 			out = append(out, ind)
 		}
@@ -323,13 +331,4 @@ func mergeRows(rows []Row, width int) []Row {
 		out = append(out, *byDims[k])
 	}
 	return out
-}
-
-// CommuneName is the commune's name in the list of communes since
-// 1 July 2025, or its code when it is not in it.
-func CommuneName(code string) string {
-	if c, ok := schema.CommuneByCode(code); ok {
-		return c.Name
-	}
-	return code
 }

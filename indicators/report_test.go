@@ -48,7 +48,7 @@ func mustCompute(t *testing.T, f *fixture, p indicators.Params) *indicators.Repo
 	if p.Now.IsZero() {
 		p.Now = mustDay(t, "20/01/2026")
 	}
-	r, err := indicators.Compute(context.Background(), f.db, p)
+	r, err := indicators.Compute(context.Background(), f.DB, p)
 	if err != nil {
 		t.Fatalf("compute: %v", err)
 	}
@@ -191,12 +191,12 @@ func TestIndicatorsAsOfLaterDays(t *testing.T) {
 func TestIndicatorsOfTheCurrentData(t *testing.T) {
 	f := mustFixture(t)
 	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025"),
-		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.db)}})
+		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.DB)}})
 	check(t, r, expected{figures: map[string][3]float64{
 		"households": {5, 3, 8}, "poor": {2, 1, 3}, "water": {1, 1, 2}, "open_conflicts": {1, 0, 1},
 	}})
 	asOf := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025"), AsOf: mustDay(t, "20/01/2026"),
-		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.db)}})
+		Counters: map[string]indicators.Counter{"open_conflicts": indicators.OpenConflicts(f.DB)}})
 	if _, ok := asOf.Total.Figures["open_conflicts"]; ok {
 		t.Errorf("a report as of a past day counts open conflicts, which it cannot know then")
 	}
@@ -333,4 +333,53 @@ func progress(ps []indicators.Progress) []string {
 		out = append(out, strings.Join([]string{p.Indicator, f(p.Plan), f(p.Done), f(p.Percent)}, " "))
 	}
 	return out
+}
+
+// TestOnly: a report of one indicator (a chart's) computes it alone, with
+// the figures of the whole report, and no targets.
+func TestOnly(t *testing.T) {
+	f := mustFixture(t)
+	p := indicators.Params{Period: mustPeriod(t, "2025-Q2"), AsOf: mustDay(t, "30/06/2025")}
+	whole := mustCompute(t, f, p)
+	p.Only = []string{"poverty_rate"}
+	one := mustCompute(t, f, p)
+	if len(one.Indicators) != 1 || one.Indicators[0].Key != "poverty_rate" {
+		t.Fatalf("indicators computed: %d, want poverty_rate alone", len(one.Indicators))
+	}
+	for i, a := range append(one.Communes, one.Total) {
+		b := append(whole.Communes, whole.Total)[i]
+		if got, want := *a.Figures["poverty_rate"], *b.Figures["poverty_rate"]; got != want || len(a.Figures) != 1 || len(a.Targets) != 0 {
+			t.Errorf("%s: poverty rate %v (of %d figures, %d targets), want %v alone", a.Name, got, len(a.Figures), len(a.Targets), want)
+		}
+	}
+}
+
+// TestUnvisitedListsWhatTheIndicatorCounts: the list of households not
+// visited has, commune by commune, as many as not_visited counts in a
+// report of the current data, and names them.
+func TestUnvisitedListsWhatTheIndicatorCounts(t *testing.T) {
+	f := mustFixture(t)
+	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025")})
+	for _, communes := range [][]string{nil, {communeB}} {
+		list, err := indicators.Unvisited(context.Background(), f.DB.SQL(), communes, mustDay(t, "31/12/2025"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := map[string]int{}
+		for _, h := range list {
+			counted[h.Commune]++
+			if h.HeadName == "" || h.ID == "" {
+				t.Errorf("a household listed without its head or id: %+v", h)
+			}
+		}
+		for _, a := range r.Communes {
+			want := int(*a.Figures["not_visited"])
+			if communes != nil && a.Commune != communeB {
+				want = 0
+			}
+			if counted[a.Commune] != want {
+				t.Errorf("communes %v: %s lists %d households not visited, the indicator counts %d", communes, a.Name, counted[a.Commune], want)
+			}
+		}
+	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -89,27 +91,58 @@ func SetTargets(ctx context.Context, db *syncengine.DB, year int, commune string
 
 func checkTargets(year int, commune string, values map[string]float64) error {
 	if year < 2000 || year > 2100 {
-		return fmt.Errorf("--year %d: give the year the targets are for, from 2000 to 2100", year)
+		return &FieldError{Field: "year", Err: i18n.Errorf("target.error.year", year)}
 	}
 	if _, ok := schema.CommuneByCode(commune); commune != "" && !ok {
-		return fmt.Errorf("%q is not a commune code of the list in force since 1 July 2025 (5 digits, e.g. 05362)", commune)
+		return &FieldError{Field: "commune", Err: i18n.Errorf("target.error.commune", commune)}
 	}
 	if len(values) == 0 {
-		return fmt.Errorf("no target given: give at least one, such as --houses 170")
+		return &FieldError{Err: i18n.Errorf("target.error.none")}
 	}
-	for key, v := range values {
-		ind, ok := ByKey(key)
-		if !ok || ind.TargetFlag == "" {
-			return fmt.Errorf("%q is not an indicator with a target", key)
+	for _, ind := range Targetable() {
+		if v, ok := values[ind.Key]; ok {
+			if err := CheckTarget(ind, v); err != nil {
+				return &FieldError{Field: ind.Key, Err: err}
+			}
 		}
-		if v < 0 {
-			return fmt.Errorf("--%s %v: a target cannot be negative", ind.TargetFlag, v)
-		}
-		if (ind.Unit == Percent || ind.Unit == Points) && v > 100 {
-			return fmt.Errorf("--%s %v: a rate's target is at most 100", ind.TargetFlag, v)
+	}
+	for key := range values {
+		if ind, ok := ByKey(key); !ok || ind.TargetFlag == "" {
+			return &FieldError{Field: key, Err: i18n.Errorf("target.error.unknown", key)}
 		}
 	}
 	return nil
+}
+
+// CheckTarget refuses a value that cannot be a target of ind: a negative
+// one, a rate's above 100.
+func CheckTarget(ind *Indicator, v float64) error {
+	if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return i18n.Errorf("target.error.negative")
+	}
+	if (ind.Unit == Percent || ind.Unit == Points) && v > 100 {
+		return i18n.Errorf("target.error.over_100")
+	}
+	return nil
+}
+
+// ReadTarget reads a target of ind typed as Vietnamese write numbers (see
+// package schema): a whole number for a count (170, 1.500), a decimal
+// for a rate or points (6,5), and checks it (CheckTarget).
+func ReadTarget(ind *Indicator, s string) (float64, error) {
+	var n float64
+	var err error
+	if ind.Unit == Percent || ind.Unit == Points {
+		n, err = schema.ParseDecimal(s)
+	} else {
+		var whole int64
+		whole, err = schema.ParseWhole(s)
+		n = float64(whole)
+	}
+	if err != nil {
+		return 0, i18n.Errorf("target.error.number", s)
+	}
+	return n, CheckTarget(ind, n)
 }
 
 // TargetsAsOf returns the targets for year (all years when 0) as they

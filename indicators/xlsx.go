@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"hodan/internal/i18n"
+	"hodan/schema"
 )
 
 // The sheets of the periodic report, in order, and the section each
@@ -118,10 +121,10 @@ func (x *sheetWriter) cell(col, row int, v any, style int) {
 // title writes the report's title, period and as-of day above the tables.
 func (x *sheetWriter) title(r *Report) {
 	x.cell(1, 1, "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU — "+x.name, x.st.title)
-	x.cell(1, 2, fmt.Sprintf("Kỳ báo cáo: %s (từ ngày %s đến ngày %s)", r.Period.Label, FormatDate(r.Period.From), FormatDate(r.Period.To)), x.st.text)
-	asOf := "Số liệu tính đến hết ngày " + FormatDate(r.AsOf)
+	x.cell(1, 2, fmt.Sprintf("Kỳ báo cáo: %s (từ ngày %s đến ngày %s)", r.Period.Label, schema.FormatDay(r.Period.From), schema.FormatDay(r.Period.To)), x.st.text)
+	asOf := "Số liệu tính đến hết ngày " + schema.FormatDay(r.AsOf)
 	if r.Current {
-		asOf = "Số liệu hiện tại, lập ngày " + FormatDate(r.AsOf)
+		asOf = "Số liệu hiện tại, lập ngày " + schema.FormatDay(r.AsOf)
 	}
 	x.cell(1, 3, asOf, x.st.text)
 }
@@ -173,7 +176,7 @@ func (x *sheetWriter) figures(r *Report, keep func(*Indicator) bool) {
 	for _, ind := range r.Indicators {
 		if !ind.breakdown() && keep(ind) {
 			inds = append(inds, ind)
-			header = append(header, ind.Name+" ("+UnitLabel(ind.Unit)+")")
+			header = append(header, ind.Name+" ("+UnitLabel(i18n.VI, ind.Unit)+")")
 		}
 	}
 	if len(inds) == 0 {
@@ -249,12 +252,12 @@ func (x *sheetWriter) plan(r *Report) {
 	for _, a := range append(r.Communes, r.Total) {
 		for _, p := range a.Targets {
 			ind, _ := ByKey(p.Indicator)
-			rows = append(rows, []any{a.Name, ind.Name + " (" + UnitLabel(ind.Unit) + ")", figureCell(p.Plan, ind.Unit),
+			rows = append(rows, []any{a.Name, ind.Name + " (" + UnitLabel(i18n.VI, ind.Unit) + ")", figureCell(p.Plan, ind.Unit),
 				figureCell(p.Done, ind.Unit), figureCell(p.Percent, Percent)})
 		}
 	}
 	x.table([]string{"Xã", "Chỉ tiêu", "Kế hoạch năm " + fmt.Sprint(r.Period.To.Year()),
-		"Thực hiện lũy kế từ 01/01 đến " + FormatDate(r.Period.To), "Tỷ lệ so với kế hoạch (%)"}, rows)
+		"Thực hiện lũy kế từ 01/01 đến " + schema.FormatDay(r.Period.To), "Tỷ lệ so với kế hoạch (%)"}, rows)
 }
 
 // devices writes the laptops' last syncs.
@@ -265,12 +268,12 @@ func (x *sheetWriter) devices(r *Report) {
 	for _, d := range r.Devices {
 		last, silent := "chưa gửi", ""
 		if d.LastSent != nil {
-			last = FormatDate(*d.LastSent)
+			last = schema.FormatDay(*d.LastSent)
 		}
 		if d.Silent {
 			silent = "im lặng"
 		}
-		rows = append(rows, []any{d.Officer, d.ID.String()[:8], communeNames(d.Communes), FormatDate(d.Enrolled),
+		rows = append(rows, []any{d.Officer, d.ID.String()[:8], communeNames(d.Communes), schema.FormatDay(d.Enrolled),
 			last, number{float64(d.SilentDays), Records}, silent})
 	}
 	x.table([]string{"Cán bộ", "Mã máy", "Xã", "Ngày đăng ký", "Gửi dữ liệu lần cuối", "Số ngày", "Tình trạng"}, rows)
@@ -279,7 +282,7 @@ func (x *sheetWriter) devices(r *Report) {
 func communeNames(codes []string) string {
 	names := make([]string, len(codes))
 	for i, c := range codes {
-		names[i] = CommuneName(c)
+		names[i] = schema.CommuneName(c)
 	}
 	return strings.Join(names, ", ")
 }

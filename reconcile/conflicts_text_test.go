@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"hodan/internal/i18n"
 	"hodan/reconcile"
 	"hodan/syncengine"
 )
@@ -24,21 +25,27 @@ func TestWriteConflicts(t *testing.T) {
 	}
 	for _, withCommune := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := reconcile.WriteConflicts(&b, []syncengine.ConflictView{v}, withCommune); err != nil {
+		if err := reconcile.WriteConflicts(&b, i18n.EN, []syncengine.ConflictView{v}, withCommune); err != nil {
 			t.Fatal(err)
 		}
-		assertFits(t, b.String(), "81cc220d", "household.head_name", "Bùi Văn Thao", "open")
-		if strings.Contains(b.String(), "05362") != withCommune {
+		assertFits(t, b.String(), "81cc220d", "Head of household", "Bùi Văn Thao", "open")
+		if strings.Contains(b.String(), "Xã Lạc Lương") != withCommune {
 			t.Errorf("commune shown = %v, want %v:\n%s", !withCommune, withCommune, b.String())
 		}
 	}
 	var b bytes.Buffer
-	if err := reconcile.WriteConflict(&b, v, "resolve it"); err != nil {
+	if err := reconcile.WriteConflict(&b, i18n.EN, v, "resolve it"); err != nil {
 		t.Fatal(err)
 	}
-	assertFits(t, b.String(), "Họ tên chủ hộ (head_name)", "Resolve:  resolve it", "written by Lò Văn Minh", "an unknown officer", "won", "displaced")
+	assertFits(t, b.String(), "Head of household (head_name)", "Resolve:    resolve it", "written by Lò Văn Minh", "an unknown officer", "won", "displaced")
+	b.Reset()
+	if err := reconcile.WriteConflict(&b, i18n.VI, v, "giải quyết đi"); err != nil {
+		t.Fatal(err)
+	}
+	assertFits(t, b.String(), "Họ tên chủ hộ (head_name)", "Giải quyết: giải quyết đi", "Lò Văn Minh ghi", "cán bộ không rõ", "thắng", "bị thay",
+		"Xã Lạc Lương", "20/11/2026 16:30")
 	var none bytes.Buffer
-	if err := reconcile.WriteConflicts(&none, nil, false); err != nil || none.String() != "No conflicts.\n" {
+	if err := reconcile.WriteConflicts(&none, i18n.EN, nil, false); err != nil || none.String() != "No conflicts.\n" {
 		t.Errorf("no conflicts: %q, %v", none.String(), err)
 	}
 }

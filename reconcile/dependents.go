@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"hodan/schema"
 	"hodan/syncengine"
 )
 
@@ -33,13 +34,13 @@ type DependentsError struct {
 func (e *DependentsError) Error() string {
 	names := make([]string, 0, len(e.Dependents))
 	for _, d := range e.Dependents {
-		names = append(names, nounOf(d.Table)+" "+d.Name)
+		names = append(names, schemaNoun(d.Table)+" "+d.Name)
 	}
-	what := "move them to another " + nounOf(e.Table) + " or delete them first"
+	what := "move them to another " + schemaNoun(e.Table) + " or delete them first"
 	if e.Cascade {
 		what = "delete with its records to delete them too"
 	}
-	return fmt.Sprintf("%s %s still has %d live records (%s): %s", nounOf(e.Table), e.Name, len(e.Dependents), strings.Join(names, "; "), what)
+	return fmt.Sprintf("%s %s still has %d live records (%s): %s", schemaNoun(e.Table), e.Name, len(e.Dependents), strings.Join(names, "; "), what)
 }
 
 // DeletesWithChildren reports whether DeleteRecord deletes the live
@@ -111,4 +112,13 @@ func DeleteRecord(tx *syncengine.Tx, table string, id syncengine.RowID, withChil
 		}
 	}
 	return nil
+}
+
+// schemaNoun is the schema's noun of a table's rows (household), in the
+// English of errors for programs.
+func schemaNoun(table string) string {
+	if t, ok := schema.TableByName(table); ok {
+		return t.Noun
+	}
+	return table
 }

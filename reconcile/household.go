@@ -17,13 +17,14 @@ type Querier interface {
 var _ Querier = (*sql.DB)(nil)
 
 // Household is a household as findings show it. In JSON: id, commune,
-// village_id, household_number, head_name, head_sex, ethnicity_code and
-// phone ("" when not recorded), and head_birth_year (null when not
-// recorded).
+// village_id, village (its name), household_number, head_name, head_sex,
+// ethnicity_code and phone ("" when not recorded), and head_birth_year
+// (null when not recorded).
 type Household struct {
 	ID              string `json:"id"`
 	Commune         string `json:"commune"`
 	VillageID       string `json:"village_id"`
+	Village         string `json:"village"`
 	HouseholdNumber string `json:"household_number"`
 	HeadName        string `json:"head_name"`
 	HeadBirthYear   *int   `json:"head_birth_year"`
@@ -35,7 +36,8 @@ type Household struct {
 }
 
 const householdColumns = `id, commune_code, village_id, household_number, head_name,
-	head_birth_year, head_sex, ethnicity_code, phone, merged_into`
+	head_birth_year, head_sex, ethnicity_code, phone, merged_into,
+	(SELECT name FROM villages WHERE villages.id = households.village_id)`
 
 // loadHouseholds reads the households of communes (all when empty),
 // merged ones too when withMerged, by id.
@@ -69,12 +71,12 @@ func loadHouseholds(ctx context.Context, q Querier, communes []string, withMerge
 
 func scanHousehold(rows *sql.Rows) (*Household, error) {
 	var h Household
-	var village, number, name, sex, ethnicity, phone, merged sql.NullString
+	var village, number, name, sex, ethnicity, phone, merged, villageName sql.NullString
 	var year sql.NullInt64
-	if err := rows.Scan(&h.ID, &h.Commune, &village, &number, &name, &year, &sex, &ethnicity, &phone, &merged); err != nil {
+	if err := rows.Scan(&h.ID, &h.Commune, &village, &number, &name, &year, &sex, &ethnicity, &phone, &merged, &villageName); err != nil {
 		return nil, fmt.Errorf("read household: %w", err)
 	}
-	h.VillageID, h.HouseholdNumber, h.HeadName = village.String, number.String, name.String
+	h.VillageID, h.Village, h.HouseholdNumber, h.HeadName = village.String, villageName.String, number.String, name.String
 	h.HeadSex, h.EthnicityCode, h.Phone, h.mergedInto = sex.String, ethnicity.String, phone.String, merged.String
 	if year.Valid {
 		y := int(year.Int64)

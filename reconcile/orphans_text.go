@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"hodan/internal/i18n"
+	"hodan/schema"
 	"hodan/syncengine"
 )
 
@@ -22,25 +25,23 @@ func Listed(views []syncengine.ConflictView, orphans []Orphan) []any {
 	return out
 }
 
-// WriteOrphans writes orphans for a person, under a heading, each group
-// (see Groups) under a line that says what was deleted, by whom and when,
-// with its commune (the server lists many); nothing when there are none.
-func WriteOrphans(w io.Writer, orphans []Orphan) error {
+// WriteOrphans writes orphans for a person in l, under a heading, each
+// group (see Groups) under a line that says what was deleted, by whom and
+// when, with its commune (the server lists many); nothing when there are
+// none.
+func WriteOrphans(w io.Writer, l i18n.Lang, orphans []Orphan) error {
 	if len(orphans) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Orphaned records, under a deleted household or village (%d):\n", len(orphans))
+	b.WriteString(i18n.T(l, "findings.orphans.heading", len(orphans)) + "\n")
+	noun := func(table string) string { return nounOf(l, table) }
 	for _, g := range Groups(orphans) {
 		o := g[0]
-		what := strings.ToUpper(nounOf(o.Deleted.Table)[:1]) + nounOf(o.Deleted.Table)[1:]
-		if o.Reason == ReasonMergeTargetDeleted {
-			what = "Merged into " + nounOf(o.Deleted.Table)
-		}
-		fmt.Fprintf(&b, "%s\n", fit(fmt.Sprintf("%s %s%s (%s), deleted on %s by %s:", what,
-			orUnknown(o.Deleted.Name), villageOf(o), o.Commune, deletedOn(o), deleter(o)), Width))
+		b.WriteString(fit(upperFirst(i18n.T(l, "findings.orphans.group."+o.Reason, noun(o.Deleted.Table), orUnknown(l, o.Deleted.Name),
+			villageOf(l, o), schema.CommuneName(o.Commune), deletedOn(o), deleter(l, o))), Width) + "\n")
 		for _, o := range g {
-			fmt.Fprintf(&b, "  %s  %s\n", o.ID[:8], fit(RecordText(o, nounOf), Width-12))
+			fmt.Fprintf(&b, "  %s  %s\n", o.ID[:8], fit(RecordText(l, o, noun), Width-12))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -48,85 +49,79 @@ func WriteOrphans(w io.Writer, orphans []Orphan) error {
 }
 
 // RecordText names o's record for a list that groups it under what was
-// deleted: its noun (said by noun) and name, and its household where that
-// is not the row deleted.
-func RecordText(o Orphan, noun func(string) string) string {
+// deleted, in l: its noun (said by noun) and name, and its household where
+// that is not the row deleted.
+func RecordText(l i18n.Lang, o Orphan, noun func(string) string) string {
 	s := noun(o.Table) + " " + o.Record
 	if o.Table != "households" && o.HouseholdID != o.Deleted.ID {
-		s += " (" + noun("households") + " " + householdText(o) + ")"
+		s += " (" + noun("households") + " " + householdText(l, o) + ")"
 	}
 	return s
 }
 
 // villageOf is ", village NAME" of the deleted household of a record
 // under it, where its village is known; "" else.
-func villageOf(o Orphan) string {
+func villageOf(l i18n.Lang, o Orphan) string {
 	if o.Village == "" || o.Reason != ReasonParentDeleted || o.Deleted.Table != "households" {
 		return ""
 	}
-	return ", village " + o.Village
+	return ", " + i18n.T(l, "findings.village", o.Village)
 }
 
-// WriteOrphan writes one orphan for a person: the record, its household
-// and village, why it is an orphan, who deleted what and when; hint, if
-// not empty, says where it is settled.
-func WriteOrphan(w io.Writer, o Orphan, hint string) error {
-	fmt.Fprintf(w, "Orphaned record %s, commune %s\nRecord:     %s %s (%s)\n", o.ID, o.Commune, nounOf(o.Table), fit(o.Record, Width-50), o.Row)
+// WriteOrphan writes one orphan for a person in l: the record, its
+// household and village, why it is an orphan, who deleted what and when;
+// hint, if not empty, says where it is settled.
+func WriteOrphan(w io.Writer, l i18n.Lang, o Orphan, hint string) error {
+	fmt.Fprintln(w, i18n.T(l, "findings.orphan.heading", o.ID, schema.CommuneName(o.Commune)))
+	fmt.Fprintln(w, i18n.T(l, "findings.orphan.record", nounOf(l, o.Table), fit(o.Record, Width-50), o.Row))
 	if o.Table != "households" {
-		fmt.Fprintf(w, "Household:  %s (%s)\n", fit(dash(householdText(o)), Width-50), dash(o.HouseholdID))
+		fmt.Fprintln(w, i18n.T(l, "findings.orphan.household", fit(dash(householdText(l, o)), Width-50), dash(o.HouseholdID)))
 	}
-	fmt.Fprintf(w, "Village:    %s\nWhy:        %s\n", fit(dash(o.Village), Width-12), fit(Why(o), Width-12))
+	fmt.Fprintln(w, i18n.T(l, "findings.orphan.village", fit(dash(o.Village), Width-12)))
+	fmt.Fprintln(w, i18n.T(l, "findings.orphan.why", fit(Why(l, o), Width-12)))
 	if o.Deleted.At != nil {
-		fmt.Fprintf(w, "Deleted by: %s, on %s\n", fit(deleter(o), 40), deletedOn(o))
+		fmt.Fprintln(w, i18n.T(l, "findings.orphan.deleted", fit(deleter(l, o), 40), deletedOn(o)))
 	}
 	if hint == "" {
 		return nil
 	}
-	_, err := io.WriteString(w, wrap("Settle:   ", hint, Width))
+	_, err := io.WriteString(w, wrap(i18n.T(l, "findings.orphan.settle"), hint, Width))
 	return err
 }
 
-// Why says in English, in a few words, why o is an orphan.
-func Why(o Orphan) string {
-	what := nounOf(o.Deleted.Table) + " " + orUnknown(o.Deleted.Name)
-	switch o.Reason {
-	case ReasonVillageDeleted:
-		return "its village was deleted: " + what
-	case ReasonMergeTargetDeleted:
-		return "merged into a household since deleted: " + what
-	}
-	return "its " + nounOf(o.Deleted.Table) + " was deleted: " + what
+// Why says in l, in a few words, why o is an orphan.
+func Why(l i18n.Lang, o Orphan) string {
+	return i18n.T(l, "findings.why."+o.Reason, nounOf(l, o.Deleted.Table), orUnknown(l, o.Deleted.Name))
 }
 
-func householdText(o Orphan) string {
+func householdText(l i18n.Lang, o Orphan) string {
 	if o.HouseholdNumber == "" {
 		return o.HeadName
 	}
-	return o.HeadName + ", no. " + o.HouseholdNumber
+	return o.HeadName + ", " + i18n.T(l, "findings.household_number", o.HouseholdNumber)
 }
 
-func deleter(o Orphan) string {
+func deleter(l i18n.Lang, o Orphan) string {
 	switch {
 	case o.Deleted.Officer != "":
 		return o.Deleted.Officer
 	case o.Deleted.Site != "":
-		return "device " + o.Deleted.Site[:8]
+		return i18n.T(l, "findings.device", o.Deleted.Site[:8])
 	}
-	return "unknown"
+	return i18n.T(l, "findings.unknown")
 }
 
-// deletedOn is the day of the delete as dd/mm/yyyy, on this machine's
-// clock; "-" when not known.
+// deletedOn is the day of the delete as dd/mm/yyyy; "-" when not known.
 func deletedOn(o Orphan) string {
 	if o.Deleted.At == nil {
 		return "-"
 	}
-	return o.Deleted.At.In(time.Local).Format("02/01/2006")
+	return schema.FormatDay(*o.Deleted.At)
 }
 
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
+// upperFirst is s with its first letter in upper case, for a line that
+// begins with a noun.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

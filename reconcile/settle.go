@@ -74,7 +74,7 @@ func MoveTo(tx *syncengine.Tx, o Orphan, to syncengine.RowID) error {
 		return err
 	}
 	if !alive || scope != o.Commune || (table == o.Table && to == o.Row) {
-		return fmt.Errorf("%s %s: %w", nounOf(table), to, ErrMoveTarget)
+		return fmt.Errorf("%s %s: %w", schemaNoun(table), to, ErrMoveTarget)
 	}
 	if table == "households" {
 		merged, err := idsWhere(context.Background(), txQuerier{tx}, "households", "id = ? AND merged_into IS NOT NULL", to.String())
@@ -82,7 +82,7 @@ func MoveTo(tx *syncengine.Tx, o Orphan, to syncengine.RowID) error {
 			return err
 		}
 		if len(merged) > 0 {
-			return fmt.Errorf("%s %s is merged into another: %w", nounOf(table), to, ErrMoveTarget)
+			return fmt.Errorf("%s %s is merged into another: %w", schemaNoun(table), to, ErrMoveTarget)
 		}
 	}
 	return tx.Update(o.Table, o.Row, map[string]any{moveColumn(o): to.String()})
@@ -125,7 +125,7 @@ func stillOrphan(tx *syncengine.Tx, o Orphan) error {
 		missing = !back
 	}
 	if !alive || !missing {
-		return fmt.Errorf("%s %s: %w", nounOf(o.Table), o.Row, ErrSettled)
+		return fmt.Errorf("%s %s: %w", schemaNoun(o.Table), o.Row, ErrSettled)
 	}
 	return nil
 }

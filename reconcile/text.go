@@ -3,100 +3,144 @@ package reconcile
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"hodan/internal/i18n"
+	"hodan/schema"
 )
 
-// PairsHelp says, for the help of a command that lists duplicates, what a
-// pair is and what its JSON holds.
-const PairsHelp = `List pairs of households of one commune whose heads' names are alike once
-tones and capitals are set aside, with room for a typo ("Bùi Văn Thảo",
-"Bui Van Thao"), born at most 2 years apart, in the same village unless
-one has none; each with a score from 0 to 1 and the reasons for it.
-A household merged into another is never listed.
-
-With --json: an array of {score, reasons, name_distance, a, b}, a and b
-each {id, commune, village_id, household_number, head_name,
-head_birth_year, head_sex, ethnicity_code, phone}.`
-
-// OverlapsHelp says, for the help of a command that lists overlapping
-// support, the rules and what the JSON holds.
-const OverlapsHelp = `List households given one kind of support more often than the programs
-allow: housing, land and distributed water once ever; livelihood support,
-preferential loans and health insurance once a calendar year; gifts and
-training are not checked. A finding is cross_program when two programs
-gave it, repeat when one did. Only support delivered or accepted counts.
-Records of a merged household count under the one it went into. With
---year, only records dated (delivered, else planned) in that year count.
-
-With --json: an array of {type, kind, period, year, household, programs,
-records, total_vnd}; household is {id, commune, head_name, …}, records
-each {id, household_id, program, project_code, kind, status, date,
-planned_date, delivered_date, amount_vnd}.`
+// The text reports of findings (WritePairs, WriteOverlaps, WriteConflicts,
+// WriteConflict, WriteOrphans, WriteOrphan) are for people, in the reader's
+// language from the message catalogue: names, household numbers and
+// villages, Vietnamese labels of the schema's choices (their values in
+// English), amounts as their language writes numbers; an id where a
+// command needs one to act on the finding. JSON keeps the values.
 
 // Width is the terminal width the text reports fit in.
 const Width = 80
 
-// WritePairs writes pairs for a person: per pair its score and reasons,
-// then both households with full ids (for `hodan household merge`), name
-// and the head's birth year; every line within Width columns.
-func WritePairs(w io.Writer, pairs []Pair) error {
+// WritePairs writes pairs for a person in l: per pair its score and
+// reasons, then each household's head, birth year, number and village, and
+// its id (for `hodan household merge KEEP DROP`); every line within Width
+// columns.
+func WritePairs(w io.Writer, l i18n.Lang, pairs []Pair) error {
 	if len(pairs) == 0 {
-		_, err := fmt.Fprintln(w, "No duplicate households.")
+		_, err := fmt.Fprintln(w, i18n.T(l, "findings.pairs.none"))
 		return err
 	}
 	var b strings.Builder
 	for _, p := range pairs {
-		b.WriteString(wrap(fmt.Sprintf("%.2f", p.Score), strings.Join(p.Reasons, ", "), Width))
+		reasons := make([]string, len(p.Reasons))
+		for i, r := range p.Reasons {
+			reasons[i] = reasonText(l, r)
+		}
+		b.WriteString(wrap(i18n.Number(l, schema.FormatFixed(p.Score, 2)), strings.Join(reasons, ", "), Width))
 		for _, h := range []Household{p.A, p.B} {
-			fmt.Fprintf(&b, "  %s  %-30s  %s\n", h.ID, fit(h.HeadName, 30), yearText(h.HeadBirthYear))
+			b.WriteString("  " + fit(householdLine(l, h), Width-2) + "\n")
+			b.WriteString("    " + i18n.T(l, "findings.id", h.ID) + "\n")
 		}
 	}
-	fmt.Fprintf(&b, "%s. Merge a family recorded twice: hodan household merge KEEP DROP\n", count(len(pairs), "pair"))
+	b.WriteString(i18n.Count(l, len(pairs), "findings.pairs.count") + "\n" + i18n.T(l, "findings.pairs.merge") + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// WriteOverlaps writes overlaps for a person: per overlap the household,
-// what overlaps, and each record with its date, program, project, amount
-// and status, then its id; every line within Width columns.
-func WriteOverlaps(w io.Writer, overlaps []Overlap) error {
+// householdLine names a household for people: its head, the head's birth
+// year, its number and its village, as far as they are recorded.
+func householdLine(l i18n.Lang, h Household) string {
+	s := orUnknown(l, h.HeadName)
+	if h.HeadBirthYear != nil {
+		s += " (" + strconv.Itoa(*h.HeadBirthYear) + ")"
+	}
+	if h.HouseholdNumber != "" {
+		s += ", " + i18n.T(l, "findings.household_number", h.HouseholdNumber)
+	}
+	if h.Village != "" {
+		s += ", " + i18n.T(l, "findings.village", h.Village)
+	}
+	return s
+}
+
+// reasonPattern reads the reasons that carry a count: "name 2 edits
+// apart", "born 1 year apart".
+var reasonPattern = regexp.MustCompile(`^(name|born) (\d+) (?:edit|year)s? apart$`)
+
+// reasonText says a reason of a pair's score (see score) in l.
+func reasonText(l i18n.Lang, reason string) string {
+	key := "findings.reason." + strings.ReplaceAll(reason, " ", "_")
+	if m := reasonPattern.FindStringSubmatch(reason); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		return i18n.Count(l, n, "findings.reason."+m[1]+"_apart")
+	}
+	if cat, err := i18n.Default(); err != nil || !cat.Has(key) {
+		return reason
+	}
+	return i18n.T(l, key)
+}
+
+// WriteOverlaps writes overlaps for a person in l: per overlap the
+// household, what overlaps, and each record with its date, program,
+// project, amount and status, then its id; every line within Width
+// columns.
+func WriteOverlaps(w io.Writer, l i18n.Lang, overlaps []Overlap) error {
 	if len(overlaps) == 0 {
-		_, err := fmt.Fprintln(w, "No overlapping support.")
+		_, err := fmt.Fprintln(w, i18n.T(l, "findings.overlaps.none"))
 		return err
 	}
 	var b strings.Builder
 	for _, o := range overlaps {
-		head := fmt.Sprintf("household %s, commune %s: ", o.Household.ID, o.Household.Commune)
-		b.WriteString(head + fit(o.Household.HeadName, Width-utf8.RuneCountInString(head)) + "\n")
-		b.WriteString(wrap("", overlapSummary(o), Width))
+		b.WriteString(fit(householdLine(l, o.Household)+", "+schema.CommuneName(o.Household.Commune), Width) + "\n")
+		b.WriteString("    " + i18n.T(l, "findings.id", o.Household.ID) + "\n")
+		b.WriteString(wrap("", overlapSummary(l, o), Width))
 		for _, r := range o.Records {
-			fmt.Fprintf(&b, "    %-10s  %-19s  %-8s  %14s  %s\n", dash(r.Date), fit(r.Program, 19), fit(dash(r.ProjectCode), 8), amountText(r.AmountVND), r.Status)
-			fmt.Fprintf(&b, "      record %s\n", r.ID)
+			fmt.Fprintf(&b, "    %-10s  %-19s  %-8s  %14s  %s\n", dash(dateText(r.Date)), fit(choice(l, "program", r.Program), 19),
+				fit(dash(r.ProjectCode), 8), amountText(l, r.AmountVND), fit(choice(l, "status", r.Status), 16))
+			b.WriteString("      " + i18n.T(l, "findings.record_id", r.ID) + "\n")
 		}
 	}
-	fmt.Fprintf(&b, "%s.\n", count(len(overlaps), "overlap"))
+	b.WriteString(i18n.Count(l, len(overlaps), "findings.overlaps.count") + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // overlapSummary says in words what o is: "new_house twice, from 2
 // programs; allowed once ever".
-func overlapSummary(o Overlap) string {
-	times := "twice"
-	if n := len(o.Records); n > 2 {
-		times = fmt.Sprintf("%d times", n)
+func overlapSummary(l i18n.Lang, o Overlap) string {
+	times := i18n.Count(l, len(o.Records), "findings.overlap.times")
+	if len(o.Records) == 2 {
+		times = i18n.T(l, "findings.overlap.twice")
 	}
-	when, allowed := "", "once ever"
-	if o.Period == Year {
-		when, allowed = fmt.Sprintf(" in %d", o.Year), "once a year"
-	}
-	from := "from one program"
+	from := i18n.T(l, "findings.overlap.one_program")
 	if o.Type == CrossProgram {
-		from = fmt.Sprintf("from %d programs", len(o.Programs))
+		from = i18n.T(l, "findings.overlap.programs", len(o.Programs))
 	}
-	return fmt.Sprintf("%s %s%s, %s; allowed %s", o.Kind, times, when, from, allowed)
+	if o.Period == Year {
+		return i18n.T(l, "findings.overlap.in_year", choice(l, "kind", o.Kind), times, o.Year, from)
+	}
+	return i18n.T(l, "findings.overlap.ever", choice(l, "kind", o.Kind), times, from)
+}
+
+// choice is a value of a support record's column as l says it: its
+// Vietnamese label, or in English the value itself.
+func choice(l i18n.Lang, column, value string) string {
+	if l == i18n.EN {
+		return value
+	}
+	return schema.ChoiceLabel("support_records", column, value)
+}
+
+// dateText writes a date of the tables (2025-03-05) as people read it,
+// dd/mm/yyyy; anything else as it is.
+func dateText(iso string) string {
+	if y, rest, ok := strings.Cut(iso, "-"); ok && len(iso) == 10 {
+		if m, d, ok := strings.Cut(rest, "-"); ok {
+			return d + "/" + m + "/" + y
+		}
+	}
+	return iso
 }
 
 // wrap writes lead and text on lines of at most width columns, breaking
@@ -127,13 +171,6 @@ func fit(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-func yearText(y *int) string {
-	if y == nil {
-		return "-"
-	}
-	return strconv.Itoa(*y)
-}
-
 func dash(s string) string {
 	if s == "" {
 		return "-"
@@ -141,24 +178,19 @@ func dash(s string) string {
 	return s
 }
 
-// amountText writes an amount in đồng with thousands separated by commas.
-func amountText(v *int64) string {
+// amountText writes an amount in đồng as l writes numbers: 60.000.000 in
+// Vietnamese, 60,000,000 in English; "-" for none.
+func amountText(l i18n.Lang, v *int64) string {
 	if v == nil {
 		return "-"
 	}
-	s, sign := strconv.FormatInt(*v, 10), ""
-	if *v < 0 {
-		s, sign = s[1:], "-"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
+	return i18n.Number(l, schema.FormatWhole(*v, true))
 }
 
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+// orUnknown is s, or the word for a name not known.
+func orUnknown(l i18n.Lang, s string) string {
+	if s == "" {
+		return i18n.T(l, "findings.unknown")
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"hodan/internal/i18n"
 	"hodan/reconcile"
 )
 
@@ -28,17 +29,25 @@ func assertFits(t *testing.T, out string, want ...string) {
 func TestWritePairs(t *testing.T) {
 	year := 1978
 	long := "Nguyễn Thị Phương Thảo Hoàng Lường Quách"
-	a := reconcile.Household{ID: "0195a2e1-7c1a-7000-8000-0000000000a1", Commune: lacLuong, HeadName: long, HeadBirthYear: &year}
+	a := reconcile.Household{ID: "0195a2e1-7c1a-7000-8000-0000000000a1", Commune: lacLuong, HeadName: long, HeadBirthYear: &year,
+		HouseholdNumber: "12", Village: "Nà Xoong"}
 	b := reconcile.Household{ID: "0195a2e1-7c1a-7000-8000-0000000000a2", Commune: lacLuong, HeadName: "Bui Van Thao"}
 	pairs := []reconcile.Pair{{Score: 0.85, A: a, B: b, Reasons: []string{"name 2 edits apart", "born 1 year apart", "same village",
 		"same phone", "same household number", "same sex", "same ethnicity", "different something long enough to wrap"}}}
 	var out bytes.Buffer
-	if err := reconcile.WritePairs(&out, pairs); err != nil {
+	if err := reconcile.WritePairs(&out, i18n.EN, pairs); err != nil {
 		t.Fatal(err)
 	}
-	assertFits(t, out.String(), a.ID, b.ID, "0.85", "1978", "Nguyễn Thị Phương", "Bui Van Thao", "wrap", "hodan household merge")
+	assertFits(t, out.String(), a.ID, b.ID, "0.85", "1978", "Nguyễn Thị Phương", "Bui Van Thao", "wrap", "hodan household merge",
+		"no. 12", "village Nà Xoong", "born 1 year apart")
 	out.Reset()
-	if err := reconcile.WritePairs(&out, nil); err != nil || out.String() != "No duplicate households.\n" {
+	if err := reconcile.WritePairs(&out, i18n.VI, pairs); err != nil {
+		t.Fatal(err)
+	}
+	assertFits(t, out.String(), a.ID, b.ID, "0,85", "tên khác 2 chữ", "năm sinh cách 1 năm", "cùng thôn", "hộ số 12", "thôn Nà Xoong",
+		"hodan household merge", "wrap")
+	out.Reset()
+	if err := reconcile.WritePairs(&out, i18n.EN, nil); err != nil || out.String() != "No duplicate households.\n" {
 		t.Errorf("no pairs: %q, %v", out.String(), err)
 	}
 }
@@ -53,13 +62,18 @@ func TestWriteOverlaps(t *testing.T) {
 			{ID: "0195a2e1-7c1a-7000-8000-0000000000b2", Program: "ntp_1719", Date: "2025-01-01", Status: "delivered"},
 		}}
 	var out bytes.Buffer
-	if err := reconcile.WriteOverlaps(&out, []reconcile.Overlap{o}); err != nil {
+	if err := reconcile.WriteOverlaps(&out, i18n.EN, []reconcile.Overlap{o}); err != nil {
 		t.Fatal(err)
 	}
 	assertFits(t, out.String(), h.ID, o.Records[0].ID, o.Records[1].ID, "123,456,789,000", "sustainable_poverty", "DA1.ND4",
-		"distributed_water twice, from 2 programs; allowed once ever", "Nguyễn Thị")
+		"distributed_water twice, from 2 programs; allowed once ever", "Nguyễn Thị", "01/05/2024", "Xã Lạc Lương")
 	out.Reset()
-	if err := reconcile.WriteOverlaps(&out, nil); err != nil || out.String() != "No overlapping support.\n" {
+	if err := reconcile.WriteOverlaps(&out, i18n.VI, []reconcile.Overlap{o}); err != nil {
+		t.Fatal(err)
+	}
+	assertFits(t, out.String(), h.ID, "123.456.789.000", "Hỗ trợ nước sinh hoạt phân tán 2 lần, từ 2 chương trình; chỉ được nhận một lần", "Đã nghiệm thu", "01/05/2024")
+	out.Reset()
+	if err := reconcile.WriteOverlaps(&out, i18n.EN, nil); err != nil || out.String() != "No overlapping support.\n" {
 		t.Errorf("no overlaps: %q, %v", out.String(), err)
 	}
 }

@@ -71,6 +71,21 @@ type Choice struct {
 	Label string // Vietnamese
 }
 
+// ChoiceLabel is the Vietnamese label of value in the enumeration of
+// table's column, or value itself when it is none of its choices.
+func ChoiceLabel(table, column, value string) string {
+	if t, ok := TableByName(table); ok {
+		if c, ok := t.Column(column); ok {
+			for _, ch := range c.Enum {
+				if ch.Value == value {
+					return ch.Label
+				}
+			}
+		}
+	}
+	return value
+}
+
 // CodeList names a reference list of codes.
 type CodeList string
 

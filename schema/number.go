@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -175,6 +176,23 @@ func FormatDecimal(f float64, group bool) string {
 		frac += "0"
 	}
 	return sign + maybeGroup(whole, group) + "," + frac
+}
+
+// FormatFixed writes f rounded to decimals places, with ',' as the decimal
+// mark and the whole part grouped by three with '.': a figure of a report
+// (a rate to one place, 12,5; a count, 1.234). A value that rounds to zero
+// has no sign.
+func FormatFixed(f float64, decimals int) string {
+	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	sign := ""
+	if f < 0 && strings.Trim(s, "0.") != "" {
+		sign = "-"
+	}
+	if frac != "" {
+		frac = "," + frac
+	}
+	return sign + groupDigits(whole) + frac
 }
 
 func maybeGroup(digits string, group bool) string {

@@ -106,6 +106,19 @@ func CommuneByCode(code string) (Commune, bool) {
 	return refLookup(d.communes2025, d.communes2025Idx, code)
 }
 
+// CommuneName is the name of the commune with code, as people know it: the
+// commune of the two-tier system since 1 July 2025, else of the old
+// system, else the code itself.
+func CommuneName(code string) string {
+	if c, ok := CommuneByCode(code); ok {
+		return c.Name
+	}
+	if c, ok := CommuneBefore2025(code); ok {
+		return c.Name
+	}
+	return code
+}
+
 // CommuneBefore2025 returns the commune with the given code as of 01/03/2025
 // (the old three-tier system). It is the unit a record made before 1 July 2025 names.
 func CommuneBefore2025(code string) (Commune, bool) {

@@ -16,31 +16,30 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/internal/i18n"
 	"hodan/internal/replica"
+	"hodan/schema"
 	"hodan/server/audit"
 	"hodan/server/registry"
+	"hodan/syncengine"
 )
 
-func auditCmd() *cobra.Command {
-	return groupCmd("audit", "Export the signed sync log, and verify, replay and read an export offline (see server/audit/FORMAT.md)", auditExportCmd(), auditVerifyCmd(), auditReplayCmd(), auditHistoryCmd(), auditCheckpointCmd(), auditKeyCmd())
+func auditCmd(t tr) *cobra.Command {
+	return groupCmd("audit", t.T("server.audit.short"), auditExportCmd(t), auditVerifyCmd(t), auditReplayCmd(t), auditHistoryCmd(t),
+		auditCheckpointCmd(t), auditKeyCmd(t))
 }
 
-func auditExportCmd() *cobra.Command {
+func auditExportCmd(t tr) *cobra.Command {
 	var db, out string
 	var noCheckpoint, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "export --db PATH --out FILE",
-		Short: "Write the log, the receipts, the device keys and the checkpoints to FILE, one JSON object per line; safe while the server runs",
-		Long: `Write the server's sync log to FILE for an auditor: every entry with its
-hash, the receipt of every batch (device, officer, time received, the
-device's signature), every key a device was enrolled with, and the
-server's signed checkpoints. Unless --no-checkpoint, the server first signs
-a checkpoint of the log as it stands, so that the whole export is vouched
-for. The file is written beside its final name and renamed when complete.`,
-		Args: cobra.NoArgs,
+		Use:   t.T("server.audit.export.use"),
+		Short: t.T("server.audit.export.short"),
+		Long:  t.T("server.audit.export.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return errors.New("--out FILE is required: where to write the export")
+				return i18n.Errorf("server.audit.error.no_out")
 			}
 			ctx := cmd.Context()
 			d, err := openExisting(ctx, db, noCheckpoint)
@@ -69,15 +68,14 @@ for. The file is written beside its final name and renamed when complete.`,
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), sum)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "exported %d entries in %d batches, %d device keys, %d checkpoints to %s\nhead %s\n",
-				sum.Entries, sum.Batches, sum.Devices, sum.Checkpoints, out, sum.Head)
+			fmt.Fprintln(cmd.OutOrStdout(), t.T("server.audit.exported", sum.Entries, sum.Batches, sum.Devices, sum.Checkpoints, out, sum.Head))
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringVar(&out, "out", "", "the file to write (replaced if it exists)")
-	cmd.Flags().BoolVar(&noCheckpoint, "no-checkpoint", false, "do not sign a checkpoint first (opens the database read-only)")
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	cmd.Flags().StringVar(&out, "out", "", t.T("server.audit.flag.out"))
+	cmd.Flags().BoolVar(&noCheckpoint, "no-checkpoint", false, t.T("server.audit.flag.no_checkpoint"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
@@ -90,7 +88,7 @@ func writeAtomically(path string, fn func(io.Writer) error) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := fn(tmp); err != nil {
@@ -99,13 +97,13 @@ func writeAtomically(path string, fn func(io.Writer) error) error {
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	return nil
 }
@@ -116,8 +114,8 @@ type logSource struct {
 	file, db string
 }
 
-func (s *logSource) flags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&s.db, "db", "", "read the log from this server database instead of an export file")
+func (s *logSource) flags(t tr, cmd *cobra.Command) {
+	cmd.Flags().StringVar(&s.db, "db", "", t.T("server.audit.flag.db"))
 }
 
 func (s *logSource) set(args []string) error {
@@ -128,7 +126,7 @@ func (s *logSource) set(args []string) error {
 	case len(args) == 0 && s.db != "":
 		return nil
 	}
-	return errors.New("give an export file (from `hodan-server audit export`), or --db PATH, not both")
+	return i18n.Errorf("server.audit.error.source")
 }
 
 // open returns a fresh reader of the log.
@@ -136,7 +134,7 @@ func (s *logSource) open(ctx context.Context) (io.ReadCloser, error) {
 	if s.file != "" {
 		f, err := os.Open(s.file)
 		if err != nil {
-			return nil, fmt.Errorf("open the export: %w", err)
+			return nil, i18n.Errorf("server.audit.error.open", err)
 		}
 		return f, nil
 	}
@@ -170,18 +168,18 @@ func parseServerKey(s string) ([]byte, error) {
 	}
 	key, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("--server-key must be the server's public key as `hodan-server audit key` prints it (44 characters of base64), or a file holding it")
+		return nil, i18n.Errorf("server.audit.error.server_key")
 	}
 	return key, nil
 }
 
-func auditVerifyCmd() *cobra.Command {
+func auditVerifyCmd(t tr) *cobra.Command {
 	var src logSource
 	var serverKey string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "verify FILE | --db PATH",
-		Short: "Check the chain, the devices' signatures and the server's checkpoints; exit 1 naming the first bad entry",
+		Use:   t.T("server.audit.verify.use"),
+		Short: t.T("server.audit.verify.short"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := src.set(args); err != nil {
 				return err
@@ -197,23 +195,34 @@ func auditVerifyCmd() *cobra.Command {
 			defer r.Close()
 			rep, err := audit.Verify(r, opts)
 			if err != nil {
-				return err
+				return badLog(err)
 			}
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), rep)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "verified: %d entries in %d batches from %d device keys; %d checkpoints signed by server %s, the last covering %d entries\nhead %s\n",
-				rep.Entries, rep.Batches, rep.Devices, rep.Checkpoints, rep.Server, rep.Covered, rep.Head)
+			fmt.Fprintln(cmd.OutOrStdout(), t.T("server.audit.verified", rep.Entries, rep.Batches, rep.Devices, rep.Checkpoints, rep.Server, rep.Covered, rep.Head))
 			for _, w := range rep.Warnings {
-				fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+w)
+				fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.audit.warning", w))
 			}
 			return nil
 		},
 	}
-	src.flags(cmd)
-	cmd.Flags().StringVar(&serverKey, "server-key", "", "the server's public key (base64, or a file), obtained from the district: check the checkpoints against it")
-	jsonFlag(cmd, &asJSON)
+	src.flags(t, cmd)
+	cmd.Flags().StringVar(&serverKey, "server-key", "", t.T("server.audit.flag.server_key_check"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
+}
+
+// badLog is a log that does not verify, said where and what.
+func badLog(err error) error {
+	var bad *audit.Bad
+	switch {
+	case errors.As(err, &bad) && bad.Seq != 0:
+		return i18n.Errorf("server.audit.error.bad", bad.Line, bad.Seq, bad.What)
+	case bad != nil:
+		return i18n.Errorf("server.audit.error.bad_line", bad.Line, bad.What)
+	}
+	return err
 }
 
 func auditOptions(serverKey string) (audit.Options, error) {
@@ -221,20 +230,14 @@ func auditOptions(serverKey string) (audit.Options, error) {
 	return audit.Options{ServerKey: key}, err
 }
 
-func auditReplayCmd() *cobra.Command {
+func auditReplayCmd(t tr) *cobra.Command {
 	var until, out, serverKey string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "replay FILE [--until TIME] [--out DB]",
-		Short: "Rebuild the state from an export alone, as of any instant, and print its digest",
-		Long: `Verify the export and merge every entry the server had taken by --until
-(all of them without it) into a new database, then print its digest: the
-whole log's replay gives the live server's digest (hodan-server digest).
---until is a time in RFC 3339 (2025-10-01T17:00:00+07:00) or a date
-(2025-10-01: the end of that day, Vietnam time). With --out the rebuilt
-database is kept there (the file must not exist); it is an ordinary Hodan
-server database that any SQL tool reads.`,
-		Args: cobra.ExactArgs(1),
+		Use:   t.T("server.audit.replay.use"),
+		Short: t.T("server.audit.replay.short"),
+		Long:  t.T("server.audit.replay.long"),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			opts, err := auditOptions(serverKey)
@@ -253,16 +256,16 @@ server database that any SQL tool reads.`,
 			if path == "" {
 				dir, err := os.MkdirTemp("", "hodan-replay-")
 				if err != nil {
-					return fmt.Errorf("replay: %w", err)
+					return i18n.Errorf("server.error.write", os.TempDir(), err)
 				}
 				defer os.RemoveAll(dir)
 				path = filepath.Join(dir, "replay.db")
 			} else if _, err := os.Stat(path); err == nil {
-				return fmt.Errorf("--out %s exists: give the name of a new file", path)
+				return i18n.Errorf("server.audit.error.out_exists", path)
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
-				return fmt.Errorf("open the export: %w", err)
+				return i18n.Errorf("server.audit.error.open", err)
 			}
 			defer f.Close()
 			d, err := replica.Open(ctx, path, replica.Options{Migrations: serverMigrations()})
@@ -277,29 +280,26 @@ server database that any SQL tool reads.`,
 				if out != "" {
 					os.Remove(out)
 				}
-				return err
+				return badLog(err)
 			}
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), res)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), res.Digest)
-			fmt.Fprintf(cmd.ErrOrStderr(), "replayed %d of %d entries", res.Applied, res.Applied+res.Skipped)
 			if out != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), " into %s", out)
+				fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.audit.replayed_into", res.Applied, res.Applied+res.Skipped, out))
+			} else {
+				fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.audit.replayed", res.Applied, res.Applied+res.Skipped))
 			}
-			fmt.Fprintln(cmd.ErrOrStderr())
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&until, "until", "", "replay only what the server had taken by this time")
-	cmd.Flags().StringVar(&out, "out", "", "keep the rebuilt database in this new file")
-	cmd.Flags().StringVar(&serverKey, "server-key", "", "the server's public key (base64, or a file), obtained from the district")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"digest\": …, \"applied\": …, \"skipped\": …}")
+	cmd.Flags().StringVar(&until, "until", "", t.T("server.audit.flag.until"))
+	cmd.Flags().StringVar(&out, "out", "", t.T("server.audit.flag.replay_out"))
+	cmd.Flags().StringVar(&serverKey, "server-key", "", t.T("server.audit.flag.server_key"))
+	cmd.Flags().BoolVar(&asJSON, "json", false, t.T("server.audit.flag.replay_json"))
 	return cmd
 }
-
-// vietnam is the time zone a date without a time is read in.
-var vietnam = time.FixedZone("ICT", 7*60*60)
 
 // parseInstant reads --until: RFC 3339, or a date meaning the end of that
 // day in Vietnam.
@@ -307,26 +307,26 @@ func parseInstant(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, vietnam); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, schema.Vietnam); err == nil {
 		return t.AddDate(0, 0, 1).Add(-time.Millisecond), nil
 	}
-	return time.Time{}, fmt.Errorf("--until %q: give a time such as 2025-10-01T17:00:00+07:00, or a date such as 2025-10-01", s)
+	return time.Time{}, i18n.Errorf("server.audit.error.until", s)
 }
 
-func auditHistoryCmd() *cobra.Command {
+func auditHistoryCmd(t tr) *cobra.Command {
 	var src logSource
 	var household, column, serverKey string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "history FILE|--db PATH --household ID [--column NAME]",
-		Short: "Every change to a household and its members, visits, support and damage records: when, by whom, what it replaced, conflicts lost",
+		Use:   t.T("server.audit.history.use"),
+		Short: t.T("server.audit.history.short"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := src.set(args); err != nil {
 				return err
 			}
 			id, err := uuid.Parse(household)
 			if err != nil {
-				return fmt.Errorf("--household must be a household id (a UUID, as `hodan household list` shows it)")
+				return i18n.Errorf("server.audit.error.household")
 			}
 			opts, err := auditOptions(serverKey)
 			if err != nil {
@@ -336,7 +336,7 @@ func auditHistoryCmd() *cobra.Command {
 			changes, err := audit.History(func() (io.ReadCloser, error) { return src.open(ctx) }, opts,
 				audit.HistoryQuery{Household: id, Column: column})
 			if err != nil {
-				return err
+				return badLog(err)
 			}
 			if asJSON {
 				if changes == nil {
@@ -344,25 +344,25 @@ func auditHistoryCmd() *cobra.Command {
 				}
 				return printJSON(cmd.OutOrStdout(), changes)
 			}
-			return writeHistory(cmd.OutOrStdout(), changes)
+			return t.writeHistory(cmd.OutOrStdout(), changes)
 		},
 	}
-	src.flags(cmd)
-	cmd.Flags().StringVar(&household, "household", "", "the household's id")
-	cmd.Flags().StringVar(&column, "column", "", "only this column (e.g. poverty_status)")
-	cmd.Flags().StringVar(&serverKey, "server-key", "", "the server's public key (base64, or a file), obtained from the district")
-	jsonFlag(cmd, &asJSON)
+	src.flags(t, cmd)
+	cmd.Flags().StringVar(&household, "household", "", t.T("server.audit.flag.household"))
+	cmd.Flags().StringVar(&column, "column", "", t.T("server.audit.flag.column"))
+	cmd.Flags().StringVar(&serverKey, "server-key", "", t.T("server.audit.flag.server_key"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
 // writeHistory prints a household's history as a table.
-func writeHistory(w io.Writer, changes []audit.Change) error {
+func (t tr) writeHistory(w io.Writer, changes []audit.Change) error {
 	if len(changes) == 0 {
-		_, err := fmt.Fprintln(w, "no change to this household in the log")
+		_, err := fmt.Fprintln(w, t.T("server.audit.history.none"))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WRITTEN (ICT)\tRECEIVED (ICT)\tOFFICER\tDEVICE\tRECORD\tCOLUMN\tVALUE\tREPLACED\tOUTCOME")
+	fmt.Fprintln(tw, t.T("server.audit.history.header"))
 	for _, c := range changes {
 		received := "-"
 		if c.Received != 0 {
@@ -373,9 +373,9 @@ func writeHistory(w io.Writer, changes []audit.Change) error {
 			replaced = c.Replaced.String()
 		}
 		if column == "" {
-			column, value = "(row)", "-"
+			column, value = t.T("server.audit.history.row"), "-"
 		}
-		outcome := c.Outcome
+		outcome := t.T("server.audit.outcome." + c.Outcome)
 		if c.Over != 0 {
 			outcome += fmt.Sprintf(" (#%d)", c.Over)
 		}
@@ -389,7 +389,7 @@ func writeHistory(w io.Writer, changes []audit.Change) error {
 // first ones of a UUIDv7 are its time, alike for rows made together).
 func shortID(id uuid.UUID) string { s := id.String(); return "…" + s[len(s)-8:] }
 
-func stamp(ms int64) string { return time.UnixMilli(ms).In(vietnam).Format("2006-01-02 15:04:05") }
+func stamp(ms int64) string { return schema.FormatMoment(time.UnixMilli(ms)) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -407,15 +407,15 @@ func clip(s string) string {
 	return s
 }
 
-func auditCheckpointCmd() *cobra.Command {
+func auditCheckpointCmd(t tr) *cobra.Command {
 	var db string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "checkpoint --db PATH",
-		Short: "Sign a checkpoint of the log as it stands now (serve signs one every --checkpoint-every)",
+		Use:   t.T("server.audit.checkpoint.use"),
+		Short: t.T("server.audit.checkpoint.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, db, false, func(reg *registry.Registry) error {
+			return withRegistry(cmd, db, false, func(reg *registry.Registry, _ *syncengine.DB) error {
 				cp, err := reg.Checkpoint(cmd.Context(), time.Now())
 				if err != nil {
 					return err
@@ -424,27 +424,27 @@ func auditCheckpointCmd() *cobra.Command {
 					return printJSON(cmd.OutOrStdout(), cp)
 				}
 				if cp.Size == 0 {
-					fmt.Fprintln(cmd.OutOrStdout(), "the log is empty: nothing to sign")
+					fmt.Fprintln(cmd.OutOrStdout(), t.T("server.audit.checkpoint.empty"))
 					return nil
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "checkpoint: %d entries, head %s, signed %s\n", cp.Size, cp.Head, stamp(cp.At))
+				fmt.Fprintln(cmd.OutOrStdout(), t.T("server.audit.checkpoint.signed", cp.Size, cp.Head, stamp(cp.At)))
 				return nil
 			})
 		},
 	}
-	dbFlag(cmd, &db)
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
-func auditKeyCmd() *cobra.Command {
+func auditKeyCmd(t tr) *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
-		Use:   "key --db PATH",
-		Short: "Print the server's public key (base64), for auditors to pin with --server-key",
+		Use:   t.T("server.audit.key.use"),
+		Short: t.T("server.audit.key.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRegistry(cmd, db, false, func(reg *registry.Registry) error {
+			return withRegistry(cmd, db, false, func(reg *registry.Registry, _ *syncengine.DB) error {
 				key, err := reg.ServerKey(cmd.Context())
 				if err != nil {
 					return err
@@ -454,6 +454,6 @@ func auditKeyCmd() *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	return cmd
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"hodan/internal/clitext"
 )
 
 // Run runs hodan-server with args and returns the exit status. It is what
@@ -21,7 +23,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string) string, stdout, stderr io.Writer) int {
 	t, err := chooseLang(args, getenv)
 	if err != nil {
-		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
+		fmt.Fprintln(stderr, t.T("server.error.prefix", err))
 		return 1
 	}
 	root := rootCmd(t)
@@ -30,7 +32,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string
 	root.SetErr(stderr)
 	root.SetIn(stdin)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
+		fmt.Fprintln(stderr, t.T("server.error.prefix", t.say(err)))
 		return 1
 	}
 	return 0
@@ -40,24 +42,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string
 func rootCmd(t tr) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "hodan-server",
-		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
+		Short:         t.T("server.short"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
-	root.AddCommand(serveCmd(), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t), clockCmd(), reportsCmd(), targetCmd())
+	root.AddCommand(serveCmd(t), enrollCmd(t), digestCmd(t), deviceCmd(t), tlsCmd(t), conflictsCmd(t), householdsCmd(t), reconcileCmd(t),
+		auditCmd(t), userCmd(t), clockCmd(t), reportsCmd(t), targetCmd(t))
+	clitext.Localize(root, t.lang, "report indicators")
 	return root
 }
 
 // defaultDB is the database file when --db is not given.
 const defaultDB = "hodan-server.db"
 
-func dbFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVar(path, "db", defaultDB, "the server's SQLite database file")
+func dbFlag(t tr, cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "db", defaultDB, t.T("server.flag.db"))
 }
 
-func jsonFlag(cmd *cobra.Command, asJSON *bool) {
-	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
+func jsonFlag(t tr, cmd *cobra.Command, asJSON *bool) {
+	cmd.Flags().BoolVar(asJSON, "json", false, t.T("flag.json"))
+}
+
+// communesFlag is --commune, repeatable: the communes a command reads.
+func communesFlag(t tr, cmd *cobra.Command, communes *[]string) {
+	cmd.Flags().StringArrayVar(communes, "commune", nil, t.T("server.flag.communes"))
 }
 
 // groupCmd is the command of a noun, which only holds the commands that

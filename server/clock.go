@@ -20,37 +20,19 @@ import (
 	"hodan/syncengine"
 )
 
-func clockCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "clock",
-		Short: "Changes stamped by clocks that ran ahead",
-	}
-	cmd.AddCommand(clockFutureCmd())
-	return cmd
+func clockCmd(t tr) *cobra.Command {
+	return groupCmd("clock", t.T("server.clock.short"), clockFutureCmd(t))
 }
 
-func clockFutureCmd() *cobra.Command {
+func clockFutureCmd(t tr) *cobra.Command {
 	var db string
 	var skew time.Duration
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "future",
-		Short: "List the changes stamped later than this server's clock plus --max-clock-skew; safe while the server runs",
-		Long: `List the changes this server holds stamped later than its clock plus
---max-clock-skew: changes it accepted while its own clock ran ahead, from
-laptops whose clocks ran as far ahead. For each: the officer and device that
-sent it, the record (and its household's head), the field, when it is
-stamped and when it was received.
-
-They block nobody: laptops whose clocks are right go on writing and syncing,
-and an edit of such a field wins over it. What they still do: each wins
-against writes of its field made without seeing it, until its stamp comes;
-those show as conflicts (hodan-server conflicts list), which an edit of the
-field or ` + "`hodan conflicts resolve`" + ` on a laptop settles.
-
-Run it with the server's clock right: with the clock still ahead nothing is
-listed.`,
-		Args: cobra.NoArgs,
+		Short: t.T("server.clock.future.short"),
+		Long:  t.T("server.clock.future.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now, err := replica.ClockFromEnv(os.Getenv)
 			if err != nil {
@@ -66,13 +48,13 @@ listed.`,
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), found)
 			}
-			printFuture(cmd.OutOrStdout(), found, now(), skew)
+			t.printFuture(cmd.OutOrStdout(), found, now(), skew)
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().DurationVar(&skew, "max-clock-skew", httpd.DefaultMaxClockSkew, "list changes stamped later than this server's clock plus this (as hodan-server serve takes it)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	dbFlag(t, cmd, &db)
+	cmd.Flags().DurationVar(&skew, "max-clock-skew", httpd.DefaultMaxClockSkew, t.T("server.clock.flag.max_clock_skew"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
@@ -165,37 +147,33 @@ func notFound(err error) error {
 	return err
 }
 
-// printFuture writes the changes as a table, with what they do and what to
-// do, in English with a Vietnamese line.
-func printFuture(w io.Writer, found []futureChange, now time.Time, skew time.Duration) {
-	const day, minute = "02/01/2006", "02/01/2006 15:04"
+// printFuture writes the changes as a table, with what they do and what
+// to do: who sent each, whose record, which field, when it is stamped and
+// when it was received.
+func (t tr) printFuture(w io.Writer, found []futureChange, now time.Time, skew time.Duration) {
 	if len(found) == 0 {
-		fmt.Fprintf(w, "No change is stamped later than this server's clock plus %s (%s).\n", skew, now.Local().Format(minute))
-		fmt.Fprintln(w, "Không có thay đổi nào mang giờ sau giờ của máy chủ.")
+		fmt.Fprintln(w, t.T("server.clock.none", skew.String(), schema.FormatDayTime(now)))
 		return
 	}
-	fmt.Fprintf(w, "%d changes are stamped later than this server's clock plus %s (%s):\n\n", len(found), skew, now.Local().Format(minute))
+	fmt.Fprintln(w, t.T("server.clock.found", len(found), skew.String(), schema.FormatDayTime(now)))
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OFFICER\tDEVICE\tRECORD\tHOUSEHOLD\tFIELD\tSTAMPED\tRECEIVED")
+	fmt.Fprintln(tw, t.T("server.clock.header"))
 	for _, fc := range found {
-		device, received, field := "", "", fc.Column
-		if fc.Device != "" {
-			device, received = fc.Device[:8], fc.Received.Local().Format(day)
+		record, field := fc.Table, t.T("server.clock.whole_record")
+		if table, ok := schema.TableByName(fc.Table); ok {
+			record = t.T("noun." + table.Noun)
 		}
-		if field == "" {
-			field = "(the record itself)"
+		if fc.Column != "" {
+			field = t.T("column."+fc.Table+"."+fc.Column) + " (" + fc.Column + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", fc.Officer, device, fc.Table, fc.RowID[:8], fc.Head, field, fc.Stamped.Local().Format(minute), received)
+		officer := fc.Officer
+		if fc.Device == "" {
+			officer = t.T("server.clock.this_server")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", officer, fc.Head, record, field, schema.FormatDayTime(fc.Stamped), schema.FormatDayTime(fc.Received))
 	}
 	tw.Flush()
-	fmt.Fprint(w, `
-They block nobody: laptops whose clocks are right go on writing and syncing,
-and an edit of one of these fields is stamped just after it, and wins.
-What they still do: each wins against writes of its field made without
-seeing it, until its stamp comes; those show as conflicts (hodan-server
-conflicts list). To settle one, edit the field on a laptop of its commune,
-or use hodan conflicts resolve there. Keep this server's clock right.
-Các thay đổi này không chặn máy nào; sửa lại trường đó trên máy của xã
-(hoặc hodan conflicts resolve) để giải quyết xung đột.
-`)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, t.T("server.clock.what_to_do"))
 }

@@ -11,28 +11,19 @@ import (
 	"hodan/syncengine"
 )
 
-func conflictsCmd() *cobra.Command {
-	return groupCmd("conflicts", "Fields two officers changed without seeing each other's change, and records under a deleted household", conflictsListCmd(), conflictsShowCmd())
+func conflictsCmd(t tr) *cobra.Command {
+	return groupCmd("conflicts", t.T("server.conflicts.short"), conflictsListCmd(t), conflictsShowCmd(t))
 }
 
-func conflictsListCmd() *cobra.Command {
+func conflictsListCmd(t tr) *cobra.Command {
 	var db string
 	var communes []string
 	var open, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list [--commune CODE…] [--open]",
-		Short: "List the conflicts the server holds, open ones first, then the orphaned records; safe while the server runs",
-		Long: `List the conflicts the server holds, open ones first, then the orphaned
-records: records whose household (or village, or the household they were
-merged into) was deleted while another officer recorded for them. They are
-settled on a laptop of their commune, with hodan conflicts resolve ID
---restore | --move-to ID | --delete.
-
-With --json: an array of the conflicts, then the orphaned records, each
-{id, kind: "orphan", reason, table, row_id, commune, record, household_id,
-head_name, household_number, village, deleted: {table, id, name, known,
-officer, site, at}}.`,
-		Args: cobra.NoArgs,
+		Use:   t.T("server.conflicts.list.use"),
+		Short: t.T("server.conflicts.list.short"),
+		Long:  t.T("server.conflicts.list.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			views, orphans, err := serverConflicts(cmd, db, communes)
 			if err != nil {
@@ -45,29 +36,29 @@ officer, site, at}}.`,
 				return printJSON(cmd.OutOrStdout(), reconcile.Listed(views, orphans))
 			}
 			if len(views) > 0 || len(orphans) == 0 {
-				if err := reconcile.WriteConflicts(cmd.OutOrStdout(), views, true); err != nil {
+				if err := reconcile.WriteConflicts(cmd.OutOrStdout(), t.lang, views, true); err != nil {
 					return err
 				}
 				if len(orphans) > 0 {
 					fmt.Fprintln(cmd.OutOrStdout())
 				}
 			}
-			return reconcile.WriteOrphans(cmd.OutOrStdout(), orphans)
+			return reconcile.WriteOrphans(cmd.OutOrStdout(), t.lang, orphans)
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
-	cmd.Flags().BoolVar(&open, "open", false, "only conflicts nobody has resolved")
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	communesFlag(t, cmd, &communes)
+	cmd.Flags().BoolVar(&open, "open", false, t.T("server.conflicts.flag.open"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
-func conflictsShowCmd() *cobra.Command {
+func conflictsShowCmd(t tr) *cobra.Command {
 	var db string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show one conflict: both values, which officer and device wrote them, and when; or one orphaned record",
+		Use:   t.T("server.conflicts.show.use"),
+		Short: t.T("server.conflicts.show.short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			views, orphans, err := serverConflicts(cmd, db, nil)
@@ -78,8 +69,7 @@ func conflictsShowCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), o)
 				}
-				hint := "on a laptop of its commune: hodan conflicts resolve " + o.ID[:8] + " --restore | --move-to ID | --delete"
-				return reconcile.WriteOrphan(cmd.OutOrStdout(), o, hint)
+				return reconcile.WriteOrphan(cmd.OutOrStdout(), t.lang, o, t.T("server.conflicts.settle_orphan", o.ID[:8]))
 			}
 			found, err := syncengine.FindConflict(views, args[0])
 			if err != nil {
@@ -88,11 +78,11 @@ func conflictsShowCmd() *cobra.Command {
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), found)
 			}
-			return reconcile.WriteConflict(cmd.OutOrStdout(), found, "on a laptop of its commune, with hodan conflicts resolve")
+			return reconcile.WriteConflict(cmd.OutOrStdout(), t.lang, found, t.T("server.conflicts.resolve"))
 		},
 	}
-	dbFlag(cmd, &db)
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 

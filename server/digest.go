@@ -8,12 +8,12 @@ import (
 	"hodan/internal/replica"
 )
 
-func digestCmd() *cobra.Command {
+func digestCmd(t tr) *cobra.Command {
 	var db, commune string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "digest [--commune CODE]",
-		Short: "Print the SHA-256 digest of the merged state (of one commune, or all); safe while the server runs",
+		Use:   t.T("server.digest.use"),
+		Short: t.T("server.digest.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -33,8 +33,8 @@ func digestCmd() *cobra.Command {
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringVar(&commune, "commune", "", "digest only this commune's rows")
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	cmd.Flags().StringVar(&commune, "commune", "", t.T("server.digest.flag.commune"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }

@@ -2,44 +2,43 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"hodan/internal/i18n"
 	"hodan/internal/replica"
 	"hodan/schema"
+	"hodan/server/console"
 	"hodan/server/registry"
 )
 
-func enrollCmd() *cobra.Command {
+func enrollCmd(t tr) *cobra.Command {
 	var db, officer string
 	var communes []string
 	var ttl time.Duration
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "enroll --commune CODE [--commune CODE…] --officer NAME",
-		Short: "Make a one-time code with which an officer's laptop enrolls",
+		Use:   t.T("server.enroll.use"),
+		Short: t.T("server.enroll.short"),
+		Long:  t.T("server.enroll.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			officer = schema.CleanText(officer)
 			if officer == "" {
-				return fmt.Errorf("name the officer with --officer")
+				return i18n.Errorf("server.enroll.error.no_officer")
 			}
 			if err := officerColumn().Check(officer); err != nil {
-				return fmt.Errorf("--officer: %w", err)
+				return i18n.Errorf("server.enroll.error.officer", localized{err})
 			}
 			if len(communes) == 0 {
-				return fmt.Errorf("name at least one commune with --commune CODE")
+				return i18n.Errorf("server.enroll.error.no_commune")
 			}
 			if ttl <= 0 {
-				return fmt.Errorf("--ttl %s: a code must stay valid for some time; give a duration such as 24h or 72h", ttl)
+				return i18n.Errorf("server.enroll.error.ttl", ttl.String())
 			}
-			commune := &schema.Column{Name: "commune", Type: schema.Text, Code: schema.CodeCommune}
-			for _, c := range communes {
-				if err := commune.Check(c); err != nil {
-					return err
-				}
+			if err := t.checkCommunes(communes); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			d, err := replica.Open(ctx, db, replica.Options{Migrations: serverMigrations()})
@@ -56,16 +55,15 @@ func enrollCmd() *cobra.Command {
 				return printJSON(cmd.OutOrStdout(), map[string]any{"code": code, "officer": officer, "communes": communes, "expires_at": expires.UTC()})
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", code)
-			fmt.Fprintf(cmd.ErrOrStderr(), "One-time code for %s (communes %s), valid until %s.\nOn the laptop: hodan init --server URL --enroll %s\n",
-				officer, strings.Join(communes, ", "), shownTime(expires), code)
+			fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.enroll.made", officer, console.CommuneNames(t.lang, communes), schema.FormatDayTime(expires), code))
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringVar(&officer, "officer", "", "the officer's full name")
-	cmd.Flags().StringArrayVar(&communes, "commune", nil, "a commune code the device may record and see (repeat for more)")
-	cmd.Flags().DurationVar(&ttl, "ttl", registry.DefaultCodeTTL, "how long the code stays valid")
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	cmd.Flags().StringVar(&officer, "officer", "", t.T("server.enroll.flag.officer"))
+	cmd.Flags().StringArrayVar(&communes, "commune", nil, t.T("server.enroll.flag.commune"))
+	cmd.Flags().DurationVar(&ttl, "ttl", registry.DefaultCodeTTL, t.T("server.enroll.flag.ttl"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
@@ -77,7 +75,3 @@ func officerColumn() *schema.Column {
 	c, _ := visits.Column("officer")
 	return c
 }
-
-// shownTime is t as people read a time: on this machine's clock,
-// dd/mm/yyyy HH:MM.
-func shownTime(t time.Time) string { return t.Local().Format("02/01/2006 15:04") }

@@ -2,54 +2,52 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"hodan/internal/i18n"
 	"hodan/reconcile"
 )
 
-func householdsCmd() *cobra.Command {
+func householdsCmd(t tr) *cobra.Command {
 	var minScore float64
-	dups := reportCmd(&cobra.Command{
-		Use:   "duplicates [--commune CODE…] [--min-score S]",
-		Short: "List households that may be one family registered twice; safe while the server runs",
-		Long: reconcile.PairsHelp + `
-
-An officer merges a pair on a laptop: hodan household merge KEEP DROP.`,
+	dups := reportCmd(t, &cobra.Command{
+		Use:   t.T("server.households.duplicates.use"),
+		Short: t.T("server.households.duplicates.short"),
+		Long:  t.T("server.households.duplicates.long"),
 	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Pair, error) {
 		if minScore < 0 || minScore > 1 {
-			return nil, fmt.Errorf("--min-score %v is not between 0 and 1", minScore)
+			return nil, i18n.Errorf("server.households.error.min_score", minScore)
 		}
 		pairs, err := reconcile.Duplicates(ctx, q, communes)
 		return reconcile.AtLeast(pairs, minScore), err
 	}, reconcile.WritePairs)
-	dups.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this, from 0 to 1")
-	return groupCmd("households", "Households across the district's communes: families registered twice", dups)
+	dups.Flags().Float64Var(&minScore, "min-score", 0, t.T("server.households.flag.min_score"))
+	return groupCmd("households", t.T("server.households.short"), dups)
 }
 
-func reconcileCmd() *cobra.Command {
+func reconcileCmd(t tr) *cobra.Command {
 	var year int
-	support := reportCmd(&cobra.Command{
-		Use:   "support [--year Y] [--commune CODE…]",
-		Short: "List households given one kind of support twice, or by two programs; safe while the server runs",
-		Long:  reconcile.OverlapsHelp,
+	support := reportCmd(t, &cobra.Command{
+		Use:   t.T("server.reconcile.support.use"),
+		Short: t.T("server.reconcile.support.short"),
+		Long:  t.T("server.reconcile.support.long"),
 	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Overlap, error) {
 		if year != 0 && (year < 1900 || year > 2100) {
-			return nil, fmt.Errorf("--year %d is not a year", year)
+			return nil, i18n.Errorf("server.reconcile.error.year", year)
 		}
 		return reconcile.SupportOverlaps(ctx, q, year, communes)
 	}, reconcile.WriteOverlaps)
-	support.Flags().IntVar(&year, "year", 0, "only records dated in this year (0: all)")
-	return groupCmd("reconcile", "Checks across what many officers recorded: support given twice", support)
+	support.Flags().IntVar(&year, "year", 0, t.T("server.reconcile.flag.year"))
+	return groupCmd("reconcile", t.T("server.reconcile.short"), support)
 }
 
 // reportCmd makes cmd a read-only report over the server database, safe
 // while the server runs: find reads the findings of the communes given
 // with --commune (all if none), printed as JSON with --json, else by
 // write.
-func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Querier, []string) ([]T, error), write func(io.Writer, []T) error) *cobra.Command {
+func reportCmd[T any](t tr, cmd *cobra.Command, find func(context.Context, reconcile.Querier, []string) ([]T, error), write func(io.Writer, i18n.Lang, []T) error) *cobra.Command {
 	var db string
 	var communes []string
 	var asJSON bool
@@ -67,10 +65,10 @@ func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Q
 		if asJSON {
 			return printJSON(cmd.OutOrStdout(), found)
 		}
-		return write(cmd.OutOrStdout(), found)
+		return write(cmd.OutOrStdout(), t.lang, found)
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().StringArrayVar(&communes, "commune", nil, "only this commune (repeat for more)")
-	jsonFlag(cmd, &asJSON)
+	dbFlag(t, cmd, &db)
+	communesFlag(t, cmd, &communes)
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }

@@ -3,56 +3,54 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"hodan/indicators"
+	"hodan/schema"
+	"hodan/server/console"
 )
 
-// sectionTitles are the report's sections as its text names them.
-var sectionTitles = []struct {
-	section indicators.Section
-	title   string
-}{
-	{indicators.Poverty, "NGHÈO"}, {indicators.Support, "HỖ TRỢ"}, {indicators.Prestige, "NGƯỜI CÓ UY TÍN"},
-	{indicators.Disaster, "THIÊN TAI"}, {indicators.Health, "BẢO HIỂM Y TẾ"}, {indicators.Fresh, "CẬP NHẬT DỮ LIỆU"},
-}
-
-// writeReport prints the report for people, in Vietnamese: a table per
+// writeReport prints the report for people, in t's language: a table per
 // section with a row per indicator and a column per commune and the
 // total, as the programme's report forms lay them out; then each
 // breakdown, the targets and the laptops.
-func writeReport(w io.Writer, r *indicators.Report) error {
-	fmt.Fprintf(w, "BÁO CÁO CÁC CHỈ TIÊU — %s (từ %s đến %s)\n", r.Period.Label,
-		indicators.FormatDate(r.Period.From), indicators.FormatDate(r.Period.To))
+func (t tr) writeReport(w io.Writer, r *indicators.Report) error {
+	fmt.Fprintln(w, t.T("server.report.title", r.Period.Name(t.lang), schema.FormatDay(r.Period.From), schema.FormatDay(r.Period.To)))
 	if r.Current {
-		fmt.Fprintf(w, "Số liệu hiện tại, lập ngày %s\n", indicators.FormatDate(r.AsOf))
+		fmt.Fprintln(w, t.T("server.report.current", schema.FormatDayTime(r.AsOf)))
 	} else {
-		fmt.Fprintf(w, "Số liệu tính đến hết ngày %s\n", indicators.FormatDate(r.AsOf))
+		fmt.Fprintln(w, t.T("server.report.as_of", schema.FormatDay(r.AsOf)))
 	}
 	if len(r.Communes) == 0 {
-		_, err := fmt.Fprintln(w, "\nChưa có số liệu của xã nào.")
+		_, err := fmt.Fprintln(w, "\n"+t.T("server.report.empty"))
 		return err
 	}
-	for _, s := range sectionTitles {
-		fmt.Fprintf(w, "\n%s\n", s.title)
-		writeFigures(w, r, s.section)
+	for _, s := range indicators.Sections() {
+		fmt.Fprintf(w, "\n%s\n", strings.ToUpper(t.T("report.section."+string(s))))
+		t.writeFigures(w, r, s)
 		for _, ind := range r.Indicators {
-			if ind.Section == s.section && len(ind.Dims) > 0 {
-				writeBreakdown(w, r, ind)
+			if ind.Section == s && len(ind.Dims) > 0 {
+				t.writeBreakdown(w, r, ind)
 			}
 		}
 	}
-	writeTargets(w, r)
-	return writeDevices(w, r)
+	t.writeTargets(w, r)
+	return t.writeDevices(w, r)
 }
 
 func areas(r *indicators.Report) []indicators.Area { return append(r.Communes, r.Total) }
 
+// areaName is a commune's name, or the total's, in t's language.
+func (t tr) areaName(a indicators.Area) string {
+	if a.Commune == "" {
+		return t.T("server.report.total")
+	}
+	return a.Name
+}
+
 // writeFigures prints the single figures of a section, if it has any.
-func writeFigures(w io.Writer, r *indicators.Report, s indicators.Section) {
+func (t tr) writeFigures(w io.Writer, r *indicators.Report, s indicators.Section) {
 	var inds []*indicators.Indicator
 	for _, ind := range r.Indicators {
 		if ind.Section == s && len(ind.Dims) == 0 {
@@ -63,133 +61,97 @@ func writeFigures(w io.Writer, r *indicators.Report, s indicators.Section) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprint(tw, "Chỉ tiêu\tĐơn vị\t")
+	fmt.Fprint(tw, t.T("server.report.figures_header"))
 	for _, a := range areas(r) {
-		fmt.Fprintf(tw, "%s\t", a.Name)
+		fmt.Fprintf(tw, "\t%s", t.areaName(a))
 	}
 	fmt.Fprintln(tw)
 	for _, ind := range inds {
-		fmt.Fprintf(tw, "%s\t%s\t", ind.Name, indicators.UnitLabel(ind.Unit))
+		fmt.Fprintf(tw, "%s\t%s", ind.NameIn(t.lang), indicators.UnitLabel(t.lang, ind.Unit))
 		for _, a := range areas(r) {
-			fmt.Fprintf(tw, "%s\t", figure(a.Figures[ind.Key], ind.Unit))
+			fmt.Fprintf(tw, "\t%s", t.figure(a.Figures[ind.Key], ind.Unit))
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 }
 
+// figure writes a figure as t's language writes numbers (see
+// indicators.FormatFigure).
+func (t tr) figure(f *float64, unit indicators.Unit) string {
+	return indicators.FormatFigure(t.lang, f, unit)
+}
+
 // writeBreakdown prints a breakdown's rows, commune by commune, then the
 // total's.
-func writeBreakdown(w io.Writer, r *indicators.Report, ind *indicators.Indicator) {
-	fmt.Fprintf(w, "\n%s\n", ind.Name)
+func (t tr) writeBreakdown(w io.Writer, r *indicators.Report, ind *indicators.Indicator) {
+	fmt.Fprintf(w, "\n%s\n", ind.NameIn(t.lang))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	header := []string{"Xã"}
+	header := []string{t.T("server.report.commune")}
 	for _, d := range ind.Dims {
-		header = append(header, d.Name)
+		header = append(header, d.NameIn(t.lang))
 	}
 	for _, v := range ind.Values {
-		header = append(header, v.Name)
+		header = append(header, v.NameIn(t.lang))
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	rows := 0
 	for _, a := range areas(r) {
 		for _, row := range a.Tables[ind.Key] {
-			cells := []string{a.Name}
+			cells := []string{t.areaName(a)}
 			for i, d := range ind.Dims {
-				cells = append(cells, indicators.DimLabel(d, row.Dims[i]))
+				cells = append(cells, indicators.DimLabelIn(t.lang, d, row.Dims[i]))
 			}
 			for i, v := range ind.Values {
-				cells = append(cells, figure(&row.Values[i], v.Unit))
+				cells = append(cells, t.figure(&row.Values[i], v.Unit))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 			rows++
 		}
 	}
 	if rows == 0 {
-		fmt.Fprintln(tw, "(không có)")
+		fmt.Fprintln(tw, t.T("server.report.nothing"))
 	}
 	tw.Flush()
 }
 
 // writeTargets prints each area's plan, done from 1 January and percent.
-func writeTargets(w io.Writer, r *indicators.Report) {
-	fmt.Fprintf(w, "\nKẾ HOẠCH – THỰC HIỆN (năm %d, lũy kế từ 01/01 đến %s)\n", r.Period.To.Year(), indicators.FormatDate(r.Period.To))
+func (t tr) writeTargets(w io.Writer, r *indicators.Report) {
+	fmt.Fprintf(w, "\n%s\n", t.T("server.report.targets", r.Period.To.Year(), schema.FormatDay(r.Period.To)))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "Xã\tChỉ tiêu\tKế hoạch\tThực hiện\tTỷ lệ")
+	fmt.Fprintln(tw, t.T("server.report.targets_header"))
 	rows := 0
 	for _, a := range areas(r) {
 		for _, p := range a.Targets {
 			ind, _ := indicators.ByKey(p.Indicator)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, ind.Name, figure(p.Plan, ind.Unit), figure(p.Done, ind.Unit), figure(p.Percent, indicators.Percent))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.areaName(a), ind.NameIn(t.lang), t.figure(p.Plan, ind.Unit), t.figure(p.Done, ind.Unit),
+				t.figure(p.Percent, indicators.Percent))
 			rows++
 		}
 	}
 	if rows == 0 {
-		fmt.Fprintln(tw, "(chưa đặt chỉ tiêu: hodan-server target set)")
+		fmt.Fprintln(tw, t.T("server.report.no_targets"))
 	}
 	tw.Flush()
 }
 
 // writeDevices prints the laptops' last syncs, silent ones first.
-func writeDevices(w io.Writer, r *indicators.Report) error {
-	fmt.Fprintf(w, "\nMÁY TÍNH CỦA CÁN BỘ (im lặng: quá %d ngày không gửi dữ liệu)\n", indicators.SilentAfter)
+func (t tr) writeDevices(w io.Writer, r *indicators.Report) error {
+	fmt.Fprintf(w, "\n%s\n", t.T("server.report.devices", indicators.SilentAfter))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "Cán bộ\tMã máy\tXã\tGửi dữ liệu lần cuối\tSố ngày\tTình trạng")
+	fmt.Fprintln(tw, t.T("server.report.devices_header"))
 	for _, d := range r.Devices {
-		last, state := "chưa gửi", ""
+		last, state := t.T("server.device.never"), ""
 		if d.LastSent != nil {
-			last = indicators.FormatDate(*d.LastSent)
+			last = schema.FormatDay(*d.LastSent)
 		}
 		if d.Silent {
-			state = "im lặng"
+			state = t.T("server.report.silent")
 		}
-		names := make([]string, len(d.Communes))
-		for i, c := range d.Communes {
-			names[i] = indicators.CommuneName(c)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", d.Officer, d.ID.String()[:8], strings.Join(names, ", "), last, d.SilentDays, state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", d.Officer, console.CommuneNames(t.lang, d.Communes), last, d.SilentDays, state)
 	}
 	if len(r.Devices) == 0 {
-		fmt.Fprintln(tw, "(chưa có máy nào đăng ký)")
+		fmt.Fprintln(tw, t.T("server.report.no_devices"))
 	}
 	return tw.Flush()
-}
-
-// figure writes a figure as Vietnamese write numbers: "." groups
-// thousands, "," marks decimals; a rate with one decimal and %, a count
-// or an amount whole; "–" for none.
-func figure(f *float64, unit indicators.Unit) string {
-	if f == nil || math.IsNaN(*f) {
-		return "–"
-	}
-	switch unit {
-	case indicators.Percent:
-		return vietnameseNumber(*f, 1) + "%"
-	case indicators.Points:
-		return vietnameseNumber(*f, 1)
-	case indicators.Quantity:
-		return strings.TrimSuffix(strings.TrimRight(vietnameseNumber(*f, 2), "0"), ",")
-	}
-	return vietnameseNumber(*f, 0)
-}
-
-// vietnameseNumber writes f with decimals decimals, thousands grouped by
-// "." and the decimal mark ",": 1234567.5 → 1.234.567,5.
-func vietnameseNumber(f float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if f < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/internal/i18n"
 	"hodan/internal/replica"
 	"hodan/internal/web"
 	"hodan/server/accounts"
@@ -31,48 +32,49 @@ type serveFlags struct {
 	publicHosts     []string
 }
 
-func serveCmd() *cobra.Command {
+func serveCmd(t tr) *cobra.Command {
 	var f serveFlags
 	var cfg httpd.Config
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the sync protocol on the given address",
+		Short: t.T("server.serve.short"),
+		Long:  t.T("server.serve.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (f.tlsCert == "") != (f.tlsKey == "") {
-				return fmt.Errorf("give both --tls-cert and --tls-key, or neither")
+				return i18n.Errorf("server.serve.error.tls_pair")
 			}
 			if cfg.DeviceRate == 0 {
-				return fmt.Errorf("--rate must be above 0 (requests a second per device), or below 0 for no limit")
+				return i18n.Errorf("server.serve.error.rate")
 			}
-			return serve(cmd.Context(), cmd, f, cfg)
+			return serve(cmd.Context(), t, cmd, f, cfg)
 		},
 	}
-	dbFlag(cmd, &f.db)
+	dbFlag(t, cmd, &f.db)
 	fl := cmd.Flags()
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file, as hodan-server tls init makes it")
-	fl.StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
-	fl.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", httpd.DefaultMaxClockSkew, "refuse changes stamped further ahead of this server's clock")
-	fl.Int64Var(&cfg.MaxBody, "max-body", httpd.DefaultMaxBody, "largest request body accepted, in bytes")
-	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, "requests a second one device may make (negative: no limit)")
-	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, "requests one device may make at once before --rate applies")
-	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", 10*time.Minute, "sign a checkpoint of the log this often, if it grew, and when stopping (0: only when stopping)")
-	fl.StringVar(&cfg.SnapshotDir, "snapshot-dir", "", "keep the snapshots new devices start from in this directory (default: the database's path + .snapshots; on PostgreSQL, one of this process's own in the temporary directory)")
-	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, "serve no snapshots: new devices pull their communes change by change")
-	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, "build a kept snapshot again once it is older than this")
-	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
-	fl.BoolVar(&f.console, "console", true, "serve the operators' web console at every path outside /v1 (--console=false: the sync API only)")
-	fl.StringArrayVar(&f.publicHosts, "public-host", nil, "a name the console is reached at, host[:port] as browsers send it (repeat for more); other Host headers are refused. Default: any, or only the loopback names when listening on loopback")
-	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, "build the snapshot of a device's communes in the background when it enrolls, ready for its first sync")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", t.T("server.serve.flag.addr"))
+	fl.StringVar(&f.tlsCert, "tls-cert", "", t.T("server.serve.flag.tls_cert"))
+	fl.StringVar(&f.tlsKey, "tls-key", "", t.T("server.serve.flag.tls_key"))
+	fl.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", httpd.DefaultMaxClockSkew, t.T("server.serve.flag.max_clock_skew"))
+	fl.Int64Var(&cfg.MaxBody, "max-body", httpd.DefaultMaxBody, t.T("server.serve.flag.max_body"))
+	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, t.T("server.serve.flag.rate"))
+	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, t.T("server.serve.flag.rate_burst"))
+	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", 10*time.Minute, t.T("server.serve.flag.checkpoint_every"))
+	fl.StringVar(&cfg.SnapshotDir, "snapshot-dir", "", t.T("server.serve.flag.snapshot_dir"))
+	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, t.T("server.serve.flag.no_snapshots"))
+	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, t.T("server.serve.flag.snapshot_max_age"))
+	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, t.T("server.serve.flag.snapshot_max_lag"))
+	fl.BoolVar(&f.console, "console", true, t.T("server.serve.flag.console"))
+	fl.StringArrayVar(&f.publicHosts, "public-host", nil, t.T("server.serve.flag.public_host"))
+	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, t.T("server.serve.flag.snapshot_on_enroll"))
 	// For operators and developers measuring the server, not for daily use:
 	// hidden from the help, described in README.
-	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", t.T("server.serve.flag.cpuprofile"))
 	_ = fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
-func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Config) error {
+func serve(ctx context.Context, t tr, cmd *cobra.Command, f serveFlags, cfg httpd.Config) error {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
@@ -85,7 +87,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	if f.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
 		if err != nil {
-			return fmt.Errorf("load --tls-cert %s and --tls-key %s (PEM files, as `hodan-server tls init` makes them): %w", f.tlsCert, f.tlsKey, err)
+			return i18n.Errorf("server.serve.error.tls_load", f.tlsCert, f.tlsKey, err)
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
@@ -100,7 +102,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	defer db.Close()
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return i18n.Errorf("server.serve.error.listen", f.addr, err)
 	}
 	scheme := "http"
 	if tlsConfig != nil {
@@ -118,9 +120,9 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		cfg.Console = c
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: serving %s (site %s) on %s://%s\n", db.Name(), db.Site(), scheme, ln.Addr())
+	fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.serve.serving", db.Name(), db.Site(), scheme, ln.Addr()))
 	if f.console {
-		fmt.Fprintf(cmd.ErrOrStderr(), "hodan-server: the console is at %s://%s/ (accounts: hodan-server user add)\n", scheme, ln.Addr())
+		fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.serve.console", scheme, ln.Addr()))
 	}
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -132,9 +134,9 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 	close(stop)
 	<-done
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return i18n.Errorf("server.serve.error.serve", err)
 	}
-	fmt.Fprintln(cmd.ErrOrStderr(), "hodan-server: stopped")
+	fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.serve.stopped"))
 	return nil
 }
 

@@ -10,40 +10,35 @@ import (
 	"github.com/spf13/cobra"
 
 	"hodan/indicators"
+	"hodan/internal/i18n"
 	"hodan/schema"
 )
 
-func targetCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "target",
-		Short: "The year's targets per commune (houses to support, households to give water, the fall of the poverty rate…), which reports compare with",
-	}
-	cmd.AddCommand(targetSetCmd(), targetListCmd())
-	return cmd
+func targetCmd(t tr) *cobra.Command {
+	return groupCmd("target", t.T("server.target.short"), targetSetCmd(t), targetListCmd(t))
 }
 
-func targetSetCmd() *cobra.Command {
+func targetSetCmd(t tr) *cobra.Command {
 	var db, commune string
 	var year int
 	var asJSON bool
-	values := map[string]*float64{}
+	values := map[string]*string{}
 	cmd := &cobra.Command{
-		Use:   "set --year Y [--commune CODE] --houses N [--water N] [--poverty-fall P] …",
-		Short: "Set targets of a year for a commune, or for the whole server without --commune",
-		Long: `Set the targets of a year for a commune (--commune CODE) or for the whole
-server (without --commune): counts of households or people, or, for the
-falls of poverty rates and the insurance rate, percentage points or a
-percent ("giảm trên 6,5% hộ nghèo" is --poverty-fall 6.5). A target set
-again replaces the old one in reports from now on; reports as of an
-earlier day keep the old one. Each report shows plan, done from 1 January
-and percent.`,
-		Args: cobra.NoArgs,
+		Use:   t.T("server.target.set.use"),
+		Short: t.T("server.target.set.short"),
+		Long:  t.T("server.target.set.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			set := map[string]float64{}
-			for key, v := range values {
-				if ind, _ := indicators.ByKey(key); cmd.Flags().Changed(ind.TargetFlag) {
-					set[key] = *v
+			for _, ind := range indicators.Targetable() {
+				if !cmd.Flags().Changed(ind.TargetFlag) {
+					continue
 				}
+				v, err := indicators.ReadTarget(ind, *values[ind.Key])
+				if err != nil {
+					return i18n.Errorf("server.error.flag", "--"+ind.TargetFlag, err)
+				}
+				set[ind.Key] = v
 			}
 			d, err := openExisting(cmd.Context(), db, false)
 			if err != nil {
@@ -51,41 +46,56 @@ and percent.`,
 			}
 			defer d.Close()
 			if err := indicators.SetTargets(cmd.Context(), d, year, commune, set, time.Now()); err != nil {
-				return err
+				return onFlag(err, targetFlags())
 			}
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), map[string]any{"year": year, "commune": commune, "targets": set})
 			}
-			where := "toàn bộ các xã của máy chủ"
-			if commune != "" {
-				where = indicators.CommuneName(commune)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã đặt chỉ tiêu năm %d cho %s:\n", year, where)
+			fmt.Fprintln(cmd.OutOrStdout(), t.T("server.target.set_done", year, t.targetArea(commune)))
 			for _, ind := range indicators.Targetable() {
 				if v, ok := set[ind.Key]; ok {
-					fmt.Fprintf(cmd.OutOrStdout(), "  %s: %s\n", ind.Name, withUnit(v, ind.Unit))
+					fmt.Fprintf(cmd.OutOrStdout(), "  %s: %s\n", ind.NameIn(t.lang), t.withUnit(v, ind.Unit))
 				}
 			}
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().IntVar(&year, "year", 0, "the year the targets are for")
-	cmd.Flags().StringVar(&commune, "commune", "", "the commune's code (none: the whole server)")
+	dbFlag(t, cmd, &db)
+	cmd.Flags().IntVar(&year, "year", 0, t.T("server.target.flag.year"))
+	cmd.Flags().StringVar(&commune, "commune", "", t.T("server.target.flag.commune"))
 	for _, ind := range indicators.Targetable() {
-		values[ind.Key] = cmd.Flags().Float64(ind.TargetFlag, 0, ind.Name+" ("+indicators.UnitLabel(ind.Unit)+")")
+		values[ind.Key] = cmd.Flags().String(ind.TargetFlag, "", ind.NameIn(t.lang)+" ("+indicators.UnitLabel(t.lang, ind.Unit)+")")
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
-func targetListCmd() *cobra.Command {
+// targetFlags are the flags of target set by the field a mistake
+// concerns (indicators.FieldError).
+func targetFlags() map[string]string {
+	flags := map[string]string{"year": "--year", "commune": "--commune"}
+	for _, ind := range indicators.Targetable() {
+		flags[ind.Key] = "--" + ind.TargetFlag
+	}
+	return flags
+}
+
+// targetArea names the commune targets are for, in t's language: the
+// whole server for none.
+func (t tr) targetArea(commune string) string {
+	if commune == "" {
+		return t.T("server.target.whole_server")
+	}
+	return schema.CommuneName(commune)
+}
+
+func targetListCmd(t tr) *cobra.Command {
 	var db string
 	var year int
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list [--year Y]",
-		Short: "List the targets in force, by year and commune; safe while the server runs",
+		Use:   t.T("server.target.list.use"),
+		Short: t.T("server.target.list.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := openExisting(cmd.Context(), db, true)
@@ -103,52 +113,36 @@ func targetListCmd() *cobra.Command {
 				}
 				return printJSON(cmd.OutOrStdout(), targets)
 			}
-			return writeTargetList(cmd.OutOrStdout(), targets)
+			return t.writeTargetList(cmd.OutOrStdout(), targets)
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().IntVar(&year, "year", 0, "only this year")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	dbFlag(t, cmd, &db)
+	cmd.Flags().IntVar(&year, "year", 0, t.T("server.target.flag.only_year"))
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
-func writeTargetList(w io.Writer, targets []indicators.Target) error {
+func (t tr) writeTargetList(w io.Writer, targets []indicators.Target) error {
 	if len(targets) == 0 {
-		_, err := fmt.Fprintln(w, "Chưa đặt chỉ tiêu nào: hodan-server target set --year Y --commune CODE --houses N …")
+		_, err := fmt.Fprintln(w, t.T("server.target.none"))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "Năm\tXã\tChỉ tiêu\tKế hoạch\tĐặt ngày")
-	for _, t := range targets {
-		name, value := t.Indicator, strconv.FormatFloat(t.Value, 'f', -1, 64)
-		if ind, ok := indicators.ByKey(t.Indicator); ok {
-			name, value = ind.Name, withUnit(t.Value, ind.Unit)
+	fmt.Fprintln(tw, t.T("server.target.header"))
+	for _, x := range targets {
+		name, value := x.Indicator, strconv.FormatFloat(x.Value, 'f', -1, 64)
+		if ind, ok := indicators.ByKey(x.Indicator); ok {
+			name, value = ind.NameIn(t.lang), t.withUnit(x.Value, ind.Unit)
 		}
-		where := "Toàn bộ"
-		if t.Commune != "" {
-			where = indicators.CommuneName(t.Commune)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.Year, where, name, value, indicators.FormatDate(t.SetAt))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.Year, t.targetArea(x.Commune), name, value, schema.FormatDay(x.SetAt))
 	}
 	return tw.Flush()
 }
 
 // withUnit writes a value with its unit.
-func withUnit(v float64, unit indicators.Unit) string {
+func (t tr) withUnit(v float64, unit indicators.Unit) string {
 	if unit == indicators.Percent {
-		return figure(&v, unit)
+		return t.figure(&v, unit)
 	}
-	return figure(&v, unit) + " " + indicators.UnitLabel(unit)
-}
-
-// checkCommunes refuses a code that is no commune of the list in force
-// since 1 July 2025.
-func checkCommunes(codes []string) error {
-	commune := &schema.Column{Name: "commune", Type: schema.Text, Code: schema.CodeCommune}
-	for _, c := range codes {
-		if err := commune.Check(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.figure(&v, unit) + " " + indicators.UnitLabel(t.lang, unit)
 }

@@ -18,38 +18,29 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"hodan/internal/i18n"
 )
 
-func tlsCmd() *cobra.Command {
-	return groupCmd("tls", "Make the certificates of a district server that has no public certificate", tlsInitCmd())
+func tlsCmd(t tr) *cobra.Command {
+	return groupCmd("tls", t.T("server.tls.short"), tlsInitCmd(t))
 }
 
-func tlsInitCmd() *cobra.Command {
+func tlsInitCmd(t tr) *cobra.Command {
 	var out string
 	var hosts []string
 	var days int
 	cmd := &cobra.Command{
-		Use:   "init --host NAME [--host NAME…] [--out DIR]",
-		Short: "Make a district CA (once) and a server certificate it signs",
-		Long: `Make a certificate authority for the district, unless DIR holds one already,
-and a certificate for this server, signed by it, for each --host (a DNS
-name or an IP address the laptops use to reach the server). It writes:
-
-  DIR/ca.pem           the CA certificate: copy it to each laptop, for
-                       hodan init --ca DIR/ca.pem
-  DIR/ca-key.pem       the CA's private key: keep it offline
-  DIR/server.pem       for hodan-server serve --tls-cert
-  DIR/server-key.pem   for hodan-server serve --tls-key
-
-Private keys are written readable by their owner only. Existing server
-files are never overwritten.`,
-		Args: cobra.NoArgs,
+		Use:   t.T("server.tls.init.use"),
+		Short: t.T("server.tls.init.short"),
+		Long:  t.T("server.tls.init.long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(hosts) == 0 {
-				return fmt.Errorf("name the server with --host (a DNS name or IP address laptops use to reach it)")
+				return i18n.Errorf("server.tls.error.no_host")
 			}
 			if days < 1 {
-				return fmt.Errorf("--days must be at least 1")
+				return i18n.Errorf("server.tls.error.days")
 			}
 			made, err := makeServerCert(out, hosts, time.Duration(days)*24*time.Hour, time.Now())
 			if err != nil {
@@ -59,14 +50,14 @@ files are never overwritten.`,
 				fmt.Fprintln(cmd.OutOrStdout(), f)
 			}
 			ca := filepath.Join(out, "ca.pem")
-			fmt.Fprintf(cmd.ErrOrStderr(), "Serve with: hodan-server serve --tls-cert %s --tls-key %s\nCopy %s to each laptop, then: hodan init --server https://%s --ca %s --enroll CODE\n",
-				filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), ca, net.JoinHostPort(hosts[0], "8443"), ca)
+			fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.tls.made", filepath.Join(out, "server.pem"), filepath.Join(out, "server-key.pem"), ca,
+				net.JoinHostPort(hosts[0], "8443")))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "tls", "directory to write the files to")
-	cmd.Flags().StringArrayVar(&hosts, "host", nil, "a DNS name or IP address of the server (repeat for more)")
-	cmd.Flags().IntVar(&days, "days", 825, "days the server certificate stays valid")
+	cmd.Flags().StringVar(&out, "out", "tls", t.T("server.tls.flag.out"))
+	cmd.Flags().StringArrayVar(&hosts, "host", nil, t.T("server.tls.flag.host"))
+	cmd.Flags().IntVar(&days, "days", 825, t.T("server.tls.flag.days"))
 	return cmd
 }
 
@@ -77,11 +68,11 @@ func makeServerCert(dir string, hosts []string, valid time.Duration, now time.Ti
 	certFile, keyFile := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server-key.pem")
 	for _, f := range []string{certFile, keyFile} {
 		if _, err := os.Stat(f); err == nil {
-			return nil, fmt.Errorf("%s exists already: move it away to make a new one", f)
+			return nil, i18n.Errorf("server.tls.error.exists", f)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("make %s: %w", dir, err)
+		return nil, i18n.Errorf("server.tls.error.mkdir", dir, err)
 	}
 	ca, made, err := loadOrMakeCA(dir, now)
 	if err != nil {
@@ -128,7 +119,7 @@ func loadOrMakeCA(dir string, now time.Time) (tls.Certificate, []string, error) 
 		return ca, nil, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return tls.Certificate{}, nil, fmt.Errorf("read the CA in %s: %w", dir, err)
+		return tls.Certificate{}, nil, i18n.Errorf("server.tls.error.read_ca", dir, err)
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -165,14 +156,14 @@ func loadOrMakeCA(dir string, now time.Time) (tls.Certificate, []string, error) 
 func writePEM(path, kind string, der []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := pem.Encode(f, &pem.Block{Type: kind, Bytes: der}); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return i18n.Errorf("server.error.write", path, err)
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"hodan/internal/i18n"
 	"hodan/internal/replica"
+	"hodan/schema"
 	"hodan/server/accounts"
 	"hodan/server/console"
 )
@@ -33,7 +35,7 @@ func userAddCmd(t tr) *cobra.Command {
 	var role string
 	var fromStdin bool
 	cmd := &cobra.Command{
-		Use:   "add --login L --name NAME --role R [--commune C]…",
+		Use:   t.T("server.user.add.use"),
 		Short: t.T("user.add.short"),
 		Long:  t.T("user.add.long"),
 		Args:  cobra.NoArgs,
@@ -65,7 +67,7 @@ func userAddCmd(t tr) *cobra.Command {
 			return nil
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	fl := cmd.Flags()
 	fl.StringVar(&n.Login, "login", "", t.T("user.flag.login"))
 	fl.StringVar(&n.Name, "name", "", t.T("user.flag.name"))
@@ -109,8 +111,8 @@ func userListCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
-	cmd.Flags().BoolVar(&asJSON, "json", false, t.T("flag.json"))
+	dbFlag(t, cmd, &db)
+	jsonFlag(t, cmd, &asJSON)
 	return cmd
 }
 
@@ -127,7 +129,7 @@ func (t tr) printUsers(w io.Writer, users []accounts.User) {
 			state = t.T("user.state.disabled")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, u.Name, console.RoleName(t.lang, u.Role),
-			console.CommuneNames(t.lang, u.Communes), console.Day(u.Created), state)
+			console.CommuneNames(t.lang, u.Communes), schema.FormatDay(u.Created), state)
 	}
 	tw.Flush()
 }
@@ -135,7 +137,7 @@ func (t tr) printUsers(w io.Writer, users []accounts.User) {
 func userDisableCmd(t tr) *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
-		Use:   "disable LOGIN",
+		Use:   t.T("server.user.disable.use"),
 		Short: t.T("user.disable.short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -148,7 +150,7 @@ func userDisableCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	return cmd
 }
 
@@ -156,7 +158,7 @@ func userPasswdCmd(t tr) *cobra.Command {
 	var db string
 	var fromStdin bool
 	cmd := &cobra.Command{
-		Use:   "passwd LOGIN",
+		Use:   t.T("server.user.passwd.use"),
 		Short: t.T("user.passwd.short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -177,7 +179,7 @@ func userPasswdCmd(t tr) *cobra.Command {
 			})
 		},
 	}
-	dbFlag(cmd, &db)
+	dbFlag(t, cmd, &db)
 	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, t.T("user.flag.password_stdin"))
 	return cmd
 }
@@ -199,7 +201,7 @@ func (t tr) askPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("read the password: %w", err)
+			return "", i18n.Errorf("server.user.error.read_password", err)
 		}
 		if line = strings.TrimRight(line, "\r\n"); line == "" {
 			return "", errors.New(t.T("user.password_empty"))
@@ -218,11 +220,11 @@ func (t tr) askPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
 	}
 	first, err := ask("user.password_prompt")
 	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
+		return "", i18n.Errorf("server.user.error.read_password", err)
 	}
 	again, err := ask("user.password_again")
 	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
+		return "", i18n.Errorf("server.user.error.read_password", err)
 	}
 	if first != again {
 		return "", errors.New(t.T("user.password_mismatch"))

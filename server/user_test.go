@@ -118,7 +118,7 @@ func TestUserCommandsRefuseBadInput(t *testing.T) {
 		{"login taken", "mật khẩu đủ dài\n", append(add("--password-stdin"), "--login", "AN"), "đã có tài khoản"},
 		{"passwd of nobody", "mật khẩu đủ dài\n", []string{"user", "passwd", "--db", db, "nobody", "--password-stdin"}, "không có tài khoản này"},
 		{"disable nobody", "", []string{"user", "disable", "--db", db, "nobody"}, "không có tài khoản này"},
-		{"no database", "", []string{"user", "list", "--db", filepath.Join(t.TempDir(), "none.db")}, "no server database"},
+		{"no database", "", []string{"user", "list", "--db", filepath.Join(t.TempDir(), "none.db")}, "không có cơ sở dữ liệu máy chủ"},
 		{"unknown language", "", []string{"user", "list", "--db", db, "--lang", "fr"}, "unknown language"},
 	}
 	before := actions(t, db)

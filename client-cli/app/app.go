@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/internal/clitext"
 	"hodan/internal/replica"
 	"hodan/syncengine"
 )
@@ -127,7 +128,7 @@ func (a *app) rootCmd() *cobra.Command {
 		root.AddCommand(a.nounCmd(noun))
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	a.localize(root)
+	clitext.Localize(root, a.lang, "household add")
 	return root
 }
 

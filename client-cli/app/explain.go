@@ -5,11 +5,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
-	"regexp"
 	"strings"
 
 	"github.com/mattn/go-sqlite3"
 
+	"hodan/internal/clitext"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -72,7 +72,7 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &msg):
 		return msg.in(l)
 	}
-	if s, ok := cobraText(l, err.Error()); ok {
+	if s, ok := clitext.CobraError(l, err.Error()); ok {
 		return s
 	}
 	return err.Error()
@@ -113,7 +113,7 @@ func errorCode(err error) string {
 	case errors.As(err, &msg):
 		return msg.code()
 	}
-	if _, ok := cobraText(langEN, err.Error()); ok {
+	if _, ok := clitext.CobraError(langEN, err.Error()); ok {
 		return "usage"
 	}
 	return "error"
@@ -211,35 +211,4 @@ func columnLabel(name string) string {
 		}
 	}
 	return name
-}
-
-// cobraErrors are the errors cobra and pflag make, by their English text,
-// with the message that says each in the officer's language.
-var cobraErrors = []struct {
-	re  *regexp.Regexp
-	key string
-}{
-	{regexp.MustCompile(`^unknown command "(.*)" for "(.*)"`), "cobra.unknown_command"},
-	{regexp.MustCompile(`^unknown flag: (\S+)`), "cobra.unknown_flag"},
-	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)`), "cobra.unknown_shorthand"},
-	{regexp.MustCompile(`^flag needs an argument: (?:'.' in )?(\S+)`), "cobra.needs_argument"},
-	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag`), "cobra.invalid_argument"},
-	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)`), "cobra.exact_args"},
-	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)`), "cobra.min_args"},
-	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)`), "cobra.max_args"},
-	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)`), "cobra.range_args"},
-}
-
-// cobraText says an error of cobra's or pflag's in l.
-func cobraText(l lang, text string) (string, bool) {
-	for _, c := range cobraErrors {
-		if m := c.re.FindStringSubmatch(text); m != nil {
-			args := make([]any, len(m)-1)
-			for i, s := range m[1:] {
-				args[i] = s
-			}
-			return tr(l, c.key, args...), true
-		}
-	}
-	return "", false
 }

@@ -193,7 +193,7 @@ func (a *app) writeOrphans(w io.Writer, orphans []reconcile.Orphan) error {
 		}
 		b.WriteString(cut(upperFirst(a.T("orphans.group."+o.Reason, word(o.Deleted.Table), a.deletedName(o), village, a.deletedOn(o), a.deleter(o))), width) + "\n")
 		for _, o := range g {
-			b.WriteString("  " + o.ID[:8] + "  " + cut(reconcile.RecordText(o, word), width-12) + "\n")
+			b.WriteString("  " + o.ID[:8] + "  " + cut(reconcile.RecordText(a.lang, o, word), width-12) + "\n")
 		}
 	}
 	b.WriteString(a.T("orphans.hint") + "\n")

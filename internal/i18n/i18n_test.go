@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -83,5 +84,32 @@ func TestFromAcceptLanguage(t *testing.T) {
 		if got := FromAcceptLanguage(header); got != want {
 			t.Errorf("FromAcceptLanguage(%q) = %s, want %s", header, got, want)
 		}
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		l        Lang
+		vi, want string
+	}{
+		{VI, "1.234,5", "1.234,5"}, {EN, "1.234,5", "1,234.5"}, {EN, "12,5%", "12.5%"}, {EN, "40.000.000", "40,000,000"},
+	} {
+		if got := Number(tc.l, tc.vi); got != tc.want {
+			t.Errorf("Number(%s, %q) = %q, want %q", tc.l, tc.vi, got, tc.want)
+		}
+	}
+}
+
+func TestErrorIsSaidInTheReadersLanguage(t *testing.T) {
+	inner := Errorf("usage.default", "x")
+	outer := Errorf("usage.default", inner)
+	if got, want := Explain(EN, outer), T(EN, "usage.default", T(EN, "usage.default", "x")); got != want {
+		t.Errorf("Explain(EN) = %q, want %q", got, want)
+	}
+	if got, want := outer.Error(), T(VI, "usage.default", T(VI, "usage.default", "x")); got != want {
+		t.Errorf("Error() = %q, want the Vietnamese %q", got, want)
+	}
+	if !errors.Is(outer, inner) {
+		t.Error("an Error does not wrap the error among its args")
 	}
 }

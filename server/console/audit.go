@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hodan/internal/i18n"
+	"hodan/schema"
 	"hodan/server/accounts"
 	"hodan/server/audit"
 	"hodan/syncengine"
@@ -163,7 +164,7 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request, v *visit) error
 	if err != nil {
 		return err
 	}
-	name := "hodan-audit-" + now.In(Vietnam).Format("20060102-1504") + ".jsonl"
+	name := "hodan-audit-" + now.In(schema.Vietnam).Format("20060102-1504") + ".jsonl"
 	w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")

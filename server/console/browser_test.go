@@ -33,10 +33,14 @@ func page(t *testing.T, b *webtest.Browser, name string) {
 }
 
 // flashed waits for the message of an action that contains text, on
-// the page the action led to: evaluating while the page changes fails,
-// and is tried again.
+// the page the action led to.
 func flashed(text string) chromedp.Action[chromedp.Void] {
-	expr := `(document.querySelector(".flash") || {}).textContent?.includes(` + strconv.Quote(text) + `) || false`
+	return holds(`(document.querySelector(".flash") || {}).textContent?.includes(` + strconv.Quote(text) + `) || false`)
+}
+
+// holds waits until the JavaScript expression expr is true: evaluating
+// while the page changes fails, and is tried again.
+func holds(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		for {
 			if ok, err := chromedp.Evaluate[bool](expr)(ctx, tg); err == nil && ok {
@@ -44,7 +48,7 @@ func flashed(text string) chromedp.Action[chromedp.Void] {
 			}
 			select {
 			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("no message %q: %w", text, ctx.Err())
+				return chromedp.Void{}, fmt.Errorf("never true: %s: %w", expr, ctx.Err())
 			case <-time.After(50 * time.Millisecond):
 			}
 		}
@@ -60,7 +64,7 @@ func fill(selector, value string) chromedp.Action[chromedp.Void] {
 func login(t *testing.T, b *webtest.Browser, url, login string) {
 	t.Helper()
 	b.Do(chromedp.Navigate(url+"/login"), fill("#login", login), fill("#password", password(login)),
-		chromedp.Click(chromedp.CSS(`.login button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("nav")))
+		webtest.Click(`.login button[type=submit]`), chromedp.WaitVisible(chromedp.CSS("nav")))
 }
 
 // TestConsoleInBrowser drives the console in a real Chromium against the
@@ -83,7 +87,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if h := b.Text("h1"); h != "Log in" {
 		t.Fatalf("a visitor without a session sees %q, want the login page in English", h)
 	}
-	b.Do(chromedp.Click(chromedp.CSS(`footer a[hreflang=vi]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang=vi]`)))
+	b.Do(webtest.Click(`footer a[hreflang=vi]`), chromedp.WaitVisible(chromedp.CSS(`html[lang=vi]`)))
 	b.Do(chromedp.Navigate(f.URL + "/"))
 	if h := b.Text("h1"); h != "Đăng nhập" {
 		t.Fatalf("after choosing Vietnamese: %q", h)
@@ -91,7 +95,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	page(t, b, "login")
 
 	// A wrong password says so, in Vietnamese.
-	b.Do(fill("#login", "an.nv"), fill("#password", "sai mật khẩu"), chromedp.Click(chromedp.CSS(`.login button[type=submit]`)),
+	b.Do(fill("#login", "an.nv"), fill("#password", "sai mật khẩu"), webtest.Click(`.login button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS("#login-error")))
 	if msg := b.Text("#login-error"); !strings.Contains(msg, "mật khẩu không đúng") {
 		t.Errorf("a wrong password says %q", msg)
@@ -116,13 +120,13 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// An enrollment code: a missing name is explained, then the code is
 	// shown large with the command the officer types, and prints alone.
-	b.Do(chromedp.Navigate(f.URL+"/enroll"), chromedp.Click(chromedp.CSS(`input[name=commune][value="`+communeA+`"]`)),
-		chromedp.Click(chromedp.CSS("#make-code")), chromedp.WaitVisible(chromedp.CSS(".field.invalid .error")))
+	b.Do(chromedp.Navigate(f.URL+"/enroll"), webtest.Click(`input[name=commune][value="`+communeA+`"]`),
+		webtest.Click("#make-code"), chromedp.WaitVisible(chromedp.CSS(".field.invalid .error")))
 	if msg := b.Text(".field.invalid .error"); !strings.Contains(msg, "họ tên cán bộ") {
 		t.Errorf("an enrollment without a name says %q", msg)
 	}
 	page(t, b, "enroll-error")
-	b.Do(fill("#officer", "Lường Thị Hoa"), chromedp.Click(chromedp.CSS("#make-code")), chromedp.WaitVisible(chromedp.CSS("#code")))
+	b.Do(fill("#officer", "Lường Thị Hoa"), webtest.Click("#make-code"), chromedp.WaitVisible(chromedp.CSS("#code")))
 	code := b.Text("#code")
 	if !regexp.MustCompile(`^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$`).MatchString(code) {
 		t.Errorf("the code is %q", code)
@@ -150,12 +154,12 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Revoke the laptop that never synced, after confirming.
 	b.Do(chromedp.Navigate(f.URL+"/laptops"), chromedp.WaitVisible(chromedp.CSS("#laptops")))
 	page(t, b, "laptops")
-	b.Do(chromedp.Click(chromedp.CSS(`#laptops tbody tr:first-child a.button`)), chromedp.WaitVisible(chromedp.CSS("#confirm-revoke")))
+	b.Do(webtest.Click(`#laptops tbody tr:first-child a.button`), chromedp.WaitVisible(chromedp.CSS("#confirm-revoke")))
 	if who := b.Text("#confirm-revoke"); who != "Thu hồi máy của Vàng A Dình" {
 		t.Errorf("the confirmation asks %q", who)
 	}
 	page(t, b, "revoke")
-	b.Do(chromedp.Click(chromedp.CSS("#confirm-revoke")), flashed("Đã thu hồi"))
+	b.Do(webtest.Click("#confirm-revoke"), flashed("Đã thu hồi"))
 	if msg := b.Text(".flash.ok"); !strings.Contains(msg, "Đã thu hồi máy của Vàng A Dình") {
 		t.Errorf("after revoking: %q", msg)
 	}
@@ -169,10 +173,10 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Add an operator of commune B.
 	b.Do(chromedp.Navigate(f.URL+"/accounts"), fill("#name", "Hà Thị Lan"), fill("#new-login", "lan.ht"),
-		chromedp.Click(chromedp.CSS(`input[name=role][value=operator]`)), chromedp.Click(chromedp.CSS(`input[name=commune][value="`+communeB+`"]`)),
+		webtest.Click(`input[name=role][value=operator]`), webtest.Click(`input[name=commune][value="`+communeB+`"]`),
 		fill("#new-password", "mật khẩu của Lan"), fill("#again", "mật khẩu của Lan"))
 	page(t, b, "accounts")
-	b.Do(chromedp.Click(chromedp.CSS("#add-account")), flashed("Đã thêm tài khoản"))
+	b.Do(webtest.Click("#add-account"), flashed("Đã thêm tài khoản"))
 	if row := b.Text("#accounts"); !strings.Contains(row, "Hà Thị Lan") || !strings.Contains(row, "vận hành") {
 		t.Errorf("the accounts after adding: %s", row)
 	}
@@ -181,14 +185,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// The auditor verifies the log and the action log.
-	b.Do(chromedp.Click(chromedp.CSS(".who button.link")), flashed("Đã đăng xuất"))
+	b.Do(webtest.Click(".who button.link"), flashed("Đã đăng xuất"))
 	login(t, b, f.URL, "tra.dt")
-	b.Do(chromedp.Click(chromedp.CSS("#verify-log")), flashed("Nhật ký đồng bộ"))
+	b.Do(webtest.Click("#verify-log"), flashed("Nhật ký đồng bộ"))
 	if msg := b.Text(".flash.ok"); !strings.Contains(msg, "Nhật ký đồng bộ toàn vẹn") {
 		t.Errorf("verify says %q", msg)
 	}
 	page(t, b, "audit")
-	b.Do(chromedp.Click(chromedp.CSS("#verify-actions")), flashed("Nhật ký thao tác"))
+	b.Do(webtest.Click("#verify-actions"), flashed("Nhật ký thao tác"))
 	if msg := b.Text(".flash.ok"); !strings.Contains(msg, "Nhật ký thao tác toàn vẹn") {
 		t.Errorf("verify the actions says %q", msg)
 	}

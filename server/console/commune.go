@@ -8,18 +8,8 @@ import (
 	"hodan/schema"
 )
 
-// CommuneName is the name of the commune with code, as people know it: the
-// commune of the two-tier system since 1 July 2025, else of the old
-// system, else the code itself.
-func CommuneName(code string) string {
-	if c, ok := schema.CommuneByCode(code); ok {
-		return c.Name
-	}
-	if c, ok := schema.CommuneBefore2025(code); ok {
-		return c.Name
-	}
-	return code
-}
+// CommuneName is the name of the commune with code (schema.CommuneName).
+func CommuneName(code string) string { return schema.CommuneName(code) }
 
 // CommuneNames lists the communes of codes by name; no code at all is
 // every commune of the server, said in l.

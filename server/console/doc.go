@@ -1,7 +1,10 @@
 // Package console is the district server's web console for its operators,
 // served by hodan-server at every path outside the sync API's /v1: an
 // overview of the communes (households, laptops, freshness) with a chart,
-// the laptops (last sync, refusals waiting, revoke), enrollment codes to
+// the programme's reports (package indicators: the figures of a period as
+// of a day per commune and in total, charts drawn as inline SVG, the
+// downloads, what waits on people) and the year's targets, the laptops
+// (last sync, refusals waiting, revoke), enrollment codes to
 // make and print, repeated support, the operators' accounts, and the audit
 // (checkpoints, verification, the export, the action log).
 //

@@ -17,10 +17,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"hodan/indicators/indicatorstest"
 	"hodan/internal/replica"
 	"hodan/internal/web"
 	"hodan/server/accounts"
@@ -44,37 +44,28 @@ type fixture struct {
 	DB       *syncengine.DB
 	Registry *registry.Registry
 	Accounts *accounts.Store
-
-	mu    sync.Mutex
-	clock time.Time // the console's and the accounts' wall clock
+	Clock    *indicatorstest.Clock // the console's and the accounts' wall clock
 }
 
-func (f *fixture) now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.clock
-}
+func (f *fixture) now() time.Time { return f.Clock.Now() }
 
 // advance moves the console's clock on by d.
-func (f *fixture) advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.clock = f.clock.Add(d)
-}
+func (f *fixture) advance(d time.Duration) { f.Clock.Set(f.Clock.Now().Add(d)) }
 
-// mustConsole starts the server with its console on a new database;
-// secure serves it over TLS with Secure cookies; sections are added to
-// the console.
+// mustConsole starts the server with its console on a new database, on
+// a clock set to now; secure serves it over TLS with Secure cookies;
+// sections are added to the console.
 func mustConsole(t testing.TB, secure bool, sections ...console.Section) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := replica.Open(ctx, pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")),
-		replica.Options{Migrations: append(registry.Migrations(), accounts.Migrations()...)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := &fixture{DB: db, Registry: registry.New(db, nil), clock: time.Now()}
+	s := indicatorstest.Open(t, pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")), accounts.Migrations()...)
+	return mustConsoleOn(t, s.DB, s.Clock, secure, sections...)
+}
+
+// mustConsoleOn starts the server with its console on db, a server's
+// database with every migration of hodan-server's, on clock.
+func mustConsoleOn(t testing.TB, db *syncengine.DB, clock *indicatorstest.Clock, secure bool, sections ...console.Section) *fixture {
+	t.Helper()
+	f := &fixture{DB: db, Registry: registry.New(db, nil), Clock: clock}
 	f.Accounts = accounts.NewStore(db, accounts.Options{Now: f.now, Cost: accounts.Cost{Time: 1, Memory: 256, Threads: 1}})
 	srv := httptest.NewUnstartedServer(nil)
 	log := slog.New(slog.NewTextHandler(testLog(t), nil))
@@ -276,7 +267,7 @@ func (f *fixture) state(t testing.TB) string {
 	t.Helper()
 	h := sha256.New()
 	for _, table := range []string{"server_users", "server_actions", "server_login_failures", "server_devices",
-		"server_enrollments", "sync_checkpoints", "sync_log"} {
+		"server_enrollments", "server_targets", "sync_checkpoints", "sync_log"} {
 		rows, err := f.DB.SQL().Query(`SELECT * FROM ` + table)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"hodan/schema"
 	"hodan/server/accounts"
 )
 
@@ -57,7 +58,7 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, v *visit) error
 		return err
 	}
 	if l.Revoked() {
-		return c.redirect(w, r, "/laptops", flash{Key: "console.flash.already_revoked", Args: []string{l.Officer, Day(*l.RevokedAt)}})
+		return c.redirect(w, r, "/laptops", flash{Key: "console.flash.already_revoked", Args: []string{l.Officer, schema.FormatDay(*l.RevokedAt)}})
 	}
 	dev, err := c.cfg.Registry.Revoke(r.Context(), l.ID.String())
 	if err != nil {

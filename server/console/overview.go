@@ -28,12 +28,11 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, v *visit) err
 		return err
 	}
 	p := overviewPage{Communes: rows}
-	labels := make([]string, len(rows))
-	values := make([]int64, len(rows))
+	bars := make([]barRow, len(rows))
 	for i, row := range rows {
 		p.Households += row.Households
 		p.Conflicts += row.Conflicts
-		labels[i], values[i] = row.Name, row.Households
+		bars[i] = barRow{Label: row.Name, Value: float64(row.Households), Text: Number(v.lang, row.Households)}
 	}
 	for _, l := range laptops {
 		if !l.Revoked() {
@@ -43,7 +42,6 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, v *visit) err
 			p.Silent++
 		}
 	}
-	number := func(n int64) string { return Number(v.lang, n) }
-	p.Chart = newBarChart(i18n.T(v.lang, "console.overview.chart"), labels, values, number)
+	p.Chart = newBarChart("chart", i18n.T(v.lang, "console.overview.chart"), bars, chartWidth)
 	return c.render(w, r, http.StatusOK, "overview", "/overview", p)
 }

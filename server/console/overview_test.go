@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/schema"
 	"hodan/server/accounts"
 	"hodan/server/console"
 	"hodan/syncengine"
@@ -43,7 +44,7 @@ func TestOverviewAndLaptops(t *testing.T) {
 	if strings.Contains(body, console.CommuneName(communeB)) {
 		t.Error("an operator of commune A sees commune B")
 	}
-	today := console.Day(f.now())
+	today := schema.FormatDay(f.now())
 	if got := strings.Join(cells(body, "Xã Lạc Lương"), " | "); got != "2 | 2 | "+today+" (hôm nay) | 0 | 0" {
 		t.Errorf("commune A: %s", got)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"hodan/internal/i18n"
+	"hodan/reconcile"
+	"hodan/schema"
 	"hodan/server/accounts"
 )
 
@@ -84,6 +86,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 func (c *Console) nav(v *visit) []navItem {
 	entries := []Section{
 		{Path: "/overview", Nav: "console.nav.overview", Need: accounts.ViewReports},
+		{Path: "/reports", Nav: "console.nav.reports", Need: accounts.ViewReports},
 		{Path: "/laptops", Nav: "console.nav.laptops", Need: accounts.ManageDevices},
 		{Path: "/enroll", Nav: "console.nav.enroll", Need: accounts.ManageDevices},
 		{Path: "/support", Nav: "console.nav.support", Need: accounts.Reconcile},
@@ -117,13 +120,17 @@ func funcs(v *visit, now time.Time) template.FuncMap {
 			}
 			return i18n.T(l, f.Key, args...)
 		},
-		"num":      func(n any) string { return Number(l, toInt64(n)) },
-		"day":      Day,
-		"daytime":  DayTime,
-		"commune":  CommuneName,
-		"communes": func(codes []string) string { return CommuneNames(l, codes) },
-		"role":     func(r accounts.Role) string { return RoleName(l, r) },
-		"ago":      func(t time.Time) string { return ago(l, t, now) },
+		"num":       func(n any) string { return Number(l, toInt64(n)) },
+		"day":       schema.FormatDay,
+		"daytime":   schema.FormatDayTime,
+		"commune":   CommuneName,
+		"communes":  func(codes []string) string { return CommuneNames(l, codes) },
+		"role":      func(r accounts.Role) string { return RoleName(l, r) },
+		"ago":       func(t time.Time) string { return ago(l, t, now) },
+		"orphanWhy": func(o reconcile.Orphan) string { return orphanWhy(l, o) },
+		"progress": func(id string, areas bool, rows []targetRow) progressTable {
+			return progressTable{ID: id, Areas: areas, Rows: rows}
+		},
 	}
 }
 
@@ -146,7 +153,7 @@ func ago(l i18n.Lang, t, now time.Time) string {
 		return ""
 	}
 	day := func(t time.Time) time.Time {
-		y, m, d := t.In(Vietnam).Date()
+		y, m, d := t.In(schema.Vietnam).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	switch n := int(day(now).Sub(day(t)).Hours() / 24); {

@@ -64,6 +64,11 @@ func (s *securityFixture) actions() []action {
 		{"POST", "/audit/verify", url.Values{}},
 		{"POST", "/audit/export", url.Values{}},
 		{"POST", "/audit/actions/verify", url.Values{}},
+		{"GET", "/reports?period=2025", nil},
+		{"POST", "/reports/download", url.Values{"kind": {"period"}, "period": {"2025"}, "format": {"json"}}},
+		{"GET", "/reports/freshness", nil},
+		{"GET", "/reports/targets?commune=" + communeA, nil},
+		{"POST", "/reports/targets", url.Values{"year": {"2025"}, "commune": {communeA}, "houses": {"5"}}},
 	}
 }
 
@@ -104,9 +109,11 @@ func TestRefusedByRoleAndCommune(t *testing.T) {
 	s := mustSecurityFixture(t)
 	allowed := map[string][]string{
 		// Pages and actions each account may use; the rest must be refused.
-		"viewer":    {"GET /overview", "GET /support"},
-		"op.b":      {"GET /overview", "GET /laptops", "GET /enroll", "GET /support"},
-		"admin.b":   {"GET /overview", "GET /laptops", "GET /enroll", "GET /accounts"},
+		"viewer": {"GET /overview", "GET /support", "GET /reports?period=2025", "POST /reports/download", "GET /reports/freshness"},
+		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /reports?period=2025", "POST /reports/download",
+			"GET /reports/freshness"},
+		"admin.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /accounts", "GET /reports?period=2025", "POST /reports/download",
+			"GET /reports/freshness"},
 		"auditor.a": {"GET /audit", "POST /audit/verify", "POST /audit/actions/verify"},
 	}
 	for login, ok := range allowed {

@@ -65,15 +65,7 @@ func (c *Console) villageName(ctx context.Context, id string) (string, error) {
 // Vietnamese label, or in English the value in words.
 func choiceLabel(l i18n.Lang, table, column, value string) string {
 	if l == i18n.VI {
-		if t, ok := schema.TableByName(table); ok {
-			if col, ok := t.Column(column); ok {
-				for _, ch := range col.Enum {
-					if ch.Value == value {
-						return ch.Label
-					}
-				}
-			}
-		}
+		return schema.ChoiceLabel(table, column, value)
 	}
 	return strings.ReplaceAll(value, "_", " ")
 }

@@ -78,7 +78,9 @@ var (
 	ErrRevoked  = errors.New("the district has revoked this device's enrollment: ask the district for a new enrollment code and run `hodan init --server URL --enroll CODE` again; the records on this laptop are kept")
 	ErrEnrolled = errors.New("this device is already enrolled: to enroll it again, the district must first revoke it with `hodan-server device revoke`")
 	ErrNoDevice = errors.New("no such device")
-	ErrNoKey    = errors.New("the device sent no ed25519 public key: this version of hodan is too old to enroll, update it")
+	// ErrAlreadyRevoked is a revocation of a device revoked before.
+	ErrAlreadyRevoked = errors.New("the device was already revoked")
+	ErrNoKey          = errors.New("the device sent no ed25519 public key: this version of hodan is too old to enroll, update it")
 )
 
 // DefaultCodeTTL is how long an enrollment code stays valid.
@@ -256,7 +258,7 @@ func (r *Registry) Revoke(ctx context.Context, id string) (Device, error) {
 			return err
 		}
 		if dev.Revoked() {
-			return fmt.Errorf("device %s (%s) was already revoked on %s", dev.ID, dev.Officer, dev.RevokedAt.Format(time.DateTime))
+			return fmt.Errorf("%w: device %s (%s) on %s", ErrAlreadyRevoked, dev.ID, dev.Officer, dev.RevokedAt.Format(time.DateTime))
 		}
 		now := r.now()
 		dev.RevokedAt = &now

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -172,7 +173,18 @@ func (b *Browser) FitsScreen() {
 // else in the test's temporary directory. It returns the file's path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	png := Run(b, chromedp.CaptureScreenshot())
+	return b.save(name, Run(b, chromedp.CaptureScreenshot()))
+}
+
+// FullScreenshot saves the whole page, below the screen too, as
+// name.png, where Screenshot saves; it returns the file's path.
+func (b *Browser) FullScreenshot(name string) string {
+	b.t.Helper()
+	return b.save(name, Run(b, chromedp.FullScreenshot(100)))
+}
+
+func (b *Browser) save(name string, png []byte) string {
+	b.t.Helper()
 	dir := os.Getenv("HODAN_SCREENSHOTS")
 	if dir == "" {
 		dir = b.t.TempDir()
@@ -184,4 +196,25 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Fatalf("screenshot: %v", err)
 	}
 	return path
+}
+
+// Click clicks the first element selector matches, once it exists, in
+// one step inside the page (element.click()). chromedp's Click finds the
+// node, then moves the mouse to it: a page that replaces the node in
+// between (a form posting, a script re-rendering) fails it with "No node
+// with given id found", and trying it again could post a form twice.
+func Click(selector string) chromedp.Action[chromedp.Void] {
+	expr := `(() => { const e = document.querySelector(` + strconv.Quote(selector) + `); if (!e) return false; e.click(); return true })()`
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for {
+			if ok, err := chromedp.Evaluate[bool](expr)(ctx, tg); err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
 }

@@ -1,0 +1,180 @@
+package console
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"hodan/indicators"
+	"hodan/internal/i18n"
+	"hodan/reconcile"
+	"hodan/schema"
+	"hodan/server/accounts"
+	"hodan/syncengine"
+)
+
+// freshness is what waits on people in the operator's communes, now:
+// laptops silent for SilentAfter, households nobody visited this year,
+// conflicts nobody has looked at, records waiting to be settled.
+type freshness struct {
+	Year       int
+	Laptops    []laptop
+	Unvisited  []indicators.UnvisitedHousehold
+	Conflicts  []conflictRow
+	Unsettled  []reconcile.Orphan
+	CanLaptops bool // the operator may open the page of laptops
+}
+
+// conflictRow is an open conflict as people read it: whose record, which
+// field, the value kept and the one it displaced, and who wrote them.
+type conflictRow struct {
+	Commune, Record, Field string
+	Kept, Other            string
+	KeptBy, OtherBy        string
+	When                   string
+}
+
+// freshness reads what waits on people in the communes of v's operator.
+func (c *Console) freshness(ctx context.Context, v *visit) (*freshness, error) {
+	u, now := v.user(), c.cfg.Now()
+	f := &freshness{Year: now.In(schema.Vietnam).Year(), CanLaptops: u.Can(accounts.ManageDevices)}
+	laptops, err := c.laptopsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range laptops {
+		if l.Silent(now) {
+			f.Laptops = append(f.Laptops, l)
+		}
+	}
+	if f.Unvisited, err = indicators.Unvisited(ctx, c.cfg.DB.SQL(), u.Communes, now); err != nil {
+		return nil, err
+	}
+	officers, err := c.cfg.Registry.Officers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := func(s syncengine.SiteID) string { return officers[s] }
+	if f.Conflicts, err = c.openConflictRows(ctx, v.lang, u.Communes, name); err != nil {
+		return nil, err
+	}
+	if f.Unsettled, err = reconcile.Orphans(ctx, c.cfg.DB, u.Communes, name); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// freshnessPage lists what waits on people: the page the counts of the
+// reports link to.
+func (c *Console) freshnessPage(w http.ResponseWriter, r *http.Request, v *visit) error {
+	f, err := c.freshness(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, http.StatusOK, "freshness", "/reports", f)
+}
+
+// openConflictRows lists the open conflicts of communes (all when none).
+func (c *Console) openConflictRows(ctx context.Context, l i18n.Lang, communes []string, officer func(syncengine.SiteID) string) ([]conflictRow, error) {
+	found, err := c.cfg.DB.Conflicts(ctx, syncengine.ConflictQuery{Scopes: communes})
+	if err != nil {
+		return nil, err
+	}
+	var out []conflictRow
+	for _, cv := range syncengine.OpenOnly(syncengine.Views(found, officer)) {
+		record, err := c.recordName(ctx, cv.Table, cv.Row)
+		if err != nil {
+			return nil, err
+		}
+		row := conflictRow{Commune: CommuneName(cv.Scope), Record: record,
+			Field: i18n.T(l, "column."+cv.Table+"."+cv.Column), Kept: valueText(l, cv.Table, cv.Column, cv.Current)}
+		for _, x := range cv.Values {
+			who := x.Officer
+			if who == "" {
+				who = i18n.T(l, "console.fresh.unknown_officer")
+			}
+			if x.Won {
+				row.KeptBy, row.When = who, schema.FormatDayTime(x.WrittenAt)
+			} else {
+				row.Other, row.OtherBy = valueText(l, cv.Table, cv.Column, x.Value), who
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// recordName names a record for people: a household by its head, a
+// member or a village by its name, a record of a household by the
+// household's head; "" for one deleted since.
+func (c *Console) recordName(ctx context.Context, table string, row syncengine.RowID) (string, error) {
+	t, ok := schema.TableByName(table)
+	if !ok {
+		return "", nil
+	}
+	var q string
+	switch {
+	case table == "households":
+		q = `SELECT coalesce(head_name, '') FROM households WHERE id = ?`
+	case table == "members":
+		q = `SELECT coalesce(full_name, '') FROM members WHERE id = ?`
+	case table == "villages":
+		q = `SELECT coalesce(name, '') FROM villages WHERE id = ?`
+	case t.ParentTable == "households":
+		q = fmt.Sprintf(`SELECT coalesce(h.head_name, '') FROM "%s" r JOIN households h ON h.id = r."%s" WHERE r.id = ?`, t.Name, t.ParentColumn) // names of the schema
+	default:
+		return "", nil
+	}
+	var name string
+	err := c.cfg.DB.SQL().QueryRowContext(ctx, q, row.String()).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("name the record: %w", err)
+	}
+	return name, nil
+}
+
+// valueText writes a field's value for people: an enumeration's label,
+// yes or no, the text; "(trống)" for none.
+func valueText(l i18n.Lang, table, column string, v syncengine.Value) string {
+	if v.IsNull() {
+		return i18n.T(l, "console.fresh.empty")
+	}
+	if t, ok := schema.TableByName(table); ok {
+		if col, ok := t.Column(column); ok {
+			switch {
+			case len(col.Enum) > 0:
+				return choiceLabel(l, table, column, v.String())
+			case col.Type == schema.Bool:
+				return i18n.T(l, "console.fresh.bool."+strings.TrimSpace(v.String()))
+			}
+		}
+	}
+	return v.String()
+}
+
+// orphanWhy says in l why a record waits to be settled: what was deleted,
+// when and by whom, as far as the server knows.
+func orphanWhy(l i18n.Lang, o reconcile.Orphan) string {
+	what := o.Deleted.Table
+	if t, ok := schema.TableByName(o.Deleted.Table); ok {
+		what = i18n.T(l, "noun."+t.Noun)
+	}
+	name := o.Deleted.Name
+	if name == "" {
+		name = i18n.T(l, "console.fresh.unnamed")
+	}
+	s := i18n.T(l, "console.fresh.why."+o.Reason, what, name)
+	if o.Deleted.At != nil {
+		s += " " + i18n.T(l, "console.fresh.deleted_on", schema.FormatDay(*o.Deleted.At))
+	}
+	if o.Deleted.Officer != "" {
+		s += " " + i18n.T(l, "console.fresh.deleted_by", o.Deleted.Officer)
+	}
+	return s
+}
