@@ -14,60 +14,24 @@ import (
 )
 
 // msgError is an error whose text is catalogue message key formatted with
-// args, said in the officer's language when it is shown (see explainIn).
-// Functions that do not know the language return it. An arg that is an
-// error is shown explained in the same language, and a %w in the message
-// wraps it, as with fmt.Errorf; a noun arg is shown as the word for the
-// noun.
-type msgError struct {
-	key  string
-	args []any
-}
+// args, said in the officer's language when it is shown (see explainIn):
+// the catalogue's keyed error (i18n.Error). Functions that do not know the
+// language return it. An arg that is an error is shown explained in the
+// same language, and a %w in the message wraps it, as with fmt.Errorf; a
+// noun arg is shown as the word for the noun.
+type msgError = i18n.Error
 
 // errMsg makes an error of message key with args.
-func errMsg(key string, args ...any) error { return &msgError{key: key, args: args} }
+func errMsg(key string, args ...any) error { return i18n.NewError(key, args...) }
 
-// code is the error's code for programs: its key without "error", "err"
-// and "input" ("import.err.bad" is import_bad).
-func (e *msgError) code() string {
-	var parts []string
-	for _, p := range strings.Split(e.key, ".") {
-		if p != "error" && p != "err" && p != "input" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, "_")
-}
-
-// Error is the message in Vietnamese, the default language.
-func (e *msgError) Error() string { return e.in(langVI) }
-
-// Unwrap returns the errors among the args.
-func (e *msgError) Unwrap() []error {
-	var out []error
-	for _, a := range e.args {
-		if err, ok := a.(error); ok {
-			out = append(out, err)
-		}
-	}
-	return out
-}
-
-// in is the message in l.
-func (e *msgError) in(l lang) string {
-	return fmt.Sprintf(textIn(l, e.key), localArgs(l, e.args)...)
-}
-
-// localArgs are args as shown in l: errors explained, nouns as words.
+// localArgs are args as shown in l: errors explained (nouns and other
+// i18n.Localizers are said by i18n.T).
 func localArgs(l lang, args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		switch x := a.(type) {
-		case error:
-			out[i] = explainIn(l, x)
-		case noun:
-			out[i] = i18n.T(l, "noun."+string(x))
-		default:
+		if err, ok := a.(error); ok {
+			out[i] = explainIn(l, err)
+		} else {
 			out[i] = a
 		}
 	}
@@ -77,6 +41,9 @@ func localArgs(l lang, args []any) []any {
 // noun is a record noun (household, member, ...) as an argument of a
 // message: shown as the word for it in the officer's language.
 type noun string
+
+// In is the word for the noun in l.
+func (n noun) In(l lang) string { return i18n.T(l, "noun."+string(n)) }
 
 // countIn is n of something as catalogue message key says it: the message
 // may give the singular before a "|" and the plural after ("1 change|%d

@@ -40,7 +40,7 @@ func explainText(l lang, err error) string {
 		return tr(l, "error.usage", explainIn(l, u.err))
 	}
 	if m, ok := err.(*msgError); ok {
-		return m.in(l)
+		return msgText(l, m)
 	}
 	switch {
 	case errors.As(err, &unknownCA):
@@ -70,12 +70,17 @@ func explainText(l lang, err error) string {
 	case errors.As(err, &bad):
 		return schemaText(l, bad)
 	case errors.As(err, &msg):
-		return msg.in(l)
+		return msgText(l, msg)
 	}
 	if s, ok := cobraText(l, err.Error()); ok {
 		return s
 	}
 	return err.Error()
+}
+
+// msgText is m in l, its errors explained in l.
+func msgText(l lang, m *msgError) string {
+	return m.Format(l, func(err error) string { return explainIn(l, err) })
 }
 
 // errorCode is err's code for programs, as --json prints it: the server's
@@ -111,7 +116,7 @@ func errorCode(err error) string {
 	case errors.As(err, &bad):
 		return bad.Code
 	case errors.As(err, &msg):
-		return msg.code()
+		return msg.Code()
 	}
 	if _, ok := cobraText(langEN, err.Error()); ok {
 		return "usage"
