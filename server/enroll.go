@@ -73,7 +73,7 @@ func enrollCmd() *cobra.Command {
 // for: the name given here is written into every visit the device records,
 // so it obeys that column's rule.
 func officerColumn() *schema.Column {
-	visits, _ := schema.TableByName("visits")
+	visits := schema.Visits
 	c, _ := visits.Column("officer")
 	return c
 }

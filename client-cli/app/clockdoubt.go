@@ -126,7 +126,7 @@ func (fl *visitFlow) askVisitDate() (string, error) {
 	if fl.a.doubt == nil {
 		return "", nil
 	}
-	col, _ := mustTable("visits").Column("visit_date")
+	col, _ := schema.Visits.Column(schema.ColVisitDate)
 	for {
 		fmt.Fprintln(fl.out, fl.a.T("clock.ask_visit_date", dateText(fl.a.doubt.now)))
 		s, err := fl.line()

@@ -9,10 +9,7 @@ import (
 // TestPovertyStandardDefaultsToTheOneInForce: a poverty status recorded
 // without its standard is taken under the standard in force that day.
 func TestPovertyStandardDefaultsToTheOneInForce(t *testing.T) {
-	households, ok := schema.TableByName("households")
-	if !ok {
-		t.Fatal("no households table")
-	}
+	households := schema.Households
 	dev := &device{Officer: "Lò Văn Minh", Communes: []string{"05362"}}
 	for today, want := range map[string]string{"2025-06-30": "nd07_2021", "2027-01-01": "std_2026_2030"} {
 		values := map[string]any{"head_name": "Lò Thị Mai", "poverty_status": "poor"}

@@ -14,9 +14,9 @@ import (
 // reason it has, and checks the officer reads each in Vietnamese, naming
 // the field by its label, and in English as the schema says it.
 func TestSchemaErrorsInVietnamese(t *testing.T) {
-	households, _ := schema.TableByName("households")
-	members, _ := schema.TableByName("members")
-	visits, _ := schema.TableByName("visits")
+	households := schema.Households
+	members := schema.Members
+	visits := schema.Visits
 	col := func(tb *schema.Table, name string) *schema.Column {
 		c, ok := tb.Column(name)
 		if !ok {

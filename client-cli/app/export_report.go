@@ -56,8 +56,8 @@ func (a *app) visitsReport(ctx context.Context, q *sql.DB, opts exportOptions) (
 	for _, key := range reportHeaders {
 		g.header = append(g.header, a.T(key))
 	}
-	households, _ := schema.TableByName("households")
-	visits, _ := schema.TableByName("visits")
+	households := schema.Households
+	visits := schema.Visits
 	for rows.Next() {
 		var id, date, purpose, officer, notes, commune, village, number, head string
 		var year sql.NullInt64
@@ -111,7 +111,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 		}
 		return out[id]
 	}
-	support, _ := schema.TableByName("support_records")
+	support := schema.SupportRecords
 	kindCol, _ := support.Column("kind")
 	err := eachRow(ctx, q, `SELECT visit_id, kind, amount_vnd FROM support_records WHERE visit_id IS NOT NULL ORDER BY id`, func(scan func(...any) error) error {
 		var id, kind string
@@ -128,7 +128,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 	if err != nil {
 		return nil, fmt.Errorf("read support records: %w", err)
 	}
-	damage, _ := schema.TableByName("damage_reports")
+	damage := schema.DamageReports
 	houseCol, _ := damage.Column("house_damage")
 	err = eachRow(ctx, q, `SELECT visit_id, event, house_damage, estimated_loss_vnd FROM damage_reports WHERE visit_id IS NOT NULL ORDER BY id`, func(scan func(...any) error) error {
 		var id, event string

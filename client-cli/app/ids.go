@@ -91,7 +91,7 @@ func idsBeginning(q rowQuerier, t *schema.Table, p string) ([]candidate, error) 
 // the name of a household's head, a member, a village; for a visit, a
 // support or damage record, its household's head and what it is.
 func recordName(t *schema.Table) string {
-	if col := searchColumns[t.Name]; col != "" {
+	if col := t.NameColumn; col != "" {
 		return "x." + col
 	}
 	what := "''"

@@ -72,7 +72,7 @@ func (a *app) importHouseholdsCmd() *cobra.Command {
 // importHouseholds reads, checks and (unless told not to, or the file has
 // bad rows) writes a household list.
 func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptions) error {
-	t, _ := schema.TableByName("households")
+	t := schema.Households
 	s, err := a.readSheet(path, opts.sheet)
 	if err != nil {
 		return err

@@ -323,7 +323,7 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 	if !im.createVillages {
 		return im.a.T("import.reason.village", im.knownVillages(commune))
 	}
-	if col := mustColumn(mustTable("villages"), "name"); col.Check(name) != nil {
+	if col, _ := schema.Villages.Column(schema.ColName); col.Check(name) != nil {
 		return im.reason(col, col.Check(name))
 	}
 	if im.newVillages[commune] == nil {
@@ -452,7 +452,7 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 // transaction: a crash, a power cut or an error on any row leaves nothing
 // of the import, and running it again starts clean.
 func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *progress) error {
-	villages, _ := schema.TableByName("villages")
+	villages := schema.Villages
 	created := map[string]string{} // commune|key: id
 	for _, commune := range slices.Sorted(maps.Keys(im.newVillages)) {
 		for _, key := range slices.Sorted(maps.Keys(im.newVillages[commune])) {

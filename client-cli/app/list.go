@@ -17,7 +17,7 @@ import (
 func (a *app) listCmd(t *schema.Table) *cobra.Command {
 	var filter, search string
 	var limit int
-	nameCol := searchColumns[t.Name]
+	nameCol := t.NameColumn
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: a.T("list.short", lowerFirst(a.tableLabel(t))),
@@ -43,11 +43,11 @@ func (a *app) listCmd(t *schema.Table) *cobra.Command {
 		},
 	}
 	filterCol := t.ScopeColumn + t.ParentColumn
-	cmd.Flags().StringVar(&filter, flagName(filterCol), "", a.T("list.flag_filter", lowerFirst(a.columnText(t, mustColumn(t, filterCol)))))
+	cmd.Flags().StringVar(&filter, flagName(filterCol), "", a.T("list.flag_filter", lowerFirst(a.columnNamed(t, filterCol))))
 	cmd.Flags().IntVar(&limit, "limit", 0, a.T("list.flag_limit"))
 	if nameCol != "" {
-		cmd.Flags().StringVar(&search, "search", "", a.T("list.flag_search", lowerFirst(a.columnText(t, mustColumn(t, nameCol)))))
-		cmd.Flags().StringVar(&search, "name", "", a.T("list.flag_search", lowerFirst(a.columnText(t, mustColumn(t, nameCol)))))
+		cmd.Flags().StringVar(&search, "search", "", a.T("list.flag_search", lowerFirst(a.columnNamed(t, nameCol))))
+		cmd.Flags().StringVar(&search, "name", "", a.T("list.flag_search", lowerFirst(a.columnNamed(t, nameCol))))
 		_ = cmd.Flags().MarkHidden("name") // --name is --search, as officers may type it
 	}
 	return cmd
@@ -80,9 +80,6 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 	}
 }
 
-// searchColumns are the name columns list --search looks in, by table.
-var searchColumns = map[string]string{"households": "head_name", "members": "full_name", "villages": "name"}
-
 // matching keeps the rows whose column col holds the words of search, in
 // order, with tones, capitals and spacing set aside (reconcile.Fold): "thi
 // mai" finds "Lò Thị Mai". limit > 0 keeps at most that many.
@@ -99,15 +96,6 @@ func matching(rows []record, col, search string, limit int) []record {
 		}
 	}
 	return out
-}
-
-// mustColumn is the column name of t, which the code knows it has.
-func mustColumn(t *schema.Table, name string) *schema.Column {
-	c, ok := t.Column(name)
-	if !ok {
-		panic("schema: " + t.Name + " has no column " + name)
-	}
-	return c
 }
 
 // record is one row as the command line shows it: column name to value,

@@ -33,7 +33,7 @@ func (a *app) householdMergeCmd() *cobra.Command {
 		Long:  a.T("merge.long"),
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, _ := schema.TableByName("households")
+			t := schema.Households
 			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
 				keep, err := resolveID(db.SQL(), t, args[0])
 				if err != nil {
@@ -248,7 +248,7 @@ func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, e
 
 // readHouseholds reads the households matching where, by id.
 func readHouseholds(tx *syncengine.Tx, where string, args ...any) (map[string]record, error) {
-	t, _ := schema.TableByName("households")
+	t := schema.Households
 	cols := append([]string{"id"}, t.ColumnNames()...)
 	rows, err := tx.Query(fmt.Sprintf("SELECT %s FROM households WHERE %s", strings.Join(cols, ", "), where), args...)
 	if err != nil {

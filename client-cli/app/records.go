@@ -213,8 +213,11 @@ func (a *app) tableLabel(t *schema.Table) string { return tr(a.lang, "table."+t.
 func (a *app) nounWord(n string) string { return tr(a.lang, "noun."+n) }
 
 // columnText is the label of a column of t in the officer's language.
-func (a *app) columnText(t *schema.Table, c *schema.Column) string {
-	return tr(a.lang, "column."+t.Name+"."+c.Name)
+func (a *app) columnText(t *schema.Table, c *schema.Column) string { return a.columnNamed(t, c.Name) }
+
+// columnNamed is the label of t's column name in the officer's language.
+func (a *app) columnNamed(t *schema.Table, name string) string {
+	return tr(a.lang, "column."+t.Name+"."+name)
 }
 
 func nounOf(table string) string {

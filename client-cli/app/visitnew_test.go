@@ -241,7 +241,7 @@ func TestVisitMessagesForEveryValue(t *testing.T) {
 		keys = append(keys, msgKey("visit.poverty.reason", string(r)))
 	}
 	keys = append(keys, msgKey("visit.poverty.area", string(poverty.Rural)), msgKey("visit.poverty.area", string(poverty.Urban)))
-	members, _ := schema.TableByName("members")
+	members := schema.Members
 	rel, _ := members.Column("relation")
 	for _, ch := range rel.Enum {
 		keys = append(keys, msgKey("visit.relation", ch.Value))

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"hodan/reconcile"
+	"hodan/schema"
 	"hodan/schema/forms"
 )
 
@@ -45,7 +46,7 @@ func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, 
 		return visitHousehold{}, err
 	}
 	if id != "" {
-		rid, err := resolveID(fl.db.SQL(), mustTable("households"), id)
+		rid, err := resolveID(fl.db.SQL(), schema.Households, id)
 		if err != nil {
 			return visitHousehold{}, err
 		}

@@ -64,7 +64,7 @@ func (fl *visitFlow) save(ctx context.Context, v *visitAnswers) error {
 // write is the one transaction of a guided visit.
 func (fl *visitFlow) write(ctx context.Context, v *visitAnswers, rows map[string]map[string]any, today string) (visitSaved, error) {
 	var saved visitSaved
-	visits := mustTable("visits")
+	visits := schema.Visits
 	if err := applyDefaults(fl.dev, visits, rows["visits"], today); err != nil {
 		return saved, err
 	}
@@ -73,7 +73,7 @@ func (fl *visitFlow) write(ctx context.Context, v *visitAnswers, rows map[string
 	}
 	err := fl.db.Write(ctx, func(tx *syncengine.Tx) error {
 		hid := uuid.MustParse(v.household.id)
-		scope, err := ownRow(tx, fl.dev, mustTable("households"), hid)
+		scope, err := ownRow(tx, fl.dev, schema.Households, hid)
 		if err != nil {
 			return err
 		}
@@ -82,13 +82,13 @@ func (fl *visitFlow) write(ctx context.Context, v *visitAnswers, rows map[string
 			return err
 		}
 		saved.VisitID = vid.String()
-		if err := updateRow(tx, "households", hid, rows["households"]); err != nil {
+		if err := updateRow(tx, schema.Households, hid, rows[schema.Households.Name]); err != nil {
 			return err
 		}
-		if saved.SupportID, err = insertChild(tx, "support_records", rows, v.household.id, saved.VisitID, scope); err != nil {
+		if saved.SupportID, err = insertChild(tx, schema.SupportRecords, rows, v.household.id, saved.VisitID, scope); err != nil {
 			return err
 		}
-		if saved.DamageID, err = insertChild(tx, "damage_reports", rows, v.household.id, saved.VisitID, scope); err != nil {
+		if saved.DamageID, err = insertChild(tx, schema.DamageReports, rows, v.household.id, saved.VisitID, scope); err != nil {
 			return err
 		}
 		if err := fl.updateMember(tx, v, rows["members"], &saved); err != nil {
@@ -100,41 +100,32 @@ func (fl *visitFlow) write(ctx context.Context, v *visitAnswers, rows map[string
 	return saved, err
 }
 
-func mustTable(name string) *schema.Table {
-	t, ok := schema.TableByName(name)
-	if !ok {
-		panic("no table " + name) // the names are constants of the schema
-	}
-	return t
-}
-
 // updateRow checks and writes values to a row, if there are any.
-func updateRow(tx *syncengine.Tx, table string, id uuid.UUID, values map[string]any) error {
+func updateRow(tx *syncengine.Tx, t *schema.Table, id uuid.UUID, values map[string]any) error {
 	if len(values) == 0 {
 		return nil
 	}
-	if err := mustTable(table).CheckUpdate(values); err != nil {
+	if err := t.CheckUpdate(values); err != nil {
 		return err
 	}
-	return tx.Update(table, id, values)
+	return tx.Update(t.Name, id, values)
 }
 
 // insertChild inserts the visit's row of a child table, if the answers
 // wrote one, and returns its id.
-func insertChild(tx *syncengine.Tx, table string, rows map[string]map[string]any, household, visit, scope string) (string, error) {
-	values := rows[table]
+func insertChild(tx *syncengine.Tx, t *schema.Table, rows map[string]map[string]any, household, visit, scope string) (string, error) {
+	values := rows[t.Name]
 	if values == nil {
 		return "", nil
 	}
-	values["household_id"], values["visit_id"] = household, visit
-	t := mustTable(table)
+	values[schema.ColHouseholdID], values[schema.ColVisitID] = household, visit
 	if err := t.CheckInsert(values); err != nil {
 		return "", err
 	}
 	if err := checkRefs(tx, t, values, scope); err != nil {
 		return "", err
 	}
-	id, err := tx.Insert(table, values)
+	id, err := tx.Insert(t.Name, values)
 	return id.String(), err
 }
 
@@ -148,7 +139,7 @@ func (fl *visitFlow) updateMember(tx *syncengine.Tx, v *visitAnswers, values map
 	if _, err := liveRow(tx, "members", id); err != nil {
 		return err
 	}
-	return updateRow(tx, "members", uuid.MustParse(id), values)
+	return updateRow(tx, schema.Members, uuid.MustParse(id), values)
 }
 
 // classify classifies the household by the poverty standard in force on
