@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -22,7 +23,7 @@ func (a *app) clockCmd() *cobra.Command {
 		Long:  a.T("clock.repair_long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				return a.repairClock(ctx, cmd, db, dev)
 			})
 		},
@@ -30,8 +31,8 @@ func (a *app) clockCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device) error {
-	client, err := dev.client(0)
+func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device) error {
+	client, err := dev.Client(0)
 	if err != nil {
 		return err
 	}

@@ -37,9 +37,9 @@ func TestDoubtClock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := ""; doubt != nil && doubt.reason != tt.reason || doubt == nil && tt.reason != "" {
+			if got := ""; doubt != nil && doubt.Reason != tt.reason || doubt == nil && tt.reason != "" {
 				if doubt != nil {
-					got = doubt.reason
+					got = doubt.Reason
 				}
 				t.Fatalf("doubt %q, want %q", got, tt.reason)
 			}

@@ -2,14 +2,13 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -32,7 +31,7 @@ func (a *app) conflictsListCmd() *cobra.Command {
 		Short: a.T("conflicts.list_short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				views, err := localConflicts(ctx, db, dev)
 				if err != nil {
 					return err
@@ -69,7 +68,7 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 		Short: a.T("conflicts.show_short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				v, o, err := findListed(ctx, db, dev, args[0])
 				switch {
 				case err != nil:
@@ -102,7 +101,7 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 			if keep != "" && keep != "mine" && keep != "theirs" {
 				return usageError{errMsg("error.resolve_keep", keep)}
 			}
-			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				v, o, err := findListed(ctx, db, dev, args[0])
 				switch {
 				case err != nil:
@@ -144,7 +143,7 @@ func (a *app) resolveConflict(cmd *cobra.Command, db *syncengine.DB, v syncengin
 		return err
 	}
 	if col.Required && chosen == nil {
-		return errMsg("error.resolve_required", columnLabel(v.Column))
+		return errMsg("error.resolve_required", ops.ColumnLabel(v.Column))
 	}
 	err = db.Write(ctx, func(tx *syncengine.Tx) error {
 		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
@@ -183,21 +182,21 @@ func chooseValue(v syncengine.ConflictView, me syncengine.SiteID, col *schema.Co
 
 // localConflicts are the conflicts this laptop's database holds in its
 // communes, open ones first, with officer names where known.
-func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]syncengine.ConflictView, error) {
+func localConflicts(ctx context.Context, db *syncengine.DB, dev *ops.Device) ([]syncengine.ConflictView, error) {
 	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
 	if err != nil {
 		return nil, err
 	}
-	officers, err := officerNames(ctx, db, dev)
+	officers, err := ops.DeviceOfficers(ctx, db, dev)
 	if err != nil {
 		return nil, err
 	}
-	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
+	return syncengine.Views(found, officers), nil
 }
 
 // openConflicts counts the conflicts of the laptop's communes nobody has
 // resolved.
-func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
+func openConflicts(ctx context.Context, db *syncengine.DB, dev *ops.Device) (int, error) {
 	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
 	n := 0
 	for _, c := range found {
@@ -210,7 +209,7 @@ func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, er
 
 // findListed finds what `conflicts list` lists under the id id (at least
 // 4 characters of it): a conflict or an orphaned record.
-func findListed(ctx context.Context, db *syncengine.DB, dev *device, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
+func findListed(ctx context.Context, db *syncengine.DB, dev *ops.Device, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
 	views, err := localConflicts(ctx, db, dev)
 	if err != nil {
 		return nil, nil, err
@@ -240,45 +239,6 @@ func findListed(ctx context.Context, db *syncengine.DB, dev *device, id string) 
 		return v, o, nil
 	}
 	return nil, nil, errMsg("error.conflict_ambiguous", id)
-}
-
-// knownOfficers are the officers of other devices this laptop has heard of
-// from its server.
-func knownOfficers(ctx context.Context, db *syncengine.DB) (map[syncengine.SiteID]string, error) {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT site, officer FROM client_officers`)
-	if err != nil {
-		return nil, errMsg("error.read_officers", err)
-	}
-	defer rows.Close()
-	out := map[syncengine.SiteID]string{}
-	for rows.Next() {
-		var site, officer string
-		if err := rows.Scan(&site, &officer); err != nil {
-			return nil, errMsg("error.read_officers", err)
-		}
-		if id, err := uuid.Parse(site); err == nil {
-			out[id] = officer
-		}
-	}
-	return out, rows.Err()
-}
-
-// rememberOfficers keeps the officers the server named in its conflicts,
-// so that the laptop can name them offline.
-func rememberOfficers(ctx context.Context, db *syncengine.DB, views []syncengine.ConflictView) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
-		for _, v := range views {
-			for _, x := range v.Values {
-				if x.Officer == "" {
-					continue
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, x.Site.String(), x.Officer); err != nil {
-					return errMsg("error.remember_officers", err)
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // writeConflicts writes conflicts as a table in the officer's language,
@@ -317,7 +277,7 @@ func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
 		if x.Won {
 			what = a.T("conflict.won")
 		}
-		who := safeText(x.Officer)
+		who := ops.SafeText(x.Officer)
 		if who == "" {
 			who = a.T("conflict.unknown_officer")
 		}
@@ -343,5 +303,5 @@ func valueText(v syncengine.Value) string {
 	if v.IsNull() {
 		return "-"
 	}
-	return safeText(fmt.Sprint(v.Any()))
+	return ops.SafeText(fmt.Sprint(v.Any()))
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"testing"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -10,7 +11,7 @@ import (
 // without its standard is taken under the standard in force that day.
 func TestPovertyStandardDefaultsToTheOneInForce(t *testing.T) {
 	households := schema.Households
-	dev := &device{Officer: "Lò Văn Minh", Communes: []string{"05362"}}
+	dev := &ops.Device{Officer: "Lò Văn Minh", Communes: []string{"05362"}}
 	for today, want := range map[string]string{"2025-06-30": "nd07_2021", "2027-01-01": "std_2026_2030"} {
 		values := map[string]any{"head_name": "Lò Thị Mai", "poverty_status": "poor"}
 		if err := applyDefaults(dev, households, values, today); err != nil {

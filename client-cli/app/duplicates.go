@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/syncengine"
 )
@@ -25,7 +26,7 @@ func (a *app) householdDuplicatesCmd() *cobra.Command {
 			if minScore < 0 || minScore > 1 {
 				return usageError{errMsg("error.min_score", minScore)}
 			}
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				pairs, err := reconcile.Duplicates(ctx, db.SQL(), dev.Communes)
 				if err != nil {
 					return err
@@ -63,7 +64,7 @@ func (a *app) writePairs(w io.Writer, pairs []reconcile.Pair) error {
 			if h.HeadBirthYear != nil {
 				year = strconv.Itoa(*h.HeadBirthYear)
 			}
-			name := cut(safeText(h.HeadName), 30)
+			name := cut(ops.SafeText(h.HeadName), 30)
 			fmt.Fprintf(&b, "  %s  %s%s  %s\n", h.ID, name, strings.Repeat(" ", 30-textWidth(name)), year)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -76,8 +77,8 @@ func exportTable(name string) (*schema.Table, bool) {
 }
 
 func (a *app) export(cmd *cobra.Command, what string, opts exportOptions) error {
-	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-		if opts.commune != "" && !dev.inScope(opts.commune) {
+	return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+		if opts.commune != "" && !dev.Actor().InScope(opts.commune) {
 			return a.Errorf("import.err.commune_flag", opts.commune, strings.Join(dev.Communes, ", "))
 		}
 		var g *grid

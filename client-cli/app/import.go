@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -85,8 +86,8 @@ func (a *app) importHouseholds(cmd *cobra.Command, path string, opts importOptio
 		c, _ := t.Column("head_name")
 		return a.Errorf("import.err.no_column", c.Label)
 	}
-	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-		if opts.commune != "" && !dev.inScope(opts.commune) {
+	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+		if opts.commune != "" && !dev.Actor().InScope(opts.commune) {
 			return a.Errorf("import.err.commune_flag", opts.commune, strings.Join(dev.Communes, ", "))
 		}
 		if opts.commune == "" && len(dev.Communes) != 1 && !h.has("commune_code") {
@@ -268,7 +269,7 @@ func (im *householdImporter) reason(c *schema.Column, err error) string {
 		return a.T("import.reason.required")
 	}
 	if errors.As(err, &se) && textReasons[se.Reason] {
-		text, _ := schemaReason(a.lang, se)
+		text, _ := ops.SchemaReason(a.lang, se)
 		return text
 	}
 	if c == nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -20,7 +21,7 @@ import (
 type householdImporter struct {
 	a              *app
 	t              *schema.Table
-	dev            *device
+	dev            *ops.Device
 	commune        string // --commune, for a file without a commune column
 	createVillages bool
 	today          string
@@ -424,7 +425,7 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 			if fold(h.name) == fold(name) {
 				return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
 			}
-			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", safeText(h.name), h.id)}}
+			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", ops.SafeText(h.name), h.id)}}
 		}
 		if prev, ok := im.seenNumber[key]; ok {
 			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_twice", prev)}}

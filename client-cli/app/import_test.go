@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -233,7 +234,7 @@ func TestReadTestdataWorkbook(t *testing.T) {
 // newTestImporter is an importer for a laptop of commune 05362 with
 // villages Nà Lầu and Chiềng, without a database.
 func newTestImporter(t *testing.T, l lang) *householdImporter {
-	im := &householdImporter{a: &app{lang: l}, t: households(t), dev: &device{Officer: "Lò Thị Mai", Communes: []string{"05362"}}, today: "2025-06-01"}
+	im := &householdImporter{a: &app{lang: l}, t: households(t), dev: &ops.Device{Officer: "Lò Thị Mai", Communes: []string{"05362"}}, today: "2025-06-01"}
 	im.init()
 	im.addVillage("01900000-0000-7000-8000-000000000001", "05362", "Nà Lầu")
 	im.addVillage("01900000-0000-7000-8000-000000000002", "05362", "Chiềng")

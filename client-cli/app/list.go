@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -23,7 +24,7 @@ func (a *app) listCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("list.short", lowerFirst(a.tableLabel(t))),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *ops.Device) error {
 				queryLimit := limit
 				if search != "" {
 					queryLimit = 0 // the search picks the rows, then the limit
@@ -59,8 +60,8 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("show.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				id, err := resolveID(db.SQL(), t, args[0])
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				id, err := ops.ResolveID(db.SQL(), t, args[0])
 				if err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -34,12 +35,12 @@ func (a *app) householdMergeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t := schema.Households
-			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				keep, err := resolveID(db.SQL(), t, args[0])
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				keep, err := ops.ResolveID(db.SQL(), t, args[0])
 				if err != nil {
 					return err
 				}
-				drop, err := resolveID(db.SQL(), t, args[1])
+				drop, err := ops.ResolveID(db.SQL(), t, args[1])
 				if err != nil {
 					return err
 				}
@@ -73,7 +74,7 @@ func (a *app) householdMergeCmd() *cobra.Command {
 
 // mergeHouseholds merges drop into keep within tx and returns how many
 // records it moved.
-func mergeHouseholds(tx *syncengine.Tx, dev *device, t *schema.Table, keep, drop syncengine.RowID) (int, error) {
+func mergeHouseholds(tx *syncengine.Tx, dev *ops.Device, t *schema.Table, keep, drop syncengine.RowID) (int, error) {
 	keepScope, err := ownRow(tx, dev, t, keep)
 	if err != nil {
 		return 0, err

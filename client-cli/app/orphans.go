@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -21,23 +22,12 @@ import (
 
 // localOrphans are the orphans of the laptop's communes, naming who
 // deleted what where the laptop knows the officer.
-func localOrphans(ctx context.Context, db *syncengine.DB, dev *device) ([]reconcile.Orphan, error) {
-	officers, err := officerNames(ctx, db, dev)
+func localOrphans(ctx context.Context, db *syncengine.DB, dev *ops.Device) ([]reconcile.Orphan, error) {
+	officers, err := ops.DeviceOfficers(ctx, db, dev)
 	if err != nil {
 		return nil, err
 	}
-	return reconcile.Orphans(ctx, db, dev.Communes, func(s syncengine.SiteID) string { return officers[s] })
-}
-
-// officerNames are the officers this laptop can name, by site: its own,
-// and those the server named (knownOfficers).
-func officerNames(ctx context.Context, db *syncengine.DB, dev *device) (map[syncengine.SiteID]string, error) {
-	officers, err := knownOfficers(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	officers[db.Site()] = dev.Officer
-	return officers, nil
+	return reconcile.Orphans(ctx, db, dev.Communes, officers)
 }
 
 // orphanWays are the flags of `conflicts resolve` that settle an orphan.
@@ -67,7 +57,7 @@ func (w *orphanWays) chosen() int {
 // settleOrphan settles o the one way asked for, settles merges after it
 // (a restored or re-merged household takes its merged family's records),
 // and reports it.
-func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *device, o reconcile.Orphan, w orphanWays) error {
+func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, o reconcile.Orphan, w orphanWays) error {
 	short := o.ID[:8]
 	if w.chosen() != 1 {
 		return usageError{errMsg("orphans.error_how", short)}
@@ -79,7 +69,7 @@ func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *device, o
 	target, _ := schema.TableByName(reconcile.MoveTable(o))
 	if w.moveTo != "" {
 		var err error
-		if to, err = resolveID(db.SQL(), target, w.moveTo); err != nil {
+		if to, err = ops.ResolveID(db.SQL(), target, w.moveTo); err != nil {
 			return err
 		}
 	}
@@ -274,7 +264,7 @@ func orDash(s string) string {
 }
 
 // orphanOf is the orphan the row id of t is, or nil.
-func orphanOf(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, id syncengine.RowID) (*reconcile.Orphan, error) {
+func orphanOf(ctx context.Context, db *syncengine.DB, dev *ops.Device, t *schema.Table, id syncengine.RowID) (*reconcile.Orphan, error) {
 	orphans, err := localOrphans(ctx, db, dev)
 	if err != nil {
 		return nil, err
@@ -297,16 +287,16 @@ func (a *app) orphanNote(o *reconcile.Orphan) string {
 // deletedRow is the error `show` gives for a row this laptop holds
 // deleted: who deleted it and when, where its records are; nil for a row
 // it never held.
-func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, id syncengine.RowID) error {
+func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *ops.Device, t *schema.Table, id syncengine.RowID) error {
 	ts, err := db.Tombstone(ctx, t.Name, id)
 	if err != nil || ts.CL == 0 || syncengine.Alive(ts.CL) {
 		return err
 	}
-	officers, err := officerNames(ctx, db, dev)
+	officers, err := ops.DeviceOfficers(ctx, db, dev)
 	if err != nil {
 		return err
 	}
-	o := reconcile.Orphan{Deleted: reconcile.Deleted{Officer: officers[ts.DeletedBy]}}
+	o := reconcile.Orphan{Deleted: reconcile.Deleted{Officer: officers(ts.DeletedBy)}}
 	if ts.DeletedBy != (syncengine.SiteID{}) {
 		at := ts.DeletedAt.Time()
 		o.Deleted.Site, o.Deleted.At = ts.DeletedBy.String(), &at
@@ -316,8 +306,8 @@ func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *device, t 
 
 // printShown writes the record `show` found and, under an orphan, why it
 // is one and how to settle it (in JSON, the orphan as "orphan").
-func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, dev *device, t *schema.Table, r record) error {
-	id, err := resolveID(db.SQL(), t, fmt.Sprint(r["id"]))
+func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, dev *ops.Device, t *schema.Table, r record) error {
+	id, err := ops.ResolveID(db.SQL(), t, fmt.Sprint(r["id"]))
 	if err != nil {
 		return err
 	}

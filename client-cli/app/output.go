@@ -9,10 +9,10 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/term"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -191,35 +191,15 @@ func (a *app) formatCell(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
-		return safeText(x)
+		return ops.SafeText(x)
 	}
 	return fmt.Sprint(v)
-}
-
-// safeText is text as a terminal may show it, on one line: a tab or a
-// newline is a space, and what a terminal would act on rather than show —
-// a control character (C0, DEL, C1: escapes that retitle the window, clear
-// the screen, move the cursor, a carriage return that overwrites the
-// line), a bidirectional formatting character (which reorders what
-// follows), a byte that is not UTF-8 — is shown as "�". Every table and
-// record is written through it, for the text rule (schema.CleanText)
-// holds for what is typed now, not for what older laptops wrote.
-func safeText(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n':
-			return ' '
-		case r == utf8.RuneError || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
-			return '�'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "�"))
 }
 
 func safeRow(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = safeText(c)
+		out[i] = ops.SafeText(c)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/schema/poverty"
@@ -65,7 +66,7 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 			return err
 		}
 		typed := slices.Collect(maps.Keys(values))
-		return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+		return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 			if err := a.needVisitDate(t, values); err != nil {
 				return err
 			}
@@ -85,13 +86,13 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 }
 
 // addRecord checks and inserts a new row.
-func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, values map[string]any, today string) (syncengine.RowID, error) {
+func addRecord(ctx context.Context, db *syncengine.DB, dev *ops.Device, t *schema.Table, values map[string]any, today string) (syncengine.RowID, error) {
 	if err := applyDefaults(dev, t, values, today); err != nil {
 		return syncengine.RowID{}, err
 	}
 	var id syncengine.RowID
 	err := db.Write(ctx, func(tx *syncengine.Tx) error {
-		if err := resolveRefs(tx, t, values); err != nil {
+		if err := ops.ResolveRefs(tx, t, values); err != nil {
 			return err
 		}
 		if err := t.CheckInsert(values); err != nil {
@@ -114,7 +115,7 @@ func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Ta
 // laptop records for only one, today's date and the officer on a visit, the
 // code system beside an ethnicity code, and beside a poverty status the
 // poverty standard in force today.
-func applyDefaults(dev *device, t *schema.Table, values map[string]any, today string) error {
+func applyDefaults(dev *ops.Device, t *schema.Table, values map[string]any, today string) error {
 	if t.ScopeColumn != "" && values[t.ScopeColumn] == nil {
 		if len(dev.Communes) != 1 {
 			return errMsg("error.choose_commune", flagName(t.ScopeColumn), strings.Join(dev.Communes, ", "))
@@ -153,7 +154,7 @@ func applyDefaults(dev *device, t *schema.Table, values map[string]any, today st
 
 // newRowScope is the commune a new row will belong to, which must be one
 // of the laptop's.
-func newRowScope(tx *syncengine.Tx, dev *device, t *schema.Table, values map[string]any) (string, error) {
+func newRowScope(tx *syncengine.Tx, dev *ops.Device, t *schema.Table, values map[string]any) (string, error) {
 	var scope string
 	if t.ScopeColumn != "" {
 		scope, _ = values[t.ScopeColumn].(string)
@@ -165,7 +166,7 @@ func newRowScope(tx *syncengine.Tx, dev *device, t *schema.Table, values map[str
 		}
 		scope = s
 	}
-	if !dev.inScope(scope) {
+	if !dev.Actor().InScope(scope) {
 		return "", errMsg("error.commune_not_ours", scope, strings.Join(dev.Communes, ", "))
 	}
 	return scope, nil
@@ -238,7 +239,7 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 				return err
 			}
 			err = a.writeOwnRow(cmd, t, args[0], "changed", func(tx *syncengine.Tx, id syncengine.RowID, scope string) error {
-				if err := resolveRefs(tx, t, values); err != nil {
+				if err := ops.ResolveRefs(tx, t, values); err != nil {
 					return err
 				}
 				if err := t.CheckUpdate(values); err != nil {
@@ -305,12 +306,12 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 }
 
 // ownRow returns the scope of a live row of one of the laptop's communes.
-func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID) (string, error) {
+func ownRow(tx *syncengine.Tx, dev *ops.Device, t *schema.Table, id syncengine.RowID) (string, error) {
 	scope, err := liveRow(tx, t.Name, id.String())
 	if err != nil {
 		return "", err
 	}
-	if !dev.inScope(scope) {
+	if !dev.Actor().InScope(scope) {
 		return "", errMsg("error.row_other_commune", noun(t.Noun), id, scope)
 	}
 	return scope, nil
@@ -320,12 +321,12 @@ func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID
 // laptop's communes, given its id (ref, or the beginning of it) and its
 // scope, and reports what it wrote.
 func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, ref, what string, fn func(tx *syncengine.Tx, id syncengine.RowID, scope string) error) error {
-	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 		changes := 0
 		var id syncengine.RowID
 		err := db.Write(ctx, func(tx *syncengine.Tx) error {
 			var err error
-			if id, err = resolveID(tx, t, ref); err != nil {
+			if id, err = ops.ResolveID(tx, t, ref); err != nil {
 				return err
 			}
 			scope, err := ownRow(tx, dev, t, id)

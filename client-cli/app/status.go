@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -20,7 +21,7 @@ const maxPendingDetail = 20000
 // for, what waits to be sent, when the last sync was, and what needs
 // doing: changes the server refused, conflicts to look at and orphaned
 // records to settle.
-func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange, open int) error {
+func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, dev *ops.Device, st syncengine.Status, rejected []syncengine.RejectedChange, open int) error {
 	var b strings.Builder
 	line := func(key string, args ...any) { b.WriteString(a.T(key, args...) + "\n") }
 	line("status.officer", dev.Officer)
@@ -55,7 +56,7 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 		b.WriteString("\n")
 		line("status.refused", a.count(len(rejected), "count.change"))
 		for _, r := range rejected {
-			b.WriteString("  " + cut(fmt.Sprintf("#%d %s", r.Seq, refusal(a.lang, r.Code, r.Message)), 78) + "\n")
+			b.WriteString("  " + cut(fmt.Sprintf("#%d %s", r.Seq, ops.Refusal(a.lang, r.Code, r.Message)), 78) + "\n")
 		}
 		line("status.refused_todo")
 	}
@@ -77,7 +78,7 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 
 // orphanCount is how many orphaned records the laptop's communes hold
 // (see reconcile.Orphans).
-func orphanCount(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
+func orphanCount(ctx context.Context, db *syncengine.DB, dev *ops.Device) (int, error) {
 	orphans, err := localOrphans(ctx, db, dev)
 	return len(orphans), err
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -35,7 +35,7 @@ func (a *app) initCmd() *cobra.Command {
 				if u.Scheme != "https" {
 					return usageError{errMsg("error.init_ca_http", server)}
 				}
-				if ca, err = readCA(caFile); err != nil {
+				if ca, err = ops.ReadCA(caFile); err != nil {
 					return err
 				}
 			}
@@ -45,40 +45,12 @@ func (a *app) initCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			before, err := loadDevice(ctx, db)
-			if err != nil && !errors.Is(err, errNotEnrolled) {
-				return err
-			}
-			if before != nil {
-				if err := stillEnrolled(ctx, before); err != nil {
-					return err
-				}
-			}
-			// A new key at every enrollment: a laptop enrolled again after
-			// it was revoked does not keep the key that may have leaked.
-			key, err := newDeviceKey()
+			dev, reenrolled, err := ops.Enroll(ctx, db, ops.Enrollment{Server: server, Code: code, CA: ca}, a.now())
 			if err != nil {
-				return err
-			}
-			dev := &device{Server: server, CA: ca, Key: key}
-			client, err := dev.client(0)
-			if err != nil {
-				return err
-			}
-			res, err := client.Enroll(ctx, code, db.Site())
-			if err != nil {
-				return initFailure(server, err)
-			}
-			if before != nil && before.ServerSite != res.ServerSite.String() {
-				return errMsg("error.init_other_server", before.Server, server)
-			}
-			dev.Token, dev.Officer, dev.Communes = res.Token, res.Officer, res.Scopes
-			dev.ServerSite, dev.EnrolledAt = res.ServerSite.String(), a.now()
-			if err := saveDevice(ctx, db, dev); err != nil {
 				return err
 			}
 			if a.json {
-				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": before != nil})
+				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": reenrolled})
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), a.T("init.done", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site()))
 			if u.Scheme == "http" && !isLoopback(u.Hostname()) {
@@ -91,24 +63,6 @@ func (a *app) initCmd() *cobra.Command {
 	cmd.Flags().StringVar(&code, "enroll", "", a.T("init.flag_enroll"))
 	cmd.Flags().StringVar(&caFile, "ca", "", a.T("init.flag_ca"))
 	return cmd
-}
-
-// stillEnrolled refuses to enroll again a laptop whose enrollment is
-// live, before a new code is spent on it; a revoked one may.
-func stillEnrolled(ctx context.Context, dev *device) error {
-	client, err := dev.client(0)
-	if err != nil {
-		return err
-	}
-	err = client.Check(ctx)
-	var remote *syncengine.Error
-	switch {
-	case err == nil:
-		return errMsg("error.init_already", dev.Server, strings.Join(dev.Communes, ", "))
-	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
-		return nil
-	}
-	return initFailure(dev.Server, err)
 }
 
 // isLoopback reports whether host names this machine.
@@ -128,7 +82,7 @@ func (a *app) syncCmd() *cobra.Command {
 		Short: a.T("sync.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				return a.sync(ctx, cmd, db, dev, batch, noSnapshot)
 			})
 		},
@@ -138,8 +92,8 @@ func (a *app) syncCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int, noSnapshot bool) error {
-	client, err := dev.client(batch)
+func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, batch int, noSnapshot bool) error {
+	client, err := dev.Client(batch)
 	if err != nil {
 		return err
 	}
@@ -186,7 +140,7 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 		if err != nil {
 			return remoteError(dev.Server, err)
 		}
-		if err := rememberOfficers(ctx, db, remote); err != nil {
+		if err := ops.RememberOfficers(ctx, db, remote); err != nil {
 			return err
 		}
 	}
@@ -256,7 +210,7 @@ func (a *app) statusCmd() *cobra.Command {
 		Short: a.T("status.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				st, err := db.Status(ctx)
 				if err != nil {
 					return err
@@ -283,7 +237,7 @@ func (a *app) statusCmd() *cobra.Command {
 	}
 }
 
-func statusJSON(path string, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange) map[string]any {
+func statusJSON(path string, dev *ops.Device, st syncengine.Status, rejected []syncengine.RejectedChange) map[string]any {
 	out := map[string]any{
 		"site_id": st.Site, "server": dev.Server, "officer": dev.Officer, "communes": dev.Communes,
 		"database": path, "pending": st.Pending, "rejected": rejected, "last_sync": nil,
@@ -307,7 +261,7 @@ func (a *app) digestCmd() *cobra.Command {
 		Short: a.T("digest.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *ops.Device) error {
 				d, err := db.Digest(ctx, commune)
 				if err != nil {
 					return err
@@ -326,30 +280,5 @@ func (a *app) digestCmd() *cobra.Command {
 
 // remoteError marks a failed exchange with the server, for explain.
 func remoteError(server string, err error) error {
-	return &syncFailure{server: server, err: err}
+	return &ops.ExchangeError{Server: server, Err: err}
 }
-
-// initFailure marks a failed exchange of hodan init with the server: one
-// the officer cures by running hodan init again.
-func initFailure(server string, err error) error {
-	return &syncFailure{server: server, err: err, init: true}
-}
-
-// syncFailure is an error that came of talking to the server; init marks
-// one of hodan init, which an officer cures by running it again.
-type syncFailure struct {
-	server string
-	err    error
-	init   bool
-}
-
-// unreachable is the message key of a server out of reach.
-func (e *syncFailure) unreachable() string {
-	if e.init {
-		return "input.init_unreachable"
-	}
-	return "error.unreachable"
-}
-
-func (e *syncFailure) Error() string { return e.err.Error() }
-func (e *syncFailure) Unwrap() error { return e.err }

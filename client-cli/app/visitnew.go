@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema/forms"
 	"hodan/syncengine"
 )
@@ -24,7 +25,7 @@ func (a *app) visitNewCmd() *cobra.Command {
 		Long:  a.T("visit.new.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				fl := &visitFlow{a: a, in: bufio.NewReader(cmd.InOrStdin()), out: cmd.OutOrStdout(), result: cmd.OutOrStdout(), db: db, dev: dev, forms: forms.All()}
 				if a.json { // the prompts stay on the terminal, the JSON goes to stdout
 					fl.out = cmd.ErrOrStderr()
@@ -48,7 +49,7 @@ type visitFlow struct {
 	// result is where --json prints what was saved.
 	result io.Writer
 	db     *syncengine.DB
-	dev    *device
+	dev    *ops.Device
 	forms  forms.Set
 	// date is the date of the visit the officer gave, when the laptop's
 	// clock cannot be right (see day).

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
 	"hodan/schema/poverty"
@@ -21,7 +22,7 @@ import (
 type visitBench struct {
 	a   *app
 	db  *syncengine.DB
-	dev *device
+	dev *ops.Device
 }
 
 func mustVisitBench(t *testing.T, l lang) *visitBench {
@@ -33,8 +34,8 @@ func mustVisitBench(t *testing.T, l lang) *visitBench {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	dev := &device{Server: "https://127.0.0.1:1", Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s", EnrolledAt: now()}
-	if err := saveDevice(context.Background(), db, dev); err != nil {
+	dev := &ops.Device{Server: "https://127.0.0.1:1", Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s", EnrolledAt: now()}
+	if err := ops.SaveDevice(context.Background(), db, dev); err != nil {
 		t.Fatal(err)
 	}
 	return &visitBench{a: a, db: db, dev: dev}

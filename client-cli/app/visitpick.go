@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/schema/forms"
@@ -25,7 +26,7 @@ func (h visitHousehold) describe() string {
 			parts = append(parts, s)
 		}
 	}
-	return safeText(strings.Join(parts, ", "))
+	return ops.SafeText(strings.Join(parts, ", "))
 }
 
 // visitMember is a member of the visited household.
@@ -46,7 +47,7 @@ func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, 
 		return visitHousehold{}, err
 	}
 	if id != "" {
-		rid, err := resolveID(fl.db.SQL(), schema.Households, id)
+		rid, err := ops.ResolveID(fl.db.SQL(), schema.Households, id)
 		if err != nil {
 			return visitHousehold{}, err
 		}
@@ -140,7 +141,7 @@ WHERE h.merged_into IS NULL ORDER BY h.head_name, h.id`)
 		if err := rows.Scan(&h.id, &h.head, &h.number, &h.village, &h.commune); err != nil {
 			return nil, fmt.Errorf("read households: %w", err)
 		}
-		if fl.dev.inScope(h.commune) {
+		if fl.dev.Actor().InScope(h.commune) {
 			out = append(out, h)
 		}
 	}
@@ -162,7 +163,7 @@ WHERE household_id = ? ORDER BY COALESCE(birth_year, 9999), id`, household)
 		if err := rows.Scan(&m.id, &m.name, &m.relation, &m.birthYear); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
-		m.name = safeText(m.name) // shown, never written back
+		m.name = ops.SafeText(m.name) // shown, never written back
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"context"
@@ -12,44 +12,48 @@ import (
 	"hodan/syncengine"
 )
 
-// device is this laptop's enrollment with its district server.
-type device struct {
+// Device is a laptop's enrollment with its district server, kept in its
+// database (client_device): who records on it, for which communes, with
+// which server, and the key that signs what it sends.
+type Device struct {
 	Server     string    `json:"server"`
 	Token      string    `json:"-"`
 	Officer    string    `json:"officer"`
 	Communes   []string  `json:"communes"`
 	ServerSite string    `json:"server_site_id"`
 	EnrolledAt time.Time `json:"enrolled_at"`
-	// CA is the PEM certificate authority pinned with `hodan init --ca`;
-	// empty means the system's.
+	// CA is the PEM certificate authority pinned at enrollment; empty
+	// means the system's.
 	CA string `json:"-"`
-	// Key is the laptop's ed25519 key, made at `hodan init`: it signs
-	// every batch pushed. Nil for a laptop enrolled before batches were
-	// signed.
+	// Key is the laptop's ed25519 key, made at enrollment: it signs every
+	// batch pushed. Nil for a laptop enrolled before batches were signed.
 	Key ed25519.PrivateKey `json:"-"`
 }
+
+// Actor is the officer of the enrollment, for the enrolled communes.
+func (d *Device) Actor() Actor {
+	communes := d.Communes
+	if communes == nil {
+		communes = []string{} // an enrollment without communes writes none
+	}
+	return Actor{Officer: d.Officer, Communes: communes}
+}
+
+// ErrNotEnrolled is the error of a laptop that has no enrollment.
+var ErrNotEnrolled = fail("error.not_enrolled")
 
 // newDeviceKey makes a laptop's signing key.
 func newDeviceKey() (ed25519.PrivateKey, error) {
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return nil, errMsg("error.signing_key", err)
+		return nil, fail("error.signing_key", err)
 	}
 	return key, nil
 }
 
-func (d *device) inScope(commune string) bool {
-	for _, c := range d.Communes {
-		if c == commune {
-			return true
-		}
-	}
-	return false
-}
-
-var errNotEnrolled = errMsg("error.not_enrolled")
-
-func deviceMigrations() []syncengine.Migration {
+// DeviceMigrations are the laptop's own tables, beside the domain's: its
+// enrollment and the officers it has heard of.
+func DeviceMigrations() []syncengine.Migration {
 	return []syncengine.Migration{{Name: "client/0001_device", Up: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 -- This laptop's enrollment: one row, written by hodan init. The token is
@@ -85,21 +89,22 @@ CREATE TABLE client_device (
 	}}}
 }
 
-func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
-	var d device
+// LoadDevice reads the laptop's enrollment; ErrNotEnrolled if it has none.
+func LoadDevice(ctx context.Context, db *syncengine.DB) (*Device, error) {
+	var d Device
 	var communes string
 	var at int64
 	var key []byte
 	err := db.SQL().QueryRowContext(ctx, `SELECT server, token, officer, communes, server_site, enrolled_at, ca_pem, signing_key FROM client_device`).
 		Scan(&d.Server, &d.Token, &d.Officer, &communes, &d.ServerSite, &at, &d.CA, &key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotEnrolled
+		return nil, ErrNotEnrolled
 	}
 	if err != nil {
-		return nil, errMsg("error.read_enrollment", err)
+		return nil, fail("error.read_enrollment", err)
 	}
 	if err := json.Unmarshal([]byte(communes), &d.Communes); err != nil {
-		return nil, errMsg("error.read_enrollment", err)
+		return nil, fail("error.read_enrollment", err)
 	}
 	d.EnrolledAt = time.UnixMilli(at)
 	if len(key) == ed25519.PrivateKeySize {
@@ -108,9 +113,9 @@ func loadDevice(ctx context.Context, db *syncengine.DB) (*device, error) {
 	return &d, nil
 }
 
-// saveDevice records the laptop's enrollment, replacing the one before
+// SaveDevice records the laptop's enrollment, replacing the one before
 // (a revoked laptop enrolled again).
-func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
+func SaveDevice(ctx context.Context, db *syncengine.DB, d *Device) error {
 	communes, err := json.Marshal(d.Communes)
 	if err != nil {
 		return err
@@ -119,7 +124,7 @@ func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_device (id, server, token, officer, communes, server_site, enrolled_at, ca_pem, signing_key)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Server, d.Token, d.Officer, string(communes), d.ServerSite, d.EnrolledAt.UnixMilli(), d.CA, []byte(d.Key))
 		if err != nil {
-			return errMsg("error.save_enrollment", err)
+			return fail("error.save_enrollment", err)
 		}
 		return nil
 	})
@@ -132,10 +137,10 @@ func saveDevice(ctx context.Context, db *syncengine.DB, d *device) error {
 func saveIdentity(ctx context.Context, tx *sql.Tx, token string, key ed25519.PrivateKey) error {
 	res, err := tx.ExecContext(ctx, `UPDATE client_device SET token = ?, signing_key = ? WHERE id = 1`, token, []byte(key))
 	if err != nil {
-		return errMsg("error.save_enrollment", err)
+		return fail("error.save_enrollment", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return errMsg("error.save_enrollment", errNotEnrolled)
+		return fail("error.save_enrollment", ErrNotEnrolled)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"crypto/tls"
@@ -10,15 +10,15 @@ import (
 	"hodan/syncengine"
 )
 
-// readCA reads the PEM certificate authority a district gives its laptops
-// (`hodan-server tls init` writes it as ca.pem).
-func readCA(path string) (string, error) {
+// ReadCA reads the PEM certificate authority a district gives its laptops
+// (`hodan-server tls init` writes it as ca.pem), to pin at enrollment.
+func ReadCA(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", errMsg("error.read_ca", err)
+		return "", fail("error.read_ca", err)
 	}
 	if _, err := caPool(string(b)); err != nil {
-		return "", errMsg("error.bad_ca", path, err)
+		return "", fail("error.bad_ca", path, err)
 	}
 	return string(b), nil
 }
@@ -26,14 +26,15 @@ func readCA(path string) (string, error) {
 func caPool(pemText string) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM([]byte(pemText)) {
-		return nil, errMsg("error.no_pem")
+		return nil, fail("error.no_pem")
 	}
 	return pool, nil
 }
 
-// client is the sync client for the laptop's server, trusting only the
-// pinned CA when there is one.
-func (d *device) client(batch int) (*syncengine.Client, error) {
+// Client is the sync client for the laptop's server, sending batches of
+// batch changes (0: the client's default) and trusting only the pinned CA
+// when there is one.
+func (d *Device) Client(batch int) (*syncengine.Client, error) {
 	c := &syncengine.Client{BaseURL: d.Server, Token: d.Token, BatchSize: batch, Key: d.Key, OnFork: saveIdentity}
 	var err error
 	c.HTTP, err = httpClient(d.CA)
@@ -48,7 +49,7 @@ func httpClient(caPEM string) (*http.Client, error) {
 	}
 	pool, err := caPool(caPEM)
 	if err != nil {
-		return nil, errMsg("error.pinned_ca", err)
+		return nil, fail("error.pinned_ca", err)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
