@@ -24,3 +24,10 @@ func NounOf(table string) Noun {
 	}
 	return Noun(table)
 }
+
+// said is text a function says in a language, as an argument of a
+// message.
+type said func(l i18n.Lang) string
+
+// In is the text in l.
+func (f said) In(l i18n.Lang) string { return f(l) }

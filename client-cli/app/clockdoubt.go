@@ -37,23 +37,13 @@ func (a *app) withWriter(cmd *cobra.Command, fn func(ctx context.Context, db *sy
 // dateText is a date as people read it.
 func dateText(t time.Time) string { return ops.DateText(t) }
 
-// today is the date to record things for: today, or, when the clock cannot
-// be right, none ("").
-func (a *app) today() string {
-	if a.doubt != nil {
-		return ""
-	}
-	return a.now().Format(time.DateOnly)
-}
+// day is the day to record things for: today, or, when the clock cannot
+// be right, none (see ops.Day).
+func (a *app) day() ops.Day { return ops.DayOf(a.now(), a.doubt) }
 
-// needVisitDate refuses to date a visit by a clock that cannot be right:
-// a record of t without its visit date, when the clock is in doubt.
-func (a *app) needVisitDate(t *schema.Table, values map[string]any) error {
-	if _, dated := t.Column("visit_date"); dated && a.doubt != nil && values["visit_date"] == nil {
-		return errMsg("clock.visit_date_needed", dateText(a.doubt.Now))
-	}
-	return nil
-}
+// today is the date to record things for, YYYY-MM-DD: today, or, when the
+// clock cannot be right, none ("").
+func (a *app) today() string { return a.day().Date }
 
 // recordServerTime records the server's time a sync learned, with the
 // wall clock now, for doubtClock.

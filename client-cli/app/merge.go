@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -264,4 +266,46 @@ func readHouseholds(tx *syncengine.Tx, where string, args ...any) (map[string]re
 		out[fmt.Sprint(r["id"])] = r
 	}
 	return out, nil
+}
+
+// record is one row as the command line shows it: column name to value,
+// with booleans as true or false.
+type record map[string]any
+
+// scanRecords reads rows holding cols of t into records, and closes rows.
+func scanRecords(rows *sql.Rows, t *schema.Table, cols []string) ([]record, error) {
+	defer rows.Close()
+	out := []record{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, errMsg("error.read_table", t.Name, err)
+		}
+		out = append(out, toRecord(t, cols, vals))
+	}
+	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, errMsg("error.read_table", t.Name, err)
+	}
+	return out, nil
+}
+
+func toRecord(t *schema.Table, cols []string, vals []any) record {
+	r := record{}
+	for i, name := range cols {
+		v := vals[i]
+		if b, ok := v.([]byte); ok {
+			v = string(b)
+		}
+		if c, ok := t.Column(name); ok && c.Type == schema.Bool {
+			if n, ok := v.(int64); ok {
+				v = n != 0
+			}
+		}
+		r[name] = v
+	}
+	return r
 }

@@ -181,7 +181,7 @@ func (a *app) writeOrphans(w io.Writer, orphans []reconcile.Orphan) error {
 		if o.Reason == reconcile.ReasonParentDeleted && o.Village != "" {
 			village = a.T("orphans.in_village", o.Village)
 		}
-		b.WriteString(cut(upperFirst(a.T("orphans.group."+o.Reason, word(o.Deleted.Table), a.deletedName(o), village, a.deletedOn(o), a.deleter(o))), width) + "\n")
+		b.WriteString(cut(upperFirst(a.T("orphans.group."+o.Reason, word(o.Deleted.Table), a.deletedName(o), village, ops.DeletedOn(o), a.deleter(o))), width) + "\n")
 		for _, o := range g {
 			b.WriteString("  " + o.ID[:8] + "  " + cut(reconcile.RecordText(o, word), width-12) + "\n")
 		}
@@ -205,7 +205,7 @@ func (a *app) writeOrphan(w io.Writer, o reconcile.Orphan) error {
 	line("orphan.village", orDash(o.Village))
 	line("orphan.why", a.why(o))
 	if o.Deleted.At != nil {
-		line("orphan.deleted_by", a.deleter(o), a.deletedOn(o))
+		line("orphan.deleted_by", a.deleter(o), ops.DeletedOn(o))
 	}
 	deleted := noun(nounOf(o.Deleted.Table))
 	if o.Deleted.Known {
@@ -239,22 +239,7 @@ func (a *app) deletedName(o reconcile.Orphan) string {
 }
 
 // deleter names who deleted what o misses: the officer, else the device.
-func (a *app) deleter(o reconcile.Orphan) string {
-	switch {
-	case o.Deleted.Officer != "":
-		return o.Deleted.Officer
-	case o.Deleted.Site != "":
-		return a.T("orphans.other_officer", o.Deleted.Site[:8])
-	}
-	return a.T("orphans.unknown")
-}
-
-func (a *app) deletedOn(o reconcile.Orphan) string {
-	if o.Deleted.At == nil {
-		return "-"
-	}
-	return o.Deleted.At.Local().Format(dateLayout)
-}
+func (a *app) deleter(o reconcile.Orphan) string { return ops.DeletedBy(a.lang, o) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -263,58 +248,16 @@ func orDash(s string) string {
 	return s
 }
 
-// orphanOf is the orphan the row id of t is, or nil.
-func orphanOf(ctx context.Context, db *syncengine.DB, dev *ops.Device, t *schema.Table, id syncengine.RowID) (*reconcile.Orphan, error) {
-	orphans, err := localOrphans(ctx, db, dev)
-	if err != nil {
-		return nil, err
-	}
-	want := syncengine.OrphanID(t.Name, id)
-	for i := range orphans {
-		if orphans[i].ID == want {
-			return &orphans[i], nil
-		}
-	}
-	return nil, nil
-}
-
 // orphanNote is the line `show` adds under an orphan: why, and how to
 // settle it.
 func (a *app) orphanNote(o *reconcile.Orphan) string {
 	return a.T("orphans.show_note", a.why(*o), o.ID[:8], o.ID[:8])
 }
 
-// deletedRow is the error `show` gives for a row this laptop holds
-// deleted: who deleted it and when, where its records are; nil for a row
-// it never held.
-func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *ops.Device, t *schema.Table, id syncengine.RowID) error {
-	ts, err := db.Tombstone(ctx, t.Name, id)
-	if err != nil || ts.CL == 0 || syncengine.Alive(ts.CL) {
-		return err
-	}
-	officers, err := ops.DeviceOfficers(ctx, db, dev)
-	if err != nil {
-		return err
-	}
-	o := reconcile.Orphan{Deleted: reconcile.Deleted{Officer: officers(ts.DeletedBy)}}
-	if ts.DeletedBy != (syncengine.SiteID{}) {
-		at := ts.DeletedAt.Time()
-		o.Deleted.Site, o.Deleted.At = ts.DeletedBy.String(), &at
-	}
-	return errMsg("orphans.error_deleted_row", noun(t.Noun), id, a.deleter(o), a.deletedOn(o))
-}
-
 // printShown writes the record `show` found and, under an orphan, why it
 // is one and how to settle it (in JSON, the orphan as "orphan").
-func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, dev *ops.Device, t *schema.Table, r record) error {
-	id, err := ops.ResolveID(db.SQL(), t, fmt.Sprint(r["id"]))
-	if err != nil {
-		return err
-	}
-	o, err := orphanOf(ctx, db, dev, t, id)
-	if err != nil {
-		return err
-	}
+func (a *app) printShown(w io.Writer, t *schema.Table, shown ops.Shown) error {
+	r, o := shown.Record, shown.Orphan
 	if a.json {
 		if o != nil {
 			r["orphan"] = o
@@ -324,6 +267,6 @@ func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, de
 	if err := a.printRecord(w, t, r); err != nil || o == nil {
 		return err
 	}
-	_, err = fmt.Fprintln(w, "\n"+a.orphanNote(o))
+	_, err := fmt.Fprintln(w, "\n"+a.orphanNote(o))
 	return err
 }

@@ -37,7 +37,7 @@ func terminalWidth(w io.Writer) int {
 
 // printTable writes records as aligned columns under a header of column
 // labels, within the terminal's width (see fitTable).
-func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []record) error {
+func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []ops.Record) error {
 	head := make([]string, len(cols))
 	for i, name := range cols {
 		head[i] = "ID"
@@ -167,7 +167,7 @@ func cut(s string, width int) string {
 }
 
 // printRecord writes one record as label, column and value per line.
-func (a *app) printRecord(w io.Writer, t *schema.Table, r record) error {
+func (a *app) printRecord(w io.Writer, t *schema.Table, r ops.Record) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t\t%s\n", a.formatCell(r["id"]))
 	for i := range t.Columns {

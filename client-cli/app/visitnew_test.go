@@ -44,7 +44,7 @@ func mustVisitBench(t *testing.T, l lang) *visitBench {
 func (b *visitBench) add(t *testing.T, table string, values map[string]any) string {
 	t.Helper()
 	tbl, _ := schema.TableByName(table)
-	id, err := addRecord(context.Background(), b.db, b.dev, tbl, values, "2026-05-12")
+	id, err := ops.AddRecord(context.Background(), b.db, b.dev.Actor(), tbl, values, ops.Day{Date: "2026-05-12"})
 	if err != nil {
 		t.Fatalf("add %s: %v", table, err)
 	}
