@@ -49,11 +49,16 @@ func mustAdd(t *testing.T, db *syncengine.DB, who Actor, table string, values ma
 	return id.String()
 }
 
-// exchange applies to to every change from has written itself.
+// exchange applies to to the changes from has written itself since to
+// last heard from it.
 func exchange(t *testing.T, from, to *syncengine.DB) {
 	t.Helper()
 	ctx := context.Background()
-	changes, err := from.Pending(ctx, from.Site(), 0, 1<<20)
+	held, err := to.Versions(ctx, from.Site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := from.Pending(ctx, from.Site(), held[from.Site()], 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"hodan/internal/i18n"
+	"hodan/ops"
 )
 
 // Run runs hodan-server with args and returns the exit status. It is what
@@ -30,10 +33,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, getenv func(string
 	root.SetErr(stderr)
 	root.SetIn(stdin)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "hodan-server: %v\n", err)
+		fmt.Fprintf(stderr, "hodan-server: %s\n", errorText(t, err))
 		return 1
 	}
 	return 0
+}
+
+// errorText is err as hodan-server says it: an error of the operations'
+// catalogue (ops) in the command's language, any other as it is.
+func errorText(t tr, err error) string {
+	if m, ok := err.(*i18n.Error); ok {
+		return ops.Explain(t.lang, m)
+	}
+	return err.Error()
 }
 
 // rootCmd is hodan-server's tree of commands, its texts in t's language.

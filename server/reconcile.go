@@ -17,7 +17,8 @@ func householdsCmd() *cobra.Command {
 		Short: "List households that may be one family registered twice; safe while the server runs",
 		Long: reconcile.PairsHelp + `
 
-An officer merges a pair on a laptop: hodan household merge KEEP DROP.`,
+Merge a pair with hodan-server households merge KEEP DROP, or on a laptop
+of its commune with hodan household merge KEEP DROP.`,
 	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Pair, error) {
 		if minScore < 0 || minScore > 1 {
 			return nil, fmt.Errorf("--min-score %v is not between 0 and 1", minScore)
@@ -26,7 +27,7 @@ An officer merges a pair on a laptop: hodan household merge KEEP DROP.`,
 		return reconcile.AtLeast(pairs, minScore), err
 	}, reconcile.WritePairs)
 	dups.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this, from 0 to 1")
-	return groupCmd("households", "Households across the district's communes: families registered twice", dups)
+	return groupCmd("households", "Households across the district's communes: families registered twice, and merging them", dups, householdsMergeCmd())
 }
 
 func reconcileCmd() *cobra.Command {

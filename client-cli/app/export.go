@@ -173,8 +173,8 @@ func exportQuery(t *schema.Table, names []string, commune string) (string, []any
 	query := fmt.Sprintf("SELECT %s FROM %s", strings.Join(names, ", "), t.Name)
 	var where []string
 	var args []any
-	if _, ok := t.Column(mergedInto); ok {
-		where = append(where, mergedInto+" IS NULL")
+	if _, ok := t.Column(schema.ColMergedInto); ok {
+		where = append(where, schema.ColMergedInto+" IS NULL")
 	}
 	if commune != "" {
 		if t.ScopeColumn != "" {

@@ -104,7 +104,7 @@ func (w *orphanWays) settle(tx *syncengine.Tx, o reconcile.Orphan, to syncengine
 	if err != nil {
 		return err
 	}
-	return settleMerges(tx, communes)
+	return ops.SettleMerges(tx, communes)
 }
 
 // printSettled reports how o was settled, naming the records.

@@ -111,10 +111,10 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 		return remoteError(dev.Server, err)
 	}
 	// Merges received from others may leave records to move (see
-	// settleMerges); those writes are sent at once.
+	// ops.SettleMerges); those writes are sent at once.
 	settled := 0
 	err = db.Write(ctx, func(tx *syncengine.Tx) error {
-		err := settleMerges(tx, dev.Communes)
+		err := ops.SettleMerges(tx, dev.Actor().Communes)
 		settled = tx.Changes()
 		return err
 	})
