@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/server/registry"
 	"hodan/syncengine"
@@ -106,20 +107,17 @@ func serverConflicts(cmd *cobra.Command, path string, communes []string) ([]sync
 	}
 	defer db.Close()
 	ctx := cmd.Context()
-	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: communes})
-	if err != nil {
-		return nil, nil, err
-	}
 	officers, err := registry.New(db, nil).Officers(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	name := func(s syncengine.SiteID) string { return officers[s] }
-	orphans, err := reconcile.Orphans(ctx, db, communes, name)
+	who, names := ops.Actor{Communes: communes}, func(s syncengine.SiteID) string { return officers[s] }
+	views, err := ops.Conflicts(ctx, db, who, names)
 	if err != nil {
 		return nil, nil, err
 	}
-	return syncengine.Views(found, name), orphans, nil
+	orphans, err := ops.Orphans(ctx, db, who, names)
+	return views, orphans, err
 }
 
 // findOrphan finds the orphan whose id begins with prefix (at least 4

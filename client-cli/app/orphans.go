@@ -1,8 +1,6 @@
 package app
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,151 +15,49 @@ import (
 
 // Orphaned records (reconcile.Orphans) are listed, shown and settled with
 // the conflicts: `hodan conflicts list`, `show ID`, `resolve ID --restore |
-// --move-to ID | --delete`. The rules are reconcile's; this file parses,
-// calls and renders.
-
-// localOrphans are the orphans of the laptop's communes, naming who
-// deleted what where the laptop knows the officer.
-func localOrphans(ctx context.Context, db *syncengine.DB, dev *ops.Device) ([]reconcile.Orphan, error) {
-	officers, err := ops.DeviceOfficers(ctx, db, dev)
-	if err != nil {
-		return nil, err
-	}
-	return reconcile.Orphans(ctx, db, dev.Communes, officers)
-}
+// --move-to ID | --delete`. The rules are reconcile's and ops'; this file
+// parses, calls and renders.
 
 // orphanWays are the flags of `conflicts resolve` that settle an orphan.
-type orphanWays struct {
-	restore, del, withChildren bool
-	moveTo                     string
-}
+type orphanWays struct{ ops.Settlement }
 
 func (w *orphanWays) flags(a *app, cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&w.restore, "restore", false, a.T("orphans.flag_restore"))
-	cmd.Flags().StringVar(&w.moveTo, "move-to", "", a.T("orphans.flag_move_to"))
-	cmd.Flags().BoolVar(&w.del, "delete", false, a.T("orphans.flag_delete"))
-	cmd.Flags().BoolVar(&w.withChildren, "with-children", false, a.T("orphans.flag_with_children"))
+	cmd.Flags().BoolVar(&w.Restore, "restore", false, a.T("orphans.flag_restore"))
+	cmd.Flags().StringVar(&w.MoveTo, "move-to", "", a.T("orphans.flag_move_to"))
+	cmd.Flags().BoolVar(&w.Delete, "delete", false, a.T("orphans.flag_delete"))
+	cmd.Flags().BoolVar(&w.WithChildren, "with-children", false, a.T("orphans.flag_with_children"))
 }
 
-// chosen is how many ways are asked for (--with-children is not one).
-func (w *orphanWays) chosen() int {
-	n := 0
-	for _, set := range []bool{w.restore, w.moveTo != "", w.del} {
-		if set {
-			n++
-		}
-	}
-	return n
-}
-
-// settleOrphan settles o the one way asked for, settles merges after it
-// (a restored or re-merged household takes its merged family's records),
-// and reports it.
+// settleOrphan settles o the one way asked for (ops.SettleOrphan) and
+// reports it.
 func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, o reconcile.Orphan, w orphanWays) error {
-	short := o.ID[:8]
-	if w.chosen() != 1 {
-		return usageError{errMsg("orphans.error_how", short)}
+	if err := w.Check(o); err != nil {
+		return usageError{err}
 	}
-	if w.withChildren && !w.del {
-		return usageError{errMsg("orphans.error_with_children")}
-	}
-	var to syncengine.RowID
-	target, _ := schema.TableByName(reconcile.MoveTable(o))
-	if w.moveTo != "" {
-		var err error
-		if to, err = ops.ResolveID(db.SQL(), target, w.moveTo); err != nil {
-			return err
-		}
-	}
-	changes := 0
-	err := db.Write(cmd.Context(), func(tx *syncengine.Tx) error {
-		err := w.settle(tx, o, to, dev.Communes)
-		changes = tx.Changes()
-		return err
-	})
-	if err != nil {
-		return a.settleError(o, target, w.moveTo, err)
-	}
-	toName, err := reconcile.RecordName(cmd.Context(), db.SQL(), target.Name, to)
+	st, err := ops.SettleOrphan(cmd.Context(), db, dev.Actor(), o, w.Settlement)
 	if err != nil {
 		return err
 	}
-	return a.printSettled(cmd.OutOrStdout(), o, target, toName, w, changes)
-}
-
-// settle writes, within tx, the way asked for, then settles the merges of
-// communes.
-func (w *orphanWays) settle(tx *syncengine.Tx, o reconcile.Orphan, to syncengine.RowID, communes []string) error {
-	var err error
-	switch {
-	case w.restore:
-		err = reconcile.Restore(tx, o)
-	case w.del:
-		err = reconcile.DeleteOrphan(tx, o, w.withChildren)
-	default:
-		err = reconcile.MoveTo(tx, o, to)
-	}
-	if err != nil {
-		return err
-	}
-	return ops.SettleMerges(tx, communes)
+	return a.printSettled(cmd.OutOrStdout(), o, st)
 }
 
 // printSettled reports how o was settled, naming the records.
-func (a *app) printSettled(out io.Writer, o reconcile.Orphan, target *schema.Table, toName string, w orphanWays, changes int) error {
-	way, text := "moved", ""
-	n := a.count(changes, "count.change")
-	switch {
-	case w.restore:
-		way = "restored"
+func (a *app) printSettled(out io.Writer, o reconcile.Orphan, st ops.Settled) error {
+	var text string
+	n := a.count(st.Changes, "count.change")
+	switch st.Way {
+	case "restored":
 		text = a.T("orphans.done_restore", noun(nounOf(o.Deleted.Table)), o.Deleted.Name, o.ID[:8], n)
-	case w.del:
-		way = "deleted"
+	case "deleted":
 		text = a.T("orphans.done_delete", noun(nounOf(o.Table)), o.Record, n)
 	default:
-		text = a.T("orphans.done_move", noun(nounOf(o.Table)), o.Record, noun(target.Noun), toName, n)
+		text = a.T("orphans.done_move", noun(nounOf(o.Table)), o.Record, noun(st.Target.Noun), st.ToName, n)
 	}
 	if a.json {
-		return printJSON(out, map[string]any{"id": o.ID, "table": o.Table, "row_id": o.Row, way: true, "changes": changes})
+		return printJSON(out, map[string]any{"id": o.ID, "table": o.Table, "row_id": o.Row, st.Way: true, "changes": st.Changes})
 	}
 	_, err := fmt.Fprintln(out, text)
 	return err
-}
-
-// settleError says why settling o failed, in the officer's language.
-func (a *app) settleError(o reconcile.Orphan, target *schema.Table, to string, err error) error {
-	var deps *reconcile.DependentsError
-	switch {
-	case errors.Is(err, reconcile.ErrSettled):
-		return errMsg("orphans.error_settled", o.ID[:8])
-	case errors.Is(err, reconcile.ErrNotRestorable):
-		return errMsg("orphans.error_not_restorable", noun(nounOf(o.Deleted.Table)), o.Deleted.ID)
-	case errors.Is(err, reconcile.ErrMoveTarget):
-		return errMsg("orphans.error_move_target", noun(target.Noun), to, o.Commune, target.Noun)
-	case errors.As(err, &deps):
-		return a.dependentsError(deps)
-	}
-	return errMsg("orphans.error_settle", o.ID[:8], err)
-}
-
-// maxNamed is how many of a record's dependents an error names.
-const maxNamed = 4
-
-// dependentsError says which live records stop a delete, and what to do.
-func (a *app) dependentsError(e *reconcile.DependentsError) error {
-	var names []string
-	for i, d := range e.Dependents {
-		if i == maxNamed {
-			names = append(names, a.T("orphans.more", len(e.Dependents)-maxNamed))
-			break
-		}
-		names = append(names, a.nounWord(nounOf(d.Table))+" "+d.Name)
-	}
-	key := "orphans.error_dependents_move"
-	if e.Cascade {
-		key = "orphans.error_dependents"
-	}
-	return errMsg(key, noun(nounOf(e.Table)), e.Name, a.count(len(e.Dependents), "count.record"), strings.Join(names, "; "))
 }
 
 // writeOrphans writes orphans under a heading, each group (see

@@ -79,7 +79,11 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 // orphanCount is how many orphaned records the laptop's communes hold
 // (see reconcile.Orphans).
 func orphanCount(ctx context.Context, db *syncengine.DB, dev *ops.Device) (int, error) {
-	orphans, err := localOrphans(ctx, db, dev)
+	names, err := ops.DeviceOfficers(ctx, db, dev)
+	if err != nil {
+		return 0, err
+	}
+	orphans, err := ops.Orphans(ctx, db, dev.Actor(), names)
 	return len(orphans), err
 }
 

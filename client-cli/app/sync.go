@@ -144,7 +144,7 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 			return err
 		}
 	}
-	open, err := openConflicts(ctx, db, dev)
+	open, err := ops.OpenConflicts(ctx, db, dev.Actor())
 	if err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func (a *app) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				open, err := openConflicts(ctx, db, dev)
+				open, err := ops.OpenConflicts(ctx, db, dev.Actor())
 				if err != nil {
 					return err
 				}
