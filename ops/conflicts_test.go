@@ -50,7 +50,8 @@ func TestResolveConflict(t *testing.T) {
 
 // TestSettleOrphan: a member recorded on one laptop while another deleted
 // its household is listed as an orphan until it is moved to another
-// household; a settlement of two ways is refused.
+// household; a settlement of two ways is refused, and so is settling it
+// again.
 func TestSettleOrphan(t *testing.T) {
 	ctx := context.Background()
 	a, b := mustReplica(t), mustReplica(t)
@@ -79,5 +80,8 @@ func TestSettleOrphan(t *testing.T) {
 	}
 	if left, _ := Orphans(ctx, a, officer, noNames); len(left) != 0 {
 		t.Errorf("%d orphans left after settling", len(left))
+	}
+	if _, err := SettleOrphan(ctx, a, officer, orphans[0], Settlement{Delete: true}); err == nil || !strings.Contains(Explain(i18n.EN, err), "is settled already") {
+		t.Errorf("settle it again, as it was listed: %v; want it refused, the member kept", err)
 	}
 }
