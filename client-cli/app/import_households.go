@@ -247,7 +247,7 @@ func (im *householdImporter) check(r sheetRow, h headerMatch) rowResult {
 // checkInsert fills the defaults an officer need not type and checks the
 // row as `hodan household add` would.
 func (im *householdImporter) checkInsert(values map[string]any) error {
-	if err := applyDefaults(im.dev, im.t, values, im.today); err != nil {
+	if err := ops.ApplyDefaults(im.dev.Actor(), im.t, values, im.today); err != nil {
 		return err
 	}
 	village := values["village_id"]
@@ -473,7 +473,7 @@ func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *prog
 		if r.newVillage != "" {
 			r.values["village_id"] = created[commune+"|"+r.newVillage]
 		}
-		if err := checkRefs(tx, im.t, r.values, commune); err != nil {
+		if err := ops.CheckRefs(tx, im.t, r.values, commune); err != nil {
 			return fmt.Errorf("line %d: %w", r.line, err)
 		}
 		if _, err := tx.Insert(im.t.Name, r.values); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
 )
@@ -14,8 +15,8 @@ import (
 // visitAnswers is a visit being filled in.
 type visitAnswers struct {
 	form      *forms.Form
-	household visitHousehold
-	members   []visitMember
+	household ops.VisitHousehold
+	members   []ops.VisitMember
 	answers   forms.Answers
 	// visited holds the questions the officer has been asked; a change
 	// from the review asks again only the one changed and any it newly
@@ -142,13 +143,13 @@ func (fl *visitFlow) printQuestion(v *visitAnswers, q *forms.Question, i int) {
 	fmt.Fprintln(fl.out, "   ("+hint+"; "+fl.a.T("visit.ask.keys")+")")
 }
 
-func (fl *visitFlow) describeMember(m visitMember) string {
-	s := m.name
-	if m.birthYear > 0 {
-		s += fmt.Sprintf(" (%d)", m.birthYear)
+func (fl *visitFlow) describeMember(m ops.VisitMember) string {
+	s := m.Name
+	if m.BirthYear > 0 {
+		s += fmt.Sprintf(" (%d)", m.BirthYear)
 	}
-	if m.relation != "" {
-		s += ", " + fl.a.relationLabel(m.relation)
+	if m.Relation != "" {
+		s += ", " + fl.a.relationLabel(m.Relation)
 	}
 	return s
 }
@@ -214,8 +215,8 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 	}
 	if q.Kind == forms.Member {
 		for _, m := range v.members {
-			if m.id == s {
-				return m.name
+			if m.ID == s {
+				return m.Name
 			}
 		}
 	}
@@ -241,7 +242,7 @@ func (a *app) relationLabel(rel string) string {
 // review lists every answer and asks to save; it returns -1 to save, or
 // the index of the question the officer wants to change.
 func (fl *visitFlow) review(v *visitAnswers) (int, error) {
-	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.describe()))
+	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.Describe()))
 	asked := v.form.AskedQuestions(v.answers)
 	for k, q := range asked {
 		shown := fl.a.T("visit.review.skipped")

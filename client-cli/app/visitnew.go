@@ -82,9 +82,9 @@ func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.describe(), f.Intro.In(fl.lang()))
+	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.Describe(), f.Intro.In(fl.lang()))
 	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}, visited: map[string]bool{}}
-	if v.members, err = fl.members(ctx, hh.id); err != nil {
+	if v.members, err = ops.VisitMembers(ctx, fl.db, hh.ID); err != nil {
 		return err
 	}
 	for start, edit := 0, false; ; edit = true {
