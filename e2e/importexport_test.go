@@ -16,8 +16,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// testdata is where the generated commune lists are (client-cli/app/testdata/gen).
-const testdata = "../client-cli/app/testdata"
+// testdata is where the generated commune lists are (ops/testdata/gen).
+const testdata = "../ops/testdata"
 
 // The villages the generated lists name.
 var listVillages = []string{"Nà Lầu", "Khuổi Mười", "Chiềng", "Đồng Tâm"}

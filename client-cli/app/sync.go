@@ -182,26 +182,12 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 // sending, with its total, then receiving, whose total is unknown. finish
 // ends the last bar; it may be called more than once.
 func (a *app) syncProgress() (report func(syncengine.Progress), finish func()) {
-	var bar *progress
-	phase, done := "", 0
-	report = func(p syncengine.Progress) {
-		if p.Phase != phase {
-			bar.Finish()
-			phase, done = p.Phase, 0
-			if p.Phase == "push" {
-				bar = a.progress(int64(p.Total), "sync.sending")
-			} else {
-				bar = a.progress(0, "sync.receiving")
-			}
+	return a.phaseBars(func(phase string) string {
+		if phase == "push" {
+			return "sync.sending"
 		}
-		bar.Add(int64(p.Done - done))
-		done = p.Done
-	}
-	finish = func() {
-		bar.Finish()
-		bar, phase = nil, ""
-	}
-	return report, finish
+		return "sync.receiving"
+	})
 }
 
 func (a *app) statusCmd() *cobra.Command {

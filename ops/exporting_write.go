@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"bufio"
@@ -18,33 +18,34 @@ import (
 	"hodan/schema"
 )
 
-// grid is a table to write out: a header and rows of values, each nil,
+// Grid is a table to write out: a header and rows of values, each nil,
 // string, int64, float64 or time.Time (a date).
-type grid struct {
-	sheet  string // the sheet's name in a workbook
-	header []string
-	rows   [][]any
+type Grid struct {
+	Sheet  string // the sheet's name in a workbook
+	Header []string
+	Rows   [][]any
 }
 
-// exportFormat is the kind of file --out names, from its extension: "xlsx"
+// ExportFormat is the kind of file path names, from its extension: "xlsx"
 // or "csv".
-func (a *app) exportFormat(path string) (string, error) {
+func ExportFormat(path string) (string, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx":
 		return "xlsx", nil
 	case ".csv":
 		return "csv", nil
 	}
-	return "", usageError{a.Errorf("export.err.extension", path)}
+	return "", fail("export.err.extension", path)
 }
 
-// writeGrid writes g to path as .xlsx or .csv. It writes a temporary file
-// beside path and renames it over path once complete, so that path is
-// never half written: a reader sees the old file or the whole new one. A
-// file already at path is replaced only with force; without, it is left
-// as it is, even one that appears while the export runs.
-func (a *app) writeGrid(path string, g *grid, force bool) error {
-	format, err := a.exportFormat(path)
+// WriteGridFile writes g to path as .xlsx or .csv (ExportFormat). It
+// writes a temporary file beside path and renames it over path once
+// complete, so that path is never half written: a reader sees the old
+// file or the whole new one. A file already at path is replaced only with
+// force; without, it is left as it is, even one that appears while the
+// export runs, and the error wraps fs.ErrExist.
+func WriteGridFile(path string, g *Grid, force bool) error {
+	format, err := ExportFormat(path)
 	if err != nil {
 		return err
 	}
@@ -56,9 +57,9 @@ func (a *app) writeGrid(path string, g *grid, force bool) error {
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
 	w := bufio.NewWriter(tmp)
 	if format == "xlsx" {
-		err = writeXLSX(w, g)
+		err = WriteXLSX(w, g)
 	} else {
-		err = writeCSV(w, g)
+		err = WriteCSV(w, g)
 	}
 	if err == nil {
 		err = w.Flush()
@@ -78,7 +79,7 @@ func (a *app) writeGrid(path string, g *grid, force bool) error {
 		err = os.Link(tmp.Name(), path) // fails if path exists
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return a.existsError(path)
+		return ExistsError(path)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -86,10 +87,13 @@ func (a *app) writeGrid(path string, g *grid, force bool) error {
 	return nil
 }
 
-// existsError refuses to replace the file at path.
-func (a *app) existsError(path string) error {
-	return usageError{a.Errorf("export.err.exists", path)}
-}
+// ExistsError refuses to replace the file at path; it wraps fs.ErrExist.
+func ExistsError(path string) error { return existsError{fail("export.err.exists", path)} }
+
+// existsError is a refusal to replace a file, said as its message.
+type existsError struct{ error }
+
+func (e existsError) Unwrap() []error { return []error{e.error, fs.ErrExist} }
 
 // formulaStarts are the characters that make a spreadsheet run a cell's
 // text as a formula (OWASP, CSV injection).
@@ -106,16 +110,13 @@ func formulaSafe(s string) string {
 	return s
 }
 
-// dateLayout is how a date reads in a commune's files.
-const dateLayout = "02/01/2006"
-
-// writeXLSX writes g as a workbook of one sheet: a bold, frozen header;
+// WriteXLSX writes g as a workbook of one sheet: a bold, frozen header;
 // dates as date cells shown dd/mm/yyyy; numbers as numbers; codes and
 // numbers-as-text (household numbers, ethnic codes "08") as text.
-func writeXLSX(w io.Writer, g *grid) error {
+func WriteXLSX(w io.Writer, g *Grid) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	name := sheetName(g.sheet)
+	name := sheetName(g.Sheet)
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
@@ -132,20 +133,20 @@ func writeXLSX(w io.Writer, g *grid) error {
 	if err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(1, max(1, len(g.header)), 18); err != nil {
+	if err := sw.SetColWidth(1, max(1, len(g.Header)), 18); err != nil {
 		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	head := make([]any, len(g.header))
-	for i, h := range g.header {
+	head := make([]any, len(g.Header))
+	for i, h := range g.Header {
 		head[i] = excelize.Cell{StyleID: headStyle, Value: h}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
-	for i, r := range g.rows {
+	for i, r := range g.Rows {
 		cells := make([]any, len(r))
 		for j, v := range r {
 			switch x := v.(type) {
@@ -186,19 +187,19 @@ func sheetName(s string) string {
 	return s
 }
 
-// writeCSV writes g as UTF-8 CSV with a byte order mark (without one,
+// WriteCSV writes g as UTF-8 CSV with a byte order mark (without one,
 // Excel reads Vietnamese as Windows-1258 and garbles it), dates as
 // dd/mm/yyyy.
-func writeCSV(w io.Writer, g *grid) error {
+func WriteCSV(w io.Writer, g *Grid) error {
 	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(g.header); err != nil {
+	if err := cw.Write(g.Header); err != nil {
 		return err
 	}
-	rec := make([]string, 0, len(g.header))
-	for _, r := range g.rows {
+	rec := make([]string, 0, len(g.Header))
+	for _, r := range g.Rows {
 		rec = rec[:0]
 		for _, v := range r {
 			rec = append(rec, csvText(v))
@@ -216,7 +217,7 @@ func csvText(v any) string {
 	case nil:
 		return ""
 	case time.Time:
-		return x.Format(dateLayout)
+		return schema.FormatDate(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:

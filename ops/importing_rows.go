@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"hodan/ops"
+	"hodan/internal/i18n"
 	"hodan/schema"
 	"hodan/syncengine"
 )
@@ -19,9 +19,9 @@ import (
 // the schema and against what this laptop already holds, before anything
 // is written.
 type householdImporter struct {
-	a              *app
+	lang           i18n.Lang // the reasons are said in it
 	t              *schema.Table
-	dev            *ops.Device
+	who            Actor
 	commune        string // --commune, for a file without a commune column
 	createVillages bool
 	today          string
@@ -42,16 +42,17 @@ type importRow struct {
 	newVillage string // the key of a village to create first, in the row's commune
 }
 
-// rowProblem is a cell, or a row, that cannot be imported, and why.
-type rowProblem struct {
+// RowProblem is a cell, or a row, that cannot be imported, and why, in
+// the language of the import.
+type RowProblem struct {
 	Line   int    `json:"line"`
 	Column string `json:"column"`
 	Value  string `json:"value"`
 	Reason string `json:"reason"`
 }
 
-// presentRow is a row whose household this laptop already holds.
-type presentRow struct {
+// PresentRow is a row whose household this replica already holds.
+type PresentRow struct {
 	Line     int    `json:"line"`
 	HeadName string `json:"head_name"`
 	ID       string `json:"id"`
@@ -66,6 +67,9 @@ type existingHouseholds struct {
 }
 
 type existingHousehold struct{ id, name string }
+
+// T says message key with args in the import's language.
+func (im *householdImporter) T(key string, args ...any) string { return i18n.T(im.lang, key, args...) }
 
 // init makes the importer's indexes, empty.
 func (im *householdImporter) init() {
@@ -157,15 +161,15 @@ func villageKey(name string) string {
 // rowResult is what checking one row found.
 type rowResult struct {
 	row      *importRow
-	problems []rowProblem
-	present  *presentRow
+	problems []RowProblem
+	present  *PresentRow
 }
 
 // check checks one row of the file under header h.
 func (im *householdImporter) check(r sheetRow, h headerMatch) rowResult {
 	res := rowResult{}
 	bad := func(idx int, name, value, reason string) {
-		res.problems = append(res.problems, rowProblem{Line: r.line, Column: im.header(h, idx, name), Value: value, Reason: reason})
+		res.problems = append(res.problems, RowProblem{Line: r.line, Column: im.header(h, idx, name), Value: value, Reason: reason})
 	}
 	values := map[string]any{}
 	byName := map[string]int{}
@@ -178,7 +182,7 @@ func (im *householdImporter) check(r sheetRow, h headerMatch) rowResult {
 		if !has {
 			idx = -1
 		}
-		bad(idx, "commune_code", r.cellAt(idx).text, im.a.T("import.reason.commune", strings.Join(im.dev.Communes, ", ")))
+		bad(idx, "commune_code", r.cellAt(idx).text, im.T("import.reason.commune", im.who.communeList()))
 		return res
 	}
 	values["commune_code"] = commune
@@ -214,7 +218,7 @@ func (im *householdImporter) check(r sheetRow, h headerMatch) rowResult {
 		}
 	}
 	if len(marks) > 1 {
-		bad(byName[colPoorMark], colPoorMark, "", im.a.T("import.reason.two_marks"))
+		bad(byName[colPoorMark], colPoorMark, "", im.T("import.reason.two_marks"))
 	} else if values["poverty_status"] == nil {
 		for status := range marks {
 			values["poverty_status"] = status
@@ -247,7 +251,7 @@ func (im *householdImporter) check(r sheetRow, h headerMatch) rowResult {
 // checkInsert fills the defaults an officer need not type and checks the
 // row as `hodan household add` would.
 func (im *householdImporter) checkInsert(values map[string]any) error {
-	if err := ops.ApplyDefaults(im.dev.Actor(), im.t, values, im.today); err != nil {
+	if err := ApplyDefaults(im.who, im.t, values, im.today); err != nil {
 		return err
 	}
 	village := values["village_id"]
@@ -279,7 +283,7 @@ func (im *householdImporter) header(h headerMatch, idx int, name string) string 
 func (im *householdImporter) rowCommune(r sheetRow, byName map[string]int) (string, bool) {
 	if idx, ok := byName["commune_code"]; ok {
 		if text := r.cellAt(idx).text; text != "" {
-			for _, code := range im.dev.Communes {
+			for _, code := range im.who.Communes {
 				if c, _ := schema.CommuneByCode(code); text == code || (c.Name != "" && villageKey(c.Name) == villageKey(text)) {
 					return code, true
 				}
@@ -290,8 +294,8 @@ func (im *householdImporter) rowCommune(r sheetRow, byName map[string]int) (stri
 	if im.commune != "" {
 		return im.commune, true
 	}
-	if len(im.dev.Communes) == 1 {
-		return im.dev.Communes[0], true
+	if len(im.who.Communes) == 1 {
+		return im.who.Communes[0], true
 	}
 	return "", false
 }
@@ -300,7 +304,7 @@ func (im *householdImporter) rowCommune(r sheetRow, byName map[string]int) (stri
 func (im *householdImporter) mark(name, text string, marks map[string]string) string {
 	yes, err := (&schema.Column{Name: name, Type: schema.Bool}).Parse(text)
 	if err != nil {
-		return im.a.T("import.reason.bool")
+		return im.T("import.reason.bool")
 	}
 	if yes == int64(1) {
 		status := map[string]string{colPoorMark: "poor", colNearMark: "near_poor"}[name]
@@ -319,10 +323,10 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 		return ""
 	case 0:
 	default:
-		return im.a.T("import.reason.village_ambiguous", len(ids))
+		return im.T("import.reason.village_ambiguous", len(ids))
 	}
 	if !im.createVillages {
-		return im.a.T("import.reason.village", im.knownVillages(commune))
+		return im.T("import.reason.village", im.knownVillages(commune))
 	}
 	if col, _ := schema.Villages.Column(schema.ColName); col.Check(name) != nil {
 		return im.reason(col, col.Check(name))
@@ -342,7 +346,7 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 func (im *householdImporter) knownVillages(commune string) string {
 	names := append([]string(nil), im.villageList[commune]...)
 	if len(names) == 0 {
-		return im.a.T("import.none")
+		return im.T("import.none")
 	}
 	sort.Strings(names)
 	if len(names) > 12 {
@@ -362,13 +366,13 @@ func (im *householdImporter) parse(c *schema.Column, x cell) (any, string) {
 	case c.Name == "head_birth_year" && (x.date || strings.ContainsAny(text, "/-")):
 		d, ok := cellDate(x)
 		if !ok {
-			return nil, im.a.T("import.reason.date")
+			return nil, im.T("import.reason.date")
 		}
 		v = int64(d.Year())
 	case c.Code == schema.CodeEthnicGroup:
 		code, ok := ethnicLookup().code(text)
 		if !ok {
-			return nil, im.a.T("import.reason.ethnic")
+			return nil, im.T("import.reason.ethnic")
 		}
 		v = code
 	case len(c.Enum) > 0:
@@ -411,11 +415,11 @@ func phoneNumber(s string) string {
 // duplicate finds a row this laptop already holds, or one the file has
 // twice. A household number already used by another head is a problem,
 // not a duplicate: one of the two is wrong.
-func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (*presentRow, []rowProblem) {
+func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (*PresentRow, []RowProblem) {
 	v := row.values
 	commune, name := v["commune_code"].(string), v["head_name"].(string)
 	if h, ok := im.existing.byID[rowID]; ok && rowID != "" {
-		return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
+		return &PresentRow{Line: line, HeadName: name, ID: h.id}, nil
 	}
 	number, _ := v["household_number"].(string)
 	numberCol, _ := im.t.Column("household_number")
@@ -423,12 +427,12 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 		key := commune + "|" + fold(number)
 		if h, ok := im.existing.byNumber[key]; ok {
 			if fold(h.name) == fold(name) {
-				return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
+				return &PresentRow{Line: line, HeadName: name, ID: h.id}, nil
 			}
-			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_taken", ops.SafeText(h.name), h.id)}}
+			return nil, []RowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.T("import.reason.number_taken", SafeText(h.name), h.id)}}
 		}
 		if prev, ok := im.seenNumber[key]; ok {
-			return nil, []rowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.a.T("import.reason.number_twice", prev)}}
+			return nil, []RowProblem{{Line: line, Column: numberCol.Label, Value: number, Reason: im.T("import.reason.number_twice", prev)}}
 		}
 		im.seenNumber[key] = line
 	}
@@ -439,11 +443,11 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 	village, _ := v["village_id"].(string)
 	key := personKey(commune, name, year, village)
 	if h, ok := im.existing.byPerson[key]; ok {
-		return &presentRow{Line: line, HeadName: name, ID: h.id}, nil
+		return &PresentRow{Line: line, HeadName: name, ID: h.id}, nil
 	}
 	if prev, ok := im.seenPerson[key]; ok {
 		nameCol, _ := im.t.Column("head_name")
-		return nil, []rowProblem{{Line: line, Column: nameCol.Label, Value: name, Reason: im.a.T("import.reason.person_twice", prev)}}
+		return nil, []RowProblem{{Line: line, Column: nameCol.Label, Value: name, Reason: im.T("import.reason.person_twice", prev)}}
 	}
 	im.seenPerson[key] = line
 	return nil, nil
@@ -452,7 +456,7 @@ func (im *householdImporter) duplicate(line int, rowID string, row *importRow) (
 // write inserts the villages to create and the rows in the import's one
 // transaction: a crash, a power cut or an error on any row leaves nothing
 // of the import, and running it again starts clean.
-func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *progress) error {
+func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *phase) error {
 	villages := schema.Villages
 	created := map[string]string{} // commune|key: id
 	for _, commune := range slices.Sorted(maps.Keys(im.newVillages)) {
@@ -473,13 +477,13 @@ func (im *householdImporter) write(tx *syncengine.Tx, rows []*importRow, p *prog
 		if r.newVillage != "" {
 			r.values["village_id"] = created[commune+"|"+r.newVillage]
 		}
-		if err := ops.CheckRefs(tx, im.t, r.values, commune); err != nil {
+		if err := CheckRefs(tx, im.t, r.values, commune); err != nil {
 			return fmt.Errorf("line %d: %w", r.line, err)
 		}
 		if _, err := tx.Insert(im.t.Name, r.values); err != nil {
 			return fmt.Errorf("line %d: %w", r.line, err)
 		}
-		p.Add(1)
+		p.add(1)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
-package app
+package ops
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +14,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
-	"hodan/ops"
+	"hodan/internal/i18n"
 	"hodan/schema"
 )
 
@@ -36,11 +38,6 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func households(t *testing.T) *schema.Table {
-	t.Helper()
-	return schema.Households
-}
-
 func headerRow(texts ...string) sheetRow {
 	r := sheetRow{line: 1}
 	for _, s := range texts {
@@ -53,7 +50,7 @@ func headerRow(texts ...string) sheetRow {
 // and without accents, map to columns; what import does not know is
 // listed, not dropped in silence.
 func TestMatchHeaderReadsCommuneHeaders(t *testing.T) {
-	h := households(t)
+	h := schema.Households
 	row := headerRow("STT", "Họ và tên chủ hộ", "NAM SINH", "Giới tính", "Dan toc", "Thôn/bản", "Số hộ",
 		"Số điện thoại", "Phân loại hộ", "Mã BHYT", "Ghi chú", "head_sex", "Năm sinh (chủ hộ)")
 	m := matchHeader(h, householdHeaders, row)
@@ -83,7 +80,7 @@ func TestExportHeadersImportBack(t *testing.T) {
 			seen[fold(c.Label)] = c.Name
 		}
 	}
-	h := households(t)
+	h := schema.Households
 	for _, names := range []bool{false, true} {
 		header, cols := exportHeader(h, names)
 		m := matchHeader(h, householdHeaders, headerRow(header...))
@@ -209,12 +206,11 @@ func TestCSVSeparator(t *testing.T) {
 // under its title, dates as date cells, a phone number Excel stored as
 // a number.
 func TestReadTestdataWorkbook(t *testing.T) {
-	a := &app{lang: langVI}
-	s, err := a.readSheet(filepath.Join("testdata", "households_clean.xlsx"), "")
+	s, err := ReadSheet(filepath.Join("testdata", "households_clean.xlsx"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hi, m, ok := findHeader(households(t), householdHeaders, s)
+	hi, m, ok := findHeader(schema.Households, householdHeaders, s)
 	if !ok || s.rows[hi].line != 4 || len(m.unknown) != 0 {
 		t.Fatalf("header: row %d line %d unknown %q ok %v; want line 4, all known", hi, s.rows[hi].line, m.unknown, ok)
 	}
@@ -226,15 +222,15 @@ func TestReadTestdataWorkbook(t *testing.T) {
 	if d, ok := cellDate(born); !ok || d.Format("02/01/2006") != born.text {
 		t.Errorf("date cell %+v reads as %v, want %s", born, d, born.text)
 	}
-	if _, err := a.readSheet(filepath.Join("testdata", "households_clean.xlsx"), "Không có"); err == nil {
+	if _, err := ReadSheet(filepath.Join("testdata", "households_clean.xlsx"), "Không có"); err == nil {
 		t.Error("a sheet the workbook lacks was read")
 	}
 }
 
 // newTestImporter is an importer for a laptop of commune 05362 with
 // villages Nà Lầu and Chiềng, without a database.
-func newTestImporter(t *testing.T, l lang) *householdImporter {
-	im := &householdImporter{a: &app{lang: l}, t: households(t), dev: &ops.Device{Officer: "Lò Thị Mai", Communes: []string{"05362"}}, today: "2025-06-01"}
+func newTestImporter(t *testing.T, l i18n.Lang) *householdImporter {
+	im := &householdImporter{lang: l, t: schema.Households, who: Actor{Officer: "Lò Thị Mai", Communes: []string{"05362"}}, today: "2025-06-01"}
 	im.init()
 	im.addVillage("01900000-0000-7000-8000-000000000001", "05362", "Nà Lầu")
 	im.addVillage("01900000-0000-7000-8000-000000000002", "05362", "Chiềng")
@@ -244,7 +240,7 @@ func newTestImporter(t *testing.T, l lang) *householdImporter {
 // TestCheckRows: every kind of bad cell is found, with the file's header
 // and a reason in the officer's language; clean rows come out as values.
 func TestCheckRows(t *testing.T) {
-	im := newTestImporter(t, langVI)
+	im := newTestImporter(t, i18n.VI)
 	head := headerRow("Chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Thôn", "Số hộ", "SĐT", "Hộ nghèo", "Hộ cận nghèo", "Phân loại hộ")
 	h := matchHeader(im.t, householdHeaders, head)
 	row := func(line int, texts ...string) sheetRow {
@@ -297,7 +293,7 @@ func TestCheckRows(t *testing.T) {
 // bad; the same household twice in a file is bad; a household number
 // another head holds is bad.
 func TestCheckRowsFindsDuplicates(t *testing.T) {
-	im := newTestImporter(t, langEN)
+	im := newTestImporter(t, i18n.EN)
 	im.existing.byNumber["05362|12"] = existingHousehold{id: "id-12", name: "Lò Văn Pó"}
 	im.existing.byPerson[personKey("05362", "Hoàng Thị Mai", 1970, "")] = existingHousehold{id: "id-mai", name: "Hoàng Thị Mai"}
 	h := matchHeader(im.t, householdHeaders, headerRow("Chủ hộ", "Năm sinh", "Số hộ"))
@@ -340,10 +336,10 @@ func TestBadTestdataManifest(t *testing.T) {
 	if err := json.Unmarshal(data, &planted); err != nil {
 		t.Fatal(err)
 	}
-	im := newTestImporter(t, langVI)
+	im := newTestImporter(t, i18n.VI)
 	im.addVillage("01900000-0000-7000-8000-000000000003", "05362", "Khuổi Mười")
 	im.addVillage("01900000-0000-7000-8000-000000000004", "05362", "Đồng Tâm")
-	s, err := im.a.readSheet(filepath.Join("testdata", "households_bad.xlsx"), "")
+	s, err := ReadSheet(filepath.Join("testdata", "households_bad.xlsx"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +347,7 @@ func TestBadTestdataManifest(t *testing.T) {
 	if !ok {
 		t.Fatal("no header")
 	}
-	rep := &importReport{UnknownColumns: h.unknown}
+	rep := &ImportReport{UnknownColumns: h.unknown}
 	im.checkAll(s.rows[hi+1:], h, rep, nil)
 	var got, want []string
 	for _, p := range rep.Bad {
@@ -383,12 +379,12 @@ func FuzzImportCSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		im := newTestImporter(t, langVI)
+		im := newTestImporter(t, i18n.VI)
 		hi, h, ok := findHeader(im.t, householdHeaders, s)
 		if !ok {
 			return
 		}
-		rep := &importReport{}
+		rep := &ImportReport{}
 		rows := im.checkAll(s.rows[hi+1:], h, rep, nil)
 		for _, p := range rep.Bad {
 			if p.Line <= s.rows[hi].line || p.Reason == "" {
@@ -413,4 +409,45 @@ func withVillage(values map[string]any) map[string]any {
 		out["village_id"] = "01900000-0000-7000-8000-000000000009"
 	}
 	return out
+}
+
+// TestImportAnUploadedList reads a list as the web app receives it (a
+// reader and the file's name), imports it into a laptop's database, and
+// finds every household there at a second import; a list with a bad row
+// writes nothing and says why, in the language asked for.
+func TestImportAnUploadedList(t *testing.T) {
+	ctx := context.Background()
+	db := mustReplica(t)
+	csv := "Danh sách hộ;;\nChủ hộ;Năm sinh;Số hộ\nLò Văn Pó;1962;12\nHoàng Thị Mai;1970;13\n"
+	list := func(text string) *HouseholdList {
+		t.Helper()
+		s, err := ReadSheetFrom(strings.NewReader(text), "danh-sach.csv", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := HouseholdListOf(s, "danh-sach.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	opts := ImportOptions{Day: "2026-05-12", Lang: i18n.EN}
+	rep, err := ImportHouseholds(ctx, db, officer, list(csv), opts)
+	if err != nil || rep.Imported != 2 || rep.HeaderLine != 2 {
+		t.Fatalf("first import: %+v, %v", rep, err)
+	}
+	rep, err = ImportHouseholds(ctx, db, officer, list(csv), opts)
+	if err != nil || rep.Imported != 0 || len(rep.Present) != 2 {
+		t.Errorf("second import: %+v, %v; want both present", rep, err)
+	}
+	rep, err = ImportHouseholds(ctx, db, officer, list(csv+"Sùng A Chứ;1850;14\n"), opts)
+	if !errors.Is(err, ErrImportRefused) || rep == nil || rep.BadRows != 1 || rep.Bad[0].Line != 5 || !strings.Contains(rep.Bad[0].Reason, "from 1900 to 2100") {
+		t.Errorf("a list with a bad row: %+v, %v; want it refused, line 5 said in English", rep, err)
+	}
+	if got, _ := List(ctx, db, schema.Households, ListQuery{}); len(got) != 2 {
+		t.Errorf("%d households after the refused import, want 2", len(got))
+	}
+	if _, err := ReadSheetFrom(strings.NewReader(csv), "danh-sach.pdf", ""); !strings.Contains(Explain(i18n.EN, err), "danh-sach.pdf") {
+		t.Errorf("an upload that is no spreadsheet: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"strings"
@@ -120,7 +120,7 @@ func withoutParens(s string) string {
 // findHeader is the index of the header row: the first of the first ten
 // rows in which at least two cells name columns (a commune's list often
 // starts with a title and the commune's name above the table).
-func findHeader(t *schema.Table, aliases map[string]string, s *sheet) (int, headerMatch, bool) {
+func findHeader(t *schema.Table, aliases map[string]string, s *Sheet) (int, headerMatch, bool) {
 	for i := 0; i < len(s.rows) && i < 10; i++ {
 		if m := matchHeader(t, aliases, s.rows[i]); len(m.columns) >= 2 {
 			return i, m, true

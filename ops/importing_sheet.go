@@ -1,4 +1,4 @@
-package app
+package ops
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +22,10 @@ import (
 	"hodan/schema"
 )
 
-// sheet is a spreadsheet as import reads it: rows of cells, each row with
+// Sheet is a spreadsheet as import reads it: rows of cells, each row with
 // the line a person sees it on (the spreadsheet's row number, or the CSV
 // file's line), header included.
-type sheet struct {
+type Sheet struct {
 	rows []sheetRow
 }
 
@@ -62,35 +63,47 @@ func (r sheetRow) cellAt(i int) cell {
 	return cell{}
 }
 
-// readSheet reads a .xlsx workbook (sheetName, or its first sheet) or a
-// .csv file.
-func (a *app) readSheet(path, sheetName string) (*sheet, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
+// ReadSheet reads the spreadsheet at path: a .xlsx workbook (its sheet
+// sheetName, or its first sheet) or a .csv file.
+func ReadSheet(path, sheetName string) (*Sheet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	return ReadSheetFrom(f, path, sheetName)
+}
+
+// ReadSheetFrom reads a spreadsheet from r, a file named name (uploaded,
+// say), whose extension says what it holds: a .xlsx workbook (its sheet
+// sheetName, or its first sheet) or a .csv file.
+func ReadSheetFrom(r io.Reader, name, sheetName string) (*Sheet, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		return a.readXLSX(path, sheetName)
+		return readXLSX(r, name, sheetName)
 	case ".csv", ".txt":
-		data, err := os.ReadFile(path)
+		data, err := io.ReadAll(r)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
+			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 		return readCSV(data)
 	}
-	return nil, a.Errorf("import.err.extension", path)
+	return nil, fail("import.err.extension", name)
 }
 
 // readXLSX reads one sheet of a workbook, with the formatted text of each
 // cell and the number behind it.
-func (a *app) readXLSX(path, sheetName string) (*sheet, error) {
-	f, err := excelize.OpenFile(path)
+func readXLSX(r io.Reader, name, sheetName string) (*Sheet, error) {
+	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, a.Errorf("import.err.open", path, err)
+		return nil, fail("import.err.open", name, err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if sheetName == "" {
 		sheetName = sheets[f.GetActiveSheetIndex()]
-	} else if _, err := f.GetSheetIndex(sheetName); err != nil || !contains(sheets, sheetName) {
-		return nil, a.Errorf("import.err.sheet", sheetName, strings.Join(sheets, ", "))
+	} else if _, err := f.GetSheetIndex(sheetName); err != nil || !slices.Contains(sheets, sheetName) {
+		return nil, fail("import.err.sheet", sheetName, strings.Join(sheets, ", "))
 	}
 	shown, err := f.GetRows(sheetName)
 	if err != nil {
@@ -100,7 +113,7 @@ func (a *app) readXLSX(path, sheetName string) (*sheet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sheet %s: %w", sheetName, err)
 	}
-	s := &sheet{}
+	s := &Sheet{}
 	for i, texts := range shown {
 		row := sheetRow{line: i + 1}
 		for j, text := range texts {
@@ -142,12 +155,12 @@ func looksLikeDate(text string) bool {
 // byte order mark, or Windows-1258 (what Excel's plain "CSV" writes on a
 // Vietnamese Windows), separated by commas or semicolons (Excel in a
 // Vietnamese locale writes semicolons).
-func readCSV(data []byte) (*sheet, error) {
+func readCSV(data []byte) (*Sheet, error) {
 	withBOM := bytes.HasPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		if bad, mostly := mostlyUTF8(data); withBOM || mostly {
-			return nil, errMsg("import.err.utf8", bytes.Count(data[:bad], []byte("\n"))+1)
+			return nil, fail("import.err.utf8", bytes.Count(data[:bad], []byte("\n"))+1)
 		}
 		decoded, err := charmap.Windows1258.NewDecoder().Bytes(data)
 		if err != nil {
@@ -159,7 +172,7 @@ func readCSV(data []byte) (*sheet, error) {
 	r.Comma = csvSeparator(data)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	s := &sheet{}
+	s := &Sheet{}
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -266,13 +279,4 @@ func cellNumber(c *schema.Column, x cell) (any, error) {
 		return int64(f), nil
 	}
 	return c.Parse(schema.FormatDecimal(f, false)) // refused: not a whole number
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

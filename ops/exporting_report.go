@@ -1,13 +1,16 @@
-package app
+package ops
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/schema"
+	"hodan/syncengine"
 )
 
 // reportHeaders are the message keys of the visits report's columns.
@@ -29,14 +32,13 @@ type visitAftermath struct {
 	hasLoss             bool
 }
 
-// visitsReport is one row per visit (from --from to --to, of one commune
-// with --commune), with the household it was to, who made it, why, and
-// what it recorded: the report a commune sends up to the district.
-func (a *app) visitsReport(ctx context.Context, q *sql.DB, opts exportOptions) (*grid, error) {
-	from, to, err := a.reportPeriod(opts)
-	if err != nil {
-		return nil, err
-	}
+// VisitsReport is one row per visit (from opts.From to opts.To, of
+// opts.Commune when set), with the household it was to, who made it, why,
+// and what it recorded, headed in l: the report a commune sends up to the
+// district.
+func VisitsReport(ctx context.Context, db *syncengine.DB, l i18n.Lang, opts ExportOptions) (*Grid, error) {
+	q := db.SQL()
+	from, to := cmp.Or(opts.From, "0000-01-01"), cmp.Or(opts.To, "9999-12-31")
 	after, err := visitAftermaths(ctx, q)
 	if err != nil {
 		return nil, err
@@ -47,14 +49,14 @@ func (a *app) visitsReport(ctx context.Context, q *sql.DB, opts exportOptions) (
 	FROM visits v JOIN households h ON h.id = v.household_id LEFT JOIN villages vl ON vl.id = h.village_id
 	WHERE v.visit_date >= ? AND v.visit_date <= ? AND (? = '' OR h.commune_code = ?)
 	ORDER BY v.visit_date, v.id`
-	rows, err := q.QueryContext(ctx, query, from, to, opts.commune, opts.commune)
+	rows, err := q.QueryContext(ctx, query, from, to, opts.Commune, opts.Commune)
 	if err != nil {
 		return nil, fmt.Errorf("read visits: %w", err)
 	}
 	defer rows.Close()
-	g := &grid{sheet: a.T("report.sheet")}
+	g := &Grid{Sheet: i18n.T(l, "report.sheet")}
 	for _, key := range reportHeaders {
-		g.header = append(g.header, a.T(key))
+		g.Header = append(g.Header, i18n.T(l, key))
 	}
 	households := schema.Households
 	visits := schema.Visits
@@ -72,7 +74,7 @@ func (a *app) visitsReport(ctx context.Context, q *sql.DB, opts exportOptions) (
 		if m == nil {
 			m = &visitAftermath{}
 		}
-		g.rows = append(g.rows, []any{
+		g.Rows = append(g.Rows, []any{
 			d, commune, village, number, head, nullInt(year), ethnicName(ethnic.String),
 			choiceLabel(purposeCol, purpose), officer,
 			strings.Join(m.support, "; "), amount(m.supportAmount, m.hasAmount),
@@ -83,18 +85,19 @@ func (a *app) visitsReport(ctx context.Context, q *sql.DB, opts exportOptions) (
 	return g, rows.Err()
 }
 
-// reportPeriod is --from and --to as YYYY-MM-DD (either may be written
-// dd/mm/yyyy), open-ended when not given.
-func (a *app) reportPeriod(opts exportOptions) (string, string, error) {
+// ReportPeriod reads the days a visits report is from and to, as people
+// type dates (31/12/2025) or YYYY-MM-DD, "" for an open end; it returns
+// them as YYYY-MM-DD.
+func ReportPeriod(from, to string) (string, string, error) {
 	dateCol := &schema.Column{Name: "date", Type: schema.Date}
-	out := []string{"0000-01-01", "9999-12-31"}
-	for i, s := range []string{opts.from, opts.to} {
+	out := []string{"", ""}
+	for i, s := range []string{from, to} {
 		if s == "" {
 			continue
 		}
 		v, err := dateCol.Parse(s)
 		if err != nil {
-			return "", "", usageError{a.Errorf("export.err.date", s)}
+			return "", "", fail("export.err.date", s)
 		}
 		out[i] = v.(string)
 	}
