@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"runtime/debug"
 	"time"
 
@@ -92,3 +93,19 @@ func RecordServerTime(ctx context.Context, db *syncengine.DB, server, now time.T
 
 // DateText is the day of t on this machine's clock, as people read it.
 func DateText(t time.Time) string { return schema.FormatDate(t.Local()) }
+
+// RepairClock re-stamps the changes the laptop dev enrolled has not sent
+// yet, stamped ahead of its server's clock (syncengine.Client.RepairClock):
+// syncengine.ErrNothingToRepair when none is. A failure to talk to the
+// server is an *ExchangeError.
+func RepairClock(ctx context.Context, db *syncengine.DB, dev *Device) (syncengine.RestampResult, error) {
+	client, err := dev.Client(0)
+	if err != nil {
+		return syncengine.RestampResult{}, err
+	}
+	res, err := client.RepairClock(ctx, db)
+	if err != nil && !errors.Is(err, syncengine.ErrNothingToRepair) {
+		return res, exchangeError(dev.Server, err)
+	}
+	return res, err
+}

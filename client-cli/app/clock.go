@@ -32,11 +32,7 @@ func (a *app) clockCmd() *cobra.Command {
 }
 
 func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device) error {
-	client, err := dev.Client(0)
-	if err != nil {
-		return err
-	}
-	res, err := client.RepairClock(ctx, db)
+	res, err := ops.RepairClock(ctx, db, dev)
 	if errors.Is(err, syncengine.ErrNothingToRepair) {
 		// Nothing waiting is stamped ahead: the clock needs no repair,
 		// which is success, not a failure.
@@ -47,7 +43,7 @@ func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengin
 		return nil
 	}
 	if err != nil {
-		return remoteError(dev.Server, err)
+		return err
 	}
 	stamp := func(h syncengine.HLC) string { return h.Time().Format(time.RFC3339Nano) }
 	if a.json {

@@ -45,12 +45,6 @@ func (a *app) day() ops.Day { return ops.DayOf(a.now(), a.doubt) }
 // clock cannot be right, none ("").
 func (a *app) today() string { return a.day().Date }
 
-// recordServerTime records the server's time a sync learned, with the
-// wall clock now, for doubtClock.
-func (a *app) recordServerTime(ctx context.Context, db *syncengine.DB, server time.Time) error {
-	return ops.RecordServerTime(ctx, db, server, a.now())
-}
-
 // warnClockOff says, after a sync, when the laptop's clock is off from the
 // server's by more than the clock's tolerance, by how much and what to do.
 func (a *app) warnClockOff(cmd *cobra.Command, db *syncengine.DB, server time.Time) {

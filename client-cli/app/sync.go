@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -93,67 +92,19 @@ func (a *app) syncCmd() *cobra.Command {
 }
 
 func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, batch int, noSnapshot bool) error {
-	client, err := dev.Client(batch)
-	if err != nil {
-		return err
-	}
-	client.NoSnapshot = noSnapshot
+	var report func(syncengine.Progress)
 	var finish func()
 	if !a.json && isTerminal(a.env.Stderr) {
-		client.Progress, finish = a.syncProgress()
+		report, finish = a.syncProgress()
 		defer finish()
 	}
-	res, err := client.Sync(ctx, db)
-	if rerr := a.recordServerTime(ctx, db, res.ServerTime); rerr != nil && err == nil {
-		err = rerr
-	}
-	if err != nil {
-		return remoteError(dev.Server, err)
-	}
-	// Merges received from others may leave records to move (see
-	// ops.SettleMerges); those writes are sent at once.
-	settled := 0
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
-		err := ops.SettleMerges(tx, dev.Actor().Communes)
-		settled = tx.Changes()
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if settled > 0 {
-		more, err := client.Sync(ctx, db)
-		if err != nil {
-			return remoteError(dev.Server, err)
-		}
-		res.Pushed, res.Pulled, res.Rejected = res.Pushed+more.Pushed, res.Pulled+more.Pulled, res.Rejected+more.Rejected
-		res.Fork = cmp.Or(res.Fork, more.Fork)
-	}
-	if err := db.RecordSync(ctx, a.now()); err != nil {
-		return err
-	}
-	if res.Pushed+res.Pulled > 0 {
-		// Learn who wrote the conflicting values, to name them offline. It
-		// costs the server a pass over the commune's log: only when
-		// something moved.
-		remote, err := client.Conflicts(ctx)
-		if err != nil {
-			return remoteError(dev.Server, err)
-		}
-		if err := ops.RememberOfficers(ctx, db, remote); err != nil {
-			return err
-		}
-	}
-	open, err := ops.OpenConflicts(ctx, db, dev.Actor())
+	res, err := ops.Sync(ctx, db, dev, ops.SyncOptions{Batch: batch, NoSnapshot: noSnapshot, Progress: report, Now: a.now})
 	if err != nil {
 		return err
 	}
 	a.warnClockOff(cmd, db, res.ServerTime)
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), struct {
-			syncengine.SyncResult
-			Conflicts int `json:"conflicts"`
-		}{res, open})
+		return printJSON(cmd.OutOrStdout(), res)
 	}
 	if finish != nil {
 		finish() // the bar's line is cleared before the summary
@@ -172,8 +123,8 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if res.Rejected > 0 {
 		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.refused", a.count(res.Rejected, "count.change")))
 	}
-	if open > 0 {
-		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(open, "count.conflict")))
+	if res.Conflicts > 0 {
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(res.Conflicts, "count.conflict")))
 	}
 	return nil
 }
@@ -197,38 +148,31 @@ func (a *app) statusCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
-				st, err := db.Status(ctx)
+				names, err := ops.DeviceOfficers(ctx, db, dev)
 				if err != nil {
 					return err
 				}
-				rejected, err := db.RejectedChanges(ctx)
-				if err != nil {
-					return err
-				}
-				open, err := ops.OpenConflicts(ctx, db, dev.Actor())
+				st, err := ops.ReadStatus(ctx, db, dev, names)
 				if err != nil {
 					return err
 				}
 				if a.json {
-					out := statusJSON(db.Path(), dev, st, rejected)
-					out["open_conflicts"] = open
-					if out["orphans"], err = orphanCount(ctx, db, dev); err != nil {
-						return err
-					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return printJSON(cmd.OutOrStdout(), statusJSON(st))
 				}
-				return a.printStatus(ctx, cmd.OutOrStdout(), db, dev, st, rejected, open)
+				return a.printStatus(cmd.OutOrStdout(), st)
 			})
 		},
 	}
 }
 
-func statusJSON(path string, dev *ops.Device, st syncengine.Status, rejected []syncengine.RejectedChange) map[string]any {
+func statusJSON(st ops.Status) map[string]any {
+	dev := st.Device
 	out := map[string]any{
 		"site_id": st.Site, "server": dev.Server, "officer": dev.Officer, "communes": dev.Communes,
-		"database": path, "pending": st.Pending, "rejected": rejected, "last_sync": nil,
+		"database": st.Path, "pending": st.Pending, "rejected": st.Rejected, "last_sync": nil,
+		"open_conflicts": st.OpenConflicts, "orphans": st.Orphans,
 	}
-	if rejected == nil {
+	if st.Rejected == nil {
 		out["rejected"] = []any{}
 	}
 	if !st.LastSync.IsZero() {
@@ -262,9 +206,4 @@ func (a *app) digestCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&commune, "commune", "", a.T("digest.flag_commune"))
 	return cmd
-}
-
-// remoteError marks a failed exchange with the server, for explain.
-func remoteError(server string, err error) error {
-	return &ops.ExchangeError{Server: server, Err: err}
 }
