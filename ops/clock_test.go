@@ -47,7 +47,6 @@ func TestDoubtClock(t *testing.T) {
 	}
 }
 
-
 // TestPendingByTable: what changes waiting do, table by table: a new
 // record's fields are part of it, and a table this version does not know
 // is named.
