@@ -23,15 +23,14 @@ func (a *app) householdDuplicatesCmd() *cobra.Command {
 		Long:  a.T("duplicates.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if minScore < 0 || minScore > 1 {
-				return usageError{errMsg("error.min_score", minScore)}
+			if err := ops.CheckMinScore(minScore); err != nil {
+				return usageError{err}
 			}
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
-				pairs, err := reconcile.Duplicates(ctx, db.SQL(), dev.Communes)
+				pairs, err := ops.Duplicates(ctx, db, dev.Actor(), minScore)
 				if err != nil {
 					return err
 				}
-				pairs = reconcile.AtLeast(pairs, minScore)
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), pairs)
 				}
