@@ -5,11 +5,12 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"hodan/schema"
 )
 
-// vietnam is the time zone a report's days are days of (UTC+7, no
-// daylight saving time).
-var vietnam = time.FixedZone("ICT", 7*60*60)
+// vietnam is the time zone a report's days are days of (schema.Vietnam).
+var vietnam = schema.Vietnam
 
 // Period is the span a report covers: whole days from From to To, both
 // included, in Vietnam time. Label names it for people, in Vietnamese.
@@ -30,7 +31,7 @@ func EndOfDay(day time.Time) int64 {
 }
 
 // FormatDate writes a day as people read it: 31/12/2025.
-func FormatDate(t time.Time) string { return t.In(vietnam).Format("02/01/2006") }
+func FormatDate(t time.Time) string { return schema.FormatDate(t.In(vietnam)) }
 
 // isoDate is a day as the domain tables store dates: 2025-12-31.
 func isoDate(t time.Time) string { return t.In(vietnam).Format(time.DateOnly) }

@@ -265,7 +265,7 @@ func recordName(table string, values map[string]any) string {
 	for _, col := range recordNames(table) {
 		s := text(values[col])
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
-			s = d.Format("02/01/2006")
+			s = schema.FormatDate(d)
 		}
 		if s != "" {
 			parts = append(parts, s)

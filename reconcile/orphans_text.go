@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/schema"
 	"hodan/syncengine"
 )
 
@@ -121,7 +122,7 @@ func deletedOn(o Orphan) string {
 	if o.Deleted.At == nil {
 		return "-"
 	}
-	return o.Deleted.At.In(time.Local).Format("02/01/2006")
+	return schema.FormatDate(o.Deleted.At.In(time.Local))
 }
 
 func orUnknown(s string) string {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -175,6 +176,23 @@ func FormatDecimal(f float64, group bool) string {
 		frac += "0"
 	}
 	return sign + maybeGroup(whole, group) + "," + frac
+}
+
+// FormatFixed writes f rounded to decimals decimals as people read it,
+// the whole part grouped by three with '.' and ',' as the decimal mark:
+// 1234567.5 with one decimal is 1.234.567,5; a figure that rounds to zero
+// has no sign.
+func FormatFixed(f float64, decimals int) string {
+	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	out := groupDigits(whole)
+	if frac != "" {
+		out += "," + frac
+	}
+	if f < 0 && strings.Trim(s, "0.") != "" {
+		out = "-" + out
+	}
+	return out
 }
 
 func maybeGroup(digits string, group bool) string {

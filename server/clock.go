@@ -168,7 +168,7 @@ func notFound(err error) error {
 // printFuture writes the changes as a table, with what they do and what to
 // do, in English with a Vietnamese line.
 func printFuture(w io.Writer, found []futureChange, now time.Time, skew time.Duration) {
-	const day, minute = "02/01/2006", "02/01/2006 15:04"
+	const day, minute = schema.DateLayout, schema.DateTimeLayout
 	if len(found) == 0 {
 		fmt.Fprintf(w, "No change is stamped later than this server's clock plus %s (%s).\n", skew, now.Local().Format(minute))
 		fmt.Fprintln(w, "Không có thay đổi nào mang giờ sau giờ của máy chủ.")

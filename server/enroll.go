@@ -80,4 +80,4 @@ func officerColumn() *schema.Column {
 
 // shownTime is t as people read a time: on this machine's clock,
 // dd/mm/yyyy HH:MM.
-func shownTime(t time.Time) string { return t.Local().Format("02/01/2006 15:04") }
+func shownTime(t time.Time) string { return schema.FormatDateTime(t.Local()) }

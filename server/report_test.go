@@ -391,18 +391,3 @@ func TestReportRefusesBadInput(t *testing.T) {
 		}
 	}
 }
-
-func TestVietnameseNumber(t *testing.T) {
-	for _, tc := range []struct {
-		f        float64
-		decimals int
-		want     string
-	}{
-		{1234567.5, 1, "1.234.567,5"}, {40_000_000, 0, "40.000.000"}, {999, 0, "999"}, {1000, 0, "1.000"},
-		{-10, 1, "-10,0"}, {-0.04, 1, "0,0"}, {12.46, 1, "12,5"}, {-1234.5, 2, "-1.234,50"},
-	} {
-		if got := vietnameseNumber(tc.f, tc.decimals); got != tc.want {
-			t.Errorf("vietnameseNumber(%v, %d) = %q, want %q", tc.f, tc.decimals, got, tc.want)
-		}
-	}
-}

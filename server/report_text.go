@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"hodan/indicators"
+	"hodan/schema"
 )
 
 // sectionTitles are the report's sections as its text names them.
@@ -155,8 +155,8 @@ func writeDevices(w io.Writer, r *indicators.Report) error {
 	return tw.Flush()
 }
 
-// figure writes a figure as Vietnamese write numbers: "." groups
-// thousands, "," marks decimals; a rate with one decimal and %, a count
+// figure writes a figure as Vietnamese write numbers (schema.FormatFixed):
+// "." groups thousands, "," marks decimals; a rate with one decimal and %, a count
 // or an amount whole; "–" for none.
 func figure(f *float64, unit indicators.Unit) string {
 	if f == nil || math.IsNaN(*f) {
@@ -164,32 +164,11 @@ func figure(f *float64, unit indicators.Unit) string {
 	}
 	switch unit {
 	case indicators.Percent:
-		return vietnameseNumber(*f, 1) + "%"
+		return schema.FormatFixed(*f, 1) + "%"
 	case indicators.Points:
-		return vietnameseNumber(*f, 1)
+		return schema.FormatFixed(*f, 1)
 	case indicators.Quantity:
-		return strings.TrimSuffix(strings.TrimRight(vietnameseNumber(*f, 2), "0"), ",")
+		return strings.TrimSuffix(strings.TrimRight(schema.FormatFixed(*f, 2), "0"), ",")
 	}
-	return vietnameseNumber(*f, 0)
-}
-
-// vietnameseNumber writes f with decimals decimals, thousands grouped by
-// "." and the decimal mark ",": 1234567.5 → 1.234.567,5.
-func vietnameseNumber(f float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if f < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
+	return schema.FormatFixed(*f, 0)
 }

@@ -227,7 +227,7 @@ func (a *app) formatValue(c *schema.Column, v any) string {
 		return c.Format(x)
 	case string:
 		if d, err := time.Parse(time.DateOnly, x); err == nil && c.Type == schema.Date {
-			return d.Format("02/01/2006")
+			return schema.FormatDate(d)
 		}
 	}
 	return a.formatCell(v)
@@ -256,4 +256,4 @@ func (a *app) amount(n int64) string {
 // laptop's clock, dd/mm/yyyy HH:MM. Every time a command shows people
 // (the last sync, who wrote a conflict when, a clock repair) is written
 // by it; --json keeps RFC 3339, for programs.
-func (a *app) dateTime(t time.Time) string { return t.Local().Format(a.T("format.datetime")) }
+func (a *app) dateTime(t time.Time) string { return schema.FormatDateTime(t.Local()) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
@@ -200,7 +201,7 @@ func (fl *visitFlow) show(v *visitAnswers, q *forms.Question, ans any) string {
 		return schema.FormatDecimal(x, true)
 	case string:
 		if d, err := time.Parse(time.DateOnly, x); err == nil && q.Kind == forms.Date {
-			return d.Format("02/01/2006")
+			return schema.FormatDate(d)
 		}
 		return fl.showText(v, q, x)
 	}
@@ -225,13 +226,7 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 
 // vnd writes an amount of đồng short, as the officer reads it: 1.200.000 đ
 // in Vietnamese, 1,200,000 đ in English.
-func (a *app) vnd(n int64) string {
-	s := schema.FormatWhole(n, true)
-	if a.lang == langEN {
-		s = strings.ReplaceAll(s, ".", ",")
-	}
-	return s + " đ"
-}
+func (a *app) vnd(n int64) string { return i18n.Number(a.lang, n) + " đ" }
 
 // relationLabel is a member's relation to the head in the officer's
 // language.

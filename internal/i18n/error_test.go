@@ -53,3 +53,17 @@ func TestErrorCode(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		n      int64
+		vi, en string
+	}{{0, "0", "0"}, {999, "999", "999"}, {1500, "1.500", "1,500"}, {-1234567, "-1.234.567", "-1,234,567"}} {
+		if got := Number(VI, tc.n); got != tc.vi {
+			t.Errorf("Number(vi, %d) = %q, want %q", tc.n, got, tc.vi)
+		}
+		if got := Number(EN, tc.n); got != tc.en {
+			t.Errorf("Number(en, %d) = %q, want %q", tc.n, got, tc.en)
+		}
+	}
+}
