@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -31,7 +31,7 @@ type serveFlags struct {
 	publicHosts     []string
 }
 
-func serveCmd() *cobra.Command {
+func serveCmd(getenv func(string) string) *cobra.Command {
 	var f serveFlags
 	var cfg httpd.Config
 	cmd := &cobra.Command{
@@ -45,7 +45,7 @@ func serveCmd() *cobra.Command {
 			if cfg.DeviceRate == 0 {
 				return fmt.Errorf("--rate must be above 0 (requests a second per device), or below 0 for no limit")
 			}
-			return serve(cmd.Context(), cmd, f, cfg)
+			return serve(cmd.Context(), cmd, f, cfg, getenv)
 		},
 	}
 	dbFlag(cmd, &f.db)
@@ -72,7 +72,7 @@ func serveCmd() *cobra.Command {
 	return cmd
 }
 
-func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Config) error {
+func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Config, getenv func(string) string) error {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
@@ -89,7 +89,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f serveFlags, cfg httpd.Conf
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	now, err := replica.ClockFromEnv(os.Getenv) // tests run the server with its clock wrong
+	now, err := replica.ClockFromEnv(getenv) // tests run the server with its clock wrong
 	if err != nil {
 		return err
 	}

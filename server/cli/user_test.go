@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ func runServer(t *testing.T, stdin string, env map[string]string, args ...string
 	t.Helper()
 	var out, errs bytes.Buffer
 	getenv := func(name string) string { return env[name] }
-	code = run(context.Background(), args, strings.NewReader(stdin), getenv, &out, &errs)
+	code = Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Getenv: getenv})
 	return code, out.String(), errs.String()
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestNoFlagTakesItsValueNameFromABackquote(t *testing.T) {
-	flags, bad := clitest.BackquotedValueNames(rootCmd(tr{lang: i18n.VI}))
+	flags, bad := clitest.BackquotedValueNames(rootCmd(tr{lang: i18n.VI}, nil))
 	for _, b := range bad {
 		t.Error(b)
 	}

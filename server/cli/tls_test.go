@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func TestTLSInitHintNamesTheFilesItWrote(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var stdout, stderr bytes.Buffer
-	if code := Run(context.Background(), []string{"tls", "init", "--host", "127.0.0.1"}, &stdout, &stderr); code != 0 {
+	if code := Run(context.Background(), []string{"tls", "init", "--host", "127.0.0.1"}, Env{Stdout: &stdout, Stderr: &stderr}); code != 0 {
 		t.Fatalf("tls init: exit %d\n%s", code, stderr.String())
 	}
 	named := map[string]bool{}

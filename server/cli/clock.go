@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -20,16 +19,16 @@ import (
 	"hodan/syncengine"
 )
 
-func clockCmd() *cobra.Command {
+func clockCmd(getenv func(string) string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clock",
 		Short: "Changes stamped by clocks that ran ahead",
 	}
-	cmd.AddCommand(clockFutureCmd())
+	cmd.AddCommand(clockFutureCmd(getenv))
 	return cmd
 }
 
-func clockFutureCmd() *cobra.Command {
+func clockFutureCmd(getenv func(string) string) *cobra.Command {
 	var db string
 	var skew time.Duration
 	var asJSON bool
@@ -52,7 +51,7 @@ Run it with the server's clock right: with the clock still ahead nothing is
 listed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now, err := replica.ClockFromEnv(os.Getenv)
+			now, err := replica.ClockFromEnv(getenv)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,103 @@
+// Package cli is hodan-server's command tree: serve, enroll, digest,
+// devices, TLS, conflicts, households, reconcile, audit, users, clock,
+// reports and targets. The hodan-server command (server/main.go) runs it
+// on its process; tests run it in theirs, with an Env of their own, and
+// serve on 127.0.0.1:0 until their context ends.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"hodan/internal/i18n"
+	"hodan/ops"
+)
+
+// Env is what hodan-server takes from its process: its standard streams
+// and its environment ($HODAN_LANG, and $HODAN_CLOCK_OFFSET for tests).
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// Run runs hodan-server with args and returns the exit status: 0, or 1
+// after one line on Stderr. serve serves until ctx ends, having said on
+// Stderr where ("hodan-server: serving … on http://ADDR").
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	t, err := chooseLang(args, env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hodan-server: %v\n", err)
+		return 1
+	}
+	root := rootCmd(t, env.Getenv)
+	root.SetArgs(args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetIn(env.Stdin)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(env.Stderr, "hodan-server: %s\n", errorText(t, err))
+		return 1
+	}
+	return 0
+}
+
+// errorText is err as hodan-server says it: an error of the operations'
+// catalogue (ops) in the command's language, any other as it is.
+func errorText(t tr, err error) string {
+	if m, ok := err.(*i18n.Error); ok {
+		return ops.Explain(t.lang, m)
+	}
+	return err.Error()
+}
+
+// rootCmd is hodan-server's tree of commands, its texts in t's language,
+// reading the environment through getenv.
+func rootCmd(t tr, getenv func(string) string) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "hodan-server",
+		Short:         "Hodan district server: sync, enrollment and digests on one SQLite file",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().String("lang", "", t.T("flag.lang"))
+	root.AddCommand(serveCmd(getenv), enrollCmd(), digestCmd(), deviceCmd(), tlsCmd(), conflictsCmd(), householdsCmd(), reconcileCmd(), auditCmd(), userCmd(t), clockCmd(getenv), reportsCmd(), targetCmd())
+	return root
+}
+
+// defaultDB is the database file when --db is not given.
+const defaultDB = "hodan-server.db"
+
+func dbFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "db", defaultDB, "the server's SQLite database file")
+}
+
+func jsonFlag(cmd *cobra.Command, asJSON *bool) {
+	cmd.Flags().BoolVar(asJSON, "json", false, "print JSON")
+}
+
+// groupCmd is the command of a noun, which only holds the commands that
+// act on it.
+func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+// printJSON writes v as indented JSON and a newline.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
