@@ -59,17 +59,21 @@ for. The file is written beside its final name and renamed when complete.`,
 				return err
 			}
 			var sum audit.Summary
-			err = writeAtomically(out, func(w io.Writer) error {
+			err = writeAtomically(out, cmd.OutOrStdout(), func(w io.Writer) error {
 				sum, err = audit.Export(ctx, d, reg, key, w, time.Now())
 				return err
 			})
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return printJSON(cmd.OutOrStdout(), sum)
+			said := cmd.OutOrStdout()
+			if out == "-" {
+				said = cmd.ErrOrStderr() // standard output holds the export
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "exported %d entries in %d batches, %d device keys, %d checkpoints to %s\nhead %s\n",
+			if asJSON {
+				return printJSON(said, sum)
+			}
+			fmt.Fprintf(said, "exported %d entries in %d batches, %d device keys, %d checkpoints to %s\nhead %s\n",
 				sum.Entries, sum.Batches, sum.Devices, sum.Checkpoints, out, sum.Head)
 			return nil
 		},
@@ -83,10 +87,10 @@ for. The file is written beside its final name and renamed when complete.`,
 
 // writeAtomically writes a file through fn: to a temporary file beside
 // it, renamed over it once complete, so that a failed export leaves no
-// half-written file. "-" writes to standard output.
-func writeAtomically(path string, fn func(io.Writer) error) error {
+// half-written file. "-" writes to stdout, the command's standard output.
+func writeAtomically(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "-" {
-		return fn(os.Stdout)
+		return fn(stdout)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

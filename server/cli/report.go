@@ -68,7 +68,7 @@ FILE only with --force).`,
 			case asJSON:
 				return printJSON(cmd.OutOrStdout(), r)
 			case xlsx != "":
-				if err := writeAtomically(xlsx, func(w io.Writer) error { return indicators.WriteXLSX(w, r) }); err != nil {
+				if err := writeAtomically(xlsx, cmd.OutOrStdout(), func(w io.Writer) error { return indicators.WriteXLSX(w, r) }); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "Đã ghi báo cáo %s vào %s.\n", r.Period.Label, xlsx)
