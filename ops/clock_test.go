@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/schema"
 	"hodan/syncengine"
 )
 
@@ -58,7 +59,7 @@ func TestPendingByTable(t *testing.T) {
 		{Table: "livestock", Row: h, CL: 1},
 	}
 	got := PendingByTable(changes)
-	want := []PendingTable{{"households", true, 1, 0, 0}, {"members", true, 0, 1, 1}, {"livestock", false, 0, 0, 0}}
+	want := []PendingTable{{"households", schema.Households, 1, 0, 0}, {"members", schema.Members, 0, 1, 1}, {"livestock", nil, 0, 0, 0}}
 	if len(got) != len(want) {
 		t.Fatalf("%+v, want %+v", got, want)
 	}

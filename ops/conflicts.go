@@ -73,35 +73,44 @@ const (
 	KeepTheirs = "theirs" // the value the other replica wrote
 )
 
+// Resolved is what resolving a conflict wrote: the value, into which
+// field of which table.
+type Resolved struct {
+	Value  any
+	Table  *schema.Table
+	Column *schema.Column
+}
+
 // ResolveConflict resolves conflict v with an ordinary write that syncs:
 // the value keep names (KeepMine or KeepTheirs), or, with keep "", value,
-// read as the field reads what people type. It returns the value written.
-func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, keep, value string) (any, error) {
-	t, ok := schema.TableByName(v.Table)
-	if !ok {
-		return nil, fail("error.conflict_table", v.ID, v.Table)
+// read as the field reads what people type.
+func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, keep, value string) (Resolved, error) {
+	var r Resolved
+	var ok bool
+	if r.Table, ok = schema.TableByName(v.Table); !ok {
+		return r, fail("error.conflict_table", v.ID, v.Table)
 	}
-	col, ok := t.Column(v.Column)
-	if !ok {
-		return nil, fail("error.conflict_column", v.ID, v.Column)
+	if r.Column, ok = r.Table.Column(v.Column); !ok {
+		return r, fail("error.conflict_column", v.ID, v.Column)
 	}
-	chosen, err := chooseValue(v, db.Site(), col, keep, value)
+	chosen, err := chooseValue(v, db.Site(), r.Column, keep, value)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	if err := col.Check(chosen); err != nil {
-		return nil, err
+	if err := r.Column.Check(chosen); err != nil {
+		return r, err
 	}
-	if col.Required && chosen == nil {
-		return nil, fail("error.resolve_required", ColumnLabel(v.Column))
+	if r.Column.Required && chosen == nil {
+		return r, fail("error.resolve_required", ColumnLabel(v.Column))
 	}
 	err = db.Write(ctx, func(tx *syncengine.Tx) error {
 		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
 	})
 	if err != nil {
-		return nil, fail("error.resolve", v.ID, err)
+		return r, fail("error.resolve", v.ID, err)
 	}
-	return chosen, nil
+	r.Value = chosen
+	return r, nil
 }
 
 // chooseValue is the value a resolution writes.

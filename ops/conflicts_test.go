@@ -36,8 +36,8 @@ func TestResolveConflict(t *testing.T) {
 	if _, err := ResolveConflict(ctx, a, *v, "", "12"); !strings.Contains(Explain(i18n.EN, err), "is not a phone number") {
 		t.Errorf("resolve with a bad phone: %v", err)
 	}
-	chosen, err := ResolveConflict(ctx, a, *v, KeepTheirs, "")
-	if err != nil || chosen != "0987654321" {
+	r, err := ResolveConflict(ctx, a, *v, KeepTheirs, "")
+	if chosen := r.Value; err != nil || chosen != "0987654321" || r.Column.Name != "phone" {
 		t.Fatalf("keep theirs: %v, %v; want b's phone", chosen, err)
 	}
 	if n, err := OpenConflicts(ctx, a, officer); err != nil || n != 0 {

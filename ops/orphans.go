@@ -121,7 +121,7 @@ func SettleOrphan(ctx context.Context, db *syncengine.DB, who Actor, o reconcile
 		return Settled{}, err
 	}
 	st := Settled{Way: "moved"}
-	st.Target, _ = schema.TableByName(reconcile.MoveTable(o)) // villages or households
+	st.Target = reconcile.MoveTable(o)
 	if s.MoveTo != "" {
 		var err error
 		if st.To, err = ResolveID(db.SQL(), st.Target, s.MoveTo); err != nil {

@@ -30,11 +30,11 @@ type Status struct {
 }
 
 // PendingTable counts the records of one table that changes waiting to be
-// sent create, change (besides those they create) and delete. Known is
-// false for a table this version does not know.
+// sent create, change (besides those they create) and delete. Table is nil
+// for a table this version does not know, which Name names.
 type PendingTable struct {
-	Table                     string
-	Known                     bool
+	Name                      string
+	Table                     *schema.Table
 	Created, Changed, Deleted int
 }
 
@@ -93,7 +93,7 @@ func PendingByTable(changes []syncengine.Change) []PendingTable {
 		for id := range t.created {
 			delete(t.changed, id) // a new record's fields are part of it
 		}
-		out = append(out, PendingTable{Table: table.Name, Known: true, Created: len(t.created), Changed: len(t.changed), Deleted: len(t.deleted)})
+		out = append(out, PendingTable{Name: table.Name, Table: table, Created: len(t.created), Changed: len(t.changed), Deleted: len(t.deleted)})
 		delete(by, table.Name)
 	}
 	var rest []string
@@ -102,7 +102,7 @@ func PendingByTable(changes []syncengine.Change) []PendingTable {
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		out = append(out, PendingTable{Table: name})
+		out = append(out, PendingTable{Name: name})
 	}
 	return out
 }

@@ -52,11 +52,11 @@ func Restore(tx *syncengine.Tx, o Orphan) error {
 
 // MoveTable is the table of the rows o can be moved to (MoveTo): villages
 // for a household whose village was deleted, else households.
-func MoveTable(o Orphan) string {
+func MoveTable(o Orphan) *schema.Table {
 	if o.Reason == ReasonVillageDeleted {
-		return "villages"
+		return schema.Villages
 	}
-	return "households"
+	return schema.Households
 }
 
 // MoveTo moves o, within tx, to the live row to of MoveTable(o) in o's
@@ -68,7 +68,7 @@ func MoveTo(tx *syncengine.Tx, o Orphan, to syncengine.RowID) error {
 	if err := stillOrphan(tx, o); err != nil {
 		return err
 	}
-	table := MoveTable(o)
+	table := MoveTable(o).Name
 	scope, alive, err := tx.Row(table, to)
 	if err != nil {
 		return err
@@ -96,8 +96,11 @@ func moveColumn(o Orphan) string {
 	case o.Table == "households":
 		return "merged_into"
 	}
-	t, _ := schema.TableByName(o.Table)
-	return t.ParentColumn
+	if t, ok := schema.TableByName(o.Table); ok {
+		return t.ParentColumn
+	}
+	return "" // no table of the schema: the update refuses it
+
 }
 
 // DeleteOrphan deletes o within tx, by the rule of DeleteRecord: a
@@ -143,7 +146,10 @@ func stillOrphan(tx *syncengine.Tx, o Orphan) error {
 // merge, the chain of merges of its household still ends there.
 func stillLinked(tx *syncengine.Tx, o Orphan) (bool, error) {
 	q := txQuerier{tx}
-	t, _ := schema.TableByName(o.Table) // Orphans lists only tables of the schema
+	t, ok := schema.TableByName(o.Table)
+	if !ok {
+		return false, nil // Orphans lists only tables of the schema
+	}
 	switch o.Reason {
 	case ReasonParentDeleted:
 		return linkIs(q, o.Table, o.Row, t.ParentColumn+" = ?", o.Deleted.ID)

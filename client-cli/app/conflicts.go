@@ -130,16 +130,14 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 // resolveConflict writes the value chosen for conflict v: the laptop's,
 // the other officer's (keep), or a new one.
 func (a *app) resolveConflict(cmd *cobra.Command, db *syncengine.DB, v syncengine.ConflictView, keep, value string) error {
-	chosen, err := ops.ResolveConflict(cmd.Context(), db, v, keep, value)
+	r, err := ops.ResolveConflict(cmd.Context(), db, v, keep, value)
 	if err != nil {
 		return err
 	}
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": chosen, "resolved": true})
+		return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": r.Value, "resolved": true})
 	}
-	t, _ := schema.TableByName(v.Table) // ResolveConflict found them
-	col, _ := t.Column(v.Column)
-	fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(t.Noun), a.columnText(t, col), a.formatCell(chosen)))
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(r.Table.Noun), a.columnText(r.Table, r.Column), a.formatCell(r.Value)))
 	return nil
 }
 

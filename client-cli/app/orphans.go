@@ -109,7 +109,7 @@ func (a *app) writeOrphan(w io.Writer, o reconcile.Orphan) error {
 	} else {
 		line("orphan.never_held", deleted)
 	}
-	line("orphan.settle_move", short, noun(nounOf(reconcile.MoveTable(o))))
+	line("orphan.settle_move", short, noun(reconcile.MoveTable(o).Noun))
 	line("orphan.settle_delete", short)
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"hodan/ops"
-	"hodan/schema"
 )
 
 // printStatus tells the officer in plain words who this laptop records
@@ -65,8 +64,8 @@ func (a *app) printStatus(w io.Writer, st ops.Status) error {
 func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
 	var out []string
 	for _, p := range waiting {
-		if !p.Known { // a table this version of hodan does not know
-			out = append(out, a.T("status.other_table", p.Table))
+		if p.Table == nil { // a table this version of hodan does not know
+			out = append(out, a.T("status.other_table", p.Name))
 			continue
 		}
 		var parts []string
@@ -79,8 +78,7 @@ func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
 			}
 		}
 		if len(parts) > 0 {
-			t, _ := schema.TableByName(p.Table)
-			out = append(out, a.tableLabel(t)+": "+strings.Join(parts, ", "))
+			out = append(out, a.tableLabel(p.Table)+": "+strings.Join(parts, ", "))
 		}
 	}
 	return out
