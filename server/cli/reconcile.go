@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
+	"hodan/syncengine"
 )
 
 func householdsCmd() *cobra.Command {
@@ -19,12 +21,8 @@ func householdsCmd() *cobra.Command {
 
 Merge a pair with hodan-server households merge KEEP DROP, or on a laptop
 of its commune with hodan household merge KEEP DROP.`,
-	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Pair, error) {
-		if minScore < 0 || minScore > 1 {
-			return nil, fmt.Errorf("--min-score %v is not between 0 and 1", minScore)
-		}
-		pairs, err := reconcile.Duplicates(ctx, q, communes)
-		return reconcile.AtLeast(pairs, minScore), err
+	}, func(ctx context.Context, db *syncengine.DB, communes []string) ([]reconcile.Pair, error) {
+		return ops.Duplicates(ctx, db, ops.Actor{Communes: communes}, minScore)
 	}, reconcile.WritePairs)
 	dups.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this, from 0 to 1")
 	return groupCmd("households", "Households across the district's communes: families registered twice, and merging them", dups, householdsMergeCmd())
@@ -36,11 +34,11 @@ func reconcileCmd() *cobra.Command {
 		Use:   "support [--year Y] [--commune CODE…]",
 		Short: "List households given one kind of support twice, or by two programs; safe while the server runs",
 		Long:  reconcile.OverlapsHelp,
-	}, func(ctx context.Context, q reconcile.Querier, communes []string) ([]reconcile.Overlap, error) {
+	}, func(ctx context.Context, db *syncengine.DB, communes []string) ([]reconcile.Overlap, error) {
 		if year != 0 && (year < 1900 || year > 2100) {
 			return nil, fmt.Errorf("--year %d is not a year", year)
 		}
-		return reconcile.SupportOverlaps(ctx, q, year, communes)
+		return reconcile.SupportOverlaps(ctx, db.SQL(), year, communes)
 	}, reconcile.WriteOverlaps)
 	support.Flags().IntVar(&year, "year", 0, "only records dated in this year (0: all)")
 	return groupCmd("reconcile", "Checks across what many officers recorded: support given twice", support)
@@ -50,7 +48,7 @@ func reconcileCmd() *cobra.Command {
 // while the server runs: find reads the findings of the communes given
 // with --commune (all if none), printed as JSON with --json, else by
 // write.
-func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Querier, []string) ([]T, error), write func(io.Writer, []T) error) *cobra.Command {
+func reportCmd[T any](cmd *cobra.Command, find func(context.Context, *syncengine.DB, []string) ([]T, error), write func(io.Writer, []T) error) *cobra.Command {
 	var db string
 	var communes []string
 	var asJSON bool
@@ -61,7 +59,7 @@ func reportCmd[T any](cmd *cobra.Command, find func(context.Context, reconcile.Q
 			return err
 		}
 		defer d.Close()
-		found, err := find(cmd.Context(), d.SQL(), communes)
+		found, err := find(cmd.Context(), d, communes)
 		if err != nil {
 			return err
 		}
