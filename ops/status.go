@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"sort"
+	"time"
 
 	"hodan/schema"
 	"hodan/syncengine"
@@ -16,11 +17,13 @@ const maxPendingDetail = 20000
 // and with which server (Device), where its database is (Path), what waits
 // to be sent, when it last synced and whether it continued under a new
 // identity (syncengine.Status), and what needs doing: changes the server
-// refused, conflicts nobody resolved, orphaned records to settle.
+// refused, conflicts nobody resolved, orphaned records to settle, a clock
+// that cannot be right (Doubt, nil when it can).
 type Status struct {
 	syncengine.Status
 	Device *Device
 	Path   string
+	Doubt  *ClockDoubt
 	// Waiting says, table by table, what the changes waiting do; nil when
 	// too many wait to read them all.
 	Waiting       []PendingTable
@@ -38,12 +41,15 @@ type PendingTable struct {
 	Created, Changed, Deleted int
 }
 
-// ReadStatus reads the status of the laptop dev enrolled; names names the
-// officers who deleted what orphans miss.
-func ReadStatus(ctx context.Context, db *syncengine.DB, dev *Device, names Namer) (Status, error) {
+// ReadStatus reads the status of the laptop dev enrolled, whose wall clock
+// reads now; names names the officers who deleted what orphans miss.
+func ReadStatus(ctx context.Context, db *syncengine.DB, dev *Device, names Namer, now time.Time) (Status, error) {
 	st := Status{Device: dev, Path: db.Path()}
 	var err error
 	if st.Status, err = db.Status(ctx); err != nil {
+		return st, err
+	}
+	if st.Doubt, err = DoubtClock(ctx, db, now); err != nil {
 		return st, err
 	}
 	if st.Pending > 0 && st.Pending <= maxPendingDetail {

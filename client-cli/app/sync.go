@@ -152,7 +152,7 @@ func (a *app) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				st, err := ops.ReadStatus(ctx, db, dev, names)
+				st, err := ops.ReadStatus(ctx, db, dev, names, a.now())
 				if err != nil {
 					return err
 				}
