@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,7 +91,7 @@ func TestAuditExportVerifyReplayHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, errOut, err := runCmd(bin.server, "audit", "verify", tampered)
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.Contains(errOut, fmt.Sprintf("entry #%d", nearPoor)) {
+	if exitCode(err) != 1 || !strings.Contains(errOut, fmt.Sprintf("entry #%d", nearPoor)) {
 		t.Errorf("audit verify of a tampered copy: %v, stderr %q; want exit 1 naming entry #%d", err, errOut, nearPoor)
 	}
 

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +35,7 @@ func TestDeadBatteryIsNoticed(t *testing.T) {
 	}
 
 	_, errOut, err = a.try("visit", "add", "--household-id", h, "--purpose", "follow_up")
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.Contains(errOut, "--visit-date") {
+	if exitCode(err) != 1 || !strings.Contains(errOut, "--visit-date") {
 		t.Errorf("visit add without a date, the clock at 1980: %v, stderr %q; want it refused, asking for --visit-date", err, errOut)
 	}
 	a.add(t, "visit", "--household-id", h, "--purpose", "follow_up", "--visit-date", "03/12/2026")

@@ -43,7 +43,7 @@ const pushRounds = 10
 // crashPushes is rounds rounds of the push crash test, on a new server and
 // laptop.
 func crashPushes(t *testing.T, cr *crashRun, rounds int) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServerProcess(t, t.TempDir()+"/server.db")
 	defer func() { srv.stop() }() // the last of the restarted servers
 	proxy, via := startAckProxy(t, srv.url)
 	a := newDevice(t, "a")
@@ -79,7 +79,7 @@ const pullHouseholds = 800
 func TestCrashDuringPull(t *testing.T) {
 	cr := newCrashRun(t, 4)
 	dir := t.TempDir()
-	srv := startServer(t, dir+"/server.db")
+	srv := startServerProcess(t, dir+"/server.db")
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	writeHouseholds(t, b, lacLuong, 0, pullHouseholds)
 	b.sync(t)

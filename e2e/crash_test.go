@@ -254,8 +254,12 @@ func (p *proc) String() string {
 	return fmt.Sprintf("%s: %v\n%s%s", strings.Join(p.cmd.Args, " "), p.cmd.ProcessState, p.stdout.String(), p.stderr.String())
 }
 
-// kill sends the server SIGKILL and waits until it is gone.
+// kill sends the server SIGKILL and waits until it is gone. Only a server
+// process can be killed: start it with startServerProcess.
 func (s *server) kill() {
+	if s.cmd == nil {
+		s.t.Fatal("kill: this server runs in the test's process; start it with startServerProcess")
+	}
 	s.cmd.Process.Kill()
 	<-s.exited
 }

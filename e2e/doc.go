@@ -1,4 +1,9 @@
-// Package e2e holds Hodan's end-to-end tests: the real hodan-server and
-// hodan binaries, built once per run, talking real HTTP on loopback, each on
-// its own SQLite file in a temporary directory. It has no code of its own.
+// Package e2e holds Hodan's end-to-end tests: hodan-server and hodan, each
+// on its own SQLite file in a temporary directory, talking real HTTP on
+// loopback. Their command trees run in the test's process (server/cli.Run,
+// client-cli/app.Run), as a process of them would: serve on 127.0.0.1:0
+// until the test stops it. The binaries, built once per run, run in
+// processes of their own where a process must be killed (crash_*), type
+// at a terminal (visitnew), or be what people run (the walkthrough). It
+// has no code of its own.
 package e2e

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,12 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"hodan/client-cli/app"
 	"hodan/internal/replica"
+	"hodan/server/cli"
 	"hodan/server/registry"
 	"hodan/syncengine"
 )
 
-// bin holds the binaries built for this run.
+// bin holds the binaries built for this run: the tests that must kill a
+// process (crash_*), type at a terminal (visitnew) or check the built
+// binary itself (the walkthrough, files at rest) run them; the others run
+// both commands in this process (runIn, startServer).
 var bin struct{ server, client string }
 
 func TestMain(m *testing.M) {
@@ -42,45 +48,82 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// server is a running hodan-server process.
+// server is a running hodan-server: in this process (cli.Run, as most
+// tests run it), or a process of the built binary (cmd, for a test that
+// must kill it).
 type server struct {
 	t      *testing.T
 	db     string
 	url    string
-	cmd    *exec.Cmd
+	cmd    *exec.Cmd          // nil in this process
+	cancel context.CancelFunc // ends serve in this process
 	mu     sync.Mutex
 	log    bytes.Buffer
 	exited chan error
 }
 
-// startServer starts hodan-server on db, on a loopback port the server
-// picks itself (a port picked here and handed over could be taken by
-// another test meanwhile), and waits until it listens. It is stopped when
-// the test ends.
+// startServer starts hodan-server on db in this process, on a loopback
+// port the server picks itself (a port picked here and handed over could
+// be taken by another test meanwhile), and waits until it listens. It is
+// stopped when the test ends.
 func startServer(t *testing.T, db string) *server {
 	t.Helper()
 	return startServerAt(t, db, "127.0.0.1:0")
 }
 
+// startServerProcess is startServer running the built binary, for a test
+// that kills it.
+func startServerProcess(t *testing.T, db string) *server {
+	t.Helper()
+	return launchServer(t, &server{t: t, db: db, cmd: &exec.Cmd{}}, "127.0.0.1:0")
+}
+
 // restart stops the server and starts it again on the same database and
-// address, as after a reboot.
+// address, as after a reboot, the way it ran before.
 func (s *server) restart(t *testing.T) *server {
 	t.Helper()
 	s.stop()
-	return startServerAt(t, s.db, strings.TrimPrefix(s.url, "http://"))
+	next := &server{t: t, db: s.db}
+	if s.cmd != nil {
+		next.cmd = &exec.Cmd{}
+	}
+	return launchServer(t, next, strings.TrimPrefix(s.url, "http://"))
 }
 
 func startServerAt(t *testing.T, db, addr string, extra ...string) *server {
 	t.Helper()
-	s := &server{t: t, db: db, exited: make(chan error, 1)}
-	s.cmd = exec.Command(bin.server, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
-	s.cmd.Env = append(os.Environ(), "HODAN_LANG=en") // its log is read in English: "serving … on http…"
+	return launchServer(t, &server{t: t, db: db}, addr, extra...)
+}
+
+// launchServer starts s serving on addr, in this process or, with s.cmd
+// set, as a process.
+func launchServer(t *testing.T, s *server, addr string, extra ...string) *server {
+	t.Helper()
+	s.exited = make(chan error, 1)
+	args := append([]string{"serve", "--db", s.db, "--addr", addr}, extra...)
 	listening := make(chan string, 1)
-	s.cmd.Stderr = &logWriter{s: s, listening: listening}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
+	logs := &logWriter{s: s, listening: listening}
+	if s.cmd != nil {
+		s.cmd = exec.Command(bin.server, args...)
+		s.cmd.Env = append(os.Environ(), "HODAN_LANG=en") // its log is read in English: "serving … on http…"
+		s.cmd.Stderr = logs
+		if err := s.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { s.exited <- s.cmd.Wait() }()
+	} else {
+		var ctx context.Context
+		ctx, s.cancel = context.WithCancel(context.Background())
+		go func() {
+			getenv := func(k string) string { // its log is read in English
+				if k == "HODAN_LANG" {
+					return "en"
+				}
+				return os.Getenv(k)
+			}
+			s.exited <- exitStatus(cli.Run(ctx, args, cli.Env{Stdout: logs, Stderr: logs, Getenv: getenv}))
+		}()
 	}
-	go func() { s.exited <- s.cmd.Wait() }()
 	select {
 	case a := <-listening:
 		s.url = a
@@ -128,27 +171,38 @@ func (s *server) output() string {
 	return s.log.String()
 }
 
-// stop sends SIGTERM and waits for a graceful exit.
+// stop ends the server as SIGTERM does and waits for a graceful exit.
 func (s *server) stop() {
-	if s.cmd.ProcessState != nil {
-		return
+	if s.exited == nil || s.cmd != nil && s.cmd.ProcessState != nil {
+		return // stopped already, or killed
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
+	if s.cmd != nil {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+	} else {
+		s.cancel()
+	}
 	select {
 	case err := <-s.exited:
 		if err != nil {
 			s.t.Errorf("hodan-server exited with %v after SIGTERM", err)
 		}
 	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
+		if s.cmd != nil {
+			s.cmd.Process.Kill()
+		}
 		s.t.Errorf("hodan-server did not stop on SIGTERM")
 	}
+	s.exited = nil
 }
 
 // run runs hodan-server with args and returns its standard output.
 func (s *server) run(t *testing.T, args ...string) string {
 	t.Helper()
-	out, errOut, err := runCmd(bin.server, args...)
+	run := runCmd
+	if s.cmd != nil {
+		run = func(name string, args ...string) (string, string, error) { return runProcess("en", name, args...) }
+	}
+	out, errOut, err := run(bin.server, args...)
 	if err != nil {
 		t.Fatalf("hodan-server %s: %v\n%s", strings.Join(args, " "), err, errOut)
 	}
@@ -190,13 +244,23 @@ func (s *server) logLength(t *testing.T) int {
 	return len(changes)
 }
 
-// device is an officer's laptop: the hodan binary on its own database.
+// device is an officer's laptop: hodan on its own database, run in this
+// process (app.Run), or as the built binary when process is set.
 type device struct {
-	db string
+	db      string
+	process bool
 }
 
 func newDevice(t *testing.T, name string) *device {
 	return &device{db: filepath.Join(t.TempDir(), name+".db")}
+}
+
+// enrolledProcess is enrolled for a laptop that runs the built binary.
+func enrolledProcess(t *testing.T, s *server, name, officer string, communes ...string) *device {
+	t.Helper()
+	d := &device{db: filepath.Join(t.TempDir(), name+".db"), process: true}
+	d.run(t, "init", "--server", s.url, "--enroll", s.enroll(t, officer, communes...))
+	return d
 }
 
 // enrolled returns a device enrolled with s for communes.
@@ -219,7 +283,11 @@ func (d *device) run(t *testing.T, args ...string) string {
 }
 
 func (d *device) try(args ...string) (stdout, stderr string, err error) {
-	return runCmd(bin.client, append([]string{"--db", d.db, "--json"}, args...)...)
+	args = append([]string{"--db", d.db, "--json"}, args...)
+	if d.process {
+		return runProcess("en", bin.client, args...)
+	}
+	return runCmd(bin.client, args...)
 }
 
 // fail runs a command that must be refused, with exit status 1 and one
@@ -228,7 +296,7 @@ func (d *device) try(args ...string) (stdout, stderr string, err error) {
 func (d *device) fail(t *testing.T, says string, args ...string) string {
 	t.Helper()
 	_, errOut, err := d.try(args...)
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+	if code := exitCode(err); code != 1 {
 		t.Fatalf("hodan %s: err = %v, want exit status 1", strings.Join(args, " "), err)
 	}
 	line := strings.TrimSpace(errOut)
@@ -306,21 +374,78 @@ func (d *device) writeDirect(t *testing.T, fn func(tx *syncengine.Tx) error) {
 	}
 }
 
-// runCmd runs a binary with args, in English: the tests read hodan's
-// messages in English unless they say otherwise (see runIn).
+// runCmd runs hodan or hodan-server (bin.client, bin.server) with args,
+// in English: the tests read their messages in English unless they say
+// otherwise (see runIn).
 func runCmd(name string, args ...string) (string, string, error) {
 	return runIn("en", name, args...)
 }
 
-// runIn runs a binary with args with its language chosen only by
-// HODAN_LANG=lang, or, for lang "", by nothing at all: hodan's default.
+// runIn runs hodan or hodan-server with args, in this process, with the
+// environment a process of it would have (this one's) but for its
+// language, chosen only by HODAN_LANG=lang or, for lang "", by nothing at
+// all: hodan's default. A failure is an error with the exit status
+// (exitCode).
 func runIn(lang, name string, args ...string) (string, string, error) {
+	var out, errOut bytes.Buffer
+	getenv := func(key string) string {
+		switch key {
+		case "HODAN_DB", "LC_ALL", "LC_MESSAGES", "LANG":
+			return ""
+		case "HODAN_LANG":
+			return lang
+		}
+		return os.Getenv(key)
+	}
+	var code int
+	switch name {
+	case bin.client:
+		code = app.Run(context.Background(), args, app.Env{Stdout: &out, Stderr: &errOut, Getenv: getenv})
+	case bin.server:
+		code = cli.Run(context.Background(), args, cli.Env{Stdout: &out, Stderr: &errOut, Getenv: getenv})
+	default:
+		return runProcess(lang, name, args...)
+	}
+	return out.String(), errOut.String(), exitStatus(code)
+}
+
+// runProcess is runIn running the built binary name in a process of its
+// own.
+func runProcess(lang, name string, args ...string) (string, string, error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.Env = append(os.Environ(), "HODAN_DB=", "HODAN_LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANG=")
 	err := cmd.Run()
 	return out.String(), errOut.String(), err
+}
+
+// exitError is a command run in this process that failed, with its exit
+// status, as *exec.ExitError is one run as a process.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+func (e exitError) ExitCode() int { return int(e) }
+
+// exitStatus is nil for status 0, else an exitError.
+func exitStatus(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitError(code)
+}
+
+// exitCode is the exit status err says, wherever the command ran: 0 for
+// nil, -1 for an error that says none.
+func exitCode(err error) int {
+	var exit interface{ ExitCode() int }
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	}
+	return -1
 }
 
 func mustJSON(t *testing.T, s string, v any) {

@@ -3,10 +3,8 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,8 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// testdata is where the generated commune lists are (client-cli/app/testdata/gen).
-const testdata = "../client-cli/app/testdata"
+// testdata is where the generated commune lists are (ops/testdata/gen).
+const testdata = "../ops/testdata"
 
 // The villages the generated lists name.
 var listVillages = []string{"Nà Lầu", "Khuổi Mười", "Chiềng", "Đồng Tâm"}
@@ -26,20 +24,11 @@ var listVillages = []string{"Nà Lầu", "Khuổi Mười", "Chiềng", "Đồng
 // output and exit status.
 func hodanIn(t *testing.T, d *device, lang string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(bin.client, append([]string{"--db", d.db}, args...)...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = append(os.Environ(), "HODAN_DB=", "HODAN_LANG="+lang)
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	default:
+	stdout, stderr, err := runIn(lang, bin.client, append([]string{"--db", d.db}, args...)...)
+	if code = exitCode(err); code < 0 {
 		t.Fatalf("hodan %s: %v", strings.Join(args, " "), err)
 	}
-	return out.String(), errOut.String(), code
+	return stdout, stderr, code
 }
 
 // importReport is what hodan import --json prints.

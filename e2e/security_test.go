@@ -115,7 +115,7 @@ func TestTLSFlagsAreChecked(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, errOut, err := runCmd(bin.server, args...)
-			if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.HasPrefix(errOut, "hodan-server: ") {
+			if exitCode(err) != 1 || !strings.HasPrefix(errOut, "hodan-server: ") {
 				t.Errorf("hodan-server %s: %v, stderr %q; want exit 1 and a message", strings.Join(args, " "), err, errOut)
 			}
 		})

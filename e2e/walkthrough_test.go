@@ -4,12 +4,13 @@ import (
 	"testing"
 )
 
-// TestWalkthrough is the README's walkthrough: an officer records a
-// household, a member and a visit offline, syncs, and a colleague sees them.
+// TestWalkthrough is the README's walkthrough, with the built binaries in
+// processes of their own: an officer records a household, a member and a
+// visit offline, syncs, and a colleague sees them.
 func TestWalkthrough(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
-	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
-	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
+	srv := startServerProcess(t, t.TempDir()+"/server.db")
+	a := enrolledProcess(t, srv, "a", "Lò Văn Minh", lacLuong)
+	b := enrolledProcess(t, srv, "b", "Hà Thị Lan", lacLuong)
 	srv.stop() // the field: no network from here until the sync
 
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo", "--ethnicity-code", "06", "--head-birth-year", "1975",

@@ -249,21 +249,23 @@ func Groups(orphans []Orphan) [][]Orphan {
 	return out
 }
 
-// recordNames are the columns that name a record of each table for people.
-var recordNames = map[string][]string{
-	"villages": {"name"}, "households": {"head_name", "household_number"}, "members": {"full_name", "birth_year"},
-	"visits": {"visit_date", "purpose"}, "support_records": {"kind", "amount_vnd", "delivered_date"},
-	"damage_reports": {"event", "event_date"},
+// recordNames are the columns that name a record of table for people
+// (schema.Table.Names).
+func recordNames(table string) []string {
+	if t, ok := schema.TableByName(table); ok {
+		return t.Names
+	}
+	return nil
 }
 
 // recordName names a record by the values of its recordNames columns that
 // are set, dates as dd/mm/yyyy.
 func recordName(table string, values map[string]any) string {
 	var parts []string
-	for _, col := range recordNames[table] {
+	for _, col := range recordNames(table) {
 		s := text(values[col])
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
-			s = d.Format("02/01/2006")
+			s = schema.FormatDate(d)
 		}
 		if s != "" {
 			parts = append(parts, s)

@@ -96,7 +96,7 @@ func RecordName(ctx context.Context, q Querier, table string, id syncengine.RowI
 // readRecord reads the columns of a live row that name it (recordNames),
 // nil values left out; nothing if it is not shown.
 func readRecord(ctx context.Context, q Querier, table string, id syncengine.RowID) (map[string]any, error) {
-	cols := append([]string{"id"}, recordNames[table]...)
+	cols := append([]string{"id"}, recordNames(table)...)
 	rows, err := q.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE id = ?", strings.Join(cols, ", "), table), id.String())
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", table, id, err)

@@ -336,3 +336,42 @@ func BenchmarkOrphans3000(b *testing.B) {
 		}
 	}
 }
+
+// TestASettledOrphanIsNotSettledAgain: once an orphan is settled, settling
+// it again as it was listed (a second click, a form sent twice, two
+// officers at once) is refused and changes nothing: the record moved
+// under a live household is not deleted, nor moved again.
+func TestASettledOrphanIsNotSettledAgain(t *testing.T) {
+	w := mustOrphanWorld(t)
+	by := map[string]reconcile.Orphan{}
+	for _, o := range mustOrphans(t, w.b, w.names) {
+		by[o.Row.String()] = o
+	}
+	mustWrite(t, w.b, func(tx *syncengine.Tx) error {
+		if err := reconcile.MoveTo(tx, by[w.support], rowID(w.other)); err != nil {
+			return err
+		}
+		if err := reconcile.MoveTo(tx, by[w.newHousehold], rowID(w.village)); err != nil {
+			return err
+		}
+		if err := reconcile.MoveTo(tx, by[w.dropVisit], rowID(w.other)); err != nil {
+			return err
+		}
+		return reconcile.MoveTo(tx, by[w.drop], rowID(w.other))
+	})
+	before := mustDigestOf(t, w.b)
+	for _, row := range []string{w.support, w.newHousehold, w.dropVisit, w.drop} {
+		o := by[row]
+		for way, fn := range map[string]func(tx *syncengine.Tx) error{
+			"delete": func(tx *syncengine.Tx) error { return reconcile.DeleteOrphan(tx, o, true) },
+			"move":   func(tx *syncengine.Tx) error { return reconcile.MoveTo(tx, o, rowID(w.merged)) },
+		} {
+			if err := w.b.Write(context.Background(), fn); !errors.Is(err, reconcile.ErrSettled) {
+				t.Errorf("%s the %s orphan %s again: %v, want ErrSettled", way, o.Reason, o.Table, err)
+			}
+		}
+	}
+	if after := mustDigestOf(t, w.b); after != before {
+		t.Error("settling settled orphans again changed the database")
+	}
+}

@@ -52,11 +52,11 @@ func Restore(tx *syncengine.Tx, o Orphan) error {
 
 // MoveTable is the table of the rows o can be moved to (MoveTo): villages
 // for a household whose village was deleted, else households.
-func MoveTable(o Orphan) string {
+func MoveTable(o Orphan) *schema.Table {
 	if o.Reason == ReasonVillageDeleted {
-		return "villages"
+		return schema.Villages
 	}
-	return "households"
+	return schema.Households
 }
 
 // MoveTo moves o, within tx, to the live row to of MoveTable(o) in o's
@@ -68,7 +68,7 @@ func MoveTo(tx *syncengine.Tx, o Orphan, to syncengine.RowID) error {
 	if err := stillOrphan(tx, o); err != nil {
 		return err
 	}
-	table := MoveTable(o)
+	table := MoveTable(o).Name
 	scope, alive, err := tx.Row(table, to)
 	if err != nil {
 		return err
@@ -96,8 +96,11 @@ func moveColumn(o Orphan) string {
 	case o.Table == "households":
 		return "merged_into"
 	}
-	t, _ := schema.TableByName(o.Table)
-	return t.ParentColumn
+	if t, ok := schema.TableByName(o.Table); ok {
+		return t.ParentColumn
+	}
+	return "" // no table of the schema: the update refuses it
+
 }
 
 // DeleteOrphan deletes o within tx, by the rule of DeleteRecord: a
@@ -109,8 +112,9 @@ func DeleteOrphan(tx *syncengine.Tx, o Orphan, withChildren bool) error {
 	return DeleteRecord(tx, o.Table, o.Row, withChildren)
 }
 
-// stillOrphan checks within tx that o's record is alive and the row it
-// misses is not.
+// stillOrphan checks within tx that o's record is alive, the row it misses
+// is not, and the record still hangs from that row (see stillLinked): an
+// orphan settled once, then settled again as it was listed, is refused.
 func stillOrphan(tx *syncengine.Tx, o Orphan) error {
 	_, alive, err := tx.Row(o.Table, o.Row)
 	if err != nil {
@@ -124,8 +128,80 @@ func stillOrphan(tx *syncengine.Tx, o Orphan) error {
 		}
 		missing = !back
 	}
-	if !alive || !missing {
+	linked := false
+	if alive && missing {
+		if linked, err = stillLinked(tx, o); err != nil {
+			return err
+		}
+	}
+	if !linked {
 		return fmt.Errorf("%s %s: %w", schemaNoun(o.Table), o.Row, ErrSettled)
 	}
 	return nil
+}
+
+// stillLinked reports whether o's record still hangs from the row it
+// misses, as Orphans found it: its link still names that row (a record of
+// a deleted household, a shown household of a deleted village), or, for a
+// merge, the chain of merges of its household still ends there.
+func stillLinked(tx *syncengine.Tx, o Orphan) (bool, error) {
+	q := txQuerier{tx}
+	t, ok := schema.TableByName(o.Table)
+	if !ok {
+		return false, nil // Orphans lists only tables of the schema
+	}
+	switch o.Reason {
+	case ReasonParentDeleted:
+		return linkIs(q, o.Table, o.Row, t.ParentColumn+" = ?", o.Deleted.ID)
+	case ReasonVillageDeleted:
+		return linkIs(q, o.Table, o.Row, "village_id = ? AND merged_into IS NULL", o.Deleted.ID)
+	}
+	household := o.Row.String()
+	if o.Table != "households" {
+		same, err := linkIs(q, o.Table, o.Row, t.ParentColumn+" = ?", o.HouseholdID)
+		if !same || err != nil {
+			return false, err
+		}
+		household = o.HouseholdID
+	}
+	end, err := mergeEnd(q, household)
+	return end == o.Deleted.ID, err
+}
+
+// linkIs reports whether the row id of table matches where, with arg.
+func linkIs(q Querier, table string, id syncengine.RowID, where, arg string) (bool, error) {
+	found, err := idsWhere(context.Background(), q, table, "id = ? AND "+where, id.String(), arg)
+	return len(found) > 0, err
+}
+
+// mergeEnd follows the chain of merges from the household id through live
+// households and returns the first one on it that is not alive; "" when
+// the chain ends at a live household (or in a cycle of them, which
+// settling merges breaks).
+func mergeEnd(q Querier, id string) (string, error) {
+	seen := map[string]bool{}
+	for cur := id; !seen[cur]; {
+		seen[cur] = true
+		rows, err := q.QueryContext(context.Background(), `SELECT COALESCE(merged_into, '') FROM households WHERE id = ?`, cur)
+		if err != nil {
+			return "", fmt.Errorf("read households: %w", err)
+		}
+		next, live := "", rows.Next()
+		if live {
+			err = rows.Scan(&next)
+		}
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		switch {
+		case err != nil:
+			return "", fmt.Errorf("read households: %w", err)
+		case !live:
+			return cur, nil
+		case next == "":
+			return "", nil
+		}
+		cur = next
+	}
+	return "", nil
 }

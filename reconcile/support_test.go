@@ -185,7 +185,7 @@ func TestSupportOverlapDetails(t *testing.T) {
 // TestEveryKindHasAPeriodOrNone makes whoever adds a kind of support to
 // the schema decide how often it may be given.
 func TestEveryKindHasAPeriodOrNone(t *testing.T) {
-	table, _ := schema.TableByName("support_records")
+	table := schema.SupportRecords
 	kind, ok := table.Column("kind")
 	if !ok || len(kind.Enum) == 0 {
 		t.Fatal("support_records.kind has no choices")

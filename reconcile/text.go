@@ -184,7 +184,7 @@ func amountText(l i18n.Lang, v *int64) string {
 	if v == nil {
 		return "-"
 	}
-	return i18n.Number(l, schema.FormatWhole(*v, true))
+	return i18n.Whole(l, *v)
 }
 
 // orUnknown is s, or the word for a name not known.

@@ -202,7 +202,7 @@ func (c *Column) checkDate(s string) error {
 	if s < EarliestDate {
 		earliest, _ := time.Parse(time.DateOnly, EarliestDate)
 		return &Error{Code: CodeInvalidValue, Column: c.Name, Reason: ReasonEarlyDate,
-			Args:    []any{d.Format("02/01/2006"), earliest.Format("02/01/2006")},
+			Args:    []any{FormatDate(d), FormatDate(earliest)},
 			Message: fmt.Sprintf("%s %s is before %s: no record is that old; a laptop whose clock battery died reads 1980, give the real date", c.Name, s, EarliestDate)}
 	}
 	return nil

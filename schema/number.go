@@ -178,21 +178,21 @@ func FormatDecimal(f float64, group bool) string {
 	return sign + maybeGroup(whole, group) + "," + frac
 }
 
-// FormatFixed writes f rounded to decimals places, with ',' as the decimal
-// mark and the whole part grouped by three with '.': a figure of a report
-// (a rate to one place, 12,5; a count, 1.234). A value that rounds to zero
+// FormatFixed writes f rounded to decimals decimals as people read it,
+// the whole part grouped by three with '.' and ',' as the decimal mark:
+// 1234567.5 with one decimal is 1.234.567,5; a figure that rounds to zero
 // has no sign.
 func FormatFixed(f float64, decimals int) string {
 	s := strconv.FormatFloat(math.Abs(f), 'f', decimals, 64)
 	whole, frac, _ := strings.Cut(s, ".")
-	sign := ""
-	if f < 0 && strings.Trim(s, "0.") != "" {
-		sign = "-"
-	}
+	out := groupDigits(whole)
 	if frac != "" {
-		frac = "," + frac
+		out += "," + frac
 	}
-	return sign + groupDigits(whole) + frac
+	if f < 0 && strings.Trim(s, "0.") != "" {
+		out = "-" + out
+	}
+	return out
 }
 
 func maybeGroup(digits string, group bool) string {

@@ -61,7 +61,7 @@ func (c *Column) parseBool(s string) (any, error) {
 }
 
 func (c *Column) parseDate(s string) (any, error) {
-	for _, layout := range []string{time.DateOnly, "02/01/2006", "2/1/2006"} {
+	for _, layout := range []string{time.DateOnly, DateLayout, "2/1/2006"} {
 		if d, err := time.Parse(layout, s); err == nil {
 			return d.Format(time.DateOnly), nil
 		}

@@ -96,11 +96,11 @@ func TestDeclarationsAreConsistent(t *testing.T) {
 		seen[tbl.Name] = true
 	}
 	for _, name := range []string{"commune_code", "head_name", "ethnicity_code", "poverty_status", "housing_condition"} {
-		if tbl, _ := TableByName("households"); !hasColumn(tbl, name) {
+		if tbl := Households; !hasColumn(tbl, name) {
 			t.Errorf("households lacks %s", name)
 		}
 	}
-	if tbl, _ := TableByName("members"); !hasColumn(tbl, "household_id") || !hasColumn(tbl, "full_name") {
+	if tbl := Members; !hasColumn(tbl, "household_id") || !hasColumn(tbl, "full_name") {
 		t.Error("members lacks household_id or full_name")
 	}
 }
@@ -108,7 +108,7 @@ func TestDeclarationsAreConsistent(t *testing.T) {
 func hasColumn(t *Table, name string) bool { _, ok := t.Column(name); return ok }
 
 func TestCheck(t *testing.T) {
-	hh, _ := TableByName("households")
+	hh := Households
 	tests := []struct {
 		column  string
 		value   any
@@ -154,7 +154,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckDatesAndJSON(t *testing.T) {
-	v, _ := TableByName("visits")
+	v := Visits
 	date, _ := v.Column("visit_date")
 	answers, _ := v.Column("answers")
 	for _, ok := range []string{"2024-09-08", "2028-02-29", EarliestDate} {
@@ -192,7 +192,7 @@ func TestCheckDatesAndJSON(t *testing.T) {
 }
 
 func TestCheckInsertAndUpdate(t *testing.T) {
-	hh, _ := TableByName("households")
+	hh := Households
 	var e *Error
 	if err := hh.CheckInsert(map[string]any{"commune_code": "05362"}); !errors.As(err, &e) || e.Code != CodeRequired || e.Column != "head_name" {
 		t.Errorf("insert without head_name: %v", err)
@@ -215,8 +215,8 @@ func TestCheckInsertAndUpdate(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	hh, _ := TableByName("households")
-	v, _ := TableByName("visits")
+	hh := Households
+	v := Visits
 	tests := []struct {
 		table  *Table
 		column string

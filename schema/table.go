@@ -23,6 +23,13 @@ type Table struct {
 	Columns      []Column
 	// Summary names the columns a list shows, besides the id.
 	Summary []string
+	// NameColumn is the column that holds the name people know a record
+	// by (a village's, a household's head's, a member's), in which a
+	// search by name looks; "" for records that have none (a visit).
+	NameColumn string
+	// Names are the columns that name a record for people, in the order
+	// they are shown: "Lò Văn Sáu, 12" for a household.
+	Names []string
 }
 
 // Column returns the column with the given name.

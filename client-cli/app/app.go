@@ -17,6 +17,7 @@ import (
 
 	"hodan/internal/clitext"
 	"hodan/internal/replica"
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -40,7 +41,7 @@ type app struct {
 	langFlag string
 	// doubt, set by withWriter, says why the laptop's clock cannot be
 	// right; nil if nothing says so.
-	doubt *clockDoubt
+	doubt *ops.ClockDoubt
 }
 
 // Run runs hodan with args and returns the exit status: 0, or 1 after one
@@ -165,8 +166,8 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 		return nil, errMsg("error.create_db_dir", err)
 	}
 	for attempt := 1; ; attempt++ {
-		db, err := replica.Open(ctx, path, replica.Options{Migrations: deviceMigrations(), Now: a.env.Now})
-		if !isBusy(err) || attempt == openAttempts {
+		db, err := replica.Open(ctx, path, replica.Options{Migrations: ops.DeviceMigrations(), Now: a.env.Now})
+		if !ops.IsBusy(err) || attempt == openAttempts {
 			return db, err
 		}
 		if attempt == 1 {
@@ -182,19 +183,19 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 
 // openEnrolled opens the local database of an enrolled device. It creates
 // nothing: a laptop without a database is not enrolled.
-func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *device, error) {
+func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *ops.Device, error) {
 	path, err := a.path()
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, errNotEnrolled
+		return nil, nil, ops.ErrNotEnrolled
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	dev, err := loadDevice(ctx, db)
+	dev, err := ops.LoadDevice(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -203,7 +204,7 @@ func (a *app) openEnrolled(ctx context.Context) (*syncengine.DB, *device, error)
 }
 
 // withDevice runs fn on the enrolled laptop's database and closes it after.
-func (a *app) withDevice(cmd *cobra.Command, fn func(ctx context.Context, db *syncengine.DB, dev *device) error) error {
+func (a *app) withDevice(cmd *cobra.Command, fn func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error) error {
 	ctx := cmd.Context()
 	db, dev, err := a.openEnrolled(ctx)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -22,7 +23,7 @@ func (a *app) clockCmd() *cobra.Command {
 		Long:  a.T("clock.repair_long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				return a.repairClock(ctx, cmd, db, dev)
 			})
 		},
@@ -30,12 +31,8 @@ func (a *app) clockCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device) error {
-	client, err := dev.client(0)
-	if err != nil {
-		return err
-	}
-	res, err := client.RepairClock(ctx, db)
+func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device) error {
+	res, err := ops.RepairClock(ctx, db, dev)
 	if errors.Is(err, syncengine.ErrNothingToRepair) {
 		// Nothing waiting is stamped ahead: the clock needs no repair,
 		// which is success, not a failure.
@@ -46,7 +43,7 @@ func (a *app) repairClock(ctx context.Context, cmd *cobra.Command, db *syncengin
 		return nil
 	}
 	if err != nil {
-		return remoteError(dev.Server, err)
+		return err
 	}
 	stamp := func(h syncengine.HLC) string { return h.Time().Format(time.RFC3339Nano) }
 	if a.json {

@@ -7,46 +7,6 @@ import (
 	"time"
 )
 
-// The laptop's clock cannot be right when it reads before this build was
-// made, or more than a day before the server's time at the last sync.
-func TestDoubtClock(t *testing.T) {
-	ctx := context.Background()
-	b := mustVisitBench(t, langEN)
-	right := time.Now()
-	tests := []struct {
-		name   string
-		now    time.Time
-		server time.Time // recorded at the last sync; zero for none
-		reason string    // "" for no doubt
-	}{
-		{"right", right, time.Time{}, ""},
-		{"a dead battery", time.Date(1980, 1, 1, 9, 0, 0, 0, time.UTC), time.Time{}, "clock.why_release"},
-		{"hours behind the last sync", right, right.Add(5 * time.Hour), ""},
-		{"days behind the last sync", right, right.Add(72 * time.Hour), "clock.why_server"},
-		{"ahead of the last sync", right, right.Add(-72 * time.Hour), ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if !tt.server.IsZero() {
-				if err := b.db.RecordServerTime(ctx, tt.server, right); err != nil {
-					t.Fatal(err)
-				}
-			}
-			b.a.env.Now = func() time.Time { return tt.now }
-			doubt, err := b.a.doubtClock(ctx, b.db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := ""; doubt != nil && doubt.reason != tt.reason || doubt == nil && tt.reason != "" {
-				if doubt != nil {
-					got = doubt.reason
-				}
-				t.Fatalf("doubt %q, want %q", got, tt.reason)
-			}
-		})
-	}
-}
-
 // With a clock that cannot be right, the guided visit asks for its date,
 // refuses one before 2000, and dates the visit by the one given.
 func TestVisitNewAsksTheDateWhenTheClockCannotBeRight(t *testing.T) {

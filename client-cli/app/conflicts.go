@@ -2,14 +2,13 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -32,12 +31,16 @@ func (a *app) conflictsListCmd() *cobra.Command {
 		Short: a.T("conflicts.list_short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				views, err := localConflicts(ctx, db, dev)
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				names, err := ops.DeviceOfficers(ctx, db, dev)
 				if err != nil {
 					return err
 				}
-				orphans, err := localOrphans(ctx, db, dev)
+				views, err := ops.Conflicts(ctx, db, dev.Actor(), names)
+				if err != nil {
+					return err
+				}
+				orphans, err := ops.Orphans(ctx, db, dev.Actor(), names)
 				if err != nil {
 					return err
 				}
@@ -69,7 +72,7 @@ func (a *app) conflictsShowCmd() *cobra.Command {
 		Short: a.T("conflicts.show_short"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				v, o, err := findListed(ctx, db, dev, args[0])
 				switch {
 				case err != nil:
@@ -96,20 +99,20 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			field := keep != "" || cmd.Flags().Changed("value")
-			if field && (ways.chosen() > 0 || ways.withChildren) {
+			if field && (ways.Ways() > 0 || ways.WithChildren) {
 				return usageError{errMsg("orphans.error_both")}
 			}
-			if keep != "" && keep != "mine" && keep != "theirs" {
+			if keep != "" && keep != ops.KeepMine && keep != ops.KeepTheirs {
 				return usageError{errMsg("error.resolve_keep", keep)}
 			}
-			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				v, o, err := findListed(ctx, db, dev, args[0])
 				switch {
 				case err != nil:
 					return err
 				case o != nil:
 					return a.settleOrphan(cmd, db, dev, *o, ways)
-				case ways.chosen() > 0 || ways.withChildren:
+				case ways.Ways() > 0 || ways.WithChildren:
 					return usageError{errMsg("orphans.error_not_orphan", v.ID[:8])}
 				case keep == "" == !cmd.Flags().Changed("value"):
 					return usageError{errMsg("error.resolve_what")}
@@ -127,158 +130,25 @@ func (a *app) conflictsResolveCmd() *cobra.Command {
 // resolveConflict writes the value chosen for conflict v: the laptop's,
 // the other officer's (keep), or a new one.
 func (a *app) resolveConflict(cmd *cobra.Command, db *syncengine.DB, v syncengine.ConflictView, keep, value string) error {
-	ctx := cmd.Context()
-	t, ok := schema.TableByName(v.Table)
-	if !ok {
-		return errMsg("error.conflict_table", v.ID, v.Table)
-	}
-	col, ok := t.Column(v.Column)
-	if !ok {
-		return errMsg("error.conflict_column", v.ID, v.Column)
-	}
-	chosen, err := chooseValue(v, db.Site(), col, keep, value)
+	r, err := ops.ResolveConflict(cmd.Context(), db, v, keep, value)
 	if err != nil {
 		return err
-	}
-	if err := col.Check(chosen); err != nil {
-		return err
-	}
-	if col.Required && chosen == nil {
-		return errMsg("error.resolve_required", columnLabel(v.Column))
-	}
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
-		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
-	})
-	if err != nil {
-		return errMsg("error.resolve", v.ID, err)
 	}
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": chosen, "resolved": true})
+		return printJSON(cmd.OutOrStdout(), map[string]any{"id": v.ID, "table": v.Table, "row_id": v.Row, "column": v.Column, "value": r.Value, "resolved": true})
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(t.Noun), a.columnText(t, col), a.formatCell(chosen)))
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("conflicts.resolved", v.ID, a.nounWord(r.Table.Noun), a.columnText(r.Table, r.Column), a.formatCell(r.Value)))
 	return nil
 }
 
-// chooseValue is the value a resolution writes.
-func chooseValue(v syncengine.ConflictView, me syncengine.SiteID, col *schema.Column, keep, value string) (any, error) {
-	if keep == "" {
-		return col.Parse(value)
-	}
-	var mine, theirs *syncengine.ConflictWrite
-	for i := range v.Values {
-		if v.Values[i].Site == me {
-			mine = &v.Values[i]
-		} else {
-			theirs = &v.Values[i]
-		}
-	}
-	if mine == nil {
-		return nil, errMsg("error.resolve_no_mine", v.ID)
-	}
-	if keep == "mine" {
-		return mine.Value.Any(), nil
-	}
-	return theirs.Value.Any(), nil
-}
-
-// localConflicts are the conflicts this laptop's database holds in its
-// communes, open ones first, with officer names where known.
-func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]syncengine.ConflictView, error) {
-	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
-	if err != nil {
-		return nil, err
-	}
-	officers, err := officerNames(ctx, db, dev)
-	if err != nil {
-		return nil, err
-	}
-	return syncengine.Views(found, func(s syncengine.SiteID) string { return officers[s] }), nil
-}
-
-// openConflicts counts the conflicts of the laptop's communes nobody has
-// resolved.
-func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
-	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
-	n := 0
-	for _, c := range found {
-		if !c.Resolved {
-			n++
-		}
-	}
-	return n, err
-}
-
-// findListed finds what `conflicts list` lists under the id id (at least
-// 4 characters of it): a conflict or an orphaned record.
-func findListed(ctx context.Context, db *syncengine.DB, dev *device, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
-	views, err := localConflicts(ctx, db, dev)
+// findListed finds what `conflicts list` lists under the id id (see
+// ops.FindListed).
+func findListed(ctx context.Context, db *syncengine.DB, dev *ops.Device, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
+	names, err := ops.DeviceOfficers(ctx, db, dev)
 	if err != nil {
 		return nil, nil, err
 	}
-	orphans, err := localOrphans(ctx, db, dev)
-	if err != nil {
-		return nil, nil, err
-	}
-	prefix := strings.ToLower(strings.TrimSpace(id))
-	var v *syncengine.ConflictView
-	var o *reconcile.Orphan
-	found := 0
-	for i := range views {
-		if strings.HasPrefix(views[i].ID, prefix) {
-			v, found = &views[i], found+1
-		}
-	}
-	for i := range orphans {
-		if strings.HasPrefix(orphans[i].ID, prefix) {
-			o, found = &orphans[i], found+1
-		}
-	}
-	switch {
-	case found == 0:
-		return nil, nil, errMsg("error.no_conflict", id)
-	case found == 1 && len(prefix) >= 4:
-		return v, o, nil
-	}
-	return nil, nil, errMsg("error.conflict_ambiguous", id)
-}
-
-// knownOfficers are the officers of other devices this laptop has heard of
-// from its server.
-func knownOfficers(ctx context.Context, db *syncengine.DB) (map[syncengine.SiteID]string, error) {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT site, officer FROM client_officers`)
-	if err != nil {
-		return nil, errMsg("error.read_officers", err)
-	}
-	defer rows.Close()
-	out := map[syncengine.SiteID]string{}
-	for rows.Next() {
-		var site, officer string
-		if err := rows.Scan(&site, &officer); err != nil {
-			return nil, errMsg("error.read_officers", err)
-		}
-		if id, err := uuid.Parse(site); err == nil {
-			out[id] = officer
-		}
-	}
-	return out, rows.Err()
-}
-
-// rememberOfficers keeps the officers the server named in its conflicts,
-// so that the laptop can name them offline.
-func rememberOfficers(ctx context.Context, db *syncengine.DB, views []syncengine.ConflictView) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
-		for _, v := range views {
-			for _, x := range v.Values {
-				if x.Officer == "" {
-					continue
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, x.Site.String(), x.Officer); err != nil {
-					return errMsg("error.remember_officers", err)
-				}
-			}
-		}
-		return nil
-	})
+	return ops.FindListed(ctx, db, dev.Actor(), names, id)
 }
 
 // writeConflicts writes conflicts as a table in the officer's language,
@@ -317,7 +187,7 @@ func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
 		if x.Won {
 			what = a.T("conflict.won")
 		}
-		who := safeText(x.Officer)
+		who := ops.SafeText(x.Officer)
 		if who == "" {
 			who = a.T("conflict.unknown_officer")
 		}
@@ -343,5 +213,5 @@ func valueText(v syncengine.Value) string {
 	if v.IsNull() {
 		return "-"
 	}
-	return safeText(fmt.Sprint(v.Any()))
+	return ops.SafeText(fmt.Sprint(v.Any()))
 }

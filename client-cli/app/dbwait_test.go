@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // lockedBuffer is a buffer a command writes while the test reads it.
@@ -69,25 +66,5 @@ func TestCommandWaitsWhileAnotherWrites(t *testing.T) {
 	}
 	if code := <-done; code != 0 || !strings.Contains(out.String(), "Hà Thị Mai") {
 		t.Errorf("household list after the wait: exit %d\n%s\n%s", code, out.String(), errOut.String())
-	}
-}
-
-// TestDatabaseErrorsExplained: a database still locked after the wait,
-// and a full disk, are said in the officer's language with what to do.
-func TestDatabaseErrorsExplained(t *testing.T) {
-	for _, tc := range []struct {
-		err    error
-		vi, en string
-	}{
-		{fmt.Errorf("init meta: %w", sqlite3.Error{Code: sqlite3.ErrBusy}), "một lệnh hodan khác", "another hodan command"},
-		{fmt.Errorf("commit: %w", sqlite3.Error{Code: sqlite3.ErrFull}), "ổ đĩa đầy", "disk is full"},
-	} {
-		vi, en := explainIn(langVI, tc.err), explainIn(langEN, tc.err)
-		if !strings.Contains(vi, tc.vi) || strings.Contains(vi, "database") {
-			t.Errorf("%v in Vietnamese: %q, want it to say %q", tc.err, vi, tc.vi)
-		}
-		if !strings.Contains(en, tc.en) {
-			t.Errorf("%v in English: %q, want it to say %q", tc.err, en, tc.en)
-		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/syncengine"
 )
@@ -22,15 +23,14 @@ func (a *app) householdDuplicatesCmd() *cobra.Command {
 		Long:  a.T("duplicates.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if minScore < 0 || minScore > 1 {
-				return usageError{errMsg("error.min_score", minScore)}
+			if err := ops.CheckMinScore(minScore); err != nil {
+				return usageError{err}
 			}
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				pairs, err := reconcile.Duplicates(ctx, db.SQL(), dev.Communes)
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				pairs, err := ops.Duplicates(ctx, db, dev.Actor(), minScore)
 				if err != nil {
 					return err
 				}
-				pairs = reconcile.AtLeast(pairs, minScore)
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), pairs)
 				}
@@ -63,7 +63,7 @@ func (a *app) writePairs(w io.Writer, pairs []reconcile.Pair) error {
 			if h.HeadBirthYear != nil {
 				year = strconv.Itoa(*h.HeadBirthYear)
 			}
-			name := cut(safeText(h.HeadName), 30)
+			name := cut(ops.SafeText(h.HeadName), 30)
 			fmt.Fprintf(&b, "  %s  %s%s  %s\n", h.ID, name, strings.Repeat(" ", 30-textWidth(name)), year)
 		}
 	}

@@ -180,7 +180,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	for name, rows := range map[string][][]string{"csv": csvRows, "xlsx": xlsxRows} {
 		address, lat := slices.Index(rows[0], "address"), slices.Index(rows[0], "latitude")
 		for _, r := range rows[1:] {
-			if !strings.HasPrefix(r[address], "'") || !contains(formulas, r[address][1:]) {
+			if !strings.HasPrefix(r[address], "'") || !slices.Contains(formulas, r[address][1:]) {
 				t.Errorf("%s: address cell %q is not a formula behind an apostrophe", name, r[address])
 			}
 			if r[lat] != "-12,5" && r[lat] != "-12.5" {

@@ -1,10 +1,6 @@
 package app
 
-import (
-	"strings"
-
-	"hodan/internal/i18n"
-)
+import "hodan/internal/i18n"
 
 // lang is a language the officer reads Hodan in (see package i18n).
 type lang = i18n.Lang
@@ -42,12 +38,3 @@ func chooseLang(args []string, getenv func(string) string) (lang, error) {
 
 // parseLang reads a language's name (see i18n.Parse).
 func parseLang(v string) (lang, error) { return i18n.Parse(v) }
-
-// textIn is message key's format in l, unformatted.
-func textIn(l lang, key string) string {
-	cat, err := messages()
-	if err != nil {
-		return "[" + key + "]"
-	}
-	return strings.ReplaceAll(cat.Text(l, key), "%w", "%v")
-}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -19,5 +20,5 @@ func (a *app) forkText(f *syncengine.Fork) string {
 // forkStatus says, in a status, on which day the laptop continued under a
 // new identity.
 func (a *app) forkStatus(f *syncengine.Fork) string {
-	return a.T("identity.status", f.When.Local().Format(a.T("identity.date_format")))
+	return a.T("identity.status", ops.DateText(f.When))
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hodan/ops"
 )
 
 // closedServer is the URL of a port nothing listens on.
@@ -52,7 +54,7 @@ type jsonError struct {
 func TestJSONErrorsHaveOneShape(t *testing.T) {
 	b := mustVisitBench(t, langVI)
 	b.add(t, "households", map[string]any{"head_name": "Hà Thị Mai"})
-	if err := saveDevice(context.Background(), b.db, &device{Server: closedServer(t), Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s"}); err != nil {
+	if err := ops.SaveDevice(context.Background(), b.db, &ops.Device{Server: closedServer(t), Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s"}); err != nil {
 		t.Fatal(err)
 	}
 	bad := filepath.Join(t.TempDir(), "ds.csv")

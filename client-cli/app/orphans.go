@@ -1,14 +1,13 @@
 package app
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -16,162 +15,49 @@ import (
 
 // Orphaned records (reconcile.Orphans) are listed, shown and settled with
 // the conflicts: `hodan conflicts list`, `show ID`, `resolve ID --restore |
-// --move-to ID | --delete`. The rules are reconcile's; this file parses,
-// calls and renders.
-
-// localOrphans are the orphans of the laptop's communes, naming who
-// deleted what where the laptop knows the officer.
-func localOrphans(ctx context.Context, db *syncengine.DB, dev *device) ([]reconcile.Orphan, error) {
-	officers, err := officerNames(ctx, db, dev)
-	if err != nil {
-		return nil, err
-	}
-	return reconcile.Orphans(ctx, db, dev.Communes, func(s syncengine.SiteID) string { return officers[s] })
-}
-
-// officerNames are the officers this laptop can name, by site: its own,
-// and those the server named (knownOfficers).
-func officerNames(ctx context.Context, db *syncengine.DB, dev *device) (map[syncengine.SiteID]string, error) {
-	officers, err := knownOfficers(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	officers[db.Site()] = dev.Officer
-	return officers, nil
-}
+// --move-to ID | --delete`. The rules are reconcile's and ops'; this file
+// parses, calls and renders.
 
 // orphanWays are the flags of `conflicts resolve` that settle an orphan.
-type orphanWays struct {
-	restore, del, withChildren bool
-	moveTo                     string
-}
+type orphanWays struct{ ops.Settlement }
 
 func (w *orphanWays) flags(a *app, cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&w.restore, "restore", false, a.T("orphans.flag_restore"))
-	cmd.Flags().StringVar(&w.moveTo, "move-to", "", a.T("orphans.flag_move_to"))
-	cmd.Flags().BoolVar(&w.del, "delete", false, a.T("orphans.flag_delete"))
-	cmd.Flags().BoolVar(&w.withChildren, "with-children", false, a.T("orphans.flag_with_children"))
+	cmd.Flags().BoolVar(&w.Restore, "restore", false, a.T("orphans.flag_restore"))
+	cmd.Flags().StringVar(&w.MoveTo, "move-to", "", a.T("orphans.flag_move_to"))
+	cmd.Flags().BoolVar(&w.Delete, "delete", false, a.T("orphans.flag_delete"))
+	cmd.Flags().BoolVar(&w.WithChildren, "with-children", false, a.T("orphans.flag_with_children"))
 }
 
-// chosen is how many ways are asked for (--with-children is not one).
-func (w *orphanWays) chosen() int {
-	n := 0
-	for _, set := range []bool{w.restore, w.moveTo != "", w.del} {
-		if set {
-			n++
-		}
+// settleOrphan settles o the one way asked for (ops.SettleOrphan) and
+// reports it.
+func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, o reconcile.Orphan, w orphanWays) error {
+	if err := w.Check(o); err != nil {
+		return usageError{err}
 	}
-	return n
-}
-
-// settleOrphan settles o the one way asked for, settles merges after it
-// (a restored or re-merged household takes its merged family's records),
-// and reports it.
-func (a *app) settleOrphan(cmd *cobra.Command, db *syncengine.DB, dev *device, o reconcile.Orphan, w orphanWays) error {
-	short := o.ID[:8]
-	if w.chosen() != 1 {
-		return usageError{errMsg("orphans.error_how", short)}
-	}
-	if w.withChildren && !w.del {
-		return usageError{errMsg("orphans.error_with_children")}
-	}
-	var to syncengine.RowID
-	target, _ := schema.TableByName(reconcile.MoveTable(o))
-	if w.moveTo != "" {
-		var err error
-		if to, err = resolveID(db.SQL(), target, w.moveTo); err != nil {
-			return err
-		}
-	}
-	changes := 0
-	err := db.Write(cmd.Context(), func(tx *syncengine.Tx) error {
-		err := w.settle(tx, o, to, dev.Communes)
-		changes = tx.Changes()
-		return err
-	})
-	if err != nil {
-		return a.settleError(o, target, w.moveTo, err)
-	}
-	toName, err := reconcile.RecordName(cmd.Context(), db.SQL(), target.Name, to)
+	st, err := ops.SettleOrphan(cmd.Context(), db, dev.Actor(), o, w.Settlement)
 	if err != nil {
 		return err
 	}
-	return a.printSettled(cmd.OutOrStdout(), o, target, toName, w, changes)
-}
-
-// settle writes, within tx, the way asked for, then settles the merges of
-// communes.
-func (w *orphanWays) settle(tx *syncengine.Tx, o reconcile.Orphan, to syncengine.RowID, communes []string) error {
-	var err error
-	switch {
-	case w.restore:
-		err = reconcile.Restore(tx, o)
-	case w.del:
-		err = reconcile.DeleteOrphan(tx, o, w.withChildren)
-	default:
-		err = reconcile.MoveTo(tx, o, to)
-	}
-	if err != nil {
-		return err
-	}
-	return settleMerges(tx, communes)
+	return a.printSettled(cmd.OutOrStdout(), o, st)
 }
 
 // printSettled reports how o was settled, naming the records.
-func (a *app) printSettled(out io.Writer, o reconcile.Orphan, target *schema.Table, toName string, w orphanWays, changes int) error {
-	way, text := "moved", ""
-	n := a.count(changes, "count.change")
-	switch {
-	case w.restore:
-		way = "restored"
+func (a *app) printSettled(out io.Writer, o reconcile.Orphan, st ops.Settled) error {
+	var text string
+	n := a.count(st.Changes, "count.change")
+	switch st.Way {
+	case "restored":
 		text = a.T("orphans.done_restore", noun(nounOf(o.Deleted.Table)), o.Deleted.Name, o.ID[:8], n)
-	case w.del:
-		way = "deleted"
+	case "deleted":
 		text = a.T("orphans.done_delete", noun(nounOf(o.Table)), o.Record, n)
 	default:
-		text = a.T("orphans.done_move", noun(nounOf(o.Table)), o.Record, noun(target.Noun), toName, n)
+		text = a.T("orphans.done_move", noun(nounOf(o.Table)), o.Record, noun(st.Target.Noun), st.ToName, n)
 	}
 	if a.json {
-		return printJSON(out, map[string]any{"id": o.ID, "table": o.Table, "row_id": o.Row, way: true, "changes": changes})
+		return printJSON(out, map[string]any{"id": o.ID, "table": o.Table, "row_id": o.Row, st.Way: true, "changes": st.Changes})
 	}
 	_, err := fmt.Fprintln(out, text)
 	return err
-}
-
-// settleError says why settling o failed, in the officer's language.
-func (a *app) settleError(o reconcile.Orphan, target *schema.Table, to string, err error) error {
-	var deps *reconcile.DependentsError
-	switch {
-	case errors.Is(err, reconcile.ErrSettled):
-		return errMsg("orphans.error_settled", o.ID[:8])
-	case errors.Is(err, reconcile.ErrNotRestorable):
-		return errMsg("orphans.error_not_restorable", noun(nounOf(o.Deleted.Table)), o.Deleted.ID)
-	case errors.Is(err, reconcile.ErrMoveTarget):
-		return errMsg("orphans.error_move_target", noun(target.Noun), to, o.Commune, target.Noun)
-	case errors.As(err, &deps):
-		return a.dependentsError(deps)
-	}
-	return errMsg("orphans.error_settle", o.ID[:8], err)
-}
-
-// maxNamed is how many of a record's dependents an error names.
-const maxNamed = 4
-
-// dependentsError says which live records stop a delete, and what to do.
-func (a *app) dependentsError(e *reconcile.DependentsError) error {
-	var names []string
-	for i, d := range e.Dependents {
-		if i == maxNamed {
-			names = append(names, a.T("orphans.more", len(e.Dependents)-maxNamed))
-			break
-		}
-		names = append(names, a.nounWord(nounOf(d.Table))+" "+d.Name)
-	}
-	key := "orphans.error_dependents_move"
-	if e.Cascade {
-		key = "orphans.error_dependents"
-	}
-	return errMsg(key, noun(nounOf(e.Table)), e.Name, a.count(len(e.Dependents), "count.record"), strings.Join(names, "; "))
 }
 
 // writeOrphans writes orphans under a heading, each group (see
@@ -191,7 +77,7 @@ func (a *app) writeOrphans(w io.Writer, orphans []reconcile.Orphan) error {
 		if o.Reason == reconcile.ReasonParentDeleted && o.Village != "" {
 			village = a.T("orphans.in_village", o.Village)
 		}
-		b.WriteString(cut(upperFirst(a.T("orphans.group."+o.Reason, word(o.Deleted.Table), a.deletedName(o), village, a.deletedOn(o), a.deleter(o))), width) + "\n")
+		b.WriteString(cut(upperFirst(a.T("orphans.group."+o.Reason, word(o.Deleted.Table), a.deletedName(o), village, ops.DeletedOn(o), a.deleter(o))), width) + "\n")
 		for _, o := range g {
 			b.WriteString("  " + o.ID[:8] + "  " + cut(reconcile.RecordText(a.lang, o, word), width-12) + "\n")
 		}
@@ -215,7 +101,7 @@ func (a *app) writeOrphan(w io.Writer, o reconcile.Orphan) error {
 	line("orphan.village", orDash(o.Village))
 	line("orphan.why", a.why(o))
 	if o.Deleted.At != nil {
-		line("orphan.deleted_by", a.deleter(o), a.deletedOn(o))
+		line("orphan.deleted_by", a.deleter(o), ops.DeletedOn(o))
 	}
 	deleted := noun(nounOf(o.Deleted.Table))
 	if o.Deleted.Known {
@@ -223,7 +109,7 @@ func (a *app) writeOrphan(w io.Writer, o reconcile.Orphan) error {
 	} else {
 		line("orphan.never_held", deleted)
 	}
-	line("orphan.settle_move", short, noun(nounOf(reconcile.MoveTable(o))))
+	line("orphan.settle_move", short, noun(reconcile.MoveTable(o).Noun))
 	line("orphan.settle_delete", short)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -249,22 +135,7 @@ func (a *app) deletedName(o reconcile.Orphan) string {
 }
 
 // deleter names who deleted what o misses: the officer, else the device.
-func (a *app) deleter(o reconcile.Orphan) string {
-	switch {
-	case o.Deleted.Officer != "":
-		return o.Deleted.Officer
-	case o.Deleted.Site != "":
-		return a.T("orphans.other_officer", o.Deleted.Site[:8])
-	}
-	return a.T("orphans.unknown")
-}
-
-func (a *app) deletedOn(o reconcile.Orphan) string {
-	if o.Deleted.At == nil {
-		return "-"
-	}
-	return o.Deleted.At.Local().Format(dateLayout)
-}
+func (a *app) deleter(o reconcile.Orphan) string { return ops.DeletedBy(a.lang, o) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -273,58 +144,16 @@ func orDash(s string) string {
 	return s
 }
 
-// orphanOf is the orphan the row id of t is, or nil.
-func orphanOf(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, id syncengine.RowID) (*reconcile.Orphan, error) {
-	orphans, err := localOrphans(ctx, db, dev)
-	if err != nil {
-		return nil, err
-	}
-	want := syncengine.OrphanID(t.Name, id)
-	for i := range orphans {
-		if orphans[i].ID == want {
-			return &orphans[i], nil
-		}
-	}
-	return nil, nil
-}
-
 // orphanNote is the line `show` adds under an orphan: why, and how to
 // settle it.
 func (a *app) orphanNote(o *reconcile.Orphan) string {
 	return a.T("orphans.show_note", a.why(*o), o.ID[:8], o.ID[:8])
 }
 
-// deletedRow is the error `show` gives for a row this laptop holds
-// deleted: who deleted it and when, where its records are; nil for a row
-// it never held.
-func (a *app) deletedRow(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, id syncengine.RowID) error {
-	ts, err := db.Tombstone(ctx, t.Name, id)
-	if err != nil || ts.CL == 0 || syncengine.Alive(ts.CL) {
-		return err
-	}
-	officers, err := officerNames(ctx, db, dev)
-	if err != nil {
-		return err
-	}
-	o := reconcile.Orphan{Deleted: reconcile.Deleted{Officer: officers[ts.DeletedBy]}}
-	if ts.DeletedBy != (syncengine.SiteID{}) {
-		at := ts.DeletedAt.Time()
-		o.Deleted.Site, o.Deleted.At = ts.DeletedBy.String(), &at
-	}
-	return errMsg("orphans.error_deleted_row", noun(t.Noun), id, a.deleter(o), a.deletedOn(o))
-}
-
 // printShown writes the record `show` found and, under an orphan, why it
 // is one and how to settle it (in JSON, the orphan as "orphan").
-func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, dev *device, t *schema.Table, r record) error {
-	id, err := resolveID(db.SQL(), t, fmt.Sprint(r["id"]))
-	if err != nil {
-		return err
-	}
-	o, err := orphanOf(ctx, db, dev, t, id)
-	if err != nil {
-		return err
-	}
+func (a *app) printShown(w io.Writer, t *schema.Table, shown ops.Shown) error {
+	r, o := shown.Record, shown.Orphan
 	if a.json {
 		if o != nil {
 			r["orphan"] = o
@@ -334,6 +163,6 @@ func (a *app) printShown(ctx context.Context, w io.Writer, db *syncengine.DB, de
 	if err := a.printRecord(w, t, r); err != nil || o == nil {
 		return err
 	}
-	_, err = fmt.Fprintln(w, "\n"+a.orphanNote(o))
+	_, err := fmt.Fprintln(w, "\n"+a.orphanNote(o))
 	return err
 }

@@ -9,10 +9,10 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/term"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -37,7 +37,7 @@ func terminalWidth(w io.Writer) int {
 
 // printTable writes records as aligned columns under a header of column
 // labels, within the terminal's width (see fitTable).
-func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []record) error {
+func (a *app) printTable(w io.Writer, t *schema.Table, cols []string, rows []ops.Record) error {
 	head := make([]string, len(cols))
 	for i, name := range cols {
 		head[i] = "ID"
@@ -167,7 +167,7 @@ func cut(s string, width int) string {
 }
 
 // printRecord writes one record as label, column and value per line.
-func (a *app) printRecord(w io.Writer, t *schema.Table, r record) error {
+func (a *app) printRecord(w io.Writer, t *schema.Table, r ops.Record) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t\t%s\n", a.formatCell(r["id"]))
 	for i := range t.Columns {
@@ -191,35 +191,15 @@ func (a *app) formatCell(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
-		return safeText(x)
+		return ops.SafeText(x)
 	}
 	return fmt.Sprint(v)
-}
-
-// safeText is text as a terminal may show it, on one line: a tab or a
-// newline is a space, and what a terminal would act on rather than show —
-// a control character (C0, DEL, C1: escapes that retitle the window, clear
-// the screen, move the cursor, a carriage return that overwrites the
-// line), a bidirectional formatting character (which reorders what
-// follows), a byte that is not UTF-8 — is shown as "�". Every table and
-// record is written through it, for the text rule (schema.CleanText)
-// holds for what is typed now, not for what older laptops wrote.
-func safeText(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n':
-			return ' '
-		case r == utf8.RuneError || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
-			return '�'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "�"))
 }
 
 func safeRow(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = safeText(c)
+		out[i] = ops.SafeText(c)
 	}
 	return out
 }
@@ -247,7 +227,7 @@ func (a *app) formatValue(c *schema.Column, v any) string {
 		return c.Format(x)
 	case string:
 		if d, err := time.Parse(time.DateOnly, x); err == nil && c.Type == schema.Date {
-			return d.Format("02/01/2006")
+			return schema.FormatDate(d)
 		}
 	}
 	return a.formatCell(v)
@@ -276,4 +256,4 @@ func (a *app) amount(n int64) string {
 // laptop's clock, dd/mm/yyyy HH:MM. Every time a command shows people
 // (the last sync, who wrote a conflict when, a clock repair) is written
 // by it; --json keeps RFC 3339, for programs.
-func (a *app) dateTime(t time.Time) string { return t.Local().Format(a.T("format.datetime")) }
+func (a *app) dateTime(t time.Time) string { return schema.FormatDateTime(t.Local()) }

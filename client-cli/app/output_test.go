@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -15,10 +16,10 @@ import (
 // precomposed and decomposed, and checks every line fits 80 columns, the
 // ids are whole, cut cells end with "…", and columns left out are said.
 func TestTablesFit80Columns(t *testing.T) {
-	households, _ := schema.TableByName("households")
+	households := schema.Households
 	long := "Nguyễn Thị Thanh Hương Hoàng Phương Thảo Nguyên"
 	ids := []string{"01a20a98-052f-78ab-aa66-09d3e3ac2770", "01a20a98-0566-72d4-89ea-9c827303c282"}
-	rows := []record{
+	rows := []ops.Record{
 		{"id": ids[0], "commune_code": "05362", "household_number": "HN-0001-2026-BẢN-LÁC", "head_name": long,
 			"ethnicity_code": "07", "poverty_status": "near_poor", "housing_condition": "semi_solid"},
 		{"id": ids[1], "commune_code": "05362", "head_name": norm.NFD.String(long), "poverty_status": "poor"},
@@ -75,36 +76,6 @@ func TestCutCountsCharactersNotBytes(t *testing.T) {
 	} {
 		if got := cut(tc.in, tc.n); got != tc.want || textWidth(got) > tc.n {
 			t.Errorf("cut(%q, %d) = %q (%d columns), want %q", tc.in, tc.n, got, textWidth(got), tc.want)
-		}
-	}
-}
-
-// TestSearchFoldsDiacritics: "thi mai" finds "Lò Thị Mai", however typed.
-func TestSearchFoldsDiacritics(t *testing.T) {
-	rows := []record{
-		{"id": "1", "head_name": "Lò Thị Mai"},
-		{"id": "2", "head_name": norm.NFD.String("LÒ THỊ  MAI")},
-		{"id": "3", "head_name": "Lò Văn Minh"},
-		{"id": "4", "head_name": "Đinh Thị Mài"},
-	}
-	for _, tc := range []struct {
-		search string
-		limit  int
-		want   string
-	}{
-		{"thi mai", 0, "1 2 4"},
-		{"Thị Mai", 0, "1 2 4"},
-		{"lo thi", 0, "1 2"},
-		{"dinh", 0, "4"},
-		{"thi mai", 1, "1"},
-		{"hoa", 0, ""},
-	} {
-		var got []string
-		for _, r := range matching(rows, "head_name", tc.search, tc.limit) {
-			got = append(got, r["id"].(string))
-		}
-		if strings.Join(got, " ") != tc.want {
-			t.Errorf("search %q (limit %d): %v, want %s", tc.search, tc.limit, got, tc.want)
 		}
 	}
 }

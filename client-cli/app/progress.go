@@ -7,6 +7,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"hodan/syncengine"
 )
 
 // progress is a progress bar on the officer's terminal, drawn on stderr.
@@ -74,4 +76,26 @@ func (p *progress) Finish() {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// phaseBars reports an operation's progress (ops.Progress) on progress
+// bars, one a phase, labelled with the message label names for the phase.
+// finish ends the last bar; it may be called more than once.
+func (a *app) phaseBars(label func(phase string) string) (report func(syncengine.Progress), finish func()) {
+	var bar *progress
+	phase, done := "", 0
+	report = func(p syncengine.Progress) {
+		if p.Phase != phase {
+			bar.Finish()
+			phase, done = p.Phase, 0
+			bar = a.progress(int64(p.Total), label(p.Phase))
+		}
+		bar.Add(int64(p.Done - done))
+		done = p.Done
+	}
+	finish = func() {
+		bar.Finish()
+		bar, phase = nil, ""
+	}
+	return report, finish
 }

@@ -2,20 +2,17 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
-	"hodan/schema/poverty"
 	"hodan/syncengine"
 )
 
@@ -65,11 +62,8 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 			return err
 		}
 		typed := slices.Collect(maps.Keys(values))
-		return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-			if err := a.needVisitDate(t, values); err != nil {
-				return err
-			}
-			id, err := addRecord(ctx, db, dev, t, values, a.today())
+		return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+			id, err := ops.AddRecord(ctx, db, dev.Actor(), t, values, a.day())
 			if err != nil {
 				return err
 			}
@@ -84,128 +78,6 @@ func (a *app) addCmd(t *schema.Table) *cobra.Command {
 	return cmd
 }
 
-// addRecord checks and inserts a new row.
-func addRecord(ctx context.Context, db *syncengine.DB, dev *device, t *schema.Table, values map[string]any, today string) (syncengine.RowID, error) {
-	if err := applyDefaults(dev, t, values, today); err != nil {
-		return syncengine.RowID{}, err
-	}
-	var id syncengine.RowID
-	err := db.Write(ctx, func(tx *syncengine.Tx) error {
-		if err := resolveRefs(tx, t, values); err != nil {
-			return err
-		}
-		if err := t.CheckInsert(values); err != nil {
-			return err
-		}
-		scope, err := newRowScope(tx, dev, t, values)
-		if err != nil {
-			return err
-		}
-		if err := checkRefs(tx, t, values, scope); err != nil {
-			return err
-		}
-		id, err = tx.Insert(t.Name, values)
-		return err
-	})
-	return id, err
-}
-
-// applyDefaults fills what an officer need not type: the commune when the
-// laptop records for only one, today's date and the officer on a visit, the
-// code system beside an ethnicity code, and beside a poverty status the
-// poverty standard in force today.
-func applyDefaults(dev *device, t *schema.Table, values map[string]any, today string) error {
-	if t.ScopeColumn != "" && values[t.ScopeColumn] == nil {
-		if len(dev.Communes) != 1 {
-			return errMsg("error.choose_commune", flagName(t.ScopeColumn), strings.Join(dev.Communes, ", "))
-		}
-		values[t.ScopeColumn] = dev.Communes[0]
-	}
-	defaults := map[string]struct {
-		when  string
-		value any
-	}{
-		"visit_date":       {"", today},
-		"ethnicity_system": {"ethnicity_code", "qd121_1979"},
-	}
-	if values["poverty_status"] != nil && values["poverty_standard"] == nil {
-		if day, err := time.Parse(time.DateOnly, today); err == nil {
-			if std, err := poverty.Standards().InForce(day); err == nil {
-				values["poverty_standard"] = std.ID
-			}
-		}
-	}
-	for _, c := range t.Columns {
-		if c.Officer {
-			values[c.Name] = dev.Officer
-		}
-	}
-	for col, d := range defaults {
-		if _, ok := t.Column(col); !ok || values[col] != nil || d.value == "" {
-			continue // "": no today for a clock that cannot be right
-		}
-		if d.when == "" || values[d.when] != nil {
-			values[col] = d.value
-		}
-	}
-	return nil
-}
-
-// newRowScope is the commune a new row will belong to, which must be one
-// of the laptop's.
-func newRowScope(tx *syncengine.Tx, dev *device, t *schema.Table, values map[string]any) (string, error) {
-	var scope string
-	if t.ScopeColumn != "" {
-		scope, _ = values[t.ScopeColumn].(string)
-	} else {
-		parent, _ := values[t.ParentColumn].(string)
-		s, err := liveRow(tx, t.ParentTable, parent)
-		if err != nil {
-			return "", err
-		}
-		scope = s
-	}
-	if !dev.inScope(scope) {
-		return "", errMsg("error.commune_not_ours", scope, strings.Join(dev.Communes, ", "))
-	}
-	return scope, nil
-}
-
-// checkRefs makes sure every row a value refers to exists here and belongs
-// to the same commune.
-func checkRefs(tx *syncengine.Tx, t *schema.Table, values map[string]any, scope string) error {
-	for _, c := range t.Columns {
-		ref, ok := values[c.Name].(string)
-		if c.Type != schema.Ref || !ok {
-			continue
-		}
-		s, err := liveRow(tx, c.Refers, ref)
-		if err != nil {
-			return err
-		}
-		if s != scope {
-			return errMsg("error.ref_other_commune", noun(nounOf(c.Refers)), ref, s, scope)
-		}
-	}
-	return nil
-}
-
-// liveRow returns the scope of a live row, or an error a person can act on.
-func liveRow(tx *syncengine.Tx, table, id string) (string, error) {
-	rid, err := uuid.Parse(id)
-	if err != nil {
-		return "", errMsg("error.not_an_id", id, noun(nounOf(table)))
-	}
-	scope, alive, err := tx.Row(table, rid)
-	if err != nil {
-		return "", err
-	}
-	if !alive {
-		return "", errMsg("error.no_such_row", noun(nounOf(table)), id, nounOf(table))
-	}
-	return scope, nil
-}
-
 // tableLabel is the name of a table's records in the officer's language.
 func (a *app) tableLabel(t *schema.Table) string { return tr(a.lang, "table."+t.Name) }
 
@@ -213,16 +85,14 @@ func (a *app) tableLabel(t *schema.Table) string { return tr(a.lang, "table."+t.
 func (a *app) nounWord(n string) string { return tr(a.lang, "noun."+n) }
 
 // columnText is the label of a column of t in the officer's language.
-func (a *app) columnText(t *schema.Table, c *schema.Column) string {
-	return tr(a.lang, "column."+t.Name+"."+c.Name)
+func (a *app) columnText(t *schema.Table, c *schema.Column) string { return a.columnNamed(t, c.Name) }
+
+// columnNamed is the label of t's column name in the officer's language.
+func (a *app) columnNamed(t *schema.Table, name string) string {
+	return tr(a.lang, "column."+t.Name+"."+name)
 }
 
-func nounOf(table string) string {
-	if t, ok := schema.TableByName(table); ok {
-		return t.Noun
-	}
-	return table
-}
+func nounOf(table string) string { return string(ops.NounOf(table)) }
 
 func (a *app) setCmd(t *schema.Table) *cobra.Command {
 	return &cobra.Command{
@@ -234,22 +104,14 @@ func (a *app) setCmd(t *schema.Table) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			err = a.writeOwnRow(cmd, t, args[0], "changed", func(tx *syncengine.Tx, id syncengine.RowID, scope string) error {
-				if err := resolveRefs(tx, t, values); err != nil {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				w, err := ops.UpdateRecord(ctx, db, dev.Actor(), t, args[0], values)
+				if err != nil {
 					return err
 				}
-				if err := t.CheckUpdate(values); err != nil {
-					return err
-				}
-				if err := checkRefs(tx, t, values, scope); err != nil {
-					return err
-				}
-				return tx.Update(t.Name, id, values)
-			})
-			if err == nil {
 				a.printStored(cmd.ErrOrStderr(), t, values, slices.Collect(maps.Keys(values)))
-			}
-			return err
+				return a.printDone(cmd, "changed", t, w)
+			})
 		},
 	}
 }
@@ -286,12 +148,12 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 		Short: a.T("delete.short", noun(t.Noun)),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.writeOwnRow(cmd, t, args[0], "deleted", func(tx *syncengine.Tx, id syncengine.RowID, _ string) error {
-				err := reconcile.DeleteRecord(tx, t.Name, id, withChildren)
-				if deps := (*reconcile.DependentsError)(nil); errors.As(err, &deps) {
-					return a.dependentsError(deps)
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				w, err := ops.DeleteRecord(ctx, db, dev.Actor(), t, args[0], withChildren)
+				if err != nil {
+					return err
 				}
-				return err
+				return a.printDone(cmd, "deleted", t, w)
 			})
 		},
 	}
@@ -301,52 +163,13 @@ func (a *app) deleteCmd(t *schema.Table) *cobra.Command {
 	return cmd
 }
 
-// ownRow returns the scope of a live row of one of the laptop's communes.
-func ownRow(tx *syncengine.Tx, dev *device, t *schema.Table, id syncengine.RowID) (string, error) {
-	scope, err := liveRow(tx, t.Name, id.String())
-	if err != nil {
-		return "", err
-	}
-	if !dev.inScope(scope) {
-		return "", errMsg("error.row_other_commune", noun(t.Noun), id, scope)
-	}
-	return scope, nil
-}
-
-// writeOwnRow runs fn in a write transaction on a live row of one of the
-// laptop's communes, given its id (ref, or the beginning of it) and its
-// scope, and reports what it wrote.
-func (a *app) writeOwnRow(cmd *cobra.Command, t *schema.Table, ref, what string, fn func(tx *syncengine.Tx, id syncengine.RowID, scope string) error) error {
-	return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-		changes := 0
-		var id syncengine.RowID
-		err := db.Write(ctx, func(tx *syncengine.Tx) error {
-			var err error
-			if id, err = resolveID(tx, t, ref); err != nil {
-				return err
-			}
-			scope, err := ownRow(tx, dev, t, id)
-			if err != nil {
-				return err
-			}
-			err = fn(tx, id, scope)
-			changes = tx.Changes()
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		return a.printDone(cmd, what, t, id, changes)
-	})
-}
-
 // printDone reports a change or delete: what, and how many changes it
 // wrote (a delete also deletes the rows that belong to the row).
-func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, id syncengine.RowID, changes int) error {
+func (a *app) printDone(cmd *cobra.Command, what string, t *schema.Table, w ops.Written) error {
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), map[string]any{"id": id.String(), what: true, "changes": changes})
+		return printJSON(cmd.OutOrStdout(), map[string]any{"id": w.ID.String(), what: true, "changes": w.Changes})
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), a.T("done."+what, a.nounWord(t.Noun), id, a.count(changes, "count.change")))
+	fmt.Fprintln(cmd.OutOrStdout(), a.T("done."+what, a.nounWord(t.Noun), w.ID, a.count(w.Changes, "count.change")))
 	return nil
 }
 

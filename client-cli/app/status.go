@@ -1,46 +1,34 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
-	"hodan/schema"
-	"hodan/syncengine"
+	"hodan/ops"
 )
-
-// maxPendingDetail is how many changes waiting `hodan status` reads to
-// say what they are; past it, it gives only their number.
-const maxPendingDetail = 20000
 
 // printStatus tells the officer in plain words who this laptop records
 // for, what waits to be sent, when the last sync was, and what needs
 // doing: changes the server refused, conflicts to look at and orphaned
 // records to settle.
-func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange, open int) error {
+func (a *app) printStatus(w io.Writer, st ops.Status) error {
+	dev := st.Device
 	var b strings.Builder
 	line := func(key string, args ...any) { b.WriteString(a.T(key, args...) + "\n") }
 	line("status.officer", dev.Officer)
 	line("status.communes", strings.Join(dev.Communes, ", "))
 	line("status.server", dev.Server)
 	line("status.site", st.Site)
-	line("status.database", db.Path())
+	line("status.database", st.Path)
 	b.WriteString("\n")
 	if st.Pending == 0 {
 		line("status.nothing_waiting")
 	} else {
 		line("status.waiting", a.count(int(st.Pending), "count.change"))
-		if st.Pending <= maxPendingDetail {
-			changes, err := db.Pending(ctx, st.Site, st.Pushed, maxPendingDetail)
-			if err != nil {
-				return err
-			}
-			for _, s := range a.pendingSummary(changes) {
-				b.WriteString("  - " + s + "\n")
-			}
+		for _, s := range a.pendingSummary(st.Waiting) {
+			b.WriteString("  - " + s + "\n")
 		}
 	}
 	if st.Fork != nil {
@@ -51,87 +39,47 @@ func (a *app) printStatus(ctx context.Context, w io.Writer, db *syncengine.DB, d
 	} else {
 		line("status.last_sync", a.ago(a.now().Sub(st.LastSync)), a.dateTime(st.LastSync))
 	}
-	if len(rejected) > 0 {
+	if len(st.Rejected) > 0 {
 		b.WriteString("\n")
-		line("status.refused", a.count(len(rejected), "count.change"))
-		for _, r := range rejected {
-			b.WriteString("  " + cut(fmt.Sprintf("#%d %s", r.Seq, refusal(a.lang, r.Code, r.Message)), 78) + "\n")
+		line("status.refused", a.count(len(st.Rejected), "count.change"))
+		for _, r := range st.Rejected {
+			b.WriteString("  " + cut(fmt.Sprintf("#%d %s", r.Seq, ops.Refusal(a.lang, r.Code, r.Message)), 78) + "\n")
 		}
 		line("status.refused_todo")
 	}
-	if open > 0 {
+	if st.OpenConflicts > 0 {
 		b.WriteString("\n")
-		line("status.conflicts", a.count(open, "count.conflict"))
+		line("status.conflicts", a.count(st.OpenConflicts, "count.conflict"))
 	}
-	orphans, err := orphanCount(ctx, db, dev)
-	if err != nil {
-		return err
-	}
-	if orphans > 0 {
+	if st.Orphans > 0 {
 		b.WriteString("\n")
-		line("status.orphans", a.count(orphans, "count.orphan"))
+		line("status.orphans", a.count(st.Orphans, "count.orphan"))
 	}
-	_, err = io.WriteString(w, b.String())
+	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// orphanCount is how many orphaned records the laptop's communes hold
-// (see reconcile.Orphans).
-func orphanCount(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
-	orphans, err := localOrphans(ctx, db, dev)
-	return len(orphans), err
 }
 
 // pendingSummary says, table by table, what changes waiting to be sent
 // do: how many records they create, change and delete.
-func (a *app) pendingSummary(changes []syncengine.Change) []string {
-	type tally struct{ created, changed, deleted map[syncengine.RowID]bool }
-	by := map[string]*tally{}
-	for _, c := range changes {
-		t := by[c.Table]
-		if t == nil {
-			t = &tally{map[syncengine.RowID]bool{}, map[syncengine.RowID]bool{}, map[syncengine.RowID]bool{}}
-			by[c.Table] = t
-		}
-		switch {
-		case c.IsExists() && c.CL == 1:
-			t.created[c.Row] = true
-		case c.IsExists() && c.CL%2 == 0:
-			t.deleted[c.Row] = true
-		case !c.IsExists():
-			t.changed[c.Row] = true
-		}
-	}
+func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
 	var out []string
-	for _, table := range schema.Tables() {
-		t := by[table.Name]
-		if t == nil {
+	for _, p := range waiting {
+		if p.Table == nil { // a table this version of hodan does not know
+			out = append(out, a.T("status.other_table", p.Name))
 			continue
 		}
-		for id := range t.created {
-			delete(t.changed, id) // a new record's fields are part of it
-		}
 		var parts []string
-		for _, p := range []struct {
+		for _, n := range []struct {
 			n   int
 			key string
-		}{{len(t.created), "status.created"}, {len(t.changed), "status.changed"}, {len(t.deleted), "status.deleted"}} {
-			if p.n > 0 {
-				parts = append(parts, a.T(p.key, p.n))
+		}{{p.Created, "status.created"}, {p.Changed, "status.changed"}, {p.Deleted, "status.deleted"}} {
+			if n.n > 0 {
+				parts = append(parts, a.T(n.key, n.n))
 			}
 		}
 		if len(parts) > 0 {
-			out = append(out, a.tableLabel(table)+": "+strings.Join(parts, ", "))
+			out = append(out, a.tableLabel(p.Table)+": "+strings.Join(parts, ", "))
 		}
-		delete(by, table.Name)
-	}
-	var rest []string
-	for name := range by {
-		rest = append(rest, name)
-	}
-	sort.Strings(rest)
-	for _, name := range rest { // tables this version of hodan does not know
-		out = append(out, a.T("status.other_table", name))
 	}
 	return out
 }

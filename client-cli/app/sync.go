@@ -1,9 +1,7 @@
 package app
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/syncengine"
 )
 
@@ -35,7 +34,7 @@ func (a *app) initCmd() *cobra.Command {
 				if u.Scheme != "https" {
 					return usageError{errMsg("error.init_ca_http", server)}
 				}
-				if ca, err = readCA(caFile); err != nil {
+				if ca, err = ops.ReadCA(caFile); err != nil {
 					return err
 				}
 			}
@@ -45,40 +44,12 @@ func (a *app) initCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			before, err := loadDevice(ctx, db)
-			if err != nil && !errors.Is(err, errNotEnrolled) {
-				return err
-			}
-			if before != nil {
-				if err := stillEnrolled(ctx, before); err != nil {
-					return err
-				}
-			}
-			// A new key at every enrollment: a laptop enrolled again after
-			// it was revoked does not keep the key that may have leaked.
-			key, err := newDeviceKey()
+			dev, reenrolled, err := ops.Enroll(ctx, db, ops.Enrollment{Server: server, Code: code, CA: ca}, a.now())
 			if err != nil {
-				return err
-			}
-			dev := &device{Server: server, CA: ca, Key: key}
-			client, err := dev.client(0)
-			if err != nil {
-				return err
-			}
-			res, err := client.Enroll(ctx, code, db.Site())
-			if err != nil {
-				return initFailure(server, err)
-			}
-			if before != nil && before.ServerSite != res.ServerSite.String() {
-				return errMsg("error.init_other_server", before.Server, server)
-			}
-			dev.Token, dev.Officer, dev.Communes = res.Token, res.Officer, res.Scopes
-			dev.ServerSite, dev.EnrolledAt = res.ServerSite.String(), a.now()
-			if err := saveDevice(ctx, db, dev); err != nil {
 				return err
 			}
 			if a.json {
-				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": before != nil})
+				return printJSON(cmd.OutOrStdout(), map[string]any{"site_id": db.Site(), "communes": dev.Communes, "officer": dev.Officer, "server": server, "reenrolled": reenrolled})
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), a.T("init.done", dev.Officer, strings.Join(dev.Communes, ", "), server, db.Site()))
 			if u.Scheme == "http" && !isLoopback(u.Hostname()) {
@@ -91,24 +62,6 @@ func (a *app) initCmd() *cobra.Command {
 	cmd.Flags().StringVar(&code, "enroll", "", a.T("init.flag_enroll"))
 	cmd.Flags().StringVar(&caFile, "ca", "", a.T("init.flag_ca"))
 	return cmd
-}
-
-// stillEnrolled refuses to enroll again a laptop whose enrollment is
-// live, before a new code is spent on it; a revoked one may.
-func stillEnrolled(ctx context.Context, dev *device) error {
-	client, err := dev.client(0)
-	if err != nil {
-		return err
-	}
-	err = client.Check(ctx)
-	var remote *syncengine.Error
-	switch {
-	case err == nil:
-		return errMsg("error.init_already", dev.Server, strings.Join(dev.Communes, ", "))
-	case errors.As(err, &remote) && (remote.Code == syncengine.CodeRevoked || remote.Code == syncengine.CodeUnauthorized):
-		return nil
-	}
-	return initFailure(dev.Server, err)
 }
 
 // isLoopback reports whether host names this machine.
@@ -128,7 +81,7 @@ func (a *app) syncCmd() *cobra.Command {
 		Short: a.T("sync.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				return a.sync(ctx, cmd, db, dev, batch, noSnapshot)
 			})
 		},
@@ -138,68 +91,20 @@ func (a *app) syncCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *device, batch int, noSnapshot bool) error {
-	client, err := dev.client(batch)
-	if err != nil {
-		return err
-	}
-	client.NoSnapshot = noSnapshot
+func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, dev *ops.Device, batch int, noSnapshot bool) error {
+	var report func(syncengine.Progress)
 	var finish func()
 	if !a.json && isTerminal(a.env.Stderr) {
-		client.Progress, finish = a.syncProgress()
+		report, finish = a.syncProgress()
 		defer finish()
 	}
-	res, err := client.Sync(ctx, db)
-	if rerr := a.recordServerTime(ctx, db, res.ServerTime); rerr != nil && err == nil {
-		err = rerr
-	}
-	if err != nil {
-		return remoteError(dev.Server, err)
-	}
-	// Merges received from others may leave records to move (see
-	// settleMerges); those writes are sent at once.
-	settled := 0
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
-		err := settleMerges(tx, dev.Communes)
-		settled = tx.Changes()
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if settled > 0 {
-		more, err := client.Sync(ctx, db)
-		if err != nil {
-			return remoteError(dev.Server, err)
-		}
-		res.Pushed, res.Pulled, res.Rejected = res.Pushed+more.Pushed, res.Pulled+more.Pulled, res.Rejected+more.Rejected
-		res.Fork = cmp.Or(res.Fork, more.Fork)
-	}
-	if err := db.RecordSync(ctx, a.now()); err != nil {
-		return err
-	}
-	if res.Pushed+res.Pulled > 0 {
-		// Learn who wrote the conflicting values, to name them offline. It
-		// costs the server a pass over the commune's log: only when
-		// something moved.
-		remote, err := client.Conflicts(ctx)
-		if err != nil {
-			return remoteError(dev.Server, err)
-		}
-		if err := rememberOfficers(ctx, db, remote); err != nil {
-			return err
-		}
-	}
-	open, err := openConflicts(ctx, db, dev)
+	res, err := ops.Sync(ctx, db, dev, ops.SyncOptions{Batch: batch, NoSnapshot: noSnapshot, Progress: report, Now: a.now})
 	if err != nil {
 		return err
 	}
 	a.warnClockOff(cmd, db, res.ServerTime)
 	if a.json {
-		return printJSON(cmd.OutOrStdout(), struct {
-			syncengine.SyncResult
-			Conflicts int `json:"conflicts"`
-		}{res, open})
+		return printJSON(cmd.OutOrStdout(), res)
 	}
 	if finish != nil {
 		finish() // the bar's line is cleared before the summary
@@ -218,8 +123,8 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if res.Rejected > 0 {
 		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.refused", a.count(res.Rejected, "count.change")))
 	}
-	if open > 0 {
-		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(open, "count.conflict")))
+	if res.Conflicts > 0 {
+		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(res.Conflicts, "count.conflict")))
 	}
 	return nil
 }
@@ -228,26 +133,12 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 // sending, with its total, then receiving, whose total is unknown. finish
 // ends the last bar; it may be called more than once.
 func (a *app) syncProgress() (report func(syncengine.Progress), finish func()) {
-	var bar *progress
-	phase, done := "", 0
-	report = func(p syncengine.Progress) {
-		if p.Phase != phase {
-			bar.Finish()
-			phase, done = p.Phase, 0
-			if p.Phase == "push" {
-				bar = a.progress(int64(p.Total), "sync.sending")
-			} else {
-				bar = a.progress(0, "sync.receiving")
-			}
+	return a.phaseBars(func(phase string) string {
+		if phase == "push" {
+			return "sync.sending"
 		}
-		bar.Add(int64(p.Done - done))
-		done = p.Done
-	}
-	finish = func() {
-		bar.Finish()
-		bar, phase = nil, ""
-	}
-	return report, finish
+		return "sync.receiving"
+	})
 }
 
 func (a *app) statusCmd() *cobra.Command {
@@ -256,39 +147,32 @@ func (a *app) statusCmd() *cobra.Command {
 		Short: a.T("status.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
-				st, err := db.Status(ctx)
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
+				names, err := ops.DeviceOfficers(ctx, db, dev)
 				if err != nil {
 					return err
 				}
-				rejected, err := db.RejectedChanges(ctx)
-				if err != nil {
-					return err
-				}
-				open, err := openConflicts(ctx, db, dev)
+				st, err := ops.ReadStatus(ctx, db, dev, names, a.now())
 				if err != nil {
 					return err
 				}
 				if a.json {
-					out := statusJSON(db.Path(), dev, st, rejected)
-					out["open_conflicts"] = open
-					if out["orphans"], err = orphanCount(ctx, db, dev); err != nil {
-						return err
-					}
-					return printJSON(cmd.OutOrStdout(), out)
+					return printJSON(cmd.OutOrStdout(), statusJSON(st))
 				}
-				return a.printStatus(ctx, cmd.OutOrStdout(), db, dev, st, rejected, open)
+				return a.printStatus(cmd.OutOrStdout(), st)
 			})
 		},
 	}
 }
 
-func statusJSON(path string, dev *device, st syncengine.Status, rejected []syncengine.RejectedChange) map[string]any {
+func statusJSON(st ops.Status) map[string]any {
+	dev := st.Device
 	out := map[string]any{
 		"site_id": st.Site, "server": dev.Server, "officer": dev.Officer, "communes": dev.Communes,
-		"database": path, "pending": st.Pending, "rejected": rejected, "last_sync": nil,
+		"database": st.Path, "pending": st.Pending, "rejected": st.Rejected, "last_sync": nil,
+		"open_conflicts": st.OpenConflicts, "orphans": st.Orphans,
 	}
-	if rejected == nil {
+	if st.Rejected == nil {
 		out["rejected"] = []any{}
 	}
 	if !st.LastSync.IsZero() {
@@ -307,7 +191,7 @@ func (a *app) digestCmd() *cobra.Command {
 		Short: a.T("digest.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *device) error {
+			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, _ *ops.Device) error {
 				d, err := db.Digest(ctx, commune)
 				if err != nil {
 					return err
@@ -323,33 +207,3 @@ func (a *app) digestCmd() *cobra.Command {
 	cmd.Flags().StringVar(&commune, "commune", "", a.T("digest.flag_commune"))
 	return cmd
 }
-
-// remoteError marks a failed exchange with the server, for explain.
-func remoteError(server string, err error) error {
-	return &syncFailure{server: server, err: err}
-}
-
-// initFailure marks a failed exchange of hodan init with the server: one
-// the officer cures by running hodan init again.
-func initFailure(server string, err error) error {
-	return &syncFailure{server: server, err: err, init: true}
-}
-
-// syncFailure is an error that came of talking to the server; init marks
-// one of hodan init, which an officer cures by running it again.
-type syncFailure struct {
-	server string
-	err    error
-	init   bool
-}
-
-// unreachable is the message key of a server out of reach.
-func (e *syncFailure) unreachable() string {
-	if e.init {
-		return "input.init_unreachable"
-	}
-	return "error.unreachable"
-}
-
-func (e *syncFailure) Error() string { return e.err.Error() }
-func (e *syncFailure) Unwrap() error { return e.err }

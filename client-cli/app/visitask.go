@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
 )
@@ -14,8 +16,8 @@ import (
 // visitAnswers is a visit being filled in.
 type visitAnswers struct {
 	form      *forms.Form
-	household visitHousehold
-	members   []visitMember
+	household ops.VisitHousehold
+	members   []ops.VisitMember
 	answers   forms.Answers
 	// visited holds the questions the officer has been asked; a change
 	// from the review asks again only the one changed and any it newly
@@ -142,13 +144,13 @@ func (fl *visitFlow) printQuestion(v *visitAnswers, q *forms.Question, i int) {
 	fmt.Fprintln(fl.out, "   ("+hint+"; "+fl.a.T("visit.ask.keys")+")")
 }
 
-func (fl *visitFlow) describeMember(m visitMember) string {
-	s := m.name
-	if m.birthYear > 0 {
-		s += fmt.Sprintf(" (%d)", m.birthYear)
+func (fl *visitFlow) describeMember(m ops.VisitMember) string {
+	s := m.Name
+	if m.BirthYear > 0 {
+		s += fmt.Sprintf(" (%d)", m.BirthYear)
 	}
-	if m.relation != "" {
-		s += ", " + fl.a.relationLabel(m.relation)
+	if m.Relation != "" {
+		s += ", " + fl.a.relationLabel(m.Relation)
 	}
 	return s
 }
@@ -199,7 +201,7 @@ func (fl *visitFlow) show(v *visitAnswers, q *forms.Question, ans any) string {
 		return schema.FormatDecimal(x, true)
 	case string:
 		if d, err := time.Parse(time.DateOnly, x); err == nil && q.Kind == forms.Date {
-			return d.Format("02/01/2006")
+			return schema.FormatDate(d)
 		}
 		return fl.showText(v, q, x)
 	}
@@ -214,8 +216,8 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 	}
 	if q.Kind == forms.Member {
 		for _, m := range v.members {
-			if m.id == s {
-				return m.name
+			if m.ID == s {
+				return m.Name
 			}
 		}
 	}
@@ -224,13 +226,7 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 
 // vnd writes an amount of đồng short, as the officer reads it: 1.200.000 đ
 // in Vietnamese, 1,200,000 đ in English.
-func (a *app) vnd(n int64) string {
-	s := schema.FormatWhole(n, true)
-	if a.lang == langEN {
-		s = strings.ReplaceAll(s, ".", ",")
-	}
-	return s + " đ"
-}
+func (a *app) vnd(n int64) string { return i18n.Whole(a.lang, n) + " đ" }
 
 // relationLabel is a member's relation to the head in the officer's
 // language.
@@ -241,7 +237,7 @@ func (a *app) relationLabel(rel string) string {
 // review lists every answer and asks to save; it returns -1 to save, or
 // the index of the question the officer wants to change.
 func (fl *visitFlow) review(v *visitAnswers) (int, error) {
-	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.describe()))
+	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.Describe()))
 	asked := v.form.AskedQuestions(v.answers)
 	for k, q := range asked {
 		shown := fl.a.T("visit.review.skipped")

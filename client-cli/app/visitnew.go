@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema/forms"
 	"hodan/syncengine"
 )
@@ -24,7 +25,7 @@ func (a *app) visitNewCmd() *cobra.Command {
 		Long:  a.T("visit.new.long"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *device) error {
+			return a.withWriter(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
 				fl := &visitFlow{a: a, in: bufio.NewReader(cmd.InOrStdin()), out: cmd.OutOrStdout(), result: cmd.OutOrStdout(), db: db, dev: dev, forms: forms.All()}
 				if a.json { // the prompts stay on the terminal, the JSON goes to stdout
 					fl.out = cmd.ErrOrStderr()
@@ -48,7 +49,7 @@ type visitFlow struct {
 	// result is where --json prints what was saved.
 	result io.Writer
 	db     *syncengine.DB
-	dev    *device
+	dev    *ops.Device
 	forms  forms.Set
 	// date is the date of the visit the officer gave, when the laptop's
 	// clock cannot be right (see day).
@@ -81,9 +82,9 @@ func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.describe(), f.Intro.In(fl.lang()))
+	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.Describe(), f.Intro.In(fl.lang()))
 	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}, visited: map[string]bool{}}
-	if v.members, err = fl.members(ctx, hh.id); err != nil {
+	if v.members, err = ops.VisitMembers(ctx, fl.db, hh.ID); err != nil {
 		return err
 	}
 	for start, edit := 0, false; ; edit = true {

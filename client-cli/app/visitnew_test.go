@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
 	"hodan/schema/poverty"
@@ -21,7 +22,7 @@ import (
 type visitBench struct {
 	a   *app
 	db  *syncengine.DB
-	dev *device
+	dev *ops.Device
 }
 
 func mustVisitBench(t *testing.T, l lang) *visitBench {
@@ -33,8 +34,8 @@ func mustVisitBench(t *testing.T, l lang) *visitBench {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	dev := &device{Server: "https://127.0.0.1:1", Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s", EnrolledAt: now()}
-	if err := saveDevice(context.Background(), db, dev); err != nil {
+	dev := &ops.Device{Server: "https://127.0.0.1:1", Token: "t", Officer: "Lò Văn Minh", Communes: []string{"05362"}, ServerSite: "s", EnrolledAt: now()}
+	if err := ops.SaveDevice(context.Background(), db, dev); err != nil {
 		t.Fatal(err)
 	}
 	return &visitBench{a: a, db: db, dev: dev}
@@ -43,7 +44,7 @@ func mustVisitBench(t *testing.T, l lang) *visitBench {
 func (b *visitBench) add(t *testing.T, table string, values map[string]any) string {
 	t.Helper()
 	tbl, _ := schema.TableByName(table)
-	id, err := addRecord(context.Background(), b.db, b.dev, tbl, values, "2026-05-12")
+	id, err := ops.AddRecord(context.Background(), b.db, b.dev.Actor(), tbl, values, ops.Day{Date: "2026-05-12"})
 	if err != nil {
 		t.Fatalf("add %s: %v", table, err)
 	}
@@ -241,7 +242,7 @@ func TestVisitMessagesForEveryValue(t *testing.T) {
 		keys = append(keys, msgKey("visit.poverty.reason", string(r)))
 	}
 	keys = append(keys, msgKey("visit.poverty.area", string(poverty.Rural)), msgKey("visit.poverty.area", string(poverty.Urban)))
-	members, _ := schema.TableByName("members")
+	members := schema.Members
 	rel, _ := members.Column("relation")
 	for _, ch := range rel.Enum {
 		keys = append(keys, msgKey("visit.relation", ch.Value))

@@ -8,30 +8,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema/forms"
 )
-
-// visitHousehold is the household a visit is for, as the flow shows it.
-type visitHousehold struct {
-	id, head, number, village, commune string
-}
-
-func (h visitHousehold) describe() string {
-	parts := []string{h.head}
-	for _, s := range []string{h.village, h.number} {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	return safeText(strings.Join(parts, ", "))
-}
-
-// visitMember is a member of the visited household.
-type visitMember struct {
-	id, name, relation string
-	birthYear          int64
-}
 
 // maxMatches is how many households a search lists; more asks for more
 // of the name.
@@ -39,28 +19,19 @@ const maxMatches = 15
 
 // household finds the household: by id if given, else by part of the
 // head's name, typed with or without diacritics.
-func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, error) {
-	all, err := fl.households(ctx)
+func (fl *visitFlow) household(ctx context.Context, id string) (ops.VisitHousehold, error) {
+	all, err := ops.VisitHouseholds(ctx, fl.db, fl.dev.Actor())
 	if err != nil {
-		return visitHousehold{}, err
+		return ops.VisitHousehold{}, err
 	}
 	if id != "" {
-		rid, err := resolveID(fl.db.SQL(), mustTable("households"), id)
-		if err != nil {
-			return visitHousehold{}, err
-		}
-		for _, h := range all {
-			if h.id == rid.String() {
-				return h, nil
-			}
-		}
-		return visitHousehold{}, fl.a.Errorf("visit.no_household", id)
+		return ops.FindVisitHousehold(fl.db, all, id)
 	}
 	fmt.Fprintln(fl.out, fl.a.T("visit.search.prompt"))
 	for {
 		text, err := fl.line()
 		if err != nil {
-			return visitHousehold{}, err
+			return ops.VisitHousehold{}, err
 		}
 		if h, ok, err := fl.searchOnce(all, text); err != nil || ok {
 			return h, err
@@ -70,29 +41,23 @@ func (fl *visitFlow) household(ctx context.Context, id string) (visitHousehold, 
 
 // searchOnce lists the households whose head's name holds text and lets
 // the officer pick one; ok is false when the officer should search again.
-func (fl *visitFlow) searchOnce(all []visitHousehold, text string) (visitHousehold, bool, error) {
-	needle := reconcile.Fold(text)
-	if needle == "" {
+func (fl *visitFlow) searchOnce(all []ops.VisitHousehold, text string) (ops.VisitHousehold, bool, error) {
+	if reconcile.Fold(text) == "" {
 		fmt.Fprintln(fl.out, fl.a.T("visit.search.prompt"))
-		return visitHousehold{}, false, nil
+		return ops.VisitHousehold{}, false, nil
 	}
-	var found []visitHousehold
-	for _, h := range all {
-		if strings.Contains(reconcile.Fold(h.head), needle) {
-			found = append(found, h)
-		}
-	}
+	found := ops.SearchVisitHouseholds(all, text)
 	switch {
 	case len(found) == 0:
 		fmt.Fprintln(fl.out, fl.a.T("visit.search.none", text))
-		return visitHousehold{}, false, nil
+		return ops.VisitHousehold{}, false, nil
 	case len(found) > maxMatches:
 		fmt.Fprintln(fl.out, fl.a.T("visit.search.too_many", len(found), text))
-		return visitHousehold{}, false, nil
+		return ops.VisitHousehold{}, false, nil
 	}
 	fmt.Fprintln(fl.out, fl.a.T("visit.search.found", len(found)))
 	for i, h := range found {
-		fmt.Fprintf(fl.out, "  %2d. %s\n", i+1, h.describe())
+		fmt.Fprintf(fl.out, "  %2d. %s\n", i+1, h.Describe())
 	}
 	fmt.Fprintln(fl.out, fl.a.T("visit.search.pick", len(found)))
 	n, again, err := fl.pick(len(found))
@@ -100,7 +65,7 @@ func (fl *visitFlow) searchOnce(all []visitHousehold, text string) (visitHouseho
 		fmt.Fprintln(fl.out, fl.a.T("visit.search.prompt"))
 	}
 	if err != nil || again {
-		return visitHousehold{}, false, err
+		return ops.VisitHousehold{}, false, err
 	}
 	return found[n], true, nil
 }
@@ -121,50 +86,6 @@ func (fl *visitFlow) pick(n int) (int, bool, error) {
 		}
 		fmt.Fprintln(fl.out, fl.a.T("visit.pick.bad", text, n))
 	}
-}
-
-// households lists the live households of the laptop's communes.
-func (fl *visitFlow) households(ctx context.Context) ([]visitHousehold, error) {
-	rows, err := fl.db.SQL().QueryContext(ctx, `
-SELECT h.id, h.head_name, COALESCE(h.household_number, ''), COALESCE(v.name, ''), h.commune_code
-FROM households h LEFT JOIN villages v ON v.id = h.village_id
-WHERE h.merged_into IS NULL ORDER BY h.head_name, h.id`)
-	if err != nil {
-		return nil, fmt.Errorf("list households: %w", err)
-	}
-	defer rows.Close()
-	var out []visitHousehold
-	for rows.Next() {
-		var h visitHousehold
-		if err := rows.Scan(&h.id, &h.head, &h.number, &h.village, &h.commune); err != nil {
-			return nil, fmt.Errorf("read households: %w", err)
-		}
-		if fl.dev.inScope(h.commune) {
-			out = append(out, h)
-		}
-	}
-	return out, rows.Err()
-}
-
-// members lists the household's members, oldest first.
-func (fl *visitFlow) members(ctx context.Context, household string) ([]visitMember, error) {
-	rows, err := fl.db.SQL().QueryContext(ctx, `
-SELECT id, full_name, COALESCE(relation, ''), COALESCE(birth_year, 0) FROM members
-WHERE household_id = ? ORDER BY COALESCE(birth_year, 9999), id`, household)
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	defer rows.Close()
-	var out []visitMember
-	for rows.Next() {
-		var m visitMember
-		if err := rows.Scan(&m.id, &m.name, &m.relation, &m.birthYear); err != nil {
-			return nil, fmt.Errorf("read members: %w", err)
-		}
-		m.name = safeText(m.name) // shown, never written back
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // pickForm returns the form named by id, or lets the officer pick one.
@@ -200,11 +121,11 @@ func (fl *visitFlow) pickForm(id string) (*forms.Form, error) {
 // in the list, to the member's id.
 func (v *visitAnswers) memberID(text string) (string, bool) {
 	if k, err := strconv.Atoi(text); err == nil && k >= 1 && k <= len(v.members) {
-		return v.members[k-1].id, true
+		return v.members[k-1].ID, true
 	}
 	if _, err := uuid.Parse(text); err == nil {
 		for _, m := range v.members {
-			if m.id == text {
+			if m.ID == text {
 				return text, true
 			}
 		}

@@ -10,7 +10,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -215,4 +218,33 @@ func FromAcceptLanguage(header string) Lang {
 		}
 	}
 	return VI
+}
+
+// Unknown lists, as "file: key", the message keys the Go source files of
+// dir (not its tests) ask for that the catalogue does not define, for a
+// package's test: pattern's first group captures a key, and a second group
+// that is not empty marks the fixed start of keys made at run time
+// ("noun." + n), which some key must begin with.
+func (cat Catalogue) Unknown(dir string, pattern *regexp.Regexp) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range pattern.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := cat[m[1]]; !ok && (len(m) < 3 || m[2] == "" || !cat.HasPrefix(m[1])) {
+				out = append(out, filepath.Base(f)+": "+m[1])
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -100,7 +100,7 @@ func TestNumber(t *testing.T) {
 	}
 }
 
-func TestErrorIsSaidInTheReadersLanguage(t *testing.T) {
+func TestExplainSaysNestedErrorsInTheReadersLanguage(t *testing.T) {
 	inner := Errorf("usage.default", "x")
 	outer := Errorf("usage.default", inner)
 	if got, want := Explain(EN, outer), T(EN, "usage.default", T(EN, "usage.default", "x")); got != want {

@@ -1,6 +1,10 @@
 package i18n
 
-import "strings"
+import (
+	"strings"
+
+	"hodan/schema"
+)
 
 // Number writes in l a number written the Vietnamese way (schema's
 // FormatWhole, FormatDecimal, FormatFixed: 1.234,5): as it is in
@@ -20,3 +24,7 @@ func Number(l Lang, vietnamese string) string {
 		return r
 	}, vietnamese)
 }
+
+// Whole writes n with its thousands grouped as people of l read them:
+// 1.234.567 in Vietnamese, 1,234,567 in English.
+func Whole(l Lang, n int64) string { return Number(l, schema.FormatWhole(n, true)) }

@@ -97,7 +97,7 @@ func (q *Question) parse(s string) (any, error) {
 		}
 		return f, nil
 	case Date:
-		for _, layout := range []string{time.DateOnly, "02/01/2006", "2/1/2006"} {
+		for _, layout := range []string{time.DateOnly, schema.DateLayout, "2/1/2006"} {
 			if d, err := time.Parse(layout, s); err == nil {
 				return d.Format(time.DateOnly), nil
 			}

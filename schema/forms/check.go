@@ -18,7 +18,7 @@ func (f *Form) check() error {
 	if f.ID == "" || f.Version < 1 || f.Title.VI == "" || f.Title.EN == "" {
 		return fmt.Errorf("needs an id, a version of 1 or more and a title in vi and en")
 	}
-	visits, _ := schema.TableByName("visits")
+	visits := schema.Visits
 	purpose, _ := visits.Column("purpose")
 	if err := purpose.Check(f.Purpose); err != nil || f.Purpose == "" {
 		return fmt.Errorf("purpose %q is not a visit purpose", f.Purpose)

@@ -77,7 +77,7 @@ func TestLoadRefusesABadStandard(t *testing.T) {
 // households.poverty_standard, every status one of poverty_status, every
 // indicator's column a yes/no column of households.
 func TestStandardsMatchTheSchema(t *testing.T) {
-	households, _ := schema.TableByName("households")
+	households := schema.Households
 	std, _ := households.Column("poverty_standard")
 	status, _ := households.Column("poverty_status")
 	for _, s := range poverty.Standards() {

@@ -130,7 +130,7 @@ func settle(changes []Change, raw map[uint64]syncengine.Change) {
 		c := &changes[i]
 		bySeq[c.Seq] = c
 		if c.Column == syncengine.ExistsColumn {
-			c.Outcome = rowOutcome(raw[c.Seq].CL)
+			c.Outcome = syncengine.RowOutcome(raw[c.Seq].CL)
 			continue
 		}
 		key := fmt.Sprintf("%s\x00%s\x00%s", c.Table, c.Row, c.Column)
@@ -144,21 +144,13 @@ func settle(changes []Change, raw map[uint64]syncengine.Change) {
 		seqOf[c.Site][c.Seq] = seq
 	}
 	for _, cell := range cells {
-		syncengine.SortCell(cell)
-		for i := range cell {
-			h := bySeq[seqOf[cell[i].Site][cell[i].Seq]]
-			if i > 0 {
-				prev := cell[i-1].Value
-				h.Replaced = &prev
-			}
-			h.Outcome = "current"
-			if i+1 == len(cell) {
-				continue
-			}
-			h.Outcome = "overwritten"
-			if syncengine.Conflicting(cell, &cell[i], &cell[i+1]) {
-				next := bySeq[seqOf[cell[i+1].Site][cell[i+1].Seq]]
-				h.Outcome, h.Over, next.Over = "lost_conflict", next.Seq, h.Seq
+		steps := syncengine.CellHistory(cell)
+		entry := func(c *syncengine.Change) *Change { return bySeq[seqOf[c.Site][c.Seq]] }
+		for _, st := range steps {
+			h := entry(&st.Change)
+			h.Replaced, h.Outcome = st.Replaced, st.Outcome
+			if st.Over >= 0 {
+				h.Over = entry(&steps[st.Over].Change).Seq
 			}
 		}
 	}
@@ -173,14 +165,4 @@ func settle(changes []Change, raw map[uint64]syncengine.Change) {
 		}
 		return cmp.Compare(a.Seq, b.Seq)
 	})
-}
-
-func rowOutcome(cl uint64) string {
-	switch {
-	case cl == 1:
-		return "created"
-	case cl%2 == 0:
-		return "deleted"
-	}
-	return "restored"
 }

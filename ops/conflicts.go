@@ -1,0 +1,136 @@
+package ops
+
+import (
+	"context"
+	"strings"
+
+	"hodan/reconcile"
+	"hodan/schema"
+	"hodan/syncengine"
+)
+
+// Conflicts are the conflicts this replica holds in who's communes, open
+// ones first, naming the officers who wrote each value by names.
+func Conflicts(ctx context.Context, db *syncengine.DB, who Actor, names Namer) ([]syncengine.ConflictView, error) {
+	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: who.Communes})
+	if err != nil {
+		return nil, err
+	}
+	return syncengine.Views(found, names), nil
+}
+
+// OpenConflicts counts the conflicts of who's communes nobody has
+// resolved.
+func OpenConflicts(ctx context.Context, db *syncengine.DB, who Actor) (int, error) {
+	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: who.Communes})
+	n := 0
+	for _, c := range found {
+		if !c.Resolved {
+			n++
+		}
+	}
+	return n, err
+}
+
+// FindListed finds what a list of conflicts and orphans (Conflicts, then
+// Orphans) lists under id, or the beginning of it (4 characters or more):
+// a conflict or an orphaned record.
+func FindListed(ctx context.Context, db *syncengine.DB, who Actor, names Namer, id string) (*syncengine.ConflictView, *reconcile.Orphan, error) {
+	views, err := Conflicts(ctx, db, who, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	orphans, err := Orphans(ctx, db, who, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	prefix := strings.ToLower(strings.TrimSpace(id))
+	var v *syncengine.ConflictView
+	var o *reconcile.Orphan
+	found := 0
+	for i := range views {
+		if strings.HasPrefix(views[i].ID, prefix) {
+			v, found = &views[i], found+1
+		}
+	}
+	for i := range orphans {
+		if strings.HasPrefix(orphans[i].ID, prefix) {
+			o, found = &orphans[i], found+1
+		}
+	}
+	switch {
+	case found == 0:
+		return nil, nil, fail("error.no_conflict", id)
+	case found == 1 && len(prefix) >= 4:
+		return v, o, nil
+	}
+	return nil, nil, fail("error.conflict_ambiguous", id)
+}
+
+// Keep says which value of a conflict a resolution keeps.
+const (
+	KeepMine   = "mine"   // the value this replica wrote
+	KeepTheirs = "theirs" // the value the other replica wrote
+)
+
+// Resolved is what resolving a conflict wrote: the value, into which
+// field of which table.
+type Resolved struct {
+	Value  any
+	Table  *schema.Table
+	Column *schema.Column
+}
+
+// ResolveConflict resolves conflict v with an ordinary write that syncs:
+// the value keep names (KeepMine or KeepTheirs), or, with keep "", value,
+// read as the field reads what people type.
+func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, keep, value string) (Resolved, error) {
+	var r Resolved
+	var ok bool
+	if r.Table, ok = schema.TableByName(v.Table); !ok {
+		return r, fail("error.conflict_table", v.ID, v.Table)
+	}
+	if r.Column, ok = r.Table.Column(v.Column); !ok {
+		return r, fail("error.conflict_column", v.ID, v.Column)
+	}
+	chosen, err := chooseValue(v, db.Site(), r.Column, keep, value)
+	if err != nil {
+		return r, err
+	}
+	if err := r.Column.Check(chosen); err != nil {
+		return r, err
+	}
+	if r.Column.Required && chosen == nil {
+		return r, fail("error.resolve_required", ColumnLabel(v.Column))
+	}
+	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
+	})
+	if err != nil {
+		return r, fail("error.resolve", v.ID, err)
+	}
+	r.Value = chosen
+	return r, nil
+}
+
+// chooseValue is the value a resolution writes.
+func chooseValue(v syncengine.ConflictView, me syncengine.SiteID, col *schema.Column, keep, value string) (any, error) {
+	if keep == "" {
+		return col.Parse(value)
+	}
+	var mine, theirs *syncengine.ConflictWrite
+	for i := range v.Values {
+		if v.Values[i].Site == me {
+			mine = &v.Values[i]
+		} else {
+			theirs = &v.Values[i]
+		}
+	}
+	if mine == nil {
+		return nil, fail("error.resolve_no_mine", v.ID)
+	}
+	if keep == KeepMine {
+		return mine.Value.Any(), nil
+	}
+	return theirs.Value.Any(), nil
+}
