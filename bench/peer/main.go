@@ -38,6 +38,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "", "append each round's results to this JSON-lines file (default: a new temporary file)")
 	flag.StringVar(&cfg.fixture, "fixture", "", "folder of the Hodan fixture (default: one per build of the binaries in the temporary folder)")
 	flag.BoolVar(&cfg.skipPouch, "hodan-only", false, "run Hodan's side only (no ratios)")
+	prof := flag.String("profile", "", "write CPU profiles of Hodan's push and empty sync (laptop and server) in this folder, and exit")
 	summary := flag.String("summary", "", "print the summary of an earlier run's JSON-lines file and exit")
 	flag.Parse()
 	if *summary != "" {
@@ -49,7 +50,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	if err := run(ctx, cfg, *prof); err != nil {
 		fmt.Fprintln(os.Stderr, "peer:", err)
 		os.Exit(1)
 	}
@@ -87,7 +88,7 @@ type step struct {
 	Down      int64   `json:"down"`
 }
 
-func run(ctx context.Context, cfg config) error {
+func run(ctx context.Context, cfg config, profileDir string) error {
 	bin, err := filepath.Abs(cfg.bin)
 	if err != nil {
 		return err
@@ -104,6 +105,9 @@ func run(ctx context.Context, cfg config) error {
 	fx, err := loadFixture(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if profileDir != "" {
+		return profile(ctx, cfg, fx, profileDir)
 	}
 	for r := 1; r <= cfg.rounds; r++ {
 		if !cfg.skipPouch {

@@ -55,9 +55,9 @@ type server struct {
 	log  string
 }
 
-// startServer starts `hodan-server serve` on db and waits until it
-// answers.
-func startServer(ctx context.Context, bin, db, dir string) (*server, error) {
+// startServer starts `hodan-server serve` on db, with flags added, and
+// waits until it answers.
+func startServer(ctx context.Context, bin, db, dir string, flags ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -68,8 +68,8 @@ func startServer(ctx context.Context, bin, db, dir string) (*server, error) {
 		return nil, err
 	}
 	defer logf.Close()
-	s.cmd = exec.CommandContext(ctx, filepath.Join(bin, "hodan-server"), "serve", "--db", db, "--addr", s.addr,
-		"--snapshot-dir", filepath.Join(dir, fmt.Sprintf("snapshots-%d", port)))
+	args := append([]string{"serve", "--db", db, "--addr", s.addr, "--snapshot-dir", filepath.Join(dir, fmt.Sprintf("snapshots-%d", port))}, flags...)
+	s.cmd = exec.CommandContext(ctx, filepath.Join(bin, "hodan-server"), args...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start hodan-server: %w", err)

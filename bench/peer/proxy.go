@@ -18,6 +18,8 @@ type proxy struct {
 	target   atomic.Value // string: host:port
 	up, down atomic.Int64
 	conns    sync.WaitGroup
+	mu       sync.Mutex
+	open     map[net.Conn]bool // client connections in flight
 }
 
 // startProxy listens on addr ("127.0.0.1:0" for any port) and forwards to
@@ -27,7 +29,7 @@ func startProxy(addr, target string) (*proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
-	p := &proxy{ln: ln}
+	p := &proxy{ln: ln, open: map[net.Conn]bool{}}
 	p.target.Store(target)
 	go p.accept()
 	return p, nil
@@ -42,9 +44,15 @@ func (p *proxy) retarget(target string) { p.target.Store(target) }
 // counts returns the bytes carried so far: up (to the server) and down.
 func (p *proxy) counts() (up, down int64) { return p.up.Load(), p.down.Load() }
 
-// close stops listening and waits for the connections in flight to end.
+// close stops listening, ends the connections still open (a client in
+// this process keeps idle ones) and waits for them.
 func (p *proxy) close() {
 	p.ln.Close()
+	p.mu.Lock()
+	for c := range p.open {
+		c.Close()
+	}
+	p.mu.Unlock()
 	p.conns.Wait()
 }
 
@@ -55,13 +63,21 @@ func (p *proxy) accept() {
 			return // closed
 		}
 		p.conns.Add(1)
+		p.mu.Lock()
+		p.open[c] = true
+		p.mu.Unlock()
 		go p.serve(c)
 	}
 }
 
 func (p *proxy) serve(c net.Conn) {
 	defer p.conns.Done()
-	defer c.Close()
+	defer func() {
+		c.Close()
+		p.mu.Lock()
+		delete(p.open, c)
+		p.mu.Unlock()
+	}()
 	s, err := net.Dial("tcp", p.target.Load().(string))
 	if err != nil {
 		return
