@@ -263,22 +263,31 @@ func knownOfficers(ctx context.Context, db *syncengine.DB) (map[syncengine.SiteI
 	return out, rows.Err()
 }
 
-// rememberOfficers keeps the officers the server named in its conflicts,
-// so that the laptop can name them offline.
-func rememberOfficers(ctx context.Context, db *syncengine.DB, views []syncengine.ConflictView) error {
+// rememberOfficers keeps the officers the server named, so that the
+// laptop can name them offline.
+func rememberOfficers(ctx context.Context, db *syncengine.DB, officers []syncengine.SiteOfficer) error {
 	return db.Exec(ctx, func(tx *sql.Tx) error {
-		for _, v := range views {
-			for _, x := range v.Values {
-				if x.Officer == "" {
-					continue
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, x.Site.String(), x.Officer); err != nil {
-					return errMsg("error.remember_officers", err)
-				}
+		for _, o := range officers {
+			if o.Officer == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, o.Site.String(), o.Officer); err != nil {
+				return errMsg("error.remember_officers", err)
 			}
 		}
 		return nil
 	})
+}
+
+// conflictOfficers are the officers named in conflicts.
+func conflictOfficers(views []syncengine.ConflictView) []syncengine.SiteOfficer {
+	var out []syncengine.SiteOfficer
+	for _, v := range views {
+		for _, x := range v.Values {
+			out = append(out, syncengine.SiteOfficer{Site: x.Site, Officer: x.Officer})
+		}
+	}
+	return out
 }
 
 // writeConflicts writes conflicts as a table in the officer's language,

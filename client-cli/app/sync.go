@@ -178,16 +178,9 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	if err := db.RecordSync(ctx, a.now()); err != nil {
 		return err
 	}
-	if res.Pushed+res.Pulled > 0 {
-		// Learn who wrote the conflicting values, to name them offline. It
-		// costs the server a pass over the commune's log: only when
-		// something moved.
-		remote, err := client.Conflicts(ctx)
-		if err != nil {
+	if res.Pulled > 0 {
+		if err := learnOfficers(ctx, client, db); err != nil {
 			return remoteError(dev.Server, err)
-		}
-		if err := rememberOfficers(ctx, db, remote); err != nil {
-			return err
 		}
 	}
 	open, err := openConflicts(ctx, db, dev)
@@ -222,6 +215,23 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 		fmt.Fprintln(cmd.OutOrStdout(), a.T("sync.conflicts", a.count(open, "count.conflict")))
 	}
 	return nil
+}
+
+// learnOfficers keeps the names of the officers whose changes this laptop
+// may pull, to name them offline (a conflict's sides, who deleted a
+// record): a small answer that costs the server no pass over its log. A
+// server older than /v1/officers names them in its conflicts instead.
+func learnOfficers(ctx context.Context, client *syncengine.Client, db *syncengine.DB) error {
+	officers, err := client.Officers(ctx)
+	var remote *syncengine.Error
+	if errors.As(err, &remote) && remote.Code == syncengine.CodeNotFound {
+		views, cerr := client.Conflicts(ctx)
+		officers, err = conflictOfficers(views), cerr
+	}
+	if err != nil {
+		return err
+	}
+	return rememberOfficers(ctx, db, officers)
 }
 
 // syncProgress reports a sync's progress on progress bars, one a phase:
