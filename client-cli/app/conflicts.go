@@ -198,14 +198,7 @@ func localConflicts(ctx context.Context, db *syncengine.DB, dev *device) ([]sync
 // openConflicts counts the conflicts of the laptop's communes nobody has
 // resolved.
 func openConflicts(ctx context.Context, db *syncengine.DB, dev *device) (int, error) {
-	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: dev.Communes})
-	n := 0
-	for _, c := range found {
-		if !c.Resolved {
-			n++
-		}
-	}
-	return n, err
+	return db.OpenConflicts(ctx, dev.Communes)
 }
 
 // findListed finds what `conflicts list` lists under the id id (at least
