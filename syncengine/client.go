@@ -168,10 +168,11 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
-	compact := c.pushesCompact(vr)
+	q := &pushQueue{c: c, db: db, compact: c.pushesCompact(vr)}
+	defer q.drain()
 	recheck := false
 	for batch := c.batch(); held < own; {
-		pr, n, err := c.pushBatch(ctx, db, held, batch, compact)
+		pr, n, err := q.push(ctx, held, own, batch)
 		var tooLarge *Error
 		if errors.As(err, &tooLarge) && tooLarge.Code == CodeTooLarge && n > 1 {
 			batch = n / 2 // large values: send fewer changes at a time
@@ -255,37 +256,6 @@ func (c *Client) versions(ctx context.Context, db *DB) (VersionsResponse, error)
 	}
 }
 
-// pushBatch sends up to limit of this site's changes after held, in the
-// compact encoding if compact is set, and records the answer. It returns
-// how many changes it sent.
-func (c *Client) pushBatch(ctx context.Context, db *DB, held uint64, limit int, compact bool) (PushResponse, int, error) {
-	var pr PushResponse
-	changes, err := db.Pending(ctx, db.Site(), held, limit)
-	if err != nil {
-		return pr, 0, err
-	}
-	if len(changes) == 0 {
-		return pr, 0, fmt.Errorf("the log of this device ends at #%d", held)
-	}
-	req := PushRequest{Changes: changes}
-	if c.Key != nil {
-		req.Signature = SignBatch(c.Key, db.Site(), changes)
-	}
-	var body any = req
-	if compact {
-		body = compactPush{&req}
-	}
-	if err := c.do(ctx, http.MethodPost, PathPush, body, &pr); err != nil {
-		return pr, len(changes), err
-	}
-	// The answer lists the refusals of this batch only. The server may hold
-	// more (an earlier copy of a push, whose answer was lost, landed
-	// meanwhile): their refusals are asked for by versions, so this batch
-	// vouches for nothing beyond its last change.
-	heard := min(pr.Versions[db.Site()], changes[len(changes)-1].Seq)
-	return pr, len(changes), db.RecordPushed(ctx, pr.Rejected, heard)
-}
-
 // checkClock refuses to push while the server would refuse changes for
 // being stamped in its future, so that they stay pending rather than
 // rejected: when this laptop's wall clock is ahead of the server's by more
@@ -358,6 +328,11 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			return err
 		}
 	}
+	return c.send(ctx, method, path, body, payload, out)
+}
+
+// send is do with the body already encoded as payload.
+func (c *Client) send(ctx context.Context, method, path string, body any, payload []byte, out any) error {
 	for attempt := 1; ; attempt++ {
 		wait, err := c.try(ctx, method, path, body, payload, out)
 		if wait == 0 || attempt == maxAttempts {

@@ -69,7 +69,7 @@ func (h *hodanRound) steps(ctx context.Context) error {
 	if err := h.bootstrap(ctx, "bootstrap", "b"); err != nil {
 		return err
 	}
-	if err := h.bootstrap(ctx, "bootstrap_nosnap", "c", "--no-snapshot"); err != nil {
+	if err := h.bootstrap(ctx, "bootstrap_snapshot", "c", "--snapshot"); err != nil {
 		return err
 	}
 	ok := true

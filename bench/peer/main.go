@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 )
 
 func main() {
@@ -39,6 +40,7 @@ func main() {
 	flag.StringVar(&cfg.fixture, "fixture", "", "folder of the Hodan fixture (default: one per build of the binaries in the temporary folder)")
 	flag.BoolVar(&cfg.skipPouch, "hodan-only", false, "run Hodan's side only (no ratios)")
 	prof := flag.String("profile", "", "write CPU profiles of Hodan's push and empty sync (laptop and server) in this folder, and exit")
+	profFlags := flag.String("profile-flags", "", "flags added to the profiled syncs, e.g. --no-snapshot")
 	summary := flag.String("summary", "", "print the summary of an earlier run's JSON-lines file and exit")
 	flag.Parse()
 	if *summary != "" {
@@ -48,6 +50,7 @@ func main() {
 		}
 		return
 	}
+	cfg.syncFlags = strings.Fields(*profFlags)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, cfg, *prof); err != nil {
@@ -61,6 +64,8 @@ type config struct {
 	bin, peer, out     string
 	fixture            string
 	skipPouch          bool
+	// syncFlags are added to every profiled sync (-profile-flags).
+	syncFlags []string
 }
 
 // result is one side's measurement in one round: one JSON line.
@@ -69,7 +74,7 @@ type result struct {
 	Side  string `json:"side"` // "pouchdb" or "hodan"
 	Load  string `json:"load"` // /proc/loadavg before the side ran
 	// Steps by name: push, edits, idle, bootstrap (and, for Hodan,
-	// bootstrap_nosnap and write).
+	// bootstrap_snapshot, a first sync with --snapshot, and write).
 	Steps map[string]step `json:"steps"`
 	// OK says that every replica ended holding what it should (Hodan:
 	// digests equal to the server's; PouchDB: the documents counted).

@@ -8,8 +8,9 @@ import (
 	"runtime/pprof"
 )
 
-// profile writes CPU profiles of Hodan's push of the commune and of the
-// sync with nothing to do after it, each as laptop-STEP.prof (the sync
+// profile writes CPU profiles of Hodan's push of the commune, of the sync
+// with nothing to do after it, and of a new laptop's first sync
+// (bootstrap, with the client's defaults), each as laptop-STEP.prof (the sync
 // run in this process: the CLI's code, without process start) and
 // server-STEP.prof (hodan-server --cpuprofile, started for that step), in
 // dir. Read them with go tool pprof -top.
@@ -22,7 +23,7 @@ func profile(ctx context.Context, cfg config, fx fixture, dir string) error {
 			return err
 		}
 	}
-	for _, name := range []string{"push", "idle"} {
+	for _, name := range []string{"push", "idle", "bootstrap"} {
 		if err := profileSync(ctx, cfg, fx, dir, name); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -42,6 +43,17 @@ func profileSync(ctx context.Context, cfg config, fx fixture, dir, name string) 
 		return err
 	}
 	defer px.close()
+	laptop := filepath.Join(dir, "a.db")
+	if name == "bootstrap" {
+		laptop = filepath.Join(dir, "b.db")
+		code, err := enroll(ctx, cfg.bin, filepath.Join(dir, "srv.db"), "Hà Thị Lan")
+		if err != nil {
+			return err
+		}
+		if _, err := hodanIn(ctx, laptop, "init", "--server", fmt.Sprintf("http://127.0.0.1:%d", fx.port), "--enroll", code); err != nil {
+			return err
+		}
+	}
 	f, err := os.Create(filepath.Join(dir, "laptop-"+name+".prof"))
 	if err != nil {
 		return err
@@ -50,7 +62,7 @@ func profileSync(ctx context.Context, cfg config, fx fixture, dir, name string) 
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return err
 	}
-	_, err = hodanIn(ctx, filepath.Join(dir, "a.db"), "sync")
+	_, err = hodanIn(ctx, laptop, append([]string{"sync"}, cfg.syncFlags...)...)
 	pprof.StopCPUProfile()
 	return err
 }

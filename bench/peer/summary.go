@@ -45,7 +45,7 @@ var comparisons = []comparison{
 	{"a day's edits (50 households × 3 fields)", stepOf("edits", wall), stepOf("edits", wall), "s"},
 	{"a sync with nothing to do", stepOf("idle", wall), stepOf("idle", wall), "s"},
 	{"bootstrap, sync right after `init` (default)", stepOf("bootstrap", wall), stepOf("bootstrap", wall), "s"},
-	{"bootstrap, `--no-snapshot`", stepOf("bootstrap_nosnap", wall), stepOf("bootstrap", wall), "s"},
+	{"bootstrap, `--snapshot`, right after `init`", stepOf("bootstrap_snapshot", wall), stepOf("bootstrap", wall), "s"},
 	{"bytes up: push", stepOf("push", up), stepOf("push", up), "B"},
 	{"bytes up: edits", stepOf("edits", up), stepOf("edits", up), "B"},
 	{"bytes up: bootstrap", stepOf("bootstrap", up), stepOf("bootstrap", up), "B"},
@@ -54,7 +54,7 @@ var comparisons = []comparison{
 	{"bytes down: bootstrap", stepOf("bootstrap", down), stepOf("bootstrap", down), "B"},
 	{"bytes up, all steps", sum(all, up), sum(all, up), "B"},
 	{"bytes down, all steps", sum(all, down), sum(all, down), "B"},
-	{"bytes down, all steps, `--no-snapshot`", sum([]string{"push", "edits", "bootstrap_nosnap"}, down), sum(all, down), "B"},
+	{"bytes down, all steps, bootstrap `--snapshot`", sum([]string{"push", "edits", "bootstrap_snapshot"}, down), sum(all, down), "B"},
 }
 
 // printSummary prints, from a results file, the medians of both sides,
@@ -97,7 +97,7 @@ func printSummary(w io.Writer, path string) error {
 	}
 	fmt.Fprintln(w, "| Hodan alone (median of rounds) | wall | laptop CPU | server CPU |")
 	fmt.Fprintln(w, "|---|---|---|---|")
-	for _, name := range []string{"push", "edits", "idle", "bootstrap", "bootstrap_nosnap", "write"} {
+	for _, name := range []string{"push", "edits", "idle", "bootstrap", "bootstrap_snapshot", "write"} {
 		var s, c, sc []float64
 		for _, h := range hodan {
 			s, c, sc = append(s, h.Steps[name].S), append(c, h.Steps[name].CPU), append(sc, h.Steps[name].ServerCPU)
