@@ -64,7 +64,7 @@ func serveCmd() *cobra.Command {
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, "build a kept snapshot again once more changes of its communes were logged since")
 	fl.BoolVar(&f.console, "console", true, "serve the operators' web console at every path outside /v1 (--console=false: the sync API only)")
 	fl.StringArrayVar(&f.publicHosts, "public-host", nil, "a name the console is reached at, host[:port] as browsers send it (repeat for more); other Host headers are refused. Default: any, or only the loopback names when listening on loopback")
-	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, "build the snapshot of a device's communes in the background when it enrolls, ready for its first sync")
+	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", false, "build the snapshot of a device's communes in the background when it enrolls, ready for a first sync with hodan sync --snapshot (by default a laptop pulls change by change, and the build only competes with it)")
 	// For operators and developers measuring the server, not for daily use:
 	// hidden from the help, described in README.
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
