@@ -3,27 +3,13 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
 
+	"hodan/internal/longtest"
 	"hodan/syncengine"
 )
-
-// provinceSizes are the server log sizes BenchmarkProvinceSync runs at:
-// HODAN_BENCH_LARGE=1 adds a million changes, HODAN_BENCH_HUGE=1 ten
-// million (filling it takes a few minutes).
-func provinceSizes() []int {
-	sizes := []int{100_000}
-	if os.Getenv("HODAN_BENCH_LARGE") != "" || os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 1_000_000)
-	}
-	if os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 10_000_000)
-	}
-	return sizes
-}
 
 // BenchmarkProvinceSync measures what the size of a province server's log
 // costs an officer's sync: an officer's laptop pushes 1,000 changes and
@@ -35,7 +21,7 @@ func provinceSizes() []int {
 // whole log.
 func BenchmarkProvinceSync(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range provinceSizes() {
+	for _, n := range longtest.BenchSizes(100_000) {
 		b.Run(fmt.Sprintf("log=%d", n), func(b *testing.B) {
 			s := mustServer(b)
 			fillProvince(b, s.DB, n)
