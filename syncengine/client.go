@@ -44,8 +44,10 @@ type Client struct {
 	OnFork func(ctx context.Context, tx *sql.Tx, token string, key ed25519.PrivateKey) error
 }
 
-// DefaultBatchSize is the number of changes in one push batch, and in one
-// pull page when the client sets its own BatchSize to it.
+// DefaultBatchSize is the number of changes a pull page holds when the
+// request names no limit, and the unit the server's group commit is
+// bounded in. A client sends DefaultPushBatch and asks for DefaultPullPage
+// unless its BatchSize says otherwise.
 const DefaultBatchSize = 1000
 
 // DefaultPushBatch is the number of changes a client sends in one push
