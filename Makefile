@@ -7,7 +7,7 @@ GO ?= go
 # walkthrough exports all stay there, out of git (.gitignore).
 WALKTHROUGH ?= walkthrough
 
-.PHONY: build serve test test-long vet bench clean
+.PHONY: build serve test test-long vet bench bench-peer clean
 
 build:
 	$(call sqlite-note)
@@ -52,6 +52,17 @@ test-long:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x -count 5 ./syncengine/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -count 1 -timeout 60m ./bench/
+
+# A whole `hodan sync` beside PouchDB replication of the same commune, both
+# behind the same byte-counting proxy (bench/peer, BENCHMARKS.md): ratios per
+# round. Installs the PouchDB peer from its lock file (npm ci) the first
+# time; builds the laptop's database once per build (about 2 minutes), then
+# about 2 minutes a round. PEER_ARGS="-rounds 5" for more rounds. Not run by
+# .ci/run.
+PEER_ARGS ?= -rounds 3 -households 3000
+bench-peer: build
+	cd bench/peer/pouchdb && { test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }
+	$(GO) run ./bench/peer $(PEER_ARGS)
 
 vet:
 	$(GO) vet ./...

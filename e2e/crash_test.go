@@ -180,6 +180,9 @@ func launch(t *testing.T, ready, name string, args ...string) *proc {
 	}
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	p.cmd.Env = append(os.Environ(), "HODAN_DB=")
+	if name == bin.server {
+		p.cmd.Env = append(p.cmd.Env, "HODAN_LANG=en") // its lines are read in English: "hodan-server: serving"
+	}
 	p.start = time.Now()
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

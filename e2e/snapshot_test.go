@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// TestNewLaptopStartsFromASnapshot: a new laptop's first hodan sync adopts
-// the server's snapshot of its commune and ends with the commune as the
-// server holds it; with --no-snapshot it pulls change by change to the
-// same state; a laptop that already synced never takes a snapshot again.
+// TestNewLaptopStartsFromASnapshot: a new laptop's first hodan sync
+// --snapshot adopts the server's snapshot of its commune and ends with the
+// commune as the server holds it; by default (and with --no-snapshot,
+// kept for scripts) it pulls change by change to the same state; a laptop
+// that already synced never takes a snapshot again.
 func TestNewLaptopStartsFromASnapshot(t *testing.T) {
 	srv := startServer(t, t.TempDir()+"/server.db")
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
@@ -19,7 +20,7 @@ func TestNewLaptopStartsFromASnapshot(t *testing.T) {
 	want := srv.digest(t, lacLuong)
 
 	fresh := enrolled(t, srv, "fresh", "Hà Thị Lan", lacLuong)
-	res := fresh.sync(t)
+	res := fresh.sync(t, "--snapshot")
 	if res.SnapshotBytes == 0 || res.SnapshotChanges == 0 || res.SnapshotSkipped != "" {
 		t.Errorf("first sync of a new laptop: %+v, want a snapshot adopted", res)
 	}
@@ -27,18 +28,20 @@ func TestNewLaptopStartsFromASnapshot(t *testing.T) {
 		t.Errorf("after the snapshot: digest %s, server %s", got, want)
 	}
 
-	slow := enrolled(t, srv, "slow", "Triệu Văn Dũng", lacLuong)
-	res = slow.sync(t, "--no-snapshot")
-	if res.SnapshotBytes != 0 || res.Pulled == 0 {
-		t.Errorf("first sync with --no-snapshot: %+v, want a pull change by change", res)
-	}
-	if got := slow.digest(t, lacLuong); got != want {
-		t.Errorf("after pulling change by change: digest %s, server %s", got, want)
+	for _, flags := range [][]string{nil, {"--no-snapshot"}} {
+		slow := enrolled(t, srv, "slow"+strings.Join(flags, ""), "Triệu Văn Dũng", lacLuong)
+		res = slow.sync(t, flags...)
+		if res.SnapshotBytes != 0 || res.Pulled == 0 {
+			t.Errorf("first sync with %q: %+v, want a pull change by change", flags, res)
+		}
+		if got := slow.digest(t, lacLuong); got != want {
+			t.Errorf("after pulling change by change (%q): digest %s, server %s", flags, got, want)
+		}
 	}
 
 	// In words, in Vietnamese, the officer is told where the data came from.
 	words := enrolled(t, srv, "words", "Lò Văn Minh", lacLuong)
-	out, errOut, err := runIn("vi", bin.client, "--db", words.db, "sync")
+	out, errOut, err := runIn("vi", bin.client, "--db", words.db, "sync", "--snapshot")
 	if err != nil || !strings.Contains(out, "bản chụp dữ liệu của xã") {
 		t.Errorf("first sync in words: %v\n%s%s", err, out, errOut)
 	}

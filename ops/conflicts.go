@@ -20,16 +20,10 @@ func Conflicts(ctx context.Context, db *syncengine.DB, who Actor, names Namer) (
 }
 
 // OpenConflicts counts the conflicts of who's communes nobody has
-// resolved.
+// resolved: a count the engine keeps, recounted only when the log moved
+// (syncengine.DB.OpenConflicts).
 func OpenConflicts(ctx context.Context, db *syncengine.DB, who Actor) (int, error) {
-	found, err := db.Conflicts(ctx, syncengine.ConflictQuery{Scopes: who.Communes})
-	n := 0
-	for _, c := range found {
-		if !c.Resolved {
-			n++
-		}
-	}
-	return n, err
+	return db.OpenConflicts(ctx, who.Communes)
 }
 
 // FindListed finds what a list of conflicts and orphans (Conflicts, then

@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/google/uuid"
 
@@ -39,20 +40,46 @@ func DeviceOfficers(ctx context.Context, db *syncengine.DB, dev *Device) (Namer,
 	return func(s syncengine.SiteID) string { return officers[s] }, nil
 }
 
-// RememberOfficers keeps the officers the server named in its conflicts,
-// so that the laptop can name them offline.
-func RememberOfficers(ctx context.Context, db *syncengine.DB, views []syncengine.ConflictView) error {
+// RememberOfficers keeps the officers the server named, so that the
+// laptop can name them offline.
+func RememberOfficers(ctx context.Context, db *syncengine.DB, officers []syncengine.SiteOfficer) error {
 	return db.Exec(ctx, func(tx *sql.Tx) error {
-		for _, v := range views {
-			for _, x := range v.Values {
-				if x.Officer == "" {
-					continue
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, x.Site.String(), x.Officer); err != nil {
-					return fail("error.remember_officers", err)
-				}
+		for _, o := range officers {
+			if o.Officer == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO client_officers (site, officer) VALUES (?, ?)`, o.Site.String(), o.Officer); err != nil {
+				return fail("error.remember_officers", err)
 			}
 		}
 		return nil
 	})
+}
+
+// learnOfficers keeps the names of the officers whose changes this laptop
+// may pull, to name them offline (a conflict's sides, who deleted a
+// record): a small answer that costs the server no pass over its log. A
+// server older than /v1/officers names them in its conflicts instead.
+func learnOfficers(ctx context.Context, client *syncengine.Client, db *syncengine.DB) error {
+	officers, err := client.Officers(ctx)
+	var remote *syncengine.Error
+	if errors.As(err, &remote) && remote.Code == syncengine.CodeNotFound {
+		views, cerr := client.Conflicts(ctx)
+		officers, err = conflictOfficers(views), cerr
+	}
+	if err != nil {
+		return err
+	}
+	return RememberOfficers(ctx, db, officers)
+}
+
+// conflictOfficers are the officers conflicts name.
+func conflictOfficers(views []syncengine.ConflictView) []syncengine.SiteOfficer {
+	var out []syncengine.SiteOfficer
+	for _, v := range views {
+		for _, x := range v.Values {
+			out = append(out, syncengine.SiteOfficer{Site: x.Site, Officer: x.Officer})
+		}
+	}
+	return out
 }

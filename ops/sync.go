@@ -73,16 +73,9 @@ func Sync(ctx context.Context, db *syncengine.DB, dev *Device, opts SyncOptions)
 	if err := db.RecordSync(ctx, opts.Now()); err != nil {
 		return SyncResult{}, err
 	}
-	if res.Pushed+res.Pulled > 0 {
-		// Learn who wrote the conflicting values, to name them offline. It
-		// costs the server a pass over the commune's log: only when
-		// something moved.
-		remote, err := client.Conflicts(ctx)
-		if err != nil {
+	if res.Pulled > 0 {
+		if err := learnOfficers(ctx, client, db); err != nil {
 			return SyncResult{}, exchangeError(dev.Server, err)
-		}
-		if err := RememberOfficers(ctx, db, remote); err != nil {
-			return SyncResult{}, err
 		}
 	}
 	open, err := OpenConflicts(ctx, db, dev.Actor())

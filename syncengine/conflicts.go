@@ -47,32 +47,8 @@ type ConflictQuery struct {
 // Conflicts lists the conflicts the replica's log holds, in a stable order
 // (table, row, column, then the loser's version).
 func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error) {
-	var where []string
-	var args []any
-	if len(q.Scopes) > 0 {
-		where = append(where, "scope IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Scopes)), ",")+")")
-		for _, s := range q.Scopes {
-			args = append(args, s)
-		}
-	}
-	if q.Table != "" {
-		where = append(where, "tbl = ?")
-		args = append(args, q.Table)
-	}
-	if q.Row != (RowID{}) {
-		where = append(where, "row_id = ?")
-		args = append(args, q.Row[:])
-	}
-	filter := ""
-	if len(where) > 0 {
-		filter = " AND " + strings.Join(where, " AND ")
-	}
-	// Only cells written more than once can hold a conflict.
-	rows, err := db.r.QueryContext(ctx, `SELECT `+logColumns+` FROM sync_log l
-		WHERE l.col != '' AND (l.tbl, l.row_id, l.col) IN (
-			SELECT tbl, row_id, col FROM sync_log WHERE col != ''`+filter+`
-			GROUP BY tbl, row_id, col HAVING count(*) > 1)
-		ORDER BY l.tbl, l.row_id, l.col`, args...)
+	query, args := conflictsQuery(q)
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read conflicts: %w", err)
 	}
@@ -95,6 +71,40 @@ func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error
 		start = end
 	}
 	return out, nil
+}
+
+// conflictsQuery is the query of Conflicts: the log entries of the cells
+// q selects that were written more than once (only those can hold a
+// conflict), cell by cell. q's filter stands outside the subquery too:
+// without it the outer query read the whole log (every commune of a
+// province server) to find the cells the subquery named; with it, it reads
+// the scopes' entries through sync_log_scope only.
+func conflictsQuery(q ConflictQuery) (string, []any) {
+	var where []string
+	var args []any
+	if len(q.Scopes) > 0 {
+		where = append(where, "scope IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Scopes)), ",")+")")
+		for _, s := range q.Scopes {
+			args = append(args, s)
+		}
+	}
+	if q.Table != "" {
+		where = append(where, "tbl = ?")
+		args = append(args, q.Table)
+	}
+	if q.Row != (RowID{}) {
+		where = append(where, "row_id = ?")
+		args = append(args, q.Row[:])
+	}
+	filter := ""
+	if len(where) > 0 {
+		filter = " AND " + strings.Join(where, " AND ")
+	}
+	return `SELECT ` + logColumns + ` FROM sync_log l
+		WHERE l.col != ''` + filter + ` AND (l.tbl, l.row_id, l.col) IN (
+			SELECT tbl, row_id, col FROM sync_log WHERE col != ''` + filter + `
+			GROUP BY tbl, row_id, col HAVING count(*) > 1)
+		ORDER BY l.tbl, l.row_id, l.col`, append(args, args...)
 }
 
 func sameCell(a, b *Change) bool {

@@ -14,6 +14,7 @@ package syncengine
 //	GET  /v1/pull?incarnation=&after=&chain=&limit= -> PullResponse
 //	GET  /v1/digest?commune= -> DigestResponse
 //	GET  /v1/conflicts -> ConflictsResponse
+//	GET  /v1/officers  -> OfficersResponse (see officers.go)
 //	GET  /v1/snapshot  -> a gzipped snapshot file (see DB.BuildSnapshot) of
 //	                      the caller's communes, its SHA-256 in HeaderSnapshotSHA256
 //
@@ -28,6 +29,7 @@ const (
 	PathConflicts = "/v1/conflicts"
 	PathSnapshot  = "/v1/snapshot"
 	PathFork      = "/v1/fork"
+	PathOfficers  = "/v1/officers"
 )
 
 // HeaderSnapshotSHA256 carries the hex SHA-256 of a snapshot answer's body

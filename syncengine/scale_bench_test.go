@@ -3,25 +3,17 @@ package syncengine
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
+
+	"hodan/internal/longtest"
 )
 
 // scaleSizes are the log sizes the scale benchmarks run at:
 // HODAN_BENCH_LARGE=1 adds a million changes, HODAN_BENCH_HUGE=1 ten
 // million (filling those takes minutes).
-func scaleSizes() []int {
-	sizes := []int{10_000, 100_000}
-	if os.Getenv("HODAN_BENCH_LARGE") != "" || os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 1_000_000)
-	}
-	if os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 10_000_000)
-	}
-	return sizes
-}
+func scaleSizes() []int { return longtest.BenchSizes(10_000, 100_000) }
 
 // mustFilledLog opens a server database whose log already holds n changes
 // from one site, merged in batches of 5,000. It returns the site and the

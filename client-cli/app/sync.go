@@ -75,19 +75,26 @@ func isLoopback(host string) bool {
 
 func (a *app) syncCmd() *cobra.Command {
 	var batch int
-	var noSnapshot bool
+	var snapshot, noSnapshot bool
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: a.T("sync.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDevice(cmd, func(ctx context.Context, db *syncengine.DB, dev *ops.Device) error {
-				return a.sync(ctx, cmd, db, dev, batch, noSnapshot)
+				return a.sync(ctx, cmd, db, dev, batch, noSnapshot || !snapshot)
 			})
 		},
 	}
 	cmd.Flags().IntVar(&batch, "batch", 0, a.T("sync.flag_batch"))
+	// A first sync pulls change by change unless --snapshot: a commune's
+	// changes in the compact encoding are a thirtieth of its snapshot's
+	// bytes and, on a laptop beside the server, take about as long
+	// (BENCHMARKS.md, bench-peer). --no-snapshot, once needed for that,
+	// is kept for scripts.
+	cmd.Flags().BoolVar(&snapshot, "snapshot", false, a.T("sync.flag_snapshot"))
 	cmd.Flags().BoolVar(&noSnapshot, "no-snapshot", false, a.T("sync.flag_no_snapshot"))
+	cmd.Flags().MarkHidden("no-snapshot")
 	return cmd
 }
 
@@ -128,6 +135,7 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	}
 	return nil
 }
+
 
 // syncProgress reports a sync's progress on progress bars, one a phase:
 // sending, with its total, then receiving, whose total is unknown. finish

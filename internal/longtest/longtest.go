@@ -31,3 +31,16 @@ func Skip(t testing.TB) {
 		t.Skipf("a long test: %s=1 runs it (make test-long)", Var)
 	}
 }
+
+// BenchSizes are the log sizes a benchmark of growth runs at: sizes, then
+// a million changes with HODAN_BENCH_LARGE=1 or HODAN_BENCH_HUGE=1, and
+// ten million with HODAN_BENCH_HUGE=1 (filling those takes minutes).
+func BenchSizes(sizes ...int) []int {
+	if os.Getenv("HODAN_BENCH_LARGE") != "" || os.Getenv("HODAN_BENCH_HUGE") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	if os.Getenv("HODAN_BENCH_HUGE") != "" {
+		sizes = append(sizes, 10_000_000)
+	}
+	return sizes
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"hodan/internal/longtest"
 	"hodan/internal/replica"
 	"hodan/server/audit"
 	"hodan/server/registry"
@@ -26,16 +27,7 @@ import (
 // benchSizes are the log sizes the benchmarks run at: 100k changes;
 // HODAN_BENCH_LARGE=1 adds a million, HODAN_BENCH_HUGE=1 ten million
 // (building those logs takes minutes).
-func benchSizes() []int {
-	sizes := []int{100_000}
-	if os.Getenv("HODAN_BENCH_LARGE") != "" || os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 1_000_000)
-	}
-	if os.Getenv("HODAN_BENCH_HUGE") != "" {
-		sizes = append(sizes, 10_000_000)
-	}
-	return sizes
-}
+func benchSizes() []int { return longtest.BenchSizes(100_000) }
 
 // benchLogs are the exports built for this run, by size, shared by the
 // benchmarks and removed when the last ends (see TestMain).

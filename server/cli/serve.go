@@ -66,7 +66,7 @@ func serveCmd(t tr, getenv func(string) string) *cobra.Command {
 	fl.IntVar(&cfg.SnapshotMaxLag, "snapshot-max-lag", httpd.DefaultSnapshotMaxLag, t.T("server.serve.flag.snapshot_max_lag"))
 	fl.BoolVar(&f.console, "console", true, t.T("server.serve.flag.console"))
 	fl.StringArrayVar(&f.publicHosts, "public-host", nil, t.T("server.serve.flag.public_host"))
-	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", true, t.T("server.serve.flag.snapshot_on_enroll"))
+	fl.BoolVar(&cfg.SnapshotOnEnroll, "snapshot-on-enroll", false, t.T("server.serve.flag.snapshot_on_enroll"))
 	// For operators and developers measuring the server, not for daily use:
 	// hidden from the help, described in README.
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", t.T("server.serve.flag.cpuprofile"))

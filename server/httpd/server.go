@@ -141,6 +141,7 @@ func New(cfg Config) *Server {
 	e.GET(syncengine.PathPull, s.pull, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathDigest, s.digest, s.authenticate, s.limitDevice)
 	e.GET(syncengine.PathConflicts, s.conflicts, s.authenticate, s.limitDevice)
+	e.GET(syncengine.PathOfficers, s.officers, s.authenticate, s.limitDevice)
 	if !cfg.NoSnapshots {
 		s.snapshots = newSnapshotCache(cfg)
 		e.GET(syncengine.PathSnapshot, s.snapshot, s.authenticate, s.limitDevice)

@@ -245,7 +245,11 @@ func gzipFile(src, dst string) (int64, string, error) {
 	var size int64
 	err = atomicWrite(dst, func(w io.Writer) error {
 		cw := &countWriter{w: io.MultiWriter(w, h)}
-		zw, _ := gzip.NewWriterLevel(cw, gzip.DefaultCompression) // the level is valid
+		// BestSpeed: on a commune of 141,036 changes (34 MB) it takes a
+		// third of the default level's time (1 s of the build's 1.4 s
+		// was gzip) for 9% more bytes; a laptop asks for a snapshot only
+		// on a fast link, and the build competes with the syncs.
+		zw, _ := gzip.NewWriterLevel(cw, gzip.BestSpeed) // the level is valid
 		if _, err := io.Copy(zw, in); err != nil {
 			return err
 		}

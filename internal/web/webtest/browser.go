@@ -129,10 +129,26 @@ func Run[T any](b *Browser, action chromedp.Action[T]) T {
 	return v
 }
 
-// Text is the visible text of the first element selector matches.
+// Text is the visible text of the first element selector matches, once
+// it exists. It is read inside the page (innerText), not through
+// chromedp's node ids, which a page that just navigated (a form posted
+// by Click) may have replaced: "No node with given id found".
 func (b *Browser) Text(selector string) string {
 	b.t.Helper()
-	return Run(b, chromedp.Text(chromedp.CSS(selector)))
+	expr := `(() => { const e = document.querySelector(` + strconv.Quote(selector) + `); return e ? [true, e.innerText] : [false, ""] })()`
+	return Run(b, func(ctx context.Context, tg *chromedp.Target) (string, error) {
+		for {
+			if r, err := chromedp.Evaluate[[]any](expr)(ctx, tg); err == nil && len(r) == 2 && r[0] == true {
+				s, _ := r[1].(string)
+				return strings.TrimSpace(s), nil
+			}
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
 }
 
 // Eval evaluates a JavaScript expression in the page.
