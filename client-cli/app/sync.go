@@ -136,7 +136,6 @@ func (a *app) sync(ctx context.Context, cmd *cobra.Command, db *syncengine.DB, d
 	return nil
 }
 
-
 // syncProgress reports a sync's progress on progress bars, one a phase:
 // sending, with its total, then receiving, whose total is unknown. finish
 // ends the last bar; it may be called more than once.
