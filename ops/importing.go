@@ -27,7 +27,8 @@ type ImportOptions struct {
 	// SkipBad writes the clean rows of a list with bad rows.
 	SkipBad bool
 	// CreateVillages creates the villages a list names that the commune
-	// does not have yet.
+	// does not have yet. A commune the laptop holds no village of takes
+	// its villages from its first list without it.
 	CreateVillages bool
 	// Commune is the commune of a list without a commune column, for an
 	// actor of several communes.

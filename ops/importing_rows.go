@@ -217,7 +217,8 @@ func (im *householdImporter) mark(name, text string, marks map[string]string) st
 }
 
 // village finds the village a row names in its commune, or plans to
-// create it with --create-villages.
+// create it: with --create-villages, or when the laptop holds no village
+// of that commune yet (its first list).
 func (im *householdImporter) village(commune, name string, row *importRow) string {
 	key := villageKey(name)
 	switch ids := im.villages[commune][key]; len(ids) {
@@ -228,8 +229,11 @@ func (im *householdImporter) village(commune, name string, row *importRow) strin
 	default:
 		return im.T("import.reason.village_ambiguous", len(ids))
 	}
-	if !im.createVillages {
-		return im.T("import.reason.village", im.knownVillages(commune))
+	// A commune this laptop holds no village of yet takes its villages
+	// from its first list; once it has some, a name the list spells
+	// otherwise is more likely a typo than a new village.
+	if !im.createVillages && len(im.villageList[commune]) > 0 {
+		return im.T("import.reason.village", im.knownVillages(commune), name)
 	}
 	if col, _ := schema.Villages.Column(schema.ColName); col.Check(name) != nil {
 		return im.reason(col, col.Check(name))

@@ -451,3 +451,37 @@ func TestImportAnUploadedList(t *testing.T) {
 		t.Errorf("an upload that is no spreadsheet: %v", err)
 	}
 }
+
+// TestFirstListBringsItsVillages: on a laptop that holds no village of the
+// commune yet, the first list's villages are created with it; once the
+// commune has villages, a name no village has is refused, saying how to
+// add it.
+func TestFirstListBringsItsVillages(t *testing.T) {
+	ctx := context.Background()
+	db := mustReplica(t)
+	list := func(text string) *HouseholdList {
+		t.Helper()
+		s, err := ReadSheetFrom(strings.NewReader(text), "danh-sach.csv", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := HouseholdListOf(s, "danh-sach.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	opts := ImportOptions{Day: "2026-05-12", Lang: i18n.EN}
+	first := "Chủ hộ;Năm sinh;Thôn/bản\nLò Văn Pó;1962;Nà Lầu\nHoàng Thị Mai;1970;Khuổi Mười\nSùng A Chứ;1981;Nà Lầu\n"
+	rep, err := ImportHouseholds(ctx, db, officer, list(first), opts)
+	if err != nil || rep.Imported != 3 || len(rep.NewVillages) != 2 {
+		t.Fatalf("the first list: %+v, %v; want 3 households and 2 villages made", rep, err)
+	}
+	if got, _ := List(ctx, db, schema.Villages, ListQuery{}); len(got) != 2 {
+		t.Errorf("%d villages after the first list, want 2", len(got))
+	}
+	rep, err = ImportHouseholds(ctx, db, officer, list("Chủ hộ;Năm sinh;Thôn/bản\nĐinh Văn Hùng;1975;Na Lau Moi\n"), opts)
+	if !errors.Is(err, ErrImportRefused) || rep == nil || rep.BadRows != 1 || !strings.Contains(rep.Bad[0].Reason, `hodan village add --name "Na Lau Moi"`) {
+		t.Errorf("a village the commune lacks, once it has villages: %+v, %v; want it refused with how to add it", rep, err)
+	}
+}
