@@ -25,9 +25,9 @@ func (a *app) conflictsCmd() *cobra.Command {
 }
 
 func (a *app) conflictsListCmd() *cobra.Command {
-	var open bool
+	var open, ids bool
 	cmd := &cobra.Command{
-		Use:   "list [--open]",
+		Use:   "list [--open] [--ids]",
 		Short: a.T("conflicts.list_short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -50,6 +50,15 @@ func (a *app) conflictsListCmd() *cobra.Command {
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), reconcile.Listed(views, orphans))
 				}
+				if ids { // for scripts: C=$(hodan conflicts list --open --ids)
+					for _, v := range views {
+						fmt.Fprintln(cmd.OutOrStdout(), v.ID)
+					}
+					for _, o := range orphans {
+						fmt.Fprintln(cmd.OutOrStdout(), o.ID)
+					}
+					return nil
+				}
 				if len(views) > 0 || len(orphans) == 0 {
 					if err := a.writeConflicts(cmd.OutOrStdout(), views); err != nil {
 						return err
@@ -63,6 +72,7 @@ func (a *app) conflictsListCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, a.T("conflicts.flag_open"))
+	cmd.Flags().BoolVar(&ids, "ids", false, a.T("conflicts.flag_ids"))
 	return cmd
 }
 

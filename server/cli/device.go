@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -24,8 +25,8 @@ func deviceCmd(t tr) *cobra.Command {
 }
 
 func deviceListCmd(t tr) *cobra.Command {
-	var db string
-	var asJSON bool
+	var db, officer string
+	var asJSON, ids bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: t.T("server.device.list.short"),
@@ -35,6 +36,15 @@ func deviceListCmd(t tr) *cobra.Command {
 				devices, err := r.Devices(cmd.Context())
 				if err != nil {
 					return err
+				}
+				if officer != "" {
+					devices = slices.DeleteFunc(devices, func(d registry.Device) bool { return d.Officer != officer })
+				}
+				if ids { // for scripts: hodan-server device revoke $(hodan-server device list --ids --officer NAME)
+					for _, d := range devices {
+						fmt.Fprintln(cmd.OutOrStdout(), d.ID)
+					}
+					return nil
 				}
 				if asJSON {
 					if devices == nil {
@@ -53,6 +63,8 @@ func deviceListCmd(t tr) *cobra.Command {
 	}
 	dbFlag(t, cmd, &db)
 	jsonFlag(t, cmd, &asJSON)
+	cmd.Flags().BoolVar(&ids, "ids", false, t.T("server.device.list.flag_ids"))
+	cmd.Flags().StringVar(&officer, "officer", "", t.T("server.device.list.flag_officer"))
 	return cmd
 }
 
