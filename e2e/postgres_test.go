@@ -28,7 +28,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	// On PostgreSQL each server keeps its snapshots in a directory of its
 	// own under the temporary directory: the test's.
 	t.Setenv("TMPDIR", t.TempDir())
-	s1, s2 := startServer(t, url), startServer(t, url)
+	s1, s2 := startServerProcess(t, url), startServer(t, url) // s1 is killed
 	defer func() { s1.stop() }() // the last of the restarted servers
 	proxy, via := startAckProxy(t, s1.url)
 	a := newDevice(t, "a")
