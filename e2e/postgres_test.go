@@ -29,7 +29,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	// own under the temporary directory: the test's.
 	t.Setenv("TMPDIR", t.TempDir())
 	s1, s2 := startServerProcess(t, url), startServer(t, url) // s1 is killed
-	defer func() { s1.stop() }() // the last of the restarted servers
+	defer func() { s1.stop() }()                              // the last of the restarted servers
 	proxy, via := startAckProxy(t, s1.url)
 	a := newDevice(t, "a")
 	a.run(t, "init", "--server", via, "--enroll", s1.enroll(t, "Lò Văn Minh", lacLuong))
