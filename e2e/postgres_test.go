@@ -28,8 +28,9 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	// On PostgreSQL each server keeps its snapshots in a directory of its
 	// own under the temporary directory: the test's.
 	t.Setenv("TMPDIR", t.TempDir())
-	s1, s2 := startServerProcess(t, url), startServer(t, url) // s1 is killed
-	defer func() { s1.stop() }()                              // the last of the restarted servers
+	// s1 is killed: it runs as a process.
+	s1, s2 := startServerProcess(t, url), startServer(t, url)
+	defer func() { s1.stop() }() // the last of the restarted servers
 	proxy, via := startAckProxy(t, s1.url)
 	a := newDevice(t, "a")
 	a.run(t, "init", "--server", via, "--enroll", s1.enroll(t, "Lò Văn Minh", lacLuong))
