@@ -36,7 +36,7 @@ func TestSchemaErrorsInVietnamese(t *testing.T) {
 		{col(households, "commune_code").Check("99999"), "không phải mã xã"},
 		{col(households, "phone").Check("123"), "không phải số điện thoại"},
 		{col(members, "personal_id").Check("12"), "không phải số định danh cá nhân"},
-		{col(visits, "purpose").Check("picnic"), `"picnic" không thuộc các giá trị`},
+		{col(visits, "purpose").Check("picnic"), `"picnic" không phải một trong: rà soát hộ nghèo, cận nghèo; giao`},
 		{col(households, "head_name").Check(strings.Repeat("a", 201)), "dài 201 ký tự; tối đa 200"},
 		{col(households, "head_name").Check(int64(1)), "không đúng kiểu"},
 		{col(visits, "answers").Check("[1]"), "không phải một đối tượng JSON"},

@@ -29,24 +29,42 @@ var (
 )
 
 // ResolveID finds the record of t whose id is s or begins with s (of
-// MinPrefix characters or more, in either case). Every operation that
-// takes a record's id as a person typed it reads it here. An s that begins
-// several ids is refused, naming their records.
+// MinPrefix characters or more, in either case), or, for a table whose
+// records have names (villages, households by their head, members), whose
+// name is s as people type it (see idsNamed). Every operation that takes a
+// record as a person typed it reads it here. An s that fits several
+// records is refused, naming them.
 func ResolveID(q Querier, t *schema.Table, s string) (syncengine.RowID, error) {
 	p := strings.ToLower(strings.TrimSpace(s))
 	if id, err := uuid.Parse(p); err == nil && len(p) == 36 {
 		return id, nil
 	}
-	if len(p) < MinPrefix || strings.Trim(p, "0123456789abcdef-") != "" {
-		return syncengine.RowID{}, fail("input.id_prefix", s, Noun(t.Noun), MinPrefix, t.Noun)
+	// What looks like an id (hex digits and dashes, a digit among them) is
+	// read as one; anything else as a name.
+	idLike := strings.Trim(p, "0123456789abcdef-") == "" && strings.ContainsAny(p, "0123456789")
+	switch {
+	case idLike && len(p) >= MinPrefix:
+		found, err := idsBeginning(q, t, p)
+		if err != nil {
+			return syncengine.RowID{}, err
+		}
+		return oneOf(t, s, found, "error.no_such_row", "input.id_ambiguous")
+	case !idLike && t.NameColumn != "" && fold(s) != "":
+		found, err := idsNamed(q, t, s)
+		if err != nil {
+			return syncengine.RowID{}, err
+		}
+		return oneOf(t, s, found, "input.no_such_name", "input.name_ambiguous")
 	}
-	found, err := idsBeginning(q, t, p)
-	if err != nil {
-		return syncengine.RowID{}, err
-	}
+	return syncengine.RowID{}, fail("input.id_prefix", s, Noun(t.Noun), MinPrefix, t.Noun)
+}
+
+// oneOf is the one record of found, or an error of key none or key several
+// naming what s could mean.
+func oneOf(t *schema.Table, s string, found []candidate, none, several string) (syncengine.RowID, error) {
 	switch len(found) {
 	case 0:
-		return syncengine.RowID{}, fail("error.no_such_row", Noun(t.Noun), s, t.Noun)
+		return syncengine.RowID{}, fail(none, Noun(t.Noun), s, t.Noun)
 	case 1:
 		return uuid.Parse(found[0].id)
 	}
@@ -57,7 +75,31 @@ func ResolveID(q Querier, t *schema.Table, s string) (syncengine.RowID, error) {
 	if len(found) > maxCandidates {
 		names = append(names, "…")
 	}
-	return syncengine.RowID{}, fail("input.id_ambiguous", s, Noun(t.Noun), strings.Join(names, "; "))
+	return syncengine.RowID{}, fail(several, s, Noun(t.Noun), strings.Join(names, "; "))
+}
+
+// idsNamed lists the live records of t whose name (t.NameColumn) is s as
+// people type it: letter case, accents and punctuation aside ("ban lac" is
+// Bản Lác), one more than maxCandidates at most.
+func idsNamed(q Querier, t *schema.Table, s string) ([]candidate, error) {
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, COALESCE(x.%s, ''), COALESCE(%s, '') FROM %s x ORDER BY id`, t.NameColumn, recordNameSQL(t), t.Name))
+	if err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	want := fold(s)
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		var name string
+		if err := rows.Scan(&c.id, &name, &c.name); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		if fold(name) == want && len(out) <= maxCandidates {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
 }
 
 // maxCandidates is how many records an ambiguous prefix names.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -69,6 +70,17 @@ type Column struct {
 type Choice struct {
 	Value string
 	Label string // Vietnamese
+}
+
+// Word is the choice as a Vietnamese officer types it: its label, a word
+// in lower case without a leading "Hộ" ("cận nghèo" for Hộ cận nghèo,
+// "nhà tạm"), an abbreviation as written ("NĐ 07/2021/NĐ-CP").
+func (ch Choice) Word() string {
+	r := []rune(strings.TrimPrefix(ch.Label, "Hộ "))
+	if len(r) > 1 && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }
 
 // ChoiceLabel is the Vietnamese label of value in the enumeration of
@@ -175,7 +187,8 @@ func (c *Column) checkText(s string) error {
 		}
 	}
 	if len(c.Enum) > 0 && !c.hasChoice(s) {
-		return c.invalid(ReasonChoice, "%s %q is not one of: %s", c.Name, s, c.choiceList())
+		return &Error{Code: CodeInvalidValue, Column: c.Name, Reason: ReasonChoice, Args: []any{s, c.choiceList(), c.labelList()},
+			Message: fmt.Sprintf("%s %q is not one of: %s", c.Name, s, c.choiceList())}
 	}
 	if c.Code != "" {
 		if err := c.Code.check(s); err != nil {
@@ -230,6 +243,17 @@ func (c *Column) choiceList() string {
 		vals[i] = ch.Value
 	}
 	return strings.Join(vals, ", ")
+}
+
+// labelList is the choices as Vietnamese read them, lower case where the
+// label is a word ("cận nghèo" for Hộ cận nghèo), for an error in
+// Vietnamese.
+func (c *Column) labelList() string {
+	vals := make([]string, len(c.Enum))
+	for i, ch := range c.Enum {
+		vals[i] = ch.Word()
+	}
+	return strings.Join(vals, "; ")
 }
 
 func (c *Column) describeType() string {

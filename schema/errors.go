@@ -36,7 +36,7 @@ const (
 	ReasonEarlyDate    = "early_date"    // the date given, EarliestDate, both dd/mm/yyyy
 	ReasonJSON         = "json"          // the decoding error
 	ReasonRowID        = "row_id"        // the text given
-	ReasonChoice       = "choice"        // the text given, the choices
+	ReasonChoice       = "choice"        // the text given, the choices, their Vietnamese words
 	ReasonPattern      = "pattern"       // the text given, the hint
 	ReasonEthnicGroup  = "ethnic_group"  // the code given
 	ReasonProject1719  = "project_1719"  // the code given

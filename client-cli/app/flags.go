@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -20,15 +21,19 @@ func (a *app) flagHelp(t *schema.Table, c *schema.Column) string {
 	case len(c.Enum) > 0:
 		var vals []string
 		for _, ch := range c.Enum {
-			vals = append(vals, ch.Value)
+			vals = append(vals, a.choiceWord(ch))
 		}
-		b.WriteString(": " + strings.Join(vals, ", "))
+		b.WriteString(": " + strings.Join(vals, "; "))
 	case c.Type == schema.Date:
 		b.WriteString(" " + a.T("flag.date"))
 	case c.Type == schema.Bool:
 		b.WriteString(" " + a.T("flag.bool"))
 	case c.Type == schema.Ref:
-		b.WriteString(" " + a.T("flag.ref", a.nounWord(nounOf(c.Refers))))
+		key := "flag.ref"
+		if refers, ok := schema.TableByName(c.Refers); ok && refers.NameColumn != "" {
+			key = "flag.ref_named" // ops.ResolveID takes a name too
+		}
+		b.WriteString(" " + a.T(key, a.nounWord(nounOf(c.Refers))))
 	case c.Code == schema.CodeEthnicGroup:
 		b.WriteString(" " + a.T("flag.ethnic_group"))
 	case c.Code == schema.CodeProject1719:
@@ -48,11 +53,20 @@ func flagValues(cmd *cobra.Command, t *schema.Table) (map[string]any, error) {
 		if f == nil || !f.Changed {
 			continue
 		}
-		v, err := c.Parse(f.Value.String())
+		v, err := ops.ParseTyped(&c, f.Value.String())
 		if err != nil {
 			return nil, err
 		}
 		values[c.Name] = v
 	}
 	return values, nil
+}
+
+// choiceWord is a value of an enumeration as an officer types it: in
+// Vietnamese its word (schema.Choice.Word), in English its value.
+func (a *app) choiceWord(ch schema.Choice) string {
+	if a.lang == langEN {
+		return ch.Value
+	}
+	return ch.Word()
 }

@@ -55,7 +55,24 @@ func TestCommandsTakeAnIDPrefix(t *testing.T) {
 	if _, errOut, code = b.hodan(t, "household", "show", "ffffffff"); code != 1 || !strings.Contains(errOut, "ffffffff") {
 		t.Errorf("a prefix of nothing: exit %d, stderr %q", code, errOut)
 	}
-	if n := b.query(t, `SELECT count(*) FROM households`); n[0] != int64(2) {
-		t.Errorf("%v households, want 2", n[0])
+	// By name as people type it: case, accents and punctuation aside.
+	if out, errOut, code := b.hodan(t, "household", "show", "lo van PAO"); code != 0 || !strings.Contains(out, "Nà Lầu") {
+		t.Errorf("household show by its head's name: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := b.hodan(t, "member", "add", "--household-id", "Hà Thị Mai", "--full-name", "Hà Thị Lan"); code != 0 {
+		t.Errorf("member add --household-id by name: exit %d\n%s", code, errOut)
+	}
+	if got := b.query(t, `SELECT household_id FROM members WHERE full_name = 'Hà Thị Lan'`); len(got) != 1 || got[0] != mai {
+		t.Errorf("Lan's household %v, want %s", got, mai)
+	}
+	if _, errOut, code = b.hodan(t, "household", "show", "Lò Văn Pó"); code != 1 || !strings.Contains(errOut, "Lò Văn Pó") {
+		t.Errorf("a name nobody has: exit %d, stderr %q", code, errOut)
+	}
+	b.add(t, "households", map[string]any{"head_name": "Hà Thị Mai"})
+	if _, errOut, code = b.hodan(t, "household", "delete", "Ha Thi Mai"); code != 1 || strings.Count(errOut, "Hà Thị Mai") < 2 {
+		t.Errorf("a name two households have: exit %d, stderr %q; want a refusal naming both", code, errOut)
+	}
+	if n := b.query(t, `SELECT count(*) FROM households`); n[0] != int64(3) {
+		t.Errorf("%v households, want 3", n[0])
 	}
 }

@@ -129,7 +129,7 @@ func assignments(t *schema.Table, args []string) (map[string]any, error) {
 		if !ok {
 			return nil, errMsg("error.no_column", noun(t.Noun), name, t.Noun)
 		}
-		v, err := c.Parse(text)
+		v, err := ops.ParseTyped(c, text)
 		if err != nil {
 			return nil, err
 		}
