@@ -91,7 +91,7 @@ var Villages = &Table{
 // record but a village belongs to one.
 var Households = &Table{
 	Name: "households", Noun: "household", Label: "Hộ gia đình", ScopeColumn: ColCommuneCode,
-	Summary:    []string{"commune_code", "household_number", "head_name", "ethnicity_code", "poverty_status", "housing_condition"},
+	Summary:    []string{"household_number", "head_name", "poverty_status", "housing_condition", "ethnicity_code", "commune_code"},
 	NameColumn: ColHeadName, Names: []string{ColHeadName, ColHouseholdNumber},
 	Columns: withColumns([]Column{
 		communeCode(),

@@ -214,8 +214,9 @@ func safeRows(rows [][]string) [][]string {
 
 // formatValue is a value of column c as a table shows it: numbers as
 // Vietnamese write them, grouped where the column holds large ones (see
-// schema.Column.Format), dates as dd/mm/yyyy, anything else as formatCell
-// shows it.
+// schema.Column.Format), dates as dd/mm/yyyy, a value of a list by its
+// label, an ethnic group by its name, anything else as formatCell shows
+// it.
 func (a *app) formatValue(c *schema.Column, v any) string {
 	switch x := v.(type) {
 	case int64:
@@ -226,8 +227,15 @@ func (a *app) formatValue(c *schema.Column, v any) string {
 	case float64:
 		return c.Format(x)
 	case string:
-		if d, err := time.Parse(time.DateOnly, x); err == nil && c.Type == schema.Date {
-			return schema.FormatDate(d)
+		switch {
+		case c.Type == schema.Date:
+			if d, err := time.Parse(time.DateOnly, x); err == nil {
+				return schema.FormatDate(d)
+			}
+		case len(c.Enum) > 0:
+			return ops.SafeText(ops.ChoiceText(a.lang, c, x))
+		case c.Code != "":
+			return ops.SafeText(ops.CodeText(c, x))
 		}
 	}
 	return a.formatCell(v)

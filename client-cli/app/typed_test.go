@@ -27,6 +27,23 @@ func TestAddTakesWordsNotCodes(t *testing.T) {
 	if got := b.query(t, `SELECT poverty_status FROM households`); got[0] != "poor" {
 		t.Errorf("poverty status %v after set, want poor", got[0])
 	}
+	out, errOut, code = b.hodan(t, "household", "show", "Hà Thị Mai")
+	for _, want := range []string{"Hộ nghèo", "Nữ", "Mường", "Nhà tạm", "Lạc Lương"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("household show: exit %d, want %q in\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(out, "makeshift") || strings.Contains(out, "05362") {
+		t.Errorf("household show prints codes:\n%s", out)
+	}
+	if out, _, _ = b.hodan(t, "household", "list"); !strings.Contains(out, "Hộ nghèo") {
+		t.Errorf("household list without the household's poverty status:\n%s", out)
+	}
+	b.a.lang = langEN
+	if out, _, _ = b.hodan(t, "household", "show", "Hà Thị Mai"); !strings.Contains(out, "poor") || !strings.Contains(out, "Mường") {
+		t.Errorf("household show in English:\n%s", out)
+	}
+	b.a.lang = langVI
 	_, errOut, code = b.hodan(t, "household", "add", "--head-name", "Lò Văn Páo", "--poverty-status", "giàu")
 	if code == 0 || !strings.Contains(errOut, "giàu") || !strings.Contains(errOut, "poverty_status") {
 		t.Errorf("a value the column does not take: exit %d, stderr %q; want a refusal naming it", code, errOut)
