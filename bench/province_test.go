@@ -83,8 +83,8 @@ func fillProvince(b *testing.B, db *syncengine.DB, n int) {
 			c.Row = row
 			batch = append(batch, c)
 		}
-		if _, err := db.ApplyPush(context.Background(), batch, nil); err != nil {
-			b.Fatalf("fill the log: %v", err)
+		if r := db.ApplyReceivedGroup(context.Background(), []syncengine.Received{{Changes: batch}}); r[0].Err != nil {
+			b.Fatalf("fill the log: %v", r[0].Err)
 		}
 	}
 }

@@ -62,8 +62,8 @@ func exchange(t *testing.T, from, to *syncengine.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := to.ApplyPush(ctx, changes, nil); err != nil {
-		t.Fatal(err)
+	if r := to.ApplyReceivedGroup(ctx, []syncengine.Received{{Changes: changes}}); r[0].Err != nil {
+		t.Fatal(r[0].Err)
 	}
 }
 

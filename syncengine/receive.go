@@ -34,7 +34,7 @@ type RowReader interface {
 // must never hold a later one without those before it.
 var ErrSequenceGap = errors.New("sequence gap")
 
-// PushResult is what ApplyPush did with a batch.
+// PushResult is what ApplyReceivedGroup did with one batch.
 type PushResult struct {
 	Applied    int
 	Duplicates int
@@ -51,31 +51,8 @@ func (r mergerRows) Row(table string, id RowID) (string, bool, error) {
 	return st.scope, Alive(st.cl), nil
 }
 
-// ApplyPush merges a pushed batch in one transaction and advances the
-// version vector. For each origin the batch must continue the changes held:
-// changes at or below the origin's version are duplicates and skipped (or,
-// if they differ from the change held under their number, the batch is
-// refused with ErrSequenceReused); the first new one must be the next in
-// sequence, and the rest must follow without a gap, or the whole batch is
-// refused with ErrSequenceGap. A change vet refuses, or whose scope is not
-// its row's, is recorded as rejected and not applied; if vet, or reading
-// what it needs, fails, the whole batch is refused with the error.
-func (db *DB) ApplyPush(ctx context.Context, batch []Change, vet Vetter) (PushResult, error) {
-	return db.ApplyReceived(ctx, batch, vet, nil)
-}
-
-// ApplyReceived is ApplyPush for a batch a server received with a
-// receipt: the receipt is recorded, and the chain hash of each entry the
-// batch adds to the log covers it (see EntryHash). The receipt's Batch is
-// set to the batch's number if any change entered the log. The caller has
-// checked the receipt's signature.
-func (db *DB) ApplyReceived(ctx context.Context, batch []Change, vet Vetter, receipt *Receipt) (PushResult, error) {
-	r := db.ApplyReceivedGroup(ctx, []Received{{Changes: batch, Vet: vet, Receipt: receipt}})
-	return r[0].Result, r[0].Err
-}
-
-// Received is one batch a server received, for ApplyReceivedGroup: what
-// ApplyReceived takes.
+// Received is one batch a server received, for ApplyReceivedGroup, with
+// the receipt the server signed for it (nil for none).
 type Received struct {
 	Changes []Change
 	Vet     Vetter
@@ -92,8 +69,22 @@ type GroupResult struct {
 // ApplyReceivedGroup applies several received batches, in order, in one
 // transaction with one commit (group commit): a server receiving many
 // pushes at once makes them durable with one fsync instead of one each.
-// Each batch obeys ApplyReceived's rules and sees what the batches before
-// it applied. A batch refused with an error leaves nothing of itself: the
+//
+// Each batch is merged and advances the version vector. For each origin
+// the batch must continue the changes held: changes at or below the
+// origin's version are duplicates and skipped (or, if they differ from the
+// change held under their number, the batch is refused with
+// ErrSequenceReused); the first new one must be the next in sequence, and
+// the rest must follow without a gap, or the whole batch is refused with
+// ErrSequenceGap. A change the batch's Vetter refuses, or whose scope is
+// not its row's, is recorded as rejected and not applied; if the Vetter,
+// or reading what it needs, fails, the whole batch is refused with the
+// error. A batch's receipt is recorded, and the chain hash of each entry
+// the batch adds to the log covers it (see EntryHash); the receipt's Batch
+// is set to the batch's number if any change entered the log. The caller
+// has checked the receipt's signature.
+//
+// Each batch sees what the batches before it applied. A batch refused with an error leaves nothing of itself: the
 // transaction is rolled back and the group applied again without it, so
 // the others end as if it had never come. Results are returned only once
 // the transaction is committed; if committing fails, every batch of the
@@ -149,7 +140,7 @@ func (db *DB) applyGroup(ctx context.Context, batches []Received, todo []int, re
 }
 
 // receive merges one received batch into the transaction (see
-// ApplyReceived) and advances the version vector.
+// ApplyReceivedGroup) and advances the version vector.
 func (m *merger) receive(batch []Change, vet Vetter, receipt *Receipt) (PushResult, error) {
 	m.receipt, m.batch, m.known = receipt, 0, nil
 	defer func() { m.receipt, m.batch = nil, 0 }()

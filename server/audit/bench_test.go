@@ -96,8 +96,8 @@ func benchLog(b *testing.B, n int) string {
 		d.next += uint64(len(batch))
 		receipt := &syncengine.Receipt{Device: d.site, Officer: "Lò Văn Minh", Received: time.Now().UnixMilli(),
 			Signature: syncengine.SignBatch(d.key, d.site, batch), Changes: syncengine.HashChanges(batch)}
-		if _, err := db.ApplyReceived(ctx, batch, nil, receipt); err != nil {
-			b.Fatalf("fill the log: %v", err)
+		if r := db.ApplyReceivedGroup(ctx, []syncengine.Received{{Changes: batch, Receipt: receipt}}); r[0].Err != nil {
+			b.Fatalf("fill the log: %v", r[0].Err)
 		}
 		done += len(batch)
 		if done%100_000 == 0 || done == n {
