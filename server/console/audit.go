@@ -71,13 +71,18 @@ func actionName(l i18n.Lang, action string) string {
 }
 
 // about says what an action was done to: an account's login, a
-// laptop's officer (never its id), the log.
+// laptop's officer (never its id), the households merged, the log.
 func about(l i18n.Lang, a accounts.Action) string {
 	switch a.Action {
 	case "device.revoke":
 		var d struct{ Officer string }
 		if json.Unmarshal(a.Detail, &d) == nil && d.Officer != "" {
 			return d.Officer
+		}
+	case "household.merge":
+		var m struct{ Kept, Dropped string }
+		if json.Unmarshal(a.Detail, &m) == nil && m.Kept != "" {
+			return i18n.T(l, "console.audit.merged", m.Dropped, m.Kept)
 		}
 	case "audit.verify", "audit.export":
 		return i18n.T(l, "console.audit.the_log")
