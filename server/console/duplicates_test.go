@@ -49,6 +49,7 @@ func mustDupFixture(t *testing.T) *dupFixture {
 	d.user(t, "op.b", "Hà Thị Lan", accounts.Operator, communeB)
 	d.user(t, "viewer", "Vi Văn Xem", accounts.Viewer, communeA)
 	d.user(t, "admin", "Nguyễn Văn An", accounts.Admin)
+	d.user(t, "auditor", "Đinh Thị Tra", accounts.Auditor)
 	return d
 }
 
@@ -141,6 +142,10 @@ func TestMergeFromConsole(t *testing.T) {
 		t.Errorf("the kept household's phone: %q, %v; want the dropped one's", phone, err)
 	}
 	assertLogged(t, d.fixture, "household.merge", d.thao)
+	if audit := d.login(t, "auditor").do(t, http.MethodGet, "/audit", nil, nil); !strings.Contains(audit.Body, "Gộp hai hộ") ||
+		!strings.Contains(audit.Body, "Bui Van Thao vào Bùi Văn Thao (hộ số 12)") {
+		t.Errorf("the auditor's action log does not name the merge:\n%s", audit.Body)
+	}
 	if msg := c.flash(t, got); !strings.Contains(msg, "Đã gộp hộ Bui Van Thao vào hộ Bùi Văn Thao (hộ số 12); 3 bản ghi") {
 		t.Errorf("the flash after the merge: %q", msg)
 	}
