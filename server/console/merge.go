@@ -67,10 +67,10 @@ func (c *Console) merge(w http.ResponseWriter, r *http.Request, v *visit) error 
 		}
 		return err
 	}
-	kept, dropped := householdLabel(i18n.VI, plan.Keep.Household), householdLabel(i18n.VI, plan.Drop.Household)
 	err = c.cfg.Accounts.Record(r.Context(), actor(r, v), "household.merge", m.Kept.String(), map[string]any{
-		"commune": plan.Keep.Commune, "kept": kept, "dropped": dropped, "dropped_id": m.Dropped.String(),
-		"moved": m.Moved, "changes": m.Changes})
+		"commune": plan.Keep.Commune, "dropped_id": m.Dropped.String(), "moved": m.Moved, "changes": m.Changes,
+		"kept_head": plan.Keep.HeadName, "kept_number": plan.Keep.HouseholdNumber,
+		"dropped_head": plan.Drop.HeadName, "dropped_number": plan.Drop.HouseholdNumber})
 	if err != nil {
 		return err
 	}
