@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hodan/internal/i18n"
+	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/server/accounts"
 	"hodan/server/audit"
@@ -71,13 +72,25 @@ func actionName(l i18n.Lang, action string) string {
 }
 
 // about says what an action was done to: an account's login, a
-// laptop's officer (never its id), the log.
+// laptop's officer (never its id), the households merged, the log.
 func about(l i18n.Lang, a accounts.Action) string {
 	switch a.Action {
 	case "device.revoke":
 		var d struct{ Officer string }
 		if json.Unmarshal(a.Detail, &d) == nil && d.Officer != "" {
 			return d.Officer
+		}
+	case "household.merge":
+		var m struct {
+			KeptHead      string `json:"kept_head"`
+			KeptNumber    string `json:"kept_number"`
+			DroppedHead   string `json:"dropped_head"`
+			DroppedNumber string `json:"dropped_number"`
+		}
+		if json.Unmarshal(a.Detail, &m) == nil {
+			kept := reconcile.Household{HeadName: m.KeptHead, HouseholdNumber: m.KeptNumber}
+			dropped := reconcile.Household{HeadName: m.DroppedHead, HouseholdNumber: m.DroppedNumber}
+			return i18n.T(l, "console.audit.merged", householdLabel(l, dropped), householdLabel(l, kept))
 		}
 	case "audit.verify", "audit.export":
 		return i18n.T(l, "console.audit.the_log")

@@ -31,9 +31,8 @@ type Config struct {
 	// Secure marks the session cookie Secure: the server speaks TLS.
 	Secure bool
 	// Sections are parts other packages add to the console (indicators
-	// and reports, conflicts and duplicate pairs): each shows in the
-	// navigation to the operators allowed to use it, and only once it is
-	// given here.
+	// and reports): each shows in the navigation to the operators allowed
+	// to use it, and only once it is given here.
 	Sections []Section
 }
 
@@ -94,6 +93,9 @@ func (c *Console) routes(mux *http.ServeMux) {
 	c.handle(mux, "GET /enroll", accounts.ManageDevices, c.enrollPage)
 	c.handle(mux, "POST /enroll", accounts.ManageDevices, c.enroll)
 	c.handle(mux, "GET /support", accounts.Reconcile, c.support)
+	c.handle(mux, "GET /duplicates", accounts.Reconcile, c.duplicates)
+	c.handle(mux, "GET /duplicates/merge", accounts.Reconcile, c.mergePage)
+	c.handle(mux, "POST /duplicates/merge", accounts.Reconcile, c.merge)
 	c.handle(mux, "GET /reports", accounts.ViewReports, c.reports)
 	c.handle(mux, "POST /reports/download", accounts.ViewReports, c.download)
 	c.handle(mux, "GET /reports/freshness", accounts.ViewReports, c.freshnessPage)

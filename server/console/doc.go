@@ -4,9 +4,11 @@
 // the programme's reports (package indicators: the figures of a period as
 // of a day per commune and in total, charts drawn as inline SVG, the
 // downloads, what waits on people) and the year's targets, the laptops
-// (last sync, refusals waiting, revoke), enrollment codes to
-// make and print, repeated support, the operators' accounts, and the audit
-// (checkpoints, verification, the export, the action log).
+// (last sync, refusals waiting, revoke), enrollment codes to make and
+// print, the pairs of households that may be one family registered twice
+// (merged here, after a confirmation, with the operation laptops run:
+// ops.MergeHouseholds), repeated support, the operators' accounts, and the
+// audit (checkpoints, verification, the export, the action log).
 //
 // It is Vietnamese first (English with ?lang=en, remembered in a cookie, or
 // from the browser's Accept-Language), server-rendered from html/template

@@ -28,13 +28,15 @@ type freshness struct {
 	CanLaptops bool // the operator may open the page of laptops
 }
 
-// conflictRow is an open conflict as people read it: whose record, which
-// field, the value kept and the one it displaced, and who wrote them.
+// conflictRow is an open conflict as people read it: whose record (with
+// its household's number and village), which field, the value kept and
+// the one it displaced, and who wrote them.
 type conflictRow struct {
-	Commune, Record, Field string
-	Kept, Other            string
-	KeptBy, OtherBy        string
-	When                   string
+	Commune, Field  string
+	Record          record
+	Kept, Other     string
+	KeptBy, OtherBy string
+	When            string
 }
 
 // freshness reads what waits on people in the communes of v's operator.
@@ -85,11 +87,11 @@ func (c *Console) openConflictRows(ctx context.Context, l i18n.Lang, communes []
 	}
 	var out []conflictRow
 	for _, cv := range syncengine.OpenOnly(syncengine.Views(found, officer)) {
-		record, err := c.recordName(ctx, cv.Table, cv.Row)
+		rec, err := c.recordOf(ctx, cv.Table, cv.Row)
 		if err != nil {
 			return nil, err
 		}
-		row := conflictRow{Commune: CommuneName(cv.Scope), Record: record,
+		row := conflictRow{Commune: CommuneName(cv.Scope), Record: rec,
 			Field: i18n.T(l, "column."+cv.Table+"."+cv.Column), Kept: valueText(l, cv.Table, cv.Column, cv.Current)}
 		for _, x := range cv.Values {
 			who := x.Officer
@@ -107,36 +109,47 @@ func (c *Console) openConflictRows(ctx context.Context, l i18n.Lang, communes []
 	return out, nil
 }
 
-// recordName names a record for people: a household by its head, a
-// member or a village by its name, a record of a household by the
-// household's head; "" for one deleted since.
-func (c *Console) recordName(ctx context.Context, table string, row syncengine.RowID) (string, error) {
+// record names a record for people: a household by its head, a member
+// or a village by its name, a record of a household by the household's
+// head; with the household's number and village. Nothing for one
+// deleted since.
+type record struct{ Name, Number, Village string }
+
+// householdPlace is the SQL of the number and the village name of the
+// household h.
+const householdPlace = `coalesce(h.household_number, ''), coalesce((SELECT v.name FROM villages v WHERE v.id = h.village_id), '')`
+
+// recordOf names the record row of table for people (see record).
+func (c *Console) recordOf(ctx context.Context, table string, row syncengine.RowID) (record, error) {
 	t, ok := schema.TableByName(table)
 	if !ok {
-		return "", nil
+		return record{}, nil
 	}
 	var q string
 	switch {
 	case table == "households":
-		q = `SELECT coalesce(head_name, '') FROM households WHERE id = ?`
-	case table == "members":
-		q = `SELECT coalesce(full_name, '') FROM members WHERE id = ?`
+		q = `SELECT coalesce(h.head_name, ''), ` + householdPlace + ` FROM households h WHERE h.id = ?`
 	case table == "villages":
-		q = `SELECT coalesce(name, '') FROM villages WHERE id = ?`
+		q = `SELECT coalesce(name, ''), '', '' FROM villages WHERE id = ?`
 	case t.ParentTable == "households":
-		q = fmt.Sprintf(`SELECT coalesce(h.head_name, '') FROM "%s" r JOIN households h ON h.id = r."%s" WHERE r.id = ?`, t.Name, t.ParentColumn) // names of the schema
+		name := "h.head_name"
+		if table == "members" {
+			name = "r.full_name"
+		}
+		q = fmt.Sprintf(`SELECT coalesce(%s, ''), %s FROM "%s" r JOIN households h ON h.id = r."%s" WHERE r.id = ?`,
+			name, householdPlace, t.Name, t.ParentColumn) // names of the schema
 	default:
-		return "", nil
+		return record{}, nil
 	}
-	var name string
-	err := c.cfg.DB.SQL().QueryRowContext(ctx, q, row.String()).Scan(&name)
+	var r record
+	err := c.cfg.DB.SQL().QueryRowContext(ctx, q, row.String()).Scan(&r.Name, &r.Number, &r.Village)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return record{}, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("name the record: %w", err)
+		return record{}, fmt.Errorf("name the record: %w", err)
 	}
-	return name, nil
+	return r, nil
 }
 
 // valueText writes a field's value for people: an enumeration's label,

@@ -14,6 +14,8 @@ import (
 type securityFixture struct {
 	*fixture
 	laptopA string // the id of the laptop of commune A
+	thao    string // the id of a household of commune A
+	mai     string // and of another
 }
 
 func mustSecurityFixture(t *testing.T) *securityFixture {
@@ -29,7 +31,13 @@ func mustSecurityFixture(t *testing.T) *securityFixture {
 	a := f.laptop(t, "Lò Văn Minh", communeA)
 	a.households(t, communeA, "Bùi Văn Thảo", "Lò Thị Mai")
 	f.laptop(t, "Hà Thị Lan", communeB).households(t, communeB, "Vì Văn Páo")
-	return &securityFixture{fixture: f, laptopA: a.DB.Site().String()}
+	s := &securityFixture{fixture: f, laptopA: a.DB.Site().String()}
+	for head, id := range map[string]*string{"Bùi Văn Thảo": &s.thao, "Lò Thị Mai": &s.mai} {
+		if err := f.DB.SQL().QueryRow(`SELECT id FROM households WHERE head_name = ?`, head).Scan(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
 }
 
 // action is one page or action of the console, with a valid form.
@@ -54,6 +62,9 @@ func (s *securityFixture) actions() []action {
 		{"GET", "/enroll", nil},
 		{"POST", "/enroll", url.Values{"officer": {"Cán Bộ Mới"}, "commune": {communeA}}},
 		{"GET", "/support", nil},
+		{"GET", "/duplicates", nil},
+		{"GET", "/duplicates/merge?" + url.Values{"a": {s.thao}, "b": {s.mai}, "keep": {s.thao}}.Encode(), nil},
+		{"POST", "/duplicates/merge", url.Values{"keep": {s.thao}, "drop": {s.mai}}},
 		{"GET", "/accounts", nil},
 		{"POST", "/accounts", add},
 		{"GET", "/accounts/op.a/password", nil},
@@ -110,7 +121,7 @@ func TestRefusedByRoleAndCommune(t *testing.T) {
 	allowed := map[string][]string{
 		// Pages and actions each account may use; the rest must be refused.
 		"viewer": {"GET /overview", "GET /support", "GET /reports?period=2025", "POST /reports/download", "GET /reports/freshness"},
-		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /reports?period=2025", "POST /reports/download",
+		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /duplicates", "GET /reports?period=2025", "POST /reports/download",
 			"GET /reports/freshness"},
 		"admin.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /accounts", "GET /reports?period=2025", "POST /reports/download",
 			"GET /reports/freshness"},
