@@ -120,7 +120,7 @@ func TestRefusedByRoleAndCommune(t *testing.T) {
 	s := mustSecurityFixture(t)
 	allowed := map[string][]string{
 		// Pages and actions each account may use; the rest must be refused.
-		"viewer": {"GET /overview", "GET /support", "GET /reports?period=2025", "POST /reports/download", "GET /reports/freshness"},
+		"viewer": {"GET /overview", "GET /reports?period=2025", "POST /reports/download", "GET /reports/freshness"},
 		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /duplicates", "GET /reports?period=2025", "POST /reports/download",
 			"GET /reports/freshness"},
 		"admin.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /accounts", "GET /reports?period=2025", "POST /reports/download",
