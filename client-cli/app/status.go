@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/ops"
 )
 
@@ -84,15 +85,5 @@ func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
 	return out
 }
 
-// ago says how long ago something was, in whole minutes, hours or days.
-func (a *app) ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return a.T("ago.now")
-	case d < time.Hour:
-		return a.count(int(d/time.Minute), "ago.minutes")
-	case d < 24*time.Hour:
-		return a.count(int(d/time.Hour), "ago.hours")
-	}
-	return a.count(int(d/(24*time.Hour)), "ago.days")
-}
+// ago says how long ago something was (i18n.Ago).
+func (a *app) ago(d time.Duration) string { return i18n.Ago(a.lang, d) }
