@@ -35,7 +35,7 @@ func WritePairs(w io.Writer, l i18n.Lang, pairs []Pair) error {
 	for _, p := range pairs {
 		reasons := make([]string, len(p.Reasons))
 		for i, r := range p.Reasons {
-			reasons[i] = reasonText(l, r)
+			reasons[i] = ReasonText(l, r)
 		}
 		b.WriteString(wrap(i18n.Number(l, schema.FormatFixed(p.Score, 2)), strings.Join(reasons, ", "), Width))
 		for _, h := range []Household{p.A, p.B} {
@@ -68,8 +68,9 @@ func householdLine(l i18n.Lang, h Household) string {
 // apart", "born 1 year apart".
 var reasonPattern = regexp.MustCompile(`^(name|born) (\d+) (?:edit|year)s? apart$`)
 
-// reasonText says a reason of a pair's score (see score) in l.
-func reasonText(l i18n.Lang, reason string) string {
+// ReasonText says a reason of a pair's score (see score) in l: for the
+// text reports here and a front end that shows pairs its own way.
+func ReasonText(l i18n.Lang, reason string) string {
 	key := "findings.reason." + strings.ReplaceAll(reason, " ", "_")
 	if m := reasonPattern.FindStringSubmatch(reason); m != nil {
 		n, _ := strconv.Atoi(m[2])

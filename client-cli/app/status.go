@@ -61,28 +61,9 @@ func (a *app) printStatus(w io.Writer, st ops.Status) error {
 }
 
 // pendingSummary says, table by table, what changes waiting to be sent
-// do: how many records they create, change and delete.
+// do (ops.PendingText).
 func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
-	var out []string
-	for _, p := range waiting {
-		if p.Table == nil { // a table this version of hodan does not know
-			out = append(out, a.T("status.other_table", p.Name))
-			continue
-		}
-		var parts []string
-		for _, n := range []struct {
-			n   int
-			key string
-		}{{p.Created, "status.created"}, {p.Changed, "status.changed"}, {p.Deleted, "status.deleted"}} {
-			if n.n > 0 {
-				parts = append(parts, a.T(n.key, n.n))
-			}
-		}
-		if len(parts) > 0 {
-			out = append(out, a.tableLabel(p.Table)+": "+strings.Join(parts, ", "))
-		}
-	}
-	return out
+	return ops.PendingText(a.lang, waiting)
 }
 
 // ago says how long ago something was (i18n.Ago).
