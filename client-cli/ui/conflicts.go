@@ -71,7 +71,7 @@ func (a *App) conflictView(ctx context.Context, w words, cv syncengine.ConflictV
 	c := conflictView{ID: cv.ID, Current: w.cell(cv.Table, cv.Column, cv.Current)}
 	if t, ok := schema.TableByName(cv.Table); ok {
 		c.Field = w.label(t, cv.Column)
-		c.Record = w.T("ui.conflict.record", w.T("noun."+t.Noun), a.recordName(ctx, w.l, t, cv.Row.String()))
+		c.Record = w.T("ui.conflict.record", w.T("table."+t.Name), a.recordName(ctx, w.l, t, cv.Row.String()))
 		c.Link = "/records/" + t.Name + "/" + cv.Row.String()
 		if t == schema.Households {
 			c.Link = "/households/" + cv.Row.String()

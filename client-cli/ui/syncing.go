@@ -60,7 +60,7 @@ func (a *App) refusedView(r *http.Request, w words, rc syncengine.RejectedChange
 	if !ok {
 		return rv
 	}
-	rv.Record = w.T("ui.conflict.record", w.T("noun."+t.Noun), a.recordName(r.Context(), w.l, t, c.Row.String()))
+	rv.Record = w.T("ui.conflict.record", w.T("table."+t.Name), a.recordName(r.Context(), w.l, t, c.Row.String()))
 	rv.Link = "/records/" + t.Name + "/" + c.Row.String() + "/edit"
 	if !c.IsExists() {
 		rv.Field, rv.Value = w.label(t, c.Column), w.cell(t.Name, c.Column, c.Value)
