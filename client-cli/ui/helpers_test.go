@@ -162,12 +162,16 @@ type site struct {
 }
 
 // mustApp serves the app of db on 127.0.0.1 until t ends; autoSync is
-// how often it syncs by itself (0: never).
-func mustApp(t *testing.T, db *syncengine.DB, autoSync time.Duration) *site {
+// how often it syncs by itself (0: never); configure changes the rest.
+func mustApp(t *testing.T, db *syncengine.DB, autoSync time.Duration, configure ...func(*ui.Config)) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	addr := srv.Listener.Addr().String()
-	app, err := ui.New(ui.Config{DB: db, Secret: secret, Hosts: web.LoopbackHosts(addr), AutoSync: autoSync})
+	cfg := ui.Config{DB: db, Secret: secret, Hosts: web.LoopbackHosts(addr), AutoSync: autoSync}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	app, err := ui.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
