@@ -85,7 +85,7 @@ func TestPovertyReview(t *testing.T) {
 	if got := b.Text(".flash"); !strings.Contains(got, "Hộ nghèo") {
 		t.Errorf("the flash after saving: %q", got)
 	}
-	shot(t, b, "ui-household-reviewed")
+	shot(t, b, "readme-household") // README's screenshot
 	rec, err := ops.Show(context.Background(), s.db, ops.Actor{}, func(syncengine.SiteID) string { return "" }, schema.Households, id)
 	if err != nil || rec.Record[schema.ColPovertyStatus] != "poor" || rec.Record["dep_clean_water"] != true {
 		t.Errorf("the household in the database: %v %v", rec.Record, err)
