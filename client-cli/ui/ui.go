@@ -62,6 +62,9 @@ func New(cfg Config) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Lang == "" {
+		cfg.Lang = i18n.VI
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
