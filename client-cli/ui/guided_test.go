@@ -97,3 +97,26 @@ func TestPovertyReview(t *testing.T) {
 		t.Errorf("%d visits, want 1", n)
 	}
 }
+
+// TestPrestigeVisitOfTheHead: a prestige visit offers the head of a
+// household with no member recorded; picked, the head is recorded as a
+// member and a person of prestige.
+func TestPrestigeVisitOfTheHead(t *testing.T) {
+	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
+	id := mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lò Văn Sáu", schema.ColHeadBirthYear: int64(1950)})
+	b := mustBrowser(t)
+	s.open(t, b)
+	b.Do(navigate(s.url + "/households/" + id + "/visit"))
+	clickAndWait(t, b, "#form-prestige_visit")
+	if got := b.Text(".field fieldset"); !strings.Contains(got, "Lò Văn Sáu") {
+		t.Fatalf("the head is not offered: %q", got)
+	}
+	fill(t, b, map[string]string{"q_member": ops.HeadMember, "q_is_prestige": "1", "q_occasion": "tet", "q_gift": "1", "q_gift_amount_vnd": "500.000"})
+	shot(t, b, "ui-prestige-visit")
+	clickAndWait(t, b, "#next")
+	clickAndWait(t, b, "#save-visit")
+	members := texts(b, "#members tbody th")
+	if len(members) != 1 || !strings.Contains(members[0], "Lò Văn Sáu") || !strings.Contains(members[0], "Người có uy tín") {
+		t.Errorf("the head after the visit: %q", members)
+	}
+}

@@ -57,8 +57,11 @@ func (w words) question(q *forms.Question, text string, members []ops.VisitMembe
 		}
 	case forms.YesNo:
 		fd.Kind, fd.Choices = "yesno", []choice{{"1", w.T("ui.yes")}, {"0", w.T("ui.no")}}
+		if strings.Contains(fd.Hint, "=") { // a terminal's key legend ("c = có, k = không"), not a question's help
+			fd.Hint = ""
+		}
 	case forms.Member:
-		fd.Kind = "radio"
+		fd.Kind, fd.Hint = "radio", "" // its help says how to pick at a terminal
 		for _, m := range members {
 			fd.Choices = append(fd.Choices, choice{m.ID, w.member(m)})
 		}
@@ -70,7 +73,7 @@ func (w words) question(q *forms.Question, text string, members []ops.VisitMembe
 	case forms.Integer, forms.Number:
 		fd.Kind = "number"
 	case forms.Date:
-		fd.Kind = "date"
+		fd.Kind, fd.Hint = "date", w.T("ui.form.date_hint") // its help is the terminal's dd/mm/yyyy
 	case forms.String:
 		if q.Target == schema.Visits.Name+"."+schema.ColNotes {
 			fd.Kind, fd.Wide = "textarea", true
@@ -103,7 +106,7 @@ func (w words) member(m ops.VisitMember) string {
 	if m.BirthYear > 0 {
 		s += fmt.Sprintf(" (%d)", m.BirthYear)
 	}
-	if m.Relation != "" {
+	if m.Relation != "" && m.ID != ops.HeadMember {
 		relation, _ := schema.Members.Column("relation")
 		s += " — " + ops.ChoiceText(w.l, relation, m.Relation)
 	}
