@@ -43,8 +43,21 @@ func (a *App) enroll(w http.ResponseWriter, r *http.Request, v *visit) error {
 		if err == nil {
 			return a.redirect(w, r, "/", done("ui.flash.enrolled", dev.Officer, communeNames(dev.Communes)))
 		}
-		f.Problem = ops.Explain(v.lang, err)
+		f.Problem = enrollProblem(v.lang, err)
 	}
 	a.page(w, r, http.StatusUnprocessableEntity, "enroll", "", f)
 	return nil
+}
+
+// enrollProblem says why an enrollment failed, in the app's words where
+// the CLI's would name a command: a code the server refused, a server out
+// of reach.
+func enrollProblem(l i18n.Lang, err error) string {
+	switch ops.Code(err) {
+	case "unauthorized":
+		return i18n.T(l, "ui.enroll.bad_code")
+	case "unreachable":
+		return i18n.T(l, "ui.enroll.unreachable")
+	}
+	return ops.Explain(l, err)
 }

@@ -133,7 +133,13 @@ func (s *server) enroll(t *testing.T, officer string) string {
 // for officer.
 func mustLaptop(t *testing.T, s *server, officer string) *syncengine.DB {
 	t.Helper()
-	db := mustDB(t)
+	return mustLaptopAt(t, s, officer, filepath.Join(t.TempDir(), "hodan.db"))
+}
+
+// mustLaptopAt is mustLaptop with its database at path.
+func mustLaptopAt(t *testing.T, s *server, officer, path string) *syncengine.DB {
+	t.Helper()
+	db := mustDBAt(t, path)
 	if _, _, err := ops.Enroll(context.Background(), db, ops.Enrollment{Server: s.url, Code: s.enroll(t, officer)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +149,13 @@ func mustLaptop(t *testing.T, s *server, officer string) *syncengine.DB {
 // mustDB opens a laptop's database, not enrolled, in t.TempDir().
 func mustDB(t *testing.T) *syncengine.DB {
 	t.Helper()
-	db, err := replica.Open(context.Background(), filepath.Join(t.TempDir(), "hodan.db"), replica.Options{Migrations: ops.DeviceMigrations()})
+	return mustDBAt(t, filepath.Join(t.TempDir(), "hodan.db"))
+}
+
+// mustDBAt opens a laptop's database at path.
+func mustDBAt(t *testing.T, path string) *syncengine.DB {
+	t.Helper()
+	db, err := replica.Open(context.Background(), path, replica.Options{Migrations: ops.DeviceMigrations()})
 	if err != nil {
 		t.Fatal(err)
 	}

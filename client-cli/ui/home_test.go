@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,5 +63,70 @@ func TestHomeSaysWhatWaits(t *testing.T) {
 	}
 	if orphans, err := ops.Orphans(ctx, s.db, mine.Actor(), func(syncengine.SiteID) string { return "" }); err != nil || len(orphans) != 0 {
 		t.Errorf("orphans left: %v %v", orphans, err)
+	}
+}
+
+// TestCopiedLaptopSaysSo: a laptop whose database is a copy of another's
+// says so after its sync, in the sync's result and on the first page,
+// and loses nothing.
+func TestCopiedLaptopSaysSo(t *testing.T) {
+	srv := mustServer(t)
+	dir := t.TempDir()
+	first := mustLaptopAt(t, srv, "Lò Văn Minh", filepath.Join(dir, "hodan.db"))
+	syncLaptop(t, first)
+	copied := filepath.Join(dir, "copy.db")
+	raw, err := sql.Open("sqlite3", filepath.Join(dir, "hodan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec("VACUUM INTO ?", copied) // a consistent copy of the file, as a backup is
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstSite := &site{db: first}
+	mustHousehold(t, firstSite, map[string]any{schema.ColHeadName: "Lò Văn Sáu"})
+	syncLaptop(t, first)
+
+	s := mustApp(t, mustDBAt(t, copied), 0)
+	mustHousehold(t, s, map[string]any{schema.ColHeadName: "Vi Văn Tám"})
+	b := mustBrowser(t)
+	s.open(t, b)
+	b.Do(navigate(s.url + "/sync"))
+	clickAndWait(t, b, "#sync-button")
+	if got := waitText(t, b, "#sync-result", "bản sao"); !strings.Contains(got, "không mất gì") {
+		t.Errorf("the sync's result on a copy: %q", got)
+	}
+	b.Do(navigate(s.url + "/"))
+	if got := strings.Join(texts(b, ".notice"), "\n"); !strings.Contains(got, "mã máy mới") {
+		t.Errorf("the first page of a copy:\n%s", got)
+	}
+	shot(t, b, "ui-home-copy")
+	if n := count(t, s.db, schema.Households); n != 2 {
+		t.Errorf("%d households on the copy after its sync, want 2", n)
+	}
+}
+
+// TestEnrollFromTheApp: on a laptop not enrolled yet the app opens on the
+// enrollment form; a wrong code is said beside the form, the district's
+// code enrolls it.
+func TestEnrollFromTheApp(t *testing.T) {
+	srv := mustServer(t)
+	s := mustApp(t, mustDB(t), 0)
+	b := mustBrowser(t)
+	s.open(t, b)
+	if got := path(b); got != "/enroll" {
+		t.Fatalf("a laptop not enrolled opens on %s, want /enroll", got)
+	}
+	fill(t, b, map[string]string{"server": srv.url, "code": "AAAAA-BBBBB-CCCCC"})
+	clickAndWait(t, b, "main button[type=submit]")
+	if got := b.Text("main .flash.bad"); !strings.Contains(got, "mã mới") {
+		t.Errorf("a wrong code: %q", got)
+	}
+	shot(t, b, "ui-enroll-refused")
+	fill(t, b, map[string]string{"server": srv.url, "code": srv.enroll(t, "Lò Văn Minh")})
+	clickAndWait(t, b, "main button[type=submit]")
+	if got := b.Text(".flash"); !strings.Contains(got, "Lò Văn Minh") || path(b) != "/" {
+		t.Errorf("after enrolling: %s, %q", path(b), got)
 	}
 }
