@@ -115,3 +115,34 @@ func syncLaptop(t *testing.T, db *syncengine.DB) ops.SyncResult {
 	}
 	return res
 }
+
+// TestRefusedChangesToFix: a change the server refused (a visit dated
+// 1980, written by an older hodan) is on the first page from the start
+// and on the sync page with its record, field, value and why, with where
+// to fix it.
+func TestRefusedChangesToFix(t *testing.T) {
+	srv := mustServer(t)
+	s := mustApp(t, mustLaptop(t, srv, "Lò Văn Minh"), 0)
+	id := mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lò Văn Sáu"})
+	err := s.db.Write(context.Background(), func(tx *syncengine.Tx) error {
+		_, err := tx.Insert("visits", map[string]any{"household_id": id, "visit_date": "1980-01-01", "purpose": "follow_up", "officer": "Lò Văn Minh"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := syncLaptop(t, s.db); res.Rejected == 0 {
+		t.Fatalf("the server took a visit of 1980: %+v", res)
+	}
+	b := mustBrowser(t)
+	s.open(t, b)
+	if got := strings.Join(texts(b, ".notice"), "\n"); !strings.Contains(got, "từ chối") {
+		t.Errorf("the first page does not say a change was refused:\n%s", got)
+	}
+	clickAndWait(t, b, `.notice a[href="/sync#refused"]`)
+	row := b.Text("#refused tbody tr")
+	if !strings.Contains(row, "01/01/1980") || !strings.Contains(row, "Ngày thăm") || !strings.Contains(row, "không hợp lệ") || strings.Contains(row, "invalid_value") {
+		t.Errorf("the refused change: %q", row)
+	}
+	shot(t, b, "ui-sync-refused")
+}
