@@ -83,4 +83,15 @@ func TestRecordAHouseholdWithItsMembers(t *testing.T) {
 	if n := count(t, s.db, schema.Members); n != 2 {
 		t.Errorf("%d members in the database, want 2", n)
 	}
+
+	b.Do(navigate(s.url + household))
+	clickAndWait(t, b, "#members tbody tr:first-child a[href$=delete]")
+	shot(t, b, "ui-delete")
+	clickAndWait(t, b, "#confirm-delete")
+	if got := b.Text(".flash"); !strings.Contains(got, "Đã xoá nhân khẩu") {
+		t.Errorf("the flash after deleting a member: %q", got)
+	}
+	if n := count(t, s.db, schema.Members); n != 1 {
+		t.Errorf("%d members after deleting one, want 1", n)
+	}
 }
