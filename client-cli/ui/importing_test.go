@@ -74,4 +74,12 @@ func TestImportShowsEveryBadRow(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), ".csv") || !strings.Contains(string(body), "Lò Văn Sáu") {
 		t.Errorf("the export: %d %q\n%s", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
 	}
+	resp, err = s.client(t).Get(s.url + "/export/file?table=visits-report&format=xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+		t.Errorf("the visits report: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
 }
