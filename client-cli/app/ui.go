@@ -92,11 +92,14 @@ func (a *app) serveUI(ctx context.Context, out io.Writer, addr string, browse bo
 }
 
 // serve answers requests on ln until ctx ends, then lets the requests
-// and the sync under way finish.
+// and the sync under way finish: the database is closed after.
 func serve(ctx context.Context, ln net.Listener, app *ui.App) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	ran := make(chan struct{})
 	go func() { app.Run(ctx); close(ran) }()
+	defer func() { cancel(); <-ran }()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -104,14 +107,12 @@ func serve(ctx context.Context, ln net.Listener, app *ui.App) error {
 		return err
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := srv.Shutdown(shut)
-	<-ran
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+	shut, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
 	}
-	return err
+	return nil
 }
 
 // browse says where the page that opens the app is and, if asked, opens
