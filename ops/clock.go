@@ -91,6 +91,20 @@ func RecordServerTime(ctx context.Context, db *syncengine.DB, server, now time.T
 	return db.RecordServerTime(ctx, server, now)
 }
 
+// ClockOff is how far the wall clock, reading now, is off from the
+// server's time learned at a sync: positive when it is ahead, negative
+// when it is behind; 0 while within tolerance (the replica's clock's, see
+// syncengine.Clock.Tolerance), or when the sync learned no time.
+func ClockOff(now, server time.Time, tolerance time.Duration) time.Duration {
+	if server.UnixMilli() <= 0 {
+		return 0
+	}
+	if off := now.Sub(server); off > tolerance || -off > tolerance {
+		return off
+	}
+	return 0
+}
+
 // DateText is the day of t on this machine's clock, as people read it.
 func DateText(t time.Time) string { return schema.FormatDate(t.Local()) }
 

@@ -69,3 +69,22 @@ func TestPendingByTable(t *testing.T) {
 		}
 	}
 }
+
+func TestClockOff(t *testing.T) {
+	server := time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		now    time.Time
+		server time.Time
+		want   time.Duration
+	}{
+		{"within tolerance", server.Add(4 * time.Minute), server, 0},
+		{"ahead", server.Add(3 * time.Hour), server, 3 * time.Hour},
+		{"behind", server.Add(-2 * 24 * time.Hour), server, -2 * 24 * time.Hour},
+		{"no server time", server, time.Time{}, 0},
+	} {
+		if got := ClockOff(c.now, c.server, 5*time.Minute); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

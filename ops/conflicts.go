@@ -79,6 +79,34 @@ type Resolved struct {
 // the value keep names (KeepMine or KeepTheirs), or, with keep "", value,
 // read as the field reads what people type.
 func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, keep, value string) (Resolved, error) {
+	r, err := conflictField(v)
+	if err != nil {
+		return r, err
+	}
+	chosen, err := chooseValue(v, db.Site(), r.Column, keep, value)
+	if err != nil {
+		return r, err
+	}
+	return resolveTo(ctx, db, v, r, chosen)
+}
+
+// ResolveKeeping resolves conflict v keeping the value of its write
+// v.Values[write], whichever replica wrote it: a laptop that resolves a
+// conflict between two other officers has no value of its own to keep,
+// and the web app shows each side with its own button.
+func ResolveKeeping(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, write int) (Resolved, error) {
+	r, err := conflictField(v)
+	if err != nil {
+		return r, err
+	}
+	if write < 0 || write >= len(v.Values) {
+		return r, fail("error.resolve_no_write", v.ID[:8], write)
+	}
+	return resolveTo(ctx, db, v, r, v.Values[write].Value.Any())
+}
+
+// conflictField is the table and column of conflict v.
+func conflictField(v syncengine.ConflictView) (Resolved, error) {
 	var r Resolved
 	var ok bool
 	if r.Table, ok = schema.TableByName(v.Table); !ok {
@@ -87,17 +115,18 @@ func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.Confli
 	if r.Column, ok = r.Table.Column(v.Column); !ok {
 		return r, fail("error.conflict_column", v.ID, v.Column)
 	}
-	chosen, err := chooseValue(v, db.Site(), r.Column, keep, value)
-	if err != nil {
-		return r, err
-	}
+	return r, nil
+}
+
+// resolveTo writes chosen into conflict v's field, r, after checking it.
+func resolveTo(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, r Resolved, chosen any) (Resolved, error) {
 	if err := r.Column.Check(chosen); err != nil {
 		return r, err
 	}
 	if r.Column.Required && chosen == nil {
 		return r, fail("error.resolve_required", ColumnLabel(v.Column))
 	}
-	err = db.Write(ctx, func(tx *syncengine.Tx) error {
+	err := db.Write(ctx, func(tx *syncengine.Tx) error {
 		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
 	})
 	if err != nil {

@@ -85,3 +85,41 @@ func TestSettleOrphan(t *testing.T) {
 		t.Errorf("settle it again, as it was listed: %v; want it refused, the member kept", err)
 	}
 }
+
+// TestResolveKeepingAnotherOfficersValue: a third laptop, which wrote
+// neither value of a conflict, resolves it keeping either side, which it
+// cannot do as "mine" and "theirs".
+func TestResolveKeepingAnotherOfficersValue(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := mustReplica(t), mustReplica(t), mustReplica(t)
+	h := mustAdd(t, a, officer, "households", map[string]any{"head_name": "Lò Thị Mai"})
+	exchange(t, a, b)
+	for db, status := range map[*syncengine.DB]string{a: "poor", b: "near_poor"} {
+		if _, err := UpdateRecord(ctx, db, officer, schema.Households, h, map[string]any{"poverty_status": status}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange(t, a, c)
+	exchange(t, b, c)
+	views, err := Conflicts(ctx, c, officer, noNames)
+	if err != nil || len(views) != 1 {
+		t.Fatalf("conflicts on the third laptop: %+v, %v", views, err)
+	}
+	if _, err := ResolveConflict(ctx, c, views[0], KeepMine, ""); err == nil {
+		t.Fatal("keep mine on a laptop that wrote neither value")
+	}
+	displaced := views[0].Values[0]
+	r, err := ResolveKeeping(ctx, c, views[0], 0)
+	if err != nil || r.Value != displaced.Value.Any() {
+		t.Fatalf("keep the displaced value: %v, %v; want %v", r.Value, err, displaced.Value.Any())
+	}
+	if got := mustShow(t, c, schema.Households, h)["poverty_status"]; got != displaced.Value.Any() {
+		t.Errorf("poverty status %v after keeping %v", got, displaced.Value.Any())
+	}
+	if n, _ := OpenConflicts(ctx, c, officer); n != 0 {
+		t.Errorf("%d open conflicts after resolving", n)
+	}
+	if _, err := ResolveKeeping(ctx, c, views[0], 2); err == nil {
+		t.Error("keeping a third value of a conflict of two")
+	}
+}

@@ -52,7 +52,8 @@ func newDeviceKey() (ed25519.PrivateKey, error) {
 }
 
 // DeviceMigrations are the laptop's own tables, beside the domain's: its
-// enrollment and the officers it has heard of.
+// enrollment, the officers it has heard of, and the guided visits begun
+// in the web app (drafts.go). None of them syncs.
 func DeviceMigrations() []syncengine.Migration {
 	return []syncengine.Migration{{Name: "client/0001_device", Up: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -86,7 +87,7 @@ CREATE TABLE client_device (
 		// holds its public half and accepts only batches it signed.
 		_, err := tx.ExecContext(ctx, `ALTER TABLE client_device ADD COLUMN signing_key BLOB`)
 		return err
-	}}}
+	}}, {Name: "client/0005_drafts", Up: draftsMigration}}
 }
 
 // LoadDevice reads the laptop's enrollment; ErrNotEnrolled if it has none.

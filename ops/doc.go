@@ -24,23 +24,32 @@
 //     replica's log holds, who made it, when, what it replaced and what
 //     became of it, ranked by the merge's own order (syncengine.CellHistory)
 //     and listed by stamp, then replica, then field.
-//   - Guided visits (visit.go): SaveVisit writes a form's answers and
-//     everything they target in one transaction; the question loop is the
-//     front end's.
+//   - Guided visits (visit.go, visit_head.go, drafts.go): SaveVisit
+//     writes a form's answers and everything they target in one
+//     transaction; the question loop is the front end's. A member
+//     question offers the household's head (VisitCandidates), recorded as
+//     a member when picked. The web app keeps a visit's answers after each
+//     step as a Draft in the laptop's own table, which the save deletes in
+//     its transaction.
+//   - Support (support.go): SupportRepeats says, before a support record
+//     is written, whether it gives the household a kind the programmes
+//     allow once (ever, or a year) again, by reconcile's rule.
 //   - Merges (merge.go): MergeHouseholds points the dropped household at
 //     the kept one and SettleMerges makes the merges every replica holds
 //     mean one thing; a laptop settles after each sync (Sync), the server
 //     after a merge of its own.
 //   - Conflicts and orphans (conflicts.go, orphans.go): listed, found by
-//     the beginning of their ids, resolved or settled with ordinary writes
-//     that sync.
+//     the beginning of their ids, resolved (keeping this laptop's value,
+//     the other's, either write's, or a new one) or settled with ordinary
+//     writes that sync.
 //   - Import and export (importing*.go, exporting*.go): a household list
 //     from a path or an upload, checked row by row and written in one
 //     transaction or not at all; a table's grid or the visits report as
 //     XLSX or CSV, written whole or not at all.
 //   - The laptop (device.go, enroll.go, sync.go, status.go, clock.go): its
 //     enrollment and signing key, its whole sync, what it has to tell its
-//     officer, and whether its clock can be right (the Day it records for).
+//     officer, whether its clock can be right (the Day it records for) and
+//     how far it is off the server's after a sync (ClockOff).
 //
 // # Errors
 //

@@ -142,14 +142,21 @@ func isRefused(err error) bool {
 // Refusal says why the server refused, from its code; in English with the
 // server's own words, which are English.
 func Refusal(l i18n.Lang, code, message string) string {
+	return i18n.T(l, "refusal", code, RefusalReason(l, code, message))
+}
+
+// RefusalReason is why the server refused, without its code, for a page
+// that shows it beside the change refused: the server's own words in
+// English, its code's meaning in Vietnamese.
+func RefusalReason(l i18n.Lang, code, message string) string {
 	if l == i18n.EN {
-		return i18n.T(l, "refusal", code, message)
+		return message
 	}
 	text := i18n.T(l, "refusal."+code)
 	if strings.HasPrefix(text, "[") {
 		text = i18n.T(l, "refusal.other", code)
 	}
-	return i18n.T(l, "refusal", code, text)
+	return text
 }
 
 // schemaText says a schema error in l: in English its own message, in

@@ -177,3 +177,27 @@ func toRecord(t *schema.Table, cols []string, vals []any) Record {
 	}
 	return r
 }
+
+// Names maps the id of every record of t this replica holds, merged
+// households too, to the name people know it by (t.NameColumn), for a
+// front end that shows names where records hold ids; nil for a table
+// whose records have no name.
+func Names(ctx context.Context, db *syncengine.DB, t *schema.Table) (map[string]string, error) {
+	if t.NameColumn == "" {
+		return nil, nil
+	}
+	rows, err := db.SQL().QueryContext(ctx, fmt.Sprintf("SELECT id, COALESCE(%s, '') FROM %s", t.NameColumn, t.Name))
+	if err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		out[id] = SafeText(name)
+	}
+	return out, rows.Err()
+}

@@ -37,23 +37,32 @@ func AddRecord(ctx context.Context, db *syncengine.DB, who Actor, t *schema.Tabl
 	}
 	var id syncengine.RowID
 	err := db.Write(ctx, func(tx *syncengine.Tx) error {
-		if err := ResolveRefs(tx, t, values); err != nil {
-			return err
-		}
-		if err := t.CheckInsert(values); err != nil {
-			return err
-		}
-		scope, err := newRowScope(tx, who, t, values)
-		if err != nil {
-			return err
-		}
-		if err := CheckRefs(tx, t, values, scope); err != nil {
-			return err
-		}
-		id, err = tx.Insert(t.Name, values)
+		var err error
+		id, _, err = insertRecord(tx, who, t, values)
 		return err
 	})
 	return id, err
+}
+
+// insertRecord checks values, with their defaults filled in, as a new
+// record of t for who and inserts it within tx; it returns the record's
+// id and commune.
+func insertRecord(tx *syncengine.Tx, who Actor, t *schema.Table, values map[string]any) (syncengine.RowID, string, error) {
+	if err := ResolveRefs(tx, t, values); err != nil {
+		return syncengine.RowID{}, "", err
+	}
+	if err := t.CheckInsert(values); err != nil {
+		return syncengine.RowID{}, "", err
+	}
+	scope, err := newRowScope(tx, who, t, values)
+	if err != nil {
+		return syncengine.RowID{}, "", err
+	}
+	if err := CheckRefs(tx, t, values, scope); err != nil {
+		return syncengine.RowID{}, "", err
+	}
+	id, err := tx.Insert(t.Name, values)
+	return id, scope, err
 }
 
 // UpdateRecord changes the record of t that ref names (its id, or the

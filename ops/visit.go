@@ -118,11 +118,14 @@ WHERE household_id = ? ORDER BY COALESCE(birth_year, 9999), id`, household)
 	return out, rows.Err()
 }
 
-// Visit is a guided visit answered: the form, the household, the answers.
+// Visit is a guided visit answered: the form, the household, the answers,
+// and the draft they were kept in (Draft, "" for none), which the save
+// deletes.
 type Visit struct {
 	Form      *forms.Form
 	Household VisitHousehold
 	Answers   forms.Answers
+	Draft     string
 }
 
 // VisitSaved is what a guided visit wrote.
@@ -209,7 +212,7 @@ func writeVisit(ctx context.Context, db *syncengine.DB, who Actor, v Visit, rows
 			return err
 		}
 		saved.Changes = tx.Changes()
-		return nil
+		return deleteDraftIn(tx, v.Draft)
 	})
 	return saved, err
 }
@@ -243,11 +246,19 @@ func insertChild(tx *syncengine.Tx, t *schema.Table, rows map[string]map[string]
 	return id.String(), err
 }
 
-// updateMember writes the picked member's columns.
+// updateMember writes the picked member's columns; the head picked as
+// HeadMember is first recorded as a member of the household.
 func updateMember(tx *syncengine.Tx, v Visit, values map[string]any, saved *VisitSaved) error {
 	id, ok := v.Form.MemberID(v.Answers)
 	if !ok {
 		return nil
+	}
+	if id == HeadMember {
+		head, err := addHeadMember(tx, v.Household.ID)
+		if err != nil {
+			return err
+		}
+		id = head
 	}
 	saved.MemberID = id
 	if _, err := liveRow(tx, schema.Members.Name, id); err != nil {

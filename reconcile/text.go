@@ -68,8 +68,8 @@ func householdLine(l i18n.Lang, h Household) string {
 // apart", "born 1 year apart".
 var reasonPattern = regexp.MustCompile(`^(name|born) (\d+) (?:edit|year)s? apart$`)
 
-// ReasonText says a reason of a pair's score (see score) in l: "same
-// name", "name 2 edits apart" as the catalogue words them.
+// ReasonText says a reason of a pair's score (see score) in l: for the
+// text reports here and a front end that shows pairs its own way.
 func ReasonText(l i18n.Lang, reason string) string {
 	key := "findings.reason." + strings.ReplaceAll(reason, " ", "_")
 	if m := reasonPattern.FindStringSubmatch(reason); m != nil {

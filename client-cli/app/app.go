@@ -124,7 +124,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.PersistentFlags().BoolVar(&a.json, "json", false, a.T("flag.json"))
 	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", a.T("flag.lang"))
 	root.AddCommand(a.initCmd(), a.syncCmd(), a.statusCmd(), a.digestCmd(), a.refCmd(), a.clockCmd(), a.conflictsCmd())
-	root.AddCommand(a.importCmd(), a.exportCmd())
+	root.AddCommand(a.importCmd(), a.exportCmd(), a.uiCmd())
 	for _, noun := range nouns() {
 		root.AddCommand(a.nounCmd(noun))
 	}

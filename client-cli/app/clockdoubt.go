@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hodan/internal/i18n"
 	"hodan/ops"
 	"hodan/schema"
 	"hodan/syncengine"
@@ -48,14 +49,10 @@ func (a *app) today() string { return a.day().Date }
 // warnClockOff says, after a sync, when the laptop's clock is off from the
 // server's by more than the clock's tolerance, by how much and what to do.
 func (a *app) warnClockOff(cmd *cobra.Command, db *syncengine.DB, server time.Time) {
-	if server.UnixMilli() <= 0 {
-		return
-	}
-	off := a.now().Sub(server)
-	switch tolerance := db.Clock().Tolerance(); {
-	case off > tolerance:
+	switch off := ops.ClockOff(a.now(), server, db.Clock().Tolerance()); {
+	case off > 0:
 		fmt.Fprintln(cmd.ErrOrStderr(), a.T("clock.sync_ahead", a.span(off)))
-	case -off > tolerance:
+	case off < 0:
 		fmt.Fprintln(cmd.ErrOrStderr(), a.T("clock.sync_behind", a.span(-off)))
 	}
 }
@@ -96,13 +93,5 @@ func (fl *visitFlow) day() string {
 	return fl.a.now().Format(time.DateOnly)
 }
 
-// span is a duration as people read it: days, hours or minutes.
-func (a *app) span(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return a.count(int(d/(24*time.Hour)), "span.days")
-	case d >= 2*time.Hour:
-		return a.count(int(d/time.Hour), "span.hours")
-	}
-	return a.count(int(d/time.Minute), "span.minutes")
-}
+// span is a duration as people read it (i18n.Span).
+func (a *app) span(d time.Duration) string { return i18n.Span(a.lang, d) }

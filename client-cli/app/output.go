@@ -250,15 +250,8 @@ func (a *app) describeValue(c *schema.Column, v any) string {
 	return a.formatValue(c, v)
 }
 
-// amount is an amount of đồng as one record shows it: in Vietnamese
-// grouped by thousands and in words, 1.500.000 đồng (một triệu năm trăm
-// nghìn đồng); in English as vnd writes it.
-func (a *app) amount(n int64) string {
-	if a.lang == langEN {
-		return a.vnd(n)
-	}
-	return a.T("input.money", schema.FormatWhole(n, true), schema.NumberWords(n))
-}
+// amount is an amount of đồng as one record shows it (ops.AmountText).
+func (a *app) amount(n int64) string { return ops.AmountText(a.lang, n) }
 
 // dateTime is t as people read a time, in every language: on this
 // laptop's clock, dd/mm/yyyy HH:MM. Every time a command shows people

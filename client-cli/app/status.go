@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"hodan/internal/i18n"
 	"hodan/ops"
 )
 
@@ -60,39 +61,10 @@ func (a *app) printStatus(w io.Writer, st ops.Status) error {
 }
 
 // pendingSummary says, table by table, what changes waiting to be sent
-// do: how many records they create, change and delete.
+// do (ops.PendingText).
 func (a *app) pendingSummary(waiting []ops.PendingTable) []string {
-	var out []string
-	for _, p := range waiting {
-		if p.Table == nil { // a table this version of hodan does not know
-			out = append(out, a.T("status.other_table", p.Name))
-			continue
-		}
-		var parts []string
-		for _, n := range []struct {
-			n   int
-			key string
-		}{{p.Created, "status.created"}, {p.Changed, "status.changed"}, {p.Deleted, "status.deleted"}} {
-			if n.n > 0 {
-				parts = append(parts, a.T(n.key, n.n))
-			}
-		}
-		if len(parts) > 0 {
-			out = append(out, a.tableLabel(p.Table)+": "+strings.Join(parts, ", "))
-		}
-	}
-	return out
+	return ops.PendingText(a.lang, waiting)
 }
 
-// ago says how long ago something was, in whole minutes, hours or days.
-func (a *app) ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return a.T("ago.now")
-	case d < time.Hour:
-		return a.count(int(d/time.Minute), "ago.minutes")
-	case d < 24*time.Hour:
-		return a.count(int(d/time.Hour), "ago.hours")
-	}
-	return a.count(int(d/(24*time.Hour)), "ago.days")
-}
+// ago says how long ago something was (i18n.Ago).
+func (a *app) ago(d time.Duration) string { return i18n.Ago(a.lang, d) }

@@ -1,13 +1,11 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"hodan/internal/i18n"
 	"hodan/ops"
 	"hodan/schema"
 	"hodan/schema/forms"
@@ -155,33 +153,10 @@ func (fl *visitFlow) describeMember(m ops.VisitMember) string {
 	return s
 }
 
-// explain says why an answer was refused, and what to type instead.
+// explain says why an answer was refused, and what to type instead
+// (ops.AnswerProblem).
 func (fl *visitFlow) explain(q *forms.Question, text string, err error) string {
-	var ae *forms.AnswerError
-	if !errors.As(err, &ae) {
-		return fl.a.T("visit.invalid.invalid", text, err.Error())
-	}
-	switch ae.Code {
-	case forms.CodeOutOfRange:
-		if q.Kind == forms.Money {
-			return fl.a.T("visit.invalid.out_of_range", text, fl.a.vnd(int64(ae.Min)), fl.a.vnd(int64(ae.Max)))
-		}
-		return fl.a.T("visit.invalid.out_of_range", text, schema.FormatDecimal(ae.Min, true), schema.FormatDecimal(ae.Max, true))
-	case forms.CodeNotChoice, forms.CodeTooLong:
-		return fl.a.T(msgKey("visit.invalid", ae.Code), text, int(ae.Max))
-	case forms.CodeInvalid:
-		return fl.a.T("visit.invalid.invalid", text, fl.a.explain(ae.Err))
-	case forms.CodeNotNumber, forms.CodeNotMoney:
-		if errors.Is(ae.Err, schema.ErrNumberFormat) {
-			return fl.a.T("input.answer.number_format", text)
-		}
-		if errors.Is(ae.Err, schema.ErrNotWhole) {
-			return fl.a.T("input.answer.not_whole", text)
-		}
-	case forms.CodeRequired:
-		return fl.a.T("visit.invalid.required")
-	}
-	return fl.a.T(msgKey("visit.invalid", ae.Code), text)
+	return ops.AnswerProblem(fl.a.lang, q, text, err)
 }
 
 // show renders an answer for the officer.
@@ -224,9 +199,8 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 	return s
 }
 
-// vnd writes an amount of đồng short, as the officer reads it: 1.200.000 đ
-// in Vietnamese, 1,200,000 đ in English.
-func (a *app) vnd(n int64) string { return i18n.Whole(a.lang, n) + " đ" }
+// vnd writes an amount of đồng short (ops.VND).
+func (a *app) vnd(n int64) string { return ops.VND(a.lang, n) }
 
 // relationLabel is a member's relation to the head in the officer's
 // language.

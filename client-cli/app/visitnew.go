@@ -84,7 +84,7 @@ func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) erro
 	}
 	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.Describe(), f.Intro.In(fl.lang()))
 	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}, visited: map[string]bool{}}
-	if v.members, err = ops.VisitMembers(ctx, fl.db, hh.ID); err != nil {
+	if v.members, err = ops.VisitCandidates(ctx, fl.db, hh); err != nil {
 		return err
 	}
 	for start, edit := 0, false; ; edit = true {

@@ -2,8 +2,9 @@
 // app on a laptop (`hodan ui`) and the operator's console on the district
 // server: the guard every request passes (Host and Origin checks against
 // DNS rebinding and cross-site forms, security headers with a strict
-// Content-Security-Policy), CSRF tokens, template loading, and the
-// stylesheet and script both embed. Pages are server-rendered from
+// Content-Security-Policy), CSRF tokens, cookies (the flash message after
+// a redirect, the language chosen), template loading, and the stylesheet
+// both embed. Pages are server-rendered from
 // html/template, work as plain forms (post, then redirect), and load
 // nothing from the internet.
 package web

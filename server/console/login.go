@@ -41,7 +41,7 @@ func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	ck, err := r.Cookie(loginCookie)
-	if err != nil || !sameToken(r.PostFormValue(web.CSRFField), ck.Value) {
+	if err != nil || !web.SameToken(r.PostFormValue(web.CSRFField), ck.Value) {
 		c.forbidden(w, r, "console.refused.csrf")
 		return
 	}

@@ -1,55 +1,25 @@
 package console
 
 import (
-	"encoding/base64"
 	"html/template"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"hodan/internal/i18n"
+	"hodan/internal/web"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/server/accounts"
 )
 
 // flash is the message a page shows after the action that redirected to
-// it: a catalogue key and its arguments, and whether it went well.
-type flash struct {
-	OK   bool
-	Key  string
-	Args []string
-}
+// it (web.Flash); only messages of the console's catalogue are shown.
+type flash = web.Flash
 
 // redirect ends an action: to path, with a message for the next page.
 func (c *Console) redirect(w http.ResponseWriter, r *http.Request, path string, f flash) error {
-	q := url.Values{"k": {f.Key}, "a": f.Args}
-	if f.OK {
-		q.Set("ok", "1")
-	}
-	c.setCookie(w, flashCookie, base64.RawURLEncoding.EncodeToString([]byte(q.Encode())), time.Minute)
-	http.Redirect(w, r, path, http.StatusSeeOther)
+	c.cookies().Redirect(w, r, path, flashCookie, f)
 	return nil
-}
-
-// takeFlash reads the message the last action left, and clears it. Only
-// messages of the console's catalogue are shown.
-func (c *Console) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
-	ck, err := r.Cookie(flashCookie)
-	if err != nil {
-		return nil
-	}
-	c.setCookie(w, flashCookie, "", -1)
-	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
-	if err != nil {
-		return nil
-	}
-	q, err := url.ParseQuery(string(raw))
-	if err != nil || !strings.HasPrefix(q.Get("k"), "console.flash.") {
-		return nil
-	}
-	return &flash{OK: q.Get("ok") == "1", Key: q.Get("k"), Args: q["a"]}
 }
 
 // view is what every page's template gets: the page's own data in Data,
@@ -113,14 +83,8 @@ func funcs(v *visit, now time.Time) template.FuncMap {
 		l = v.lang
 	}
 	return template.FuncMap{
-		"t": func(key string, args ...any) string { return i18n.T(l, key, args...) },
-		"tflash": func(f *flash) string {
-			args := make([]any, len(f.Args))
-			for i, a := range f.Args {
-				args[i] = a
-			}
-			return i18n.T(l, f.Key, args...)
-		},
+		"t":         func(key string, args ...any) string { return i18n.T(l, key, args...) },
+		"tflash":    func(f *flash) string { return f.Text(l) },
 		"num":       func(n any) string { return Number(l, toInt64(n)) },
 		"day":       schema.FormatDay,
 		"daytime":   schema.FormatDayTime,

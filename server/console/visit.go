@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"net"
 	"net/http"
@@ -84,9 +83,9 @@ func (c *Console) withVisit(next http.Handler) http.Handler {
 				return
 			}
 		}
-		v.flash = c.takeFlash(w, r)
+		v.flash = c.cookies().TakeFlash(w, r, flashCookie, "console.flash.")
 		r = r.WithContext(context.WithValue(r.Context(), visitKey{}, v))
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && v.session != nil && !sameToken(r.PostFormValue(web.CSRFField), v.session.CSRF) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && v.session != nil && !web.SameToken(r.PostFormValue(web.CSRFField), v.session.CSRF) {
 			c.forbidden(w, r, "console.refused.csrf")
 			return
 		}
@@ -94,39 +93,18 @@ func (c *Console) withVisit(next http.Handler) http.Handler {
 	})
 }
 
-func sameToken(got, want string) bool {
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
-}
-
 // language is the language of r: ?lang= (remembered in a cookie), then
 // the cookie, then the browser's Accept-Language.
 func (c *Console) language(w http.ResponseWriter, r *http.Request) i18n.Lang {
-	if q := r.URL.Query().Get("lang"); q != "" {
-		if l, err := i18n.Parse(q); err == nil {
-			c.setCookie(w, langCookie, string(l), 365*24*time.Hour)
-			return l
-		}
-	}
-	if ck, err := r.Cookie(langCookie); err == nil {
-		if l, err := i18n.Parse(ck.Value); err == nil {
-			return l
-		}
-	}
-	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	return c.cookies().Language(w, r, langCookie, i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")))
 }
 
-// setCookie sets a cookie of the console: HttpOnly, SameSite=Strict,
-// Secure under TLS; a zero age lasts as long as the browser, a negative
-// one deletes it.
+// cookies sets and reads the console's cookies: Secure under TLS.
+func (c *Console) cookies() web.Cookies { return web.Cookies{Secure: c.cfg.Secure} }
+
+// setCookie sets a cookie of the console (web.Cookies.Set).
 func (c *Console) setCookie(w http.ResponseWriter, name, value string, age time.Duration) {
-	ck := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.cfg.Secure}
-	switch {
-	case age > 0:
-		ck.MaxAge = int(age.Seconds())
-	case age < 0:
-		ck.MaxAge = -1
-	}
-	http.SetCookie(w, ck)
+	c.cookies().Set(w, name, value, age)
 }
 
 // handle registers h for pattern, for operators with a session who can

@@ -1,0 +1,75 @@
+// Hodan's officer app: the little that needs a script. Every page works
+// without it: forms post, and the sync page shows its state on reload.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+	// The page the secret was exchanged on goes on to the app, replacing
+	// the address that held the secret.
+	var go = document.querySelector("[data-go]");
+	if (go) {
+		window.location.replace(go.getAttribute("data-go"));
+		return;
+	}
+	// After a form error, put the focus on the first field to fix.
+	var bad = document.querySelector(".field.invalid input, .field.invalid select, .field.invalid textarea, tr.invalid input");
+	if (bad) { bad.focus(); }
+	showWhen();
+	watchSync();
+});
+
+// showWhen hides the questions asked only when another is answered a
+// certain way, and shows them again when it is.
+function showWhen() {
+	var deps = document.querySelectorAll("[data-when]");
+	if (!deps.length) { return; }
+	function update() {
+		deps.forEach(function (d) {
+			var name = d.getAttribute("data-when"), want = d.getAttribute("data-equals");
+			var on = document.querySelector("[name='" + name + "']:checked") || document.querySelector("select[name='" + name + "'], input[type=text][name='" + name + "']");
+			if (!on) { return; } // asked at another step: the server decides
+			d.hidden = on.value !== want;
+		});
+	}
+	document.addEventListener("change", update);
+	update();
+}
+
+// watchSync follows a sync under way: the top bar's state and the sync
+// page's progress and result, read from /sync/state, until it ends.
+function watchSync() {
+	var top = document.getElementById("sync-state");
+	var button = document.getElementById("sync-button");
+	var running = top && top.getAttribute("data-running") === "true";
+	if (button) {
+		document.getElementById("sync-form").addEventListener("submit", function () { button.disabled = true; });
+	}
+	if (!running) { return; }
+	function poll() {
+		fetch("/sync/state", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
+			show(s);
+			if (s.running) { setTimeout(poll, 700); }
+		}).catch(function () { setTimeout(poll, 3000); });
+	}
+	poll();
+}
+
+function show(s) {
+	document.querySelectorAll(".sync-text, #sync-text").forEach(function (e) { e.textContent = s.text; });
+	document.querySelectorAll("#sync-state .dot, #sync-dot").forEach(function (e) { e.className = "dot " + s.class; });
+	var bar = document.getElementById("sync-progress");
+	if (bar) {
+		bar.hidden = !s.running;
+		if (s.percent >= 0) { bar.value = s.percent; } else { bar.removeAttribute("value"); }
+	}
+	var list = document.getElementById("sync-result");
+	if (list && !s.running) {
+		list.textContent = "";
+		(s.result || []).forEach(function (line) {
+			var li = document.createElement("li");
+			li.textContent = line;
+			list.appendChild(li);
+		});
+	}
+	var button = document.getElementById("sync-button");
+	if (button) { button.disabled = s.running; }
+}
