@@ -97,6 +97,9 @@ func matching(rows []Record, col, search string, limit int) []Record {
 type Shown struct {
 	Record Record
 	Orphan *reconcile.Orphan
+	// Refs names the records this one refers to, by column: its village,
+	// its household (by the head's name), its visit.
+	Refs map[string]string
 }
 
 // Show finds the record of t that ref names (its id, or the beginning of
@@ -118,7 +121,34 @@ func Show(ctx context.Context, db *syncengine.DB, who Actor, names Namer, t *sch
 		return Shown{}, fail("error.no_such_row", Noun(t.Noun), id, t.Noun)
 	}
 	o, err := orphanOf(ctx, db, who, names, t, id)
-	return Shown{Record: rows[0], Orphan: o}, err
+	if err != nil {
+		return Shown{}, err
+	}
+	refs, err := refNames(ctx, db.SQL(), t, rows[0])
+	return Shown{Record: rows[0], Orphan: o, Refs: refs}, err
+}
+
+// refNames names the records r refers to, by column (see recordNameSQL);
+// a reference to no record it holds is left out.
+func refNames(ctx context.Context, q *sql.DB, t *schema.Table, r Record) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range t.Columns {
+		id, ok := r[c.Name].(string)
+		refers, known := schema.TableByName(c.Refers)
+		if c.Type != schema.Ref || !ok || !known {
+			continue
+		}
+		var name string
+		err := q.QueryRowContext(ctx, fmt.Sprintf(`SELECT COALESCE(%s, '') FROM %s x WHERE id = ?`, recordNameSQL(refers), refers.Name), id).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fail("error.read_table", refers.Name, err)
+		}
+		out[c.Name] = SafeText(name)
+	}
+	return out, nil
 }
 
 // readRecords reads the rows of t, all columns, where every condition of

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,9 @@ func (a *app) listCmd(t *schema.Table) *cobra.Command {
 				}
 				if a.json {
 					return printJSON(cmd.OutOrStdout(), rows)
+				}
+				if err := nameRefs(ctx, db, t, rows); err != nil {
+					return err
 				}
 				return a.printTable(cmd.OutOrStdout(), t, append([]string{"id"}, t.Summary...), rows)
 			})
@@ -61,4 +65,38 @@ func (a *app) showCmd(t *schema.Table) *cobra.Command {
 			})
 		},
 	}
+}
+
+// nameRefs puts, in rows, the name of the record each reference of the
+// table's summary names (a member's household by its head's name), for
+// people to read; a reference to a record without a name stays its id.
+func nameRefs(ctx context.Context, db *syncengine.DB, t *schema.Table, rows []ops.Record) error {
+	for _, col := range t.Summary {
+		c, ok := t.Column(col)
+		refers, known := schema.TableByName(c.Refers)
+		if !ok || c.Type != schema.Ref || !known {
+			continue
+		}
+		names, err := ops.Names(ctx, db, refers)
+		if err != nil || names == nil {
+			return err
+		}
+		for i := range rows {
+			rows[i] = withNames(rows[i], map[string]string{col: names[fmt.Sprint(rows[i][col])]})
+		}
+	}
+	return nil
+}
+
+// withNames is r with the references in names (column to name) shown by
+// name; r itself is left as it is.
+func withNames(r ops.Record, names map[string]string) ops.Record {
+	out := make(ops.Record, len(r))
+	for k, v := range r {
+		out[k] = v
+		if name := names[k]; name != "" && v != nil {
+			out[k] = name
+		}
+	}
+	return out
 }

@@ -160,7 +160,7 @@ func (a *app) printShown(w io.Writer, t *schema.Table, shown ops.Shown) error {
 		}
 		return printJSON(w, r)
 	}
-	if err := a.printRecord(w, t, r); err != nil || o == nil {
+	if err := a.printRecord(w, t, withNames(r, shown.Refs)); err != nil || o == nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, "\n"+a.orphanNote(o))

@@ -28,16 +28,23 @@ func TestAddTakesWordsNotCodes(t *testing.T) {
 		t.Errorf("poverty status %v after set, want poor", got[0])
 	}
 	out, errOut, code = b.hodan(t, "household", "show", "Hà Thị Mai")
-	for _, want := range []string{"Hộ nghèo", "Nữ", "Mường", "Nhà tạm", "Lạc Lương"} {
+	for _, want := range []string{"Hộ nghèo", "Nữ", "Mường", "Nhà tạm", "Lạc Lương", "Bản Lác"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("household show: exit %d, want %q in\n%s%s", code, want, out, errOut)
 		}
 	}
-	if strings.Contains(out, "makeshift") || strings.Contains(out, "05362") {
+	if strings.Contains(out, "makeshift") || strings.Contains(out, "05362") || strings.Contains(out, village) {
 		t.Errorf("household show prints codes:\n%s", out)
 	}
 	if out, _, _ = b.hodan(t, "household", "list"); !strings.Contains(out, "Hộ nghèo") {
 		t.Errorf("household list without the household's poverty status:\n%s", out)
+	}
+	if _, errOut, code := b.hodan(t, "member", "add", "--household-id", "Hà Thị Mai", "--full-name", "Hà Văn Dũng", "--sex", "nam"); code != 0 {
+		t.Fatalf("member add: exit %d\n%s", code, errOut)
+	}
+	household := b.query(t, `SELECT id FROM households`)[0].(string)
+	if out, _, _ = b.hodan(t, "member", "list"); !strings.Contains(out, "Hà Thị Mai") || strings.Contains(out, household) {
+		t.Errorf("member list does not name the member's household by its head:\n%s", out)
 	}
 	b.a.lang = langEN
 	if out, _, _ = b.hodan(t, "household", "show", "Hà Thị Mai"); !strings.Contains(out, "poor") || !strings.Contains(out, "Mường") {
