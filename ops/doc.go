@@ -18,8 +18,13 @@
 //     (ApplyDefaults), keep to the actor's communes and refuse a
 //     reference to another commune's record; a delete asks first
 //     (reconcile.DeleteRecord). List searches names without diacritics;
-//     Show finds a record by the beginning of its id (ResolveID) and says
-//     who deleted one that is gone.
+//     Show finds a record by its name or the beginning of its id
+//     (ResolveID), names the records it refers to, and says who deleted
+//     one that is gone.
+//   - Words (typed.go, valuetext.go): what a person types for a value is
+//     read as import reads it — a value of a list by its Vietnamese word,
+//     an ethnic group by its name (ParseTyped) — and values are said as
+//     people read them (ChoiceText, CodeText).
 //   - History (history.go): every write of each field of a record that the
 //     replica's log holds, who made it, when, what it replaced and what
 //     became of it, ranked by the merge's own order (syncengine.CellHistory)
