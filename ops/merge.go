@@ -15,7 +15,8 @@ import (
 // A merge never deletes the dropped household: two officers merging a pair
 // in opposite directions at once would delete both. Instead DROP points at
 // KEEP (merged_into), and every replica that merges or receives merges —
-// a laptop after each sync, a server after a merge of its own — settles
+// a laptop after each sync, a server after a merge of its own and in the
+// background (Settler) — settles
 // what the merges it holds mean (SettleMerges), with ordinary writes that
 // every replica computes alike: a cycle of merges keeps the household with
 // the smallest id, and records still attached to a merged household move
@@ -120,30 +121,53 @@ func Merge(tx *syncengine.Tx, who Actor, keep, drop syncengine.RowID) (int, erro
 // someone restores that household (then the next settle moves the records
 // to it), merges them into another, or deletes them.
 func SettleMerges(tx *syncengine.Tx, communes []string) error {
-	where, args := schema.ColMergedInto+" IS NOT NULL", []any(nil)
-	if w, a := inCommunes(schema.Households, communes); w != "" {
-		where, args = where+" AND "+w, a
+	_, err := settleMerges(tx, communes)
+	return err
+}
+
+// settleMerges is SettleMerges, saying what it wrote.
+func settleMerges(tx *syncengine.Tx, communes []string) (MergesSettled, error) {
+	plan, err := planSettlement(tx, communes)
+	if err != nil {
+		return MergesSettled{}, err
 	}
-	merged, err := readHouseholds(tx, where, args...)
-	if err != nil || len(merged) == 0 {
-		return err
+	for _, id := range plan.stays {
+		if err := tx.Update(schema.Households.Name, id, map[string]any{schema.ColMergedInto: nil}); err != nil {
+			return MergesSettled{}, err
+		}
 	}
-	next := map[string]string{}
-	ids := make([]string, 0, len(merged))
-	for id, r := range merged {
-		next[id] = fmt.Sprint(r[schema.ColMergedInto])
+	moved, err := moveChildren(tx, plan.target)
+	return MergesSettled{Cycles: len(plan.stays), Moved: moved, Changes: tx.Changes()}, err
+}
+
+// settlement is what settling the merges a replica holds is to write: the
+// households of cycles of merges that stay (their merged_into cleared),
+// and each merged household whose chain ends at a live household, with
+// that household, which its records move to.
+type settlement struct {
+	stays  []syncengine.RowID
+	target map[string]syncengine.RowID
+}
+
+// planSettlement reads from q the merges of communes (nil: every commune)
+// and what settling them is to write, by SettleMerges' rule.
+func planSettlement(q reader, communes []string) (settlement, error) {
+	plan := settlement{target: map[string]syncengine.RowID{}}
+	next, err := mergedInto(q, communes)
+	if err != nil || len(next) == 0 {
+		return plan, err
+	}
+	ids := make([]string, 0, len(next))
+	for id := range next {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	target := map[string]syncengine.RowID{}
 	for _, id := range ids {
 		root, cycle := endOfChain(id, next)
 		if cycle {
 			// root is the smallest id of the cycle: it stays.
 			if _, ok := next[root]; ok {
-				if err := tx.Update(schema.Households.Name, uuid.MustParse(root), map[string]any{schema.ColMergedInto: nil}); err != nil {
-					return err
-				}
+				plan.stays = append(plan.stays, uuid.MustParse(root))
 				delete(next, root)
 			}
 		}
@@ -156,14 +180,56 @@ func SettleMerges(tx *syncengine.Tx, communes []string) error {
 		if err != nil {
 			continue // merged_into names no row: the same as a deleted one
 		}
-		if _, alive, err := tx.Row(schema.Households.Name, to); err != nil {
-			return err
+		if alive, err := householdAlive(q, to); err != nil {
+			return plan, err
 		} else if alive {
-			target[id] = to
+			plan.target[id] = to
 		}
 	}
-	_, err = moveChildren(tx, target)
-	return err
+	return plan, nil
+}
+
+// mergedInto reads the merged households of communes (nil: every
+// commune), each with the household it was merged into.
+func mergedInto(q reader, communes []string) (map[string]string, error) {
+	t := schema.Households
+	where, args := schema.ColMergedInto+" IS NOT NULL", []any(nil)
+	if w, a := inCommunes(t, communes); w != "" {
+		where, args = where+" AND "+w, a
+	}
+	rows, err := q.Query(fmt.Sprintf("SELECT id, %s FROM %s WHERE %s", schema.ColMergedInto, t.Name, where), args...)
+	if err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	next := map[string]string{}
+	for rows.Next() {
+		var id, to string
+		if err := rows.Scan(&id, &to); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		next[id] = to
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	return next, nil
+}
+
+// householdAlive reports whether the household id is alive: the domain
+// table holds live rows only.
+func householdAlive(q reader, id syncengine.RowID) (bool, error) {
+	t := schema.Households
+	rows, err := q.Query(fmt.Sprintf("SELECT id FROM %s WHERE id = ?", t.Name), id.String())
+	if err != nil {
+		return false, fail("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	alive := rows.Next()
+	if err := rows.Err(); err != nil {
+		return false, fail("error.read_table", t.Name, err)
+	}
+	return alive, nil
 }
 
 // endOfChain follows merged_into from id to the household that stays. If
@@ -191,8 +257,23 @@ func endOfChain(id string, next map[string]string) (string, bool) {
 // household id to the household that replaces it) to their new household,
 // and returns how many it moved.
 func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, error) {
+	moves, err := childMoves(tx, target)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range moves {
+		if err := tx.Update(m.table.Name, uuid.MustParse(m.id), map[string]any{m.table.ParentColumn: target[m.parent].String()}); err != nil {
+			return 0, fail("error.merge_move", Noun(m.table.Noun), m.id, err)
+		}
+	}
+	return len(moves), nil
+}
+
+// childMoves reads the live records of the households in target, table by
+// table, by id.
+func childMoves(q reader, target map[string]syncengine.RowID) ([]link, error) {
 	if len(target) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	from := make([]string, 0, len(target))
 	for id := range target {
@@ -204,39 +285,37 @@ func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, e
 	for i, id := range from {
 		args[i] = id
 	}
-	moved := 0
+	var moves []link
 	for _, child := range schema.Tables() {
 		if child.ParentTable != schema.Households.Name {
 			continue
 		}
-		moves, err := childLinks(tx, child, marks, args)
+		links, err := childLinks(q, child, marks, args)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		for _, m := range moves {
-			if err := tx.Update(child.Name, uuid.MustParse(m.id), map[string]any{child.ParentColumn: target[m.parent].String()}); err != nil {
-				return 0, fail("error.merge_move", Noun(child.Noun), m.id, err)
-			}
-			moved++
-		}
+		moves = append(moves, links...)
 	}
-	return moved, nil
+	return moves, nil
 }
 
-// link is a record and the household it belongs to.
-type link struct{ id, parent string }
+// link is a record of table and the household it belongs to.
+type link struct {
+	table      *schema.Table
+	id, parent string
+}
 
 // childLinks reads the records of child whose households are among args
 // (marks is their placeholders), by id.
-func childLinks(tx *syncengine.Tx, child *schema.Table, marks string, args []any) ([]link, error) {
-	rows, err := tx.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IN (%s) ORDER BY id`, child.ParentColumn, child.Name, child.ParentColumn, marks), args...)
+func childLinks(q reader, child *schema.Table, marks string, args []any) ([]link, error) {
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IN (%s) ORDER BY id`, child.ParentColumn, child.Name, child.ParentColumn, marks), args...)
 	if err != nil {
 		return nil, fail("error.read_table", child.Name, err)
 	}
 	defer rows.Close()
 	var out []link
 	for rows.Next() {
-		var l link
+		l := link{table: child}
 		if err := rows.Scan(&l.id, &l.parent); err != nil {
 			return nil, fail("error.read_table", child.Name, err)
 		}
