@@ -94,10 +94,10 @@ func settlePendingIdle(t *testing.T, srv *syncengine.DB) {
 	}
 	exchange(t, laptop, srv)
 	if s := mustSettlePending(t, srv); s.Moved != 1 || parentOf(t, srv, member) != z {
-		t.Fatalf("settled %+v; the member belongs to %s, want it moved to %s, where the chain of merges ends", s, parentOf(t, srv, member)[:8], z[:8])
+		t.Fatalf("settled %+v; the member belongs to %s, want it moved to %s, where the chain of merges ends", s, parentOf(t, srv, member), z)
 	}
 	if got := parentOf(t, srv, orphan); got != lost {
-		t.Fatalf("the member of a household merged into a deleted one moved to %s", got[:8])
+		t.Fatalf("the member of a household merged into a deleted one moved to %s", got)
 	}
 	before := ownLog(t, srv)
 	for range 3 {
@@ -162,7 +162,7 @@ func settleOneRecordAlike(t *testing.T, srv *syncengine.DB) {
 	}
 	for name, db := range every {
 		if got := parentOf(t, db, member); got != y {
-			t.Errorf("%s: the member belongs to %s, want %s", name, got[:8], y[:8])
+			t.Errorf("%s: the member belongs to %s, want %s", name, got, y)
 		}
 	}
 	assertAlike(t, every)
@@ -195,7 +195,7 @@ func settleCycle(t *testing.T, srv *syncengine.DB) {
 		shown, _ := List(ctx, db, schema.Households, ListQuery{})
 		members, _ := List(ctx, db, schema.Members, ListQuery{Of: first})
 		if len(shown) != 1 || shown[0]["id"] != first || len(members) != 2 {
-			t.Errorf("%s: households %v, members of %s %v; want %s alone with both members", name, shown, first[:8], members, first[:8])
+			t.Errorf("%s: households %v, members of %s %v; want %s alone with both members", name, shown, first, members, first)
 		}
 	}
 	assertAlike(t, every)
