@@ -2,7 +2,9 @@ package ops
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -162,6 +164,7 @@ func planSettlement(q reader, communes []string) (settlement, error) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	ends := map[string]string{}
 	for _, id := range ids {
 		root, cycle := endOfChain(id, next)
 		if cycle {
@@ -171,19 +174,19 @@ func planSettlement(q reader, communes []string) (settlement, error) {
 				delete(next, root)
 			}
 		}
-		if root == id {
-			continue
+		if root != id {
+			ends[id] = root
 		}
-		// A chain that ends at a household that is not alive moves nothing:
-		// there is no household to attach the records to (see above).
-		to, err := uuid.Parse(root)
-		if err != nil {
-			continue // merged_into names no row: the same as a deleted one
-		}
-		if alive, err := householdAlive(q, to); err != nil {
-			return plan, err
-		} else if alive {
-			plan.target[id] = to
+	}
+	// A chain that ends at a household that is not alive moves nothing:
+	// there is no household to attach the records to (see above).
+	live, err := liveHouseholds(q, ends)
+	if err != nil {
+		return plan, err
+	}
+	for id, root := range ends {
+		if live[root] {
+			plan.target[id] = uuid.MustParse(root)
 		}
 	}
 	return plan, nil
@@ -216,20 +219,49 @@ func mergedInto(q reader, communes []string) (map[string]string, error) {
 	return next, nil
 }
 
-// householdAlive reports whether the household id is alive: the domain
-// table holds live rows only.
-func householdAlive(q reader, id syncengine.RowID) (bool, error) {
+// settleChunk is how many households one query of a settle names at
+// most: SQLite and PostgreSQL limit the arguments of a statement, and a
+// province's server may hold more merges than that.
+const settleChunk = 500
+
+// liveHouseholds are, of the households ends names (its values), those
+// alive: the domain table holds live rows only. A value that is no id
+// (merged_into naming no row) is not alive.
+func liveHouseholds(q reader, ends map[string]string) (map[string]bool, error) {
+	var ids []string
+	for _, id := range ends {
+		if _, err := uuid.Parse(id); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
 	t := schema.Households
-	rows, err := q.Query(fmt.Sprintf("SELECT id FROM %s WHERE id = ?", t.Name), id.String())
-	if err != nil {
-		return false, fail("error.read_table", t.Name, err)
+	live := map[string]bool{}
+	for chunk := range slices.Chunk(ids, settleChunk) {
+		in, args := inList(chunk)
+		rows, err := q.Query(fmt.Sprintf("SELECT id FROM %s WHERE id %s", t.Name, in), args...)
+		if err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		if err := scanIDs(rows, live); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
 	}
+	return live, nil
+}
+
+// scanIDs adds the ids rows holds to set, and closes rows.
+func scanIDs(rows *sql.Rows, set map[string]bool) error {
 	defer rows.Close()
-	alive := rows.Next()
-	if err := rows.Err(); err != nil {
-		return false, fail("error.read_table", t.Name, err)
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
 	}
-	return alive, nil
+	return rows.Err()
 }
 
 // endOfChain follows merged_into from id to the household that stays. If
@@ -272,28 +304,25 @@ func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, e
 // childMoves reads the live records of the households in target, table by
 // table, by id.
 func childMoves(q reader, target map[string]syncengine.RowID) ([]link, error) {
-	if len(target) == 0 {
-		return nil, nil
-	}
 	from := make([]string, 0, len(target))
 	for id := range target {
 		from = append(from, id)
 	}
 	sort.Strings(from)
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
-	args := make([]any, len(from))
-	for i, id := range from {
-		args[i] = id
-	}
 	var moves []link
 	for _, child := range schema.Tables() {
 		if child.ParentTable != schema.Households.Name {
 			continue
 		}
-		links, err := childLinks(q, child, marks, args)
-		if err != nil {
-			return nil, err
+		var links []link
+		for chunk := range slices.Chunk(from, settleChunk) {
+			more, err := childLinks(q, child, chunk)
+			if err != nil {
+				return nil, err
+			}
+			links = append(links, more...)
 		}
+		sort.Slice(links, func(i, j int) bool { return links[i].id < links[j].id })
 		moves = append(moves, links...)
 	}
 	return moves, nil
@@ -305,10 +334,11 @@ type link struct {
 	id, parent string
 }
 
-// childLinks reads the records of child whose households are among args
-// (marks is their placeholders), by id.
-func childLinks(q reader, child *schema.Table, marks string, args []any) ([]link, error) {
-	rows, err := q.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IN (%s) ORDER BY id`, child.ParentColumn, child.Name, child.ParentColumn, marks), args...)
+// childLinks reads the records of child whose households are among
+// households.
+func childLinks(q reader, child *schema.Table, households []string) ([]link, error) {
+	in, args := inList(households)
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s %s`, child.ParentColumn, child.Name, child.ParentColumn, in), args...)
 	if err != nil {
 		return nil, fail("error.read_table", child.Name, err)
 	}

@@ -229,6 +229,47 @@ func assertAlike(t *testing.T, every map[string]*syncengine.DB) {
 	}
 }
 
+// TestSettlePendingManyMerges: a province's server may hold more merges
+// than one statement may name; it settles them all, in chunks.
+func TestSettlePendingManyMerges(t *testing.T) { onBothStores(t, settleMany) }
+
+func settleMany(t *testing.T, srv *syncengine.DB) {
+	const n = 2*settleChunk + 1
+	kept := map[string]string{} // each member to the household it must end under
+	err := srv.Write(context.Background(), func(tx *syncengine.Tx) error {
+		for range n {
+			keep, err := tx.Insert("households", map[string]any{"commune_code": lacLuong, "head_name": "Lò Thị Mai"})
+			if err != nil {
+				return err
+			}
+			drop, err := tx.Insert("households", map[string]any{"commune_code": lacLuong, "head_name": "Lo Thi Mai"})
+			if err != nil {
+				return err
+			}
+			member, err := tx.Insert("members", map[string]any{"household_id": drop.String(), "full_name": "Lò Văn Tú"})
+			if err != nil {
+				return err
+			}
+			kept[member.String()] = keep.String()
+			if err := tx.Update("households", drop, map[string]any{schema.ColMergedInto: keep.String()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := mustSettlePending(t, srv); s.Moved != n {
+		t.Fatalf("settled %+v, want %d members moved", s, n)
+	}
+	for member, keep := range kept {
+		if got := parentOf(t, srv, member); got != keep {
+			t.Fatalf("member %s belongs to %s, want %s", member, got, keep)
+		}
+	}
+}
+
 func mustID(t *testing.T, id string) syncengine.RowID {
 	t.Helper()
 	rid, err := uuid.Parse(id)
