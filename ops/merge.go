@@ -18,12 +18,13 @@ import (
 // in opposite directions at once would delete both. Instead DROP points at
 // KEEP (merged_into), and every replica that merges or receives merges —
 // a laptop after each sync, a server after a merge of its own and in the
-// background (Settler) — settles
-// what the merges it holds mean (SettleMerges), with ordinary writes that
-// every replica computes alike: a cycle of merges keeps the household with
-// the smallest id, and records still attached to a merged household move
-// to the one it went into. So concurrent merges, in either direction,
-// converge to one household with nothing lost.
+// background (Settler) — settles what the merges it holds mean
+// (SettleMerges), with ordinary writes that every replica computes alike:
+// a cycle of merges keeps the household with the smallest id, and records
+// still attached to a merged household move to the one it went into. So
+// concurrent merges, in either direction, converge to one household with
+// nothing lost; a replica and another settling one record at once write
+// equal values, which is no conflict.
 
 // ErrMergeSame refuses to merge a household into itself.
 var ErrMergeSame = fail("error.merge_same")
