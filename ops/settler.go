@@ -56,7 +56,11 @@ func mergesPending(q reader) (bool, error) {
 }
 
 // Settler settles, every Every, the merges the server's replica DB holds
-// (SettlePending), and logs what it wrote to Log. Every 0 turns it off.
+// (SettlePending), and logs what it wrote, and its errors, to Log, which
+// must be set. Every 0 (or less) turns it off. Several servers sharing one
+// PostgreSQL store may each run one: their writes take the store's
+// writer lock in turn, and each settles within its transaction what is
+// left then, so the later writes nothing.
 type Settler struct {
 	DB    *syncengine.DB
 	Every time.Duration
