@@ -42,7 +42,8 @@
 //   - Merges (merge.go): MergeHouseholds points the dropped household at
 //     the kept one and SettleMerges makes the merges every replica holds
 //     mean one thing; a laptop settles after each sync (Sync), the server
-//     after a merge of its own.
+//     after a merge of its own and, in the background, whenever a read
+//     finds anything to settle (settler.go: Settler, SettlePending).
 //   - Conflicts and orphans (conflicts.go, orphans.go): listed, found by
 //     the beginning of their ids, resolved (keeping this laptop's value,
 //     the other's, either write's, or a new one) or settled with ordinary

@@ -64,15 +64,20 @@ func inCommunes(t *schema.Table, communes []string) (string, []any) {
 	if communes == nil {
 		return "", nil
 	}
-	args := make([]any, len(communes))
-	for i, c := range communes {
-		args[i] = c
-	}
-	in := "IN (" + strings.TrimSuffix(strings.Repeat("?,", len(communes)), ",") + ")"
+	in, args := inList(communes)
 	if t.ScopeColumn != "" {
 		return t.ScopeColumn + " " + in, args
 	}
 	return fmt.Sprintf("%s IN (SELECT id FROM %s WHERE %s %s)", t.ParentColumn, t.ParentTable, schema.ColCommuneCode, in), args
+}
+
+// inList is the SQL condition "IN (?, …)" of values, and its arguments.
+func inList(values []string) (string, []any) {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return "IN (" + strings.TrimSuffix(strings.Repeat("?,", len(values)), ",") + ")", args
 }
 
 // matching keeps the records whose column col holds the words of search

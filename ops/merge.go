@@ -2,7 +2,9 @@ package ops
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,12 +17,14 @@ import (
 // A merge never deletes the dropped household: two officers merging a pair
 // in opposite directions at once would delete both. Instead DROP points at
 // KEEP (merged_into), and every replica that merges or receives merges —
-// a laptop after each sync, a server after a merge of its own — settles
-// what the merges it holds mean (SettleMerges), with ordinary writes that
-// every replica computes alike: a cycle of merges keeps the household with
-// the smallest id, and records still attached to a merged household move
-// to the one it went into. So concurrent merges, in either direction,
-// converge to one household with nothing lost.
+// a laptop after each sync, a server after a merge of its own and in the
+// background (Settler) — settles what the merges it holds mean
+// (SettleMerges), with ordinary writes that every replica computes alike:
+// a cycle of merges keeps the household with the smallest id, and records
+// still attached to a merged household move to the one it went into. So
+// concurrent merges, in either direction, converge to one household with
+// nothing lost; a replica and another settling one record at once write
+// equal values, which is no conflict.
 
 // ErrMergeSame refuses to merge a household into itself.
 var ErrMergeSame = fail("error.merge_same")
@@ -120,50 +124,145 @@ func Merge(tx *syncengine.Tx, who Actor, keep, drop syncengine.RowID) (int, erro
 // someone restores that household (then the next settle moves the records
 // to it), merges them into another, or deletes them.
 func SettleMerges(tx *syncengine.Tx, communes []string) error {
-	where, args := schema.ColMergedInto+" IS NOT NULL", []any(nil)
-	if w, a := inCommunes(schema.Households, communes); w != "" {
-		where, args = where+" AND "+w, a
+	_, err := settleMerges(tx, communes)
+	return err
+}
+
+// settleMerges is SettleMerges, saying what it wrote.
+func settleMerges(tx *syncengine.Tx, communes []string) (MergesSettled, error) {
+	plan, err := planSettlement(tx, communes)
+	if err != nil {
+		return MergesSettled{}, err
 	}
-	merged, err := readHouseholds(tx, where, args...)
-	if err != nil || len(merged) == 0 {
-		return err
+	for _, id := range plan.stays {
+		if err := tx.Update(schema.Households.Name, id, map[string]any{schema.ColMergedInto: nil}); err != nil {
+			return MergesSettled{}, err
+		}
 	}
-	next := map[string]string{}
-	ids := make([]string, 0, len(merged))
-	for id, r := range merged {
-		next[id] = fmt.Sprint(r[schema.ColMergedInto])
+	moved, err := moveChildren(tx, plan.target)
+	return MergesSettled{Cycles: len(plan.stays), Moved: moved, Changes: tx.Changes()}, err
+}
+
+// settlement is what settling the merges a replica holds is to write: the
+// households of cycles of merges that stay (their merged_into cleared),
+// and each merged household whose chain ends at a live household, with
+// that household, which its records move to.
+type settlement struct {
+	stays  []syncengine.RowID
+	target map[string]syncengine.RowID
+}
+
+// planSettlement reads from q the merges of communes (nil: every commune)
+// and what settling them is to write, by SettleMerges' rule.
+func planSettlement(q reader, communes []string) (settlement, error) {
+	plan := settlement{target: map[string]syncengine.RowID{}}
+	next, err := mergedInto(q, communes)
+	if err != nil || len(next) == 0 {
+		return plan, err
+	}
+	ids := make([]string, 0, len(next))
+	for id := range next {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	target := map[string]syncengine.RowID{}
+	ends := map[string]string{}
 	for _, id := range ids {
 		root, cycle := endOfChain(id, next)
 		if cycle {
 			// root is the smallest id of the cycle: it stays.
 			if _, ok := next[root]; ok {
-				if err := tx.Update(schema.Households.Name, uuid.MustParse(root), map[string]any{schema.ColMergedInto: nil}); err != nil {
-					return err
-				}
+				plan.stays = append(plan.stays, uuid.MustParse(root))
 				delete(next, root)
 			}
 		}
-		if root == id {
-			continue
-		}
-		// A chain that ends at a household that is not alive moves nothing:
-		// there is no household to attach the records to (see above).
-		to, err := uuid.Parse(root)
-		if err != nil {
-			continue // merged_into names no row: the same as a deleted one
-		}
-		if _, alive, err := tx.Row(schema.Households.Name, to); err != nil {
-			return err
-		} else if alive {
-			target[id] = to
+		if root != id {
+			ends[id] = root
 		}
 	}
-	_, err = moveChildren(tx, target)
-	return err
+	// A chain that ends at a household that is not alive moves nothing:
+	// there is no household to attach the records to (see above).
+	live, err := liveHouseholds(q, ends)
+	if err != nil {
+		return plan, err
+	}
+	for id, root := range ends {
+		if live[root] {
+			plan.target[id] = uuid.MustParse(root)
+		}
+	}
+	return plan, nil
+}
+
+// mergedInto reads the merged households of communes (nil: every
+// commune), each with the household it was merged into.
+func mergedInto(q reader, communes []string) (map[string]string, error) {
+	t := schema.Households
+	where, args := schema.ColMergedInto+" IS NOT NULL", []any(nil)
+	if w, a := inCommunes(t, communes); w != "" {
+		where, args = where+" AND "+w, a
+	}
+	rows, err := q.Query(fmt.Sprintf("SELECT id, %s FROM %s WHERE %s", schema.ColMergedInto, t.Name, where), args...)
+	if err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	defer rows.Close()
+	next := map[string]string{}
+	for rows.Next() {
+		var id, to string
+		if err := rows.Scan(&id, &to); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		next[id] = to
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("error.read_table", t.Name, err)
+	}
+	return next, nil
+}
+
+// settleChunk is how many households one query of a settle names at
+// most: SQLite and PostgreSQL limit the arguments of a statement, and a
+// province's server may hold more merges than that.
+const settleChunk = 500
+
+// liveHouseholds are, of the households ends names (its values), those
+// alive: the domain table holds live rows only. A value that is no id
+// (merged_into naming no row) is not alive.
+func liveHouseholds(q reader, ends map[string]string) (map[string]bool, error) {
+	var ids []string
+	for _, id := range ends {
+		if _, err := uuid.Parse(id); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
+	t := schema.Households
+	live := map[string]bool{}
+	for chunk := range slices.Chunk(ids, settleChunk) {
+		in, args := inList(chunk)
+		rows, err := q.Query(fmt.Sprintf("SELECT id FROM %s WHERE id %s", t.Name, in), args...)
+		if err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+		if err := scanIDs(rows, live); err != nil {
+			return nil, fail("error.read_table", t.Name, err)
+		}
+	}
+	return live, nil
+}
+
+// scanIDs adds the ids rows holds to set, and closes rows.
+func scanIDs(rows *sql.Rows, set map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
+	}
+	return rows.Err()
 }
 
 // endOfChain follows merged_into from id to the household that stays. If
@@ -191,52 +290,63 @@ func endOfChain(id string, next map[string]string) (string, bool) {
 // household id to the household that replaces it) to their new household,
 // and returns how many it moved.
 func moveChildren(tx *syncengine.Tx, target map[string]syncengine.RowID) (int, error) {
-	if len(target) == 0 {
-		return 0, nil
+	moves, err := childMoves(tx, target)
+	if err != nil {
+		return 0, err
 	}
+	for _, m := range moves {
+		if err := tx.Update(m.table.Name, uuid.MustParse(m.id), map[string]any{m.table.ParentColumn: target[m.parent].String()}); err != nil {
+			return 0, fail("error.merge_move", Noun(m.table.Noun), m.id, err)
+		}
+	}
+	return len(moves), nil
+}
+
+// childMoves reads the live records of the households in target, table by
+// table, by id.
+func childMoves(q reader, target map[string]syncengine.RowID) ([]link, error) {
 	from := make([]string, 0, len(target))
 	for id := range target {
 		from = append(from, id)
 	}
 	sort.Strings(from)
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
-	args := make([]any, len(from))
-	for i, id := range from {
-		args[i] = id
-	}
-	moved := 0
+	var moves []link
 	for _, child := range schema.Tables() {
 		if child.ParentTable != schema.Households.Name {
 			continue
 		}
-		moves, err := childLinks(tx, child, marks, args)
-		if err != nil {
-			return 0, err
-		}
-		for _, m := range moves {
-			if err := tx.Update(child.Name, uuid.MustParse(m.id), map[string]any{child.ParentColumn: target[m.parent].String()}); err != nil {
-				return 0, fail("error.merge_move", Noun(child.Noun), m.id, err)
+		var links []link
+		for chunk := range slices.Chunk(from, settleChunk) {
+			more, err := childLinks(q, child, chunk)
+			if err != nil {
+				return nil, err
 			}
-			moved++
+			links = append(links, more...)
 		}
+		sort.Slice(links, func(i, j int) bool { return links[i].id < links[j].id })
+		moves = append(moves, links...)
 	}
-	return moved, nil
+	return moves, nil
 }
 
-// link is a record and the household it belongs to.
-type link struct{ id, parent string }
+// link is a record of table and the household it belongs to.
+type link struct {
+	table      *schema.Table
+	id, parent string
+}
 
-// childLinks reads the records of child whose households are among args
-// (marks is their placeholders), by id.
-func childLinks(tx *syncengine.Tx, child *schema.Table, marks string, args []any) ([]link, error) {
-	rows, err := tx.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IN (%s) ORDER BY id`, child.ParentColumn, child.Name, child.ParentColumn, marks), args...)
+// childLinks reads the records of child whose households are among
+// households.
+func childLinks(q reader, child *schema.Table, households []string) ([]link, error) {
+	in, args := inList(households)
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s %s`, child.ParentColumn, child.Name, child.ParentColumn, in), args...)
 	if err != nil {
 		return nil, fail("error.read_table", child.Name, err)
 	}
 	defer rows.Close()
 	var out []link
 	for rows.Next() {
-		var l link
+		l := link{table: child}
 		if err := rows.Scan(&l.id, &l.parent); err != nil {
 			return nil, fail("error.read_table", child.Name, err)
 		}

@@ -53,17 +53,7 @@ func TestMergeMovesRecordsAndFillsFields(t *testing.T) {
 func TestOppositeMergesConverge(t *testing.T) {
 	ctx := context.Background()
 	a, b := mustReplica(t), mustReplica(t)
-	x := mustAdd(t, a, officer, "households", map[string]any{"head_name": "Lò Thị Mai"})
-	y := mustAdd(t, a, officer, "households", map[string]any{"head_name": "Lo Thi Mai"})
-	mustAdd(t, a, officer, "members", map[string]any{"household_id": x, "full_name": "Lò Văn Tú"})
-	exchange(t, a, b)
-	mustAdd(t, b, officer, "members", map[string]any{"household_id": y, "full_name": "Lò Thị Hoa"})
-	if _, err := MergeHouseholds(ctx, a, officer, x, y); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := MergeHouseholds(ctx, b, officer, y, x); err != nil {
-		t.Fatal(err)
-	}
+	x, y := oppositeMerges(t, a, b)
 	exchange(t, a, b)
 	exchange(t, b, a)
 	for _, db := range []*syncengine.DB{a, b} {
@@ -86,6 +76,26 @@ func TestOppositeMergesConverge(t *testing.T) {
 	if da != db {
 		t.Errorf("the laptops differ after settling: %s, %s", da, db)
 	}
+}
+
+// oppositeMerges records on a one family twice, x and y, each with a
+// member (y's recorded on b), and merges them offline in opposite
+// directions: y into x on a, x into y on b.
+func oppositeMerges(t *testing.T, a, b *syncengine.DB) (x, y string) {
+	t.Helper()
+	ctx := context.Background()
+	x = mustAdd(t, a, officer, "households", map[string]any{"head_name": "Lò Thị Mai"})
+	y = mustAdd(t, a, officer, "households", map[string]any{"head_name": "Lo Thi Mai"})
+	mustAdd(t, a, officer, "members", map[string]any{"household_id": x, "full_name": "Lò Văn Tú"})
+	exchange(t, a, b)
+	mustAdd(t, b, officer, "members", map[string]any{"household_id": y, "full_name": "Lò Thị Hoa"})
+	if _, err := MergeHouseholds(ctx, a, officer, x, y); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := MergeHouseholds(ctx, b, officer, y, x); err != nil {
+		t.Fatal(err)
+	}
+	return x, y
 }
 
 func mustShow(t *testing.T, db *syncengine.DB, tbl *schema.Table, id string) Record {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ import (
 	"hodan/internal/i18n"
 	"hodan/internal/replica"
 	"hodan/internal/web"
+	"hodan/ops"
 	"hodan/server/accounts"
 	"hodan/server/console"
 	"hodan/server/httpd"
@@ -27,6 +29,7 @@ type serveFlags struct {
 	db, addr        string
 	tlsCert, tlsKey string
 	checkpointEvery time.Duration
+	settleEvery     time.Duration
 	cpuProfile      string
 	console         bool
 	publicHosts     []string
@@ -60,6 +63,7 @@ func serveCmd(t tr, getenv func(string) string) *cobra.Command {
 	fl.Float64Var(&cfg.DeviceRate, "rate", httpd.DefaultDeviceRate, t.T("server.serve.flag.rate"))
 	fl.IntVar(&cfg.DeviceBurst, "rate-burst", httpd.DefaultDeviceBurst, t.T("server.serve.flag.rate_burst"))
 	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", 10*time.Minute, t.T("server.serve.flag.checkpoint_every"))
+	fl.DurationVar(&f.settleEvery, "settle-every", time.Minute, t.T("server.serve.flag.settle_every"))
 	fl.StringVar(&cfg.SnapshotDir, "snapshot-dir", "", t.T("server.serve.flag.snapshot_dir"))
 	fl.BoolVar(&cfg.NoSnapshots, "no-snapshots", false, t.T("server.serve.flag.no_snapshots"))
 	fl.DurationVar(&cfg.SnapshotMaxAge, "snapshot-max-age", httpd.DefaultSnapshotMaxAge, t.T("server.serve.flag.snapshot_max_age"))
@@ -125,14 +129,12 @@ func serve(ctx context.Context, t tr, cmd *cobra.Command, f serveFlags, cfg http
 		fmt.Fprintln(cmd.ErrOrStderr(), t.T("server.serve.console", scheme, ln.Addr()))
 	}
 	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		checkpoints(cfg.Registry, f.checkpointEvery, stop, log)
-	}()
+	var jobs sync.WaitGroup
+	jobs.Go(func() { checkpoints(cfg.Registry, f.checkpointEvery, stop, log) })
+	jobs.Go(func() { ops.Settler{DB: db, Every: f.settleEvery, Log: log}.Run(stop) })
 	err = httpd.New(cfg).Serve(ctx, ln)
 	close(stop)
-	<-done
+	jobs.Wait()
 	if err != nil {
 		return i18n.Errorf("server.serve.error.serve", err)
 	}
