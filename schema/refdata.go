@@ -4,7 +4,9 @@ import (
 	"embed"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -76,34 +78,34 @@ type Succession struct {
 
 // EthnicGroups returns the 54 ethnic groups, sorted by Code.
 // The slice is a copy that the caller may change.
-func EthnicGroups() []EthnicGroup { return slices.Clone(refData().ethnic) }
+func EthnicGroups() []EthnicGroup { return slices.Clone(refCodes().ethnic) }
 
 // EthnicGroupByCode returns the ethnic group with the given QĐ 121 code.
 func EthnicGroupByCode(code string) (EthnicGroup, bool) {
-	d := refData()
+	d := refCodes()
 	return refLookup(d.ethnic, d.ethnicIdx, code)
 }
 
 // Projects1719 returns the projects, subprojects and contents of the program in
 // the order of QĐ 1719 (each project followed by its parts).
-func Projects1719() []Project { return slices.Clone(refData().projects) }
+func Projects1719() []Project { return slices.Clone(refCodes().projects) }
 
 // ProjectByCode returns the project, subproject or content with the given code, e.g. "DA3.TDA2".
 func ProjectByCode(code string) (Project, bool) {
-	d := refData()
+	d := refCodes()
 	return refLookup(d.projects, d.projectIdx, code)
 }
 
 // PovertyIndicators returns the 12 indicators in the order of NĐ 07/2021, grouped by dimension.
-func PovertyIndicators() []PovertyIndicator { return slices.Clone(refData().indicators) }
+func PovertyIndicators() []PovertyIndicator { return slices.Clone(refCodes().indicators) }
 
 // Communes2025 returns the 3,321 communes since 1 July 2025, sorted by code.
-func Communes2025() []Commune { return slices.Clone(refData().communes2025) }
+func Communes2025() []Commune { return slices.Clone(refCommunes2025().list) }
 
 // CommuneByCode returns the commune with the given code in the 2025 system.
 func CommuneByCode(code string) (Commune, bool) {
-	d := refData()
-	return refLookup(d.communes2025, d.communes2025Idx, code)
+	d := refCommunes2025()
+	return refLookup(d.list, d.idx, code)
 }
 
 // CommuneName is the name of the commune with code, as people know it: the
@@ -122,18 +124,20 @@ func CommuneName(code string) string {
 // CommuneBefore2025 returns the commune with the given code as of 01/03/2025
 // (the old three-tier system). It is the unit a record made before 1 July 2025 names.
 func CommuneBefore2025(code string) (Commune, bool) {
-	d := refData()
-	return refLookup(d.communes2008, d.communes2008Idx, code)
+	d := refCommunes2008()
+	return refLookup(d.list, d.idx, code)
 }
 
 // SuccessorsOf returns the new communes an old one went into, sorted by NewCode.
 // It is empty for a code that is no commune of 01/03/2025.
-func SuccessorsOf(oldCode string) []Succession { return slices.Clone(refData().successors[oldCode]) }
+func SuccessorsOf(oldCode string) []Succession {
+	return slices.Clone(refSuccessions().successors[oldCode])
+}
 
 // PredecessorsOf returns the old communes a new one was formed from, sorted by OldCode.
 // It is empty for the five special zones formed from island districts that had no communes.
 func PredecessorsOf(newCode string) []Succession {
-	return slices.Clone(refData().predecessors[newCode])
+	return slices.Clone(refSuccessions().predecessors[newCode])
 }
 
 func refLookup[T any](items []T, idx map[string]int, code string) (T, bool) {
@@ -145,22 +149,36 @@ func refLookup[T any](items []T, idx map[string]int, code string) (T, bool) {
 	return items[i], true
 }
 
-// refTables is the parsed reference data. It is built once and never changed.
-type refTables struct {
-	ethnic                     []EthnicGroup
-	projects                   []Project
-	indicators                 []PovertyIndicator
-	communes2025, communes2008 []Commune
-	ethnicIdx, projectIdx      map[string]int
-	communes2025Idx            map[string]int
-	communes2008Idx            map[string]int
-	successors, predecessors   map[string][]Succession
+// The parsed reference data is built in parts, each on first use and never
+// changed after: a command that checks one commune code parses the 3,321
+// communes of 2025, not the 10,047 of 2008 nor the successions (about 20 ms
+// of a `hodan household add` of 45 ms, BENCHMARKS.md).
+
+// refCodeTables are the small lists: ethnic groups, projects, indicators.
+type refCodeTables struct {
+	ethnic                []EthnicGroup
+	projects              []Project
+	indicators            []PovertyIndicator
+	ethnicIdx, projectIdx map[string]int
 }
 
-// refData returns the reference data, parsing the embedded files on first use.
-// A parse error panics: the files are build artefacts checked by the tests.
-var refData = sync.OnceValue(func() *refTables {
-	d := &refTables{}
+// refCommuneTable is the communes of one system, sorted by code, and the
+// index of each code.
+type refCommuneTable struct {
+	list []Commune
+	idx  map[string]int
+}
+
+// refSuccessionTables are the successions, by old and by new code.
+type refSuccessionTables struct {
+	successors, predecessors map[string][]Succession
+}
+
+// refCodes returns the small lists, parsing them on first use. A parse
+// error panics, as in every part: the files are build artefacts checked by
+// the tests.
+var refCodes = sync.OnceValue(func() *refCodeTables {
+	d := &refCodeTables{}
 	d.ethnic = parseRef("ethnic_groups.csv", []string{"code", "name", "other_names", "is_minority", "code_2008"}, func(r []string) EthnicGroup {
 		return EthnicGroup{Code: r[0], Name: r[1], OtherNames: r[2], Minority: r[3] == "1", Code2008: r[4]}
 	})
@@ -170,42 +188,43 @@ var refData = sync.OnceValue(func() *refTables {
 	d.indicators = parseRef("poverty_indicators.csv", []string{"code", "dimension", "name", "threshold"}, func(r []string) PovertyIndicator {
 		return PovertyIndicator{Code: r[0], Dimension: r[1], Name: r[2], Threshold: r[3]}
 	})
-	d.loadCommunes()
-	d.loadSuccessions()
 	d.ethnicIdx = refIndex(d.ethnic, func(e EthnicGroup) string { return e.Code })
 	d.projectIdx = refIndex(d.projects, func(p Project) string { return p.Code })
 	return d
 })
 
-func (d *refTables) loadCommunes() {
-	provinces := map[[2]string]string{} // (system, code) → name
+// refCommunes2025 and refCommunes2008 return the communes of one system,
+// parsing them on first use.
+var (
+	refCommunes2025 = sync.OnceValue(func() *refCommuneTable { return loadCommunes(refSystem2025) })
+	refCommunes2008 = sync.OnceValue(func() *refCommuneTable { return loadCommunes(refSystem2008) })
+)
+
+// loadCommunes parses the communes of system: the lines of communes.csv
+// whose last field is system (a record is one line, which
+// TestRefCommuneLinesAreRecords checks), with their provinces' names.
+func loadCommunes(system string) *refCommuneTable {
+	provinces := map[string]string{} // code → name, in system
 	for _, r := range readRef("provinces.csv", "code", "name", "system") {
-		provinces[[2]string{r[2], r[0]}] = r[1]
+		if r[2] == system {
+			provinces[r[0]] = r[1]
+		}
 	}
-	all := parseRef("communes.csv", []string{"code", "name", "type", "province_code", "district_code", "system"}, func(r []string) Commune {
-		name, ok := provinces[[2]string{r[5], r[3]}]
+	lines := refLines("communes.csv", func(line string) bool { return strings.HasSuffix(line, ","+system) })
+	list := parseRefText("communes.csv", lines, []string{"code", "name", "type", "province_code", "district_code", "system"}, func(r []string) Commune {
+		name, ok := provinces[r[3]]
 		if !ok {
 			panic(fmt.Sprintf("schema: communes.csv: commune %s/%s: no province %s", r[5], r[0], r[3]))
 		}
 		return Commune{Code: r[0], Name: r[1], Type: r[2], ProvinceCode: r[3], ProvinceName: name, DistrictCode: r[4], System: r[5]}
 	})
-	for _, c := range all {
-		switch c.System {
-		case refSystem2025:
-			d.communes2025 = append(d.communes2025, c)
-		case refSystem2008:
-			d.communes2008 = append(d.communes2008, c)
-		default:
-			panic(fmt.Sprintf("schema: communes.csv: commune %s: unknown system %q", c.Code, c.System))
-		}
-	}
-	code := func(c Commune) string { return c.Code }
-	d.communes2025Idx, d.communes2008Idx = refIndex(d.communes2025, code), refIndex(d.communes2008, code)
+	return &refCommuneTable{list: list, idx: refIndex(list, func(c Commune) string { return c.Code })}
 }
 
-// loadSuccessions relies on the file being sorted by old code, then new code.
-func (d *refTables) loadSuccessions() {
-	d.successors, d.predecessors = map[string][]Succession{}, map[string][]Succession{}
+// refSuccessions returns the successions, parsing them on first use. Each
+// list is in file order, which is by old code, then new code.
+var refSuccessions = sync.OnceValue(func() *refSuccessionTables {
+	d := &refSuccessionTables{successors: map[string][]Succession{}, predecessors: map[string][]Succession{}}
 	for _, r := range readRef("commune_successions.csv", "old_code", "new_code", "kind") {
 		if r[2] != "full" && r[2] != "partial" {
 			panic(fmt.Sprintf("schema: commune_successions.csv: %s → %s: unknown kind %q", r[0], r[1], r[2]))
@@ -214,16 +233,32 @@ func (d *refTables) loadSuccessions() {
 		d.successors[s.OldCode] = append(d.successors[s.OldCode], s)
 		d.predecessors[s.NewCode] = append(d.predecessors[s.NewCode], s)
 	}
+	return d
+})
+
+// refLines returns the header line of an embedded file and the lines keep
+// accepts, as one text.
+func refLines(name string, keep func(line string) bool) string {
+	data, err := refFiles.ReadFile("refdata/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("schema: open %s: %v", name, err))
+	}
+	header, rest, _ := strings.Cut(string(data), "\n")
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteByte('\n')
+	for line := range strings.Lines(rest) {
+		if keep(strings.TrimRight(line, "\r\n")) {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 // readRef returns the rows of an embedded file without its header, which
 // must be exactly header.
 func readRef(name string, header ...string) [][]string {
-	recs := readRefFile(name)
-	if !slices.Equal(recs[0], header) {
-		panic(fmt.Sprintf("schema: %s: header is not %q", name, header))
-	}
-	return recs[1:]
+	return refRows(name, readRefFile(name), header)
 }
 
 // readRefFile returns all records of an embedded file, header first.
@@ -233,7 +268,13 @@ func readRefFile(name string) [][]string {
 		panic(fmt.Sprintf("schema: open %s: %v", name, err))
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll() // checks every row has the header's number of fields
+	return refRecords(name, f)
+}
+
+// refRecords parses the CSV text of file name, read from r: all its
+// records, header first.
+func refRecords(name string, r io.Reader) [][]string {
+	recs, err := csv.NewReader(r).ReadAll() // checks every row has the header's number of fields
 	if err != nil {
 		panic(fmt.Sprintf("schema: parse %s: %v", name, err))
 	}
@@ -243,8 +284,25 @@ func readRefFile(name string) [][]string {
 	return recs
 }
 
+// refRows returns the records of file name without their header, which
+// must be exactly header.
+func refRows(name string, recs [][]string, header []string) [][]string {
+	if !slices.Equal(recs[0], header) {
+		panic(fmt.Sprintf("schema: %s: header is not %q", name, header))
+	}
+	return recs[1:]
+}
+
 func parseRef[T any](name string, header []string, row func([]string) T) []T {
-	recs := readRef(name, header...)
+	return parseRows(readRef(name, header...), row)
+}
+
+// parseRefText is parseRef of text, lines of the file name (see refLines).
+func parseRefText[T any](name, text string, header []string, row func([]string) T) []T {
+	return parseRows(refRows(name, refRecords(name, strings.NewReader(text)), header), row)
+}
+
+func parseRows[T any](recs [][]string, row func([]string) T) []T {
 	out := make([]T, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, row(r))

@@ -47,7 +47,25 @@ func TestRefCounts(t *testing.T) {
 
 // allCommunes2008 returns the codes of the communes as of 01/03/2025; the API
 // has no list of them, so it reads the cache the API is built on.
-func allCommunes2008() map[string]int { return refData().communes2008Idx }
+func allCommunes2008() map[string]int { return refCommunes2008().idx }
+
+// TestRefCommuneLinesAreRecords checks what loadCommunes relies on: each
+// record of communes.csv is one line, so that picking a system's lines
+// picks its records. Both systems' communes, parsed apart, are every
+// commune the whole file holds.
+func TestRefCommuneLinesAreRecords(t *testing.T) {
+	all := slices.Clone(readRef("communes.csv", "code", "name", "type", "province_code", "district_code", "system"))
+	var apart [][]string
+	for _, c := range append(refCommunes2008().list, refCommunes2025().list...) {
+		apart = append(apart, []string{c.Code, c.Name, c.Type, c.ProvinceCode, c.DistrictCode, c.System})
+	}
+	bySystemAndCode := func(a, b []string) int { return strings.Compare(a[5]+a[0], b[5]+b[0]) }
+	slices.SortFunc(all, bySystemAndCode)
+	slices.SortFunc(apart, bySystemAndCode)
+	if !slices.EqualFunc(all, apart, slices.Equal) {
+		t.Errorf("the communes parsed by system (%d) are not the %d records of communes.csv", len(apart), len(all))
+	}
+}
 
 func TestRefSorted(t *testing.T) {
 	codes := func(cs []Commune) []string {

@@ -242,7 +242,8 @@ func BenchmarkReplay(b *testing.B) {
 }
 
 // BenchmarkDecodeOnly is the baseline: reading the export and decoding
-// each line, as verification does, checking nothing.
+// each line with encoding/json, as verification did before its own
+// decoder of entries (decode.go), checking nothing.
 func BenchmarkDecodeOnly(b *testing.B) {
 	benchEach(b, func(b *testing.B, path string, n int) {
 		f, err := os.Open(path)

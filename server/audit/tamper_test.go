@@ -132,6 +132,19 @@ func testTampering(t *testing.T, s *scenario, recs []audit.Record) {
 		mustBad(t, bytes.Join(lines, nil), pinned, i+1, 0, "not a record of the format")
 	})
 
+	// An entry in the export's own shape but for one thing encoding/json
+	// refuses: the fast decoder must not take it either.
+	for _, tc := range []struct{ name, old, new string }{
+		{"an entry with a leading zero", `"seq":`, `"seq":0`},
+		{"an entry with an unknown field", `,"q":`, `,"x":1,"q":`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := bytes.SplitAfter(s.Export, []byte("\n"))
+			lines[i] = bytes.Replace(lines[i], []byte(tc.old), []byte(tc.new), 1)
+			mustBad(t, bytes.Join(lines, nil), pinned, i+1, 0, "not a record of the format")
+		})
+	}
+
 	t.Run("cut short at a checkpoint, with a new end record", func(t *testing.T) {
 		// Entries after the cut's checkpoint are dropped and the end record
 		// rewritten: what is left is a log the server did sign, but the

@@ -170,16 +170,28 @@ func (w *walker) next() (*Record, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read log: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
 	var rec Record
-	if err := dec.Decode(&rec); err != nil {
-		return nil, w.bad(0, "not a record of the format: %v", err)
+	if decodeEntry(line, &rec) {
+		return &rec, nil
 	}
-	if dec.More() {
-		return nil, w.bad(0, "more than one record on the line")
+	if err := decodeRecord(line, &rec); err != nil {
+		return nil, w.bad(0, "%v", err)
 	}
 	return &rec, nil
+}
+
+// decodeRecord decodes one line of an export with encoding/json, refusing
+// unknown fields and more than one record.
+func decodeRecord(line []byte, rec *Record) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		return fmt.Errorf("not a record of the format: %w", err)
+	}
+	if dec.More() {
+		return errors.New("more than one record on the line")
+	}
+	return nil
 }
 
 func (w *walker) header(rec *Record) error {
