@@ -42,7 +42,8 @@ const (
 
 // withVisit reads the language, the session and the flash message of
 // every request, and refuses a POST whose form does not carry the
-// session's CSRF token.
+// session's CSRF token, and answers a form sent again as the first
+// time it was (once.go).
 func (a *App) withVisit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := &visit{lang: a.language(w, r)}
@@ -61,6 +62,8 @@ func (a *App) withVisit(next http.Handler) http.Handler {
 				a.forbidden(w, r, "ui.refused.csrf")
 				return
 			}
+			a.once(w, r, next)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

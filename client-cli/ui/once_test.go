@@ -1,0 +1,83 @@
+package ui_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"hodan/schema"
+)
+
+// hiddenOf is what the hidden fields of the form on the page at path
+// hold, as a browser posts them.
+func (s *site) hiddenOf(t *testing.T, c *http.Client, path string) url.Values {
+	t.Helper()
+	resp, err := c.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	values := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllSubmatch(body, -1) {
+		values.Add(string(m[1]), string(m[2]))
+	}
+	if values.Get("csrf") == "" {
+		t.Fatalf("no form on %s (%d)", path, resp.StatusCode)
+	}
+	return values
+}
+
+// TestFormSentTwiceWritesOnce: an officer who clicks Save twice (the
+// browser sends the form twice, at once or one after the other) gets one
+// household, and the second answer goes where the first went.
+func TestFormSentTwiceWritesOnce(t *testing.T) {
+	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
+	c := s.client(t)
+	form := func() url.Values {
+		v := s.hiddenOf(t, c, "/records/households/new")
+		v.Set(schema.ColCommuneCode, lacLuong)
+		v.Set(schema.ColHeadName, "Lò Văn Sáu")
+		v.Set(schema.ColHouseholdNumber, "12")
+		return v
+	}
+
+	values := form()
+	first := s.post(t, c, "/records/households/new", values, nil)
+	second := s.post(t, c, "/records/households/new", values, nil)
+	if first.StatusCode != http.StatusSeeOther || second.StatusCode != http.StatusSeeOther {
+		t.Fatalf("statuses %d and %d, want 303 both", first.StatusCode, second.StatusCode)
+	}
+	if a, b := first.Header.Get("Location"), second.Header.Get("Location"); a != b {
+		t.Errorf("the second answer goes to %q, the first to %q", b, a)
+	}
+	if n := count(t, s.db, schema.Households); n != 1 {
+		t.Fatalf("one after the other: %d households, want 1", n)
+	}
+
+	values = form()
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range statuses {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/records/households/new", strings.NewReader(values.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", s.url)
+			if resp, err := c.Do(req); err == nil {
+				resp.Body.Close()
+				statuses[i] = resp.StatusCode
+			}
+		})
+	}
+	wg.Wait()
+	if statuses[0] != http.StatusSeeOther || statuses[1] != http.StatusSeeOther {
+		t.Errorf("at once: statuses %v, want 303 both", statuses)
+	}
+	if n := count(t, s.db, schema.Households); n != 2 {
+		t.Fatalf("at once: %d households, want 2 (one per form shown)", n)
+	}
+}
