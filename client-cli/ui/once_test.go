@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,18 +15,13 @@ import (
 // hold, as a browser posts them.
 func (s *site) hiddenOf(t *testing.T, c *http.Client, path string) url.Values {
 	t.Helper()
-	resp, err := c.Get(s.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := s.get(t, c, path)
 	values := url.Values{}
-	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllSubmatch(body, -1) {
-		values.Add(string(m[1]), string(m[2]))
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(body, -1) {
+		values.Add(m[1], m[2])
 	}
 	if values.Get("csrf") == "" {
-		t.Fatalf("no form on %s (%d)", path, resp.StatusCode)
+		t.Fatalf("no form on %s", path)
 	}
 	return values
 }

@@ -1,0 +1,69 @@
+package ui_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hodan/schema"
+)
+
+// get is the body of the page at path, read with c; it fails t unless
+// the page answers 200.
+func (s *site) get(t testing.TB, c *http.Client, path string) string {
+	t.Helper()
+	resp, err := c.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	return string(body)
+}
+
+// TestHouseholdListSaysWhatIsNotRecorded: a household not classified yet,
+// with no housing recorded, says so in the list's columns rather than
+// leaving them empty (an officer reads an empty cell as a page broken).
+func TestHouseholdListSaysWhatIsNotRecorded(t *testing.T) {
+	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
+	mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lò Văn Sáu", schema.ColHouseholdNumber: "12"})
+	page := s.get(t, s.client(t), "/households")
+	row := regexp.MustCompile(`(?s)<tr><td class="num">12</td>.*?</tr>`).FindString(page)
+	if row == "" {
+		t.Fatalf("no row of household 12 in:\n%s", page)
+	}
+	cells := regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(row, -1)
+	status, housing := cells[len(cells)-2][1], cells[len(cells)-1][1]
+	if !strings.Contains(status, "Chưa phân loại") {
+		t.Errorf("the poverty status of a household not classified: %q, want Chưa phân loại", status)
+	}
+	if !strings.Contains(housing, "Chưa ghi") {
+		t.Errorf("the housing of a household without it: %q, want Chưa ghi", housing)
+	}
+}
+
+// BenchmarkHouseholdListPage reads the first page, and a page found by a
+// search, of the list of a commune of 3,000 households.
+func BenchmarkHouseholdListPage(b *testing.B) {
+	s := mustApp(b, mustLaptop(b, mustServer(b), "Lò Văn Minh"), 0)
+	for i := range 3000 {
+		mustHousehold(b, s, map[string]any{schema.ColHeadName: fmt.Sprintf("Lò Văn Sáu %d", i), schema.ColHouseholdNumber: fmt.Sprint(i + 1)})
+	}
+	c := s.client(b)
+	if page := s.get(b, c, "/households"); !strings.Contains(page, "3.000") {
+		b.Fatalf("the list does not say it found 3.000 households")
+	}
+	for _, path := range []string{"/households", "/households?page=29", "/households?q=sau+29"} {
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				s.get(b, c, path)
+			}
+		})
+	}
+}
