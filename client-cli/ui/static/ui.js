@@ -15,7 +15,21 @@ document.addEventListener("DOMContentLoaded", function () {
 	if (bad) { bad.focus(); }
 	showWhen();
 	watchSync();
+	limitFiles();
 });
+
+// limitFiles refuses, before it is sent, a file bigger than the app takes
+// (data-max, in bytes): the server would refuse it too, after the upload.
+function limitFiles() {
+	document.querySelectorAll("input[type=file][data-max]").forEach(function (input) {
+		input.addEventListener("change", function () {
+			var max = Number(input.getAttribute("data-max"));
+			var big = Array.prototype.some.call(input.files, function (f) { return f.size > max; });
+			input.setCustomValidity(big ? input.getAttribute("data-too-big") : "");
+			if (big) { input.reportValidity(); }
+		});
+	});
+}
 
 // showWhen hides the questions asked only when another is answered a
 // certain way, and shows them again when it is.
