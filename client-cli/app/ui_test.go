@@ -19,27 +19,8 @@ import (
 // request without one with 403, and on its end removes the page.
 func TestUIServesOnLoopbackWithItsSecret(t *testing.T) {
 	dir := t.TempDir()
-	getenv := func(k string) string {
-		if k == "HODAN_DB" {
-			return filepath.Join(dir, "hodan.db")
-		}
-		return ""
-	}
-	var out, errs lockedBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	exited := make(chan int, 1)
-	go func() {
-		exited <- Run(ctx, []string{"ui", "--no-browser"}, Env{Stdout: &out, Stderr: &errs, Getenv: getenv})
-	}()
-	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
-	for !addr.MatchString(out.String()) {
-		select {
-		case code := <-exited:
-			t.Fatalf("hodan ui exited %d: %s", code, errs.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	base := addr.FindString(out.String())
+	ui := startUI(t, dir)
+	out, errs, cancel, exited, base := &ui.out, &ui.errs, ui.cancel, ui.exited, ui.base
 	opener := filepath.Join(dir, "hodan-ui.html")
 	if !strings.Contains(out.String(), opener) {
 		t.Errorf("the output does not say where the page that opens the app is:\n%s", out.String())
@@ -73,6 +54,74 @@ func TestUIServesOnLoopbackWithItsSecret(t *testing.T) {
 	}
 	if _, err := os.Stat(opener); !os.IsNotExist(err) {
 		t.Errorf("the page with the secret is left behind: %v", err)
+	}
+}
+
+// runningUI is a `hodan ui --no-browser` run in this process.
+type runningUI struct {
+	out, errs lockedBuffer
+	cancel    context.CancelFunc
+	exited    chan int
+	base      string // the address it serves on
+}
+
+// startUI runs `hodan ui --no-browser` on the database in dir, with args,
+// until t ends, and waits until it says its address.
+func startUI(t *testing.T, dir string, args ...string) *runningUI {
+	t.Helper()
+	getenv := func(k string) string {
+		if k == "HODAN_DB" {
+			return filepath.Join(dir, "hodan.db")
+		}
+		return ""
+	}
+	ui := &runningUI{exited: make(chan int, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	ui.cancel = cancel
+	go func() {
+		ui.exited <- Run(ctx, append([]string{"ui", "--no-browser"}, args...), Env{Stdout: &ui.out, Stderr: &ui.errs, Getenv: getenv})
+	}()
+	t.Cleanup(cancel)
+	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	for !addr.MatchString(ui.out.String()) {
+		select {
+		case code := <-ui.exited:
+			if !addr.MatchString(ui.out.String()) {
+				t.Fatalf("hodan ui exited %d: %s", code, ui.errs.String())
+			}
+			ui.exited <- code // it said an address, then ended
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	ui.base = addr.FindString(ui.out.String())
+	return ui
+}
+
+// TestUIStartedTwiceOpensTheFirst: a second `hodan ui` on the same
+// database (the officer clicks Hodan.cmd again) does not serve a second
+// app on it: it says the first's address, opens it again and ends, and
+// leaves the first's page with the secret where it was.
+func TestUIStartedTwiceOpensTheFirst(t *testing.T) {
+	dir := t.TempDir()
+	first := startUI(t, dir)
+	opener := filepath.Join(dir, "hodan-ui.html")
+	page, _ := os.ReadFile(opener)
+	second := startUI(t, dir)
+	if second.base != first.base {
+		t.Errorf("a second hodan ui serves at %s, the first at %s", second.base, first.base)
+	}
+	select {
+	case code := <-second.exited:
+		if code != 0 {
+			t.Errorf("the second hodan ui exited %d: %s", code, second.errs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("the second hodan ui still runs")
+		second.cancel()
+		<-second.exited
+	}
+	if now, _ := os.ReadFile(opener); string(now) != string(page) {
+		t.Errorf("the first's page with the secret was replaced or removed:\n%s", now)
 	}
 }
 
