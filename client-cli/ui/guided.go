@@ -237,7 +237,12 @@ func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error
 		g.draft.Step = max(g.draft.Step, next)
 	}
 	if err := ops.SaveDraft(ctx, a.cfg.DB, &g.draft, a.cfg.Now()); err != nil {
-		return err
+		// Not kept (the database held by hodan sync, say): the step comes
+		// back with what was typed, and why.
+		p := a.stepPage(ctx, v, g, k, problems)
+		p.Problem = explain(v.lang, err)
+		a.page(w, r, http.StatusServiceUnavailable, "visit_step", "/households", p)
+		return nil
 	}
 	if len(problems) > 0 {
 		a.page(w, r, http.StatusUnprocessableEntity, "visit_step", "/households", a.stepPage(ctx, v, g, k, problems))

@@ -18,7 +18,8 @@ type stepPage struct {
 	Step, Steps         int // from 1
 	Date                *field
 	Fields              []*field
-	Checklist           bool // a run of yes/no questions, drawn as a table
+	Checklist           bool   // a run of yes/no questions, drawn as a table
+	Problem             string // why the answers could not be kept
 }
 
 // stepPage lays out step k of g, with the reasons answers were refused.
@@ -200,7 +201,7 @@ func (a *App) saveVisit(w http.ResponseWriter, r *http.Request, v *visit) error 
 	}
 	saved, err := ops.SaveVisit(ctx, a.cfg.DB, v.who(), ops.Visit{Form: g.form, Household: g.household, Answers: answers, Draft: g.draft.ID}, date)
 	if err != nil {
-		return a.redirect(w, r, stepURL(g.draft.ID, len(g.steps)), failed("ui.flash.visit_failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, stepURL(g.draft.ID, len(g.steps)), failed("ui.flash.visit_failed", explain(v.lang, err)))
 	}
 	title := g.form.Title.In(string(v.lang))
 	if saved.Result != nil {

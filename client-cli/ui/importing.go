@@ -95,7 +95,7 @@ func (a *App) importList(w http.ResponseWriter, r *http.Request, v *visit) error
 		res.Report, err = ops.ImportHouseholds(r.Context(), a.cfg.DB, v.who(), list, opts)
 	}
 	if err != nil && !errors.Is(err, ops.ErrImportRefused) {
-		res.Problem = ops.Explain(v.lang, err)
+		res.Problem = explain(v.lang, err)
 	}
 	http.Redirect(w, r, "/import/"+a.imports.keep(res), http.StatusSeeOther)
 	return nil
