@@ -27,6 +27,22 @@ func (s *site) get(t testing.TB, c *http.Client, path string) string {
 	return string(body)
 }
 
+// send posts body, of type kind, to path with c from the app's own page
+// (Origin set), and returns the answer's status and page.
+func (s *site) send(t testing.TB, c *http.Client, path, kind string, body io.Reader) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.url+path, body)
+	req.Header.Set("Content-Type", kind)
+	req.Header.Set("Origin", s.url)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, page
+}
+
 // TestHouseholdListSaysWhatIsNotRecorded: a household not classified yet,
 // with no housing recorded, says so in the list's columns rather than
 // leaving them empty (an officer reads an empty cell as a page broken).

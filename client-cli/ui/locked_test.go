@@ -3,7 +3,6 @@ package ui_test
 import (
 	"context"
 	"database/sql"
-	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -62,17 +61,9 @@ func TestStepKeptWhenDatabaseLocked(t *testing.T) {
 
 	unlock := lockDB(t, path)
 	defer unlock()
-	req, _ := http.NewRequest(http.MethodPost, s.url+draft, strings.NewReader(step.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", s.url)
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("a step answered while the database is held: %d, want 503", resp.StatusCode)
+	status, page := s.send(t, c, draft, "application/x-www-form-urlencoded", strings.NewReader(step.Encode()))
+	if status != http.StatusServiceUnavailable {
+		t.Errorf("a step answered while the database is held: %d, want 503", status)
 	}
 	if problem := regexp.MustCompile(`id="problem">[^<]*`).Find(page); !strings.Contains(string(problem), "hodan sync") {
 		t.Errorf("the page does not say why: %s", problem)

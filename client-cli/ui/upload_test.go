@@ -31,17 +31,9 @@ func TestImportTooBigSaysSo(t *testing.T) {
 	io.WriteString(fw, "Họ tên chủ hộ,Năm sinh chủ hộ,Số hộ\n")
 	io.Copy(fw, io.LimitReader(strings.NewReader(strings.Repeat("Lò Văn Sáu,1975,1\n", 1<<21)), 25<<20))
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.url+"/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", s.url)
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), "20 MB") {
-		t.Errorf("a 25 MB file: %d, want 413 and the size allowed (20 MB) said:\n%s", resp.StatusCode, page)
+	status, page := s.send(t, c, "/import", mw.FormDataContentType(), &body)
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), "20 MB") {
+		t.Errorf("a 25 MB file: %d, want 413 and the size allowed (20 MB) said:\n%s", status, page)
 	}
 	if n := count(t, s.db, schema.Households); n != 0 {
 		t.Errorf("%d households written", n)
