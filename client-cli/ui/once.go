@@ -11,8 +11,9 @@ import (
 // the app carries, beside its CSRF token, a token of its own ("once",
 // made fresh each time the form is shown): the first request that
 // carries it is answered, and one sent again with it — a second click on
-// Save, at once or later — waits for the first and goes where it went,
-// with a message that it was written once. A first request that did not
+// Save, at once or later — waits for the first and is answered as it
+// was: to the same page, with the same message (the browser shows the
+// answer to the last click only). A first request that did not
 // end in a redirect (a form shown again with what was refused, an error)
 // wrote nothing: the token is free again.
 
@@ -31,10 +32,12 @@ type onces struct {
 }
 
 // sending is a form being answered; done is closed when it is, with
-// where its answer went ("" when it wrote nothing).
+// where its answer went ("" when it wrote nothing) and the cookies it set
+// (the message for the next page).
 type sending struct {
 	done     chan struct{}
 	location string
+	cookies  []string
 }
 
 func newOnces() *onces { return &onces{sent: map[string]*sending{}} }
@@ -56,14 +59,14 @@ func (o *onces) claim(token string) (*sending, bool) {
 	return s, true
 }
 
-// finish ends the sending of token: answered with a redirect to
-// location, or, when location is "", with nothing written.
-func (o *onces) finish(token string, s *sending, location string) {
+// finish ends the sending of token: answered as rec says, a redirect, or
+// with nothing written when rec redirected nowhere.
+func (o *onces) finish(token string, s *sending, rec *redirectRecorder) {
 	o.mu.Lock()
-	if location == "" && o.sent[token] == s {
+	if rec.location == "" && o.sent[token] == s {
 		delete(o.sent, token)
 	}
-	s.location = location
+	s.location, s.cookies = rec.location, rec.cookies
 	o.mu.Unlock()
 	close(s.done)
 }
@@ -80,7 +83,7 @@ func (a *App) once(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		s, first := a.onces.claim(token)
 		if first {
 			rec := &redirectRecorder{ResponseWriter: w}
-			defer func() { a.onces.finish(token, s, rec.location) }()
+			defer func() { a.onces.finish(token, s, rec) }()
 			next.ServeHTTP(rec, r)
 			return
 		}
@@ -90,21 +93,27 @@ func (a *App) once(w http.ResponseWriter, r *http.Request, next http.Handler) {
 			return
 		}
 		if s.location != "" {
-			a.cookies().Redirect(w, r, s.location, a.cookie("flash"), done("ui.flash.once"))
+			for _, c := range s.cookies {
+				w.Header().Add("Set-Cookie", c)
+			}
+			http.Redirect(w, r, s.location, http.StatusSeeOther)
 			return
 		}
 	}
 }
 
-// redirectRecorder notes where an answer redirects to, if it does.
+// redirectRecorder notes where an answer redirects to, if it does, and
+// the cookies it sets.
 type redirectRecorder struct {
 	http.ResponseWriter
 	location string
+	cookies  []string
 }
 
 func (rr *redirectRecorder) WriteHeader(status int) {
 	if status == http.StatusSeeOther || status == http.StatusFound {
 		rr.location = rr.Header().Get("Location")
+		rr.cookies = rr.Header().Values("Set-Cookie")
 	}
 	rr.ResponseWriter.WriteHeader(status)
 }

@@ -28,7 +28,8 @@ func (s *site) hiddenOf(t *testing.T, c *http.Client, path string) url.Values {
 
 // TestFormSentTwiceWritesOnce: an officer who clicks Save twice (the
 // browser sends the form twice, at once or one after the other) gets one
-// household, and the second answer goes where the first went.
+// household, and the second answer is the first's: the same page, the
+// same message.
 func TestFormSentTwiceWritesOnce(t *testing.T) {
 	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
 	c := s.client(t)
@@ -48,6 +49,9 @@ func TestFormSentTwiceWritesOnce(t *testing.T) {
 	}
 	if a, b := first.Header.Get("Location"), second.Header.Get("Location"); a != b {
 		t.Errorf("the second answer goes to %q, the first to %q", b, a)
+	}
+	if a, b := first.Header.Values("Set-Cookie"), second.Header.Values("Set-Cookie"); len(a) == 0 || len(b) == 0 || a[len(a)-1] != b[len(b)-1] {
+		t.Errorf("the second answer leaves the message %q, the first %q", b, a)
 	}
 	if n := count(t, s.db, schema.Households); n != 1 {
 		t.Fatalf("one after the other: %d households, want 1", n)
