@@ -79,3 +79,22 @@ func TestFormSentTwiceWritesOnce(t *testing.T) {
 		t.Fatalf("at once: %d households, want 2 (one per form shown)", n)
 	}
 }
+
+// TestMergeSentTwiceSaysItMerged: two clicks on a pair's merge button
+// merge once, and the answer to the second (the one the browser shows)
+// is the first's, the merged household, not "failed: no such household".
+func TestMergeSentTwiceSaysItMerged(t *testing.T) {
+	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
+	mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lò Văn Sáu", schema.ColHeadBirthYear: int64(1975), schema.ColHouseholdNumber: "12"})
+	mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lo Van Sau", schema.ColHeadBirthYear: int64(1975), schema.ColPhone: "0912000000"})
+	c := s.client(t)
+	values := s.hiddenOf(t, c, "/duplicates")
+	first := s.post(t, c, "/duplicates/merge", values, nil)
+	second := s.post(t, c, "/duplicates/merge", values, nil)
+	if a, b := first.Header.Get("Location"), second.Header.Get("Location"); !strings.HasPrefix(a, "/households/") || a != b {
+		t.Errorf("the first merge went to %q, the second to %q; want the merged household both", a, b)
+	}
+	if n := count(t, s.db, schema.Households); n != 1 {
+		t.Errorf("%d households after merging, want 1", n)
+	}
+}
