@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"hodan/ops"
 	"hodan/schema"
 )
 
@@ -81,5 +83,26 @@ func BenchmarkHouseholdListPage(b *testing.B) {
 				s.get(b, c, path)
 			}
 		})
+	}
+}
+
+// TestHouseholdPageMarksEmptyCells: a member recorded with a name alone
+// shows, in the household's table of members, a dash and "Chưa ghi" for
+// screen readers where a field is not recorded, not an empty cell.
+func TestHouseholdPageMarksEmptyCells(t *testing.T) {
+	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
+	id := mustHousehold(t, s, map[string]any{schema.ColHeadName: "Lò Văn Sáu", schema.ColHouseholdNumber: "12"})
+	dev, _ := ops.LoadDevice(context.Background(), s.db)
+	if _, err := ops.AddRecord(context.Background(), s.db, dev.Actor(), schema.Members,
+		map[string]any{schema.ColHouseholdID: id, schema.ColFullName: "Lò Thị Hoa"}, ops.Day{}); err != nil {
+		t.Fatal(err)
+	}
+	page := s.get(t, s.client(t), "/households/"+id)
+	row := regexp.MustCompile(`(?s)<tr><th scope="row"><a href="/records/members/[^"]+">Lò Thị Hoa</a>.*?</tr>`).FindString(page)
+	if row == "" {
+		t.Fatalf("no row of the member in:\n%s", page)
+	}
+	if empty := regexp.MustCompile(`<td>\s*</td>`).FindString(row); empty != "" || !strings.Contains(row, "Chưa ghi") {
+		t.Errorf("the member's row leaves cells empty: %s", row)
 	}
 }
