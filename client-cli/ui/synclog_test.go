@@ -1,33 +1,13 @@
 package ui_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"hodan/client-cli/ui"
 )
-
-// lockedLog is a log's text, safe for the syncer's goroutine.
-type lockedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // TestServerDownWritesNothingToTheLog: with the district server out of
 // reach, the background syncs fail, the pages say so, and the log of
@@ -37,7 +17,7 @@ func TestServerDownWritesNothingToTheLog(t *testing.T) {
 	srv := mustServer(t)
 	db := mustLaptop(t, srv, "Lò Văn Minh")
 	srv.stop()
-	var log lockedLog
+	var log announcer // a log safe for the syncer's goroutine
 	s := mustApp(t, db, 20*time.Millisecond, func(c *ui.Config) { c.Log = slog.New(slog.NewTextHandler(&log, nil)) })
 	c := s.client(t)
 	failures := 0
