@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -57,6 +58,17 @@ func TestUIServesOnLoopbackWithItsSecret(t *testing.T) {
 	}
 }
 
+// dbEnv is an environment that names the database at path, and nothing
+// else.
+func dbEnv(path string) func(string) string {
+	return func(k string) string {
+		if k == "HODAN_DB" {
+			return path
+		}
+		return ""
+	}
+}
+
 // runningUI is a `hodan ui --no-browser` run in this process.
 type runningUI struct {
 	out, errs lockedBuffer
@@ -69,12 +81,7 @@ type runningUI struct {
 // until t ends, and waits until it says its address.
 func startUI(t *testing.T, dir string, args ...string) *runningUI {
 	t.Helper()
-	getenv := func(k string) string {
-		if k == "HODAN_DB" {
-			return filepath.Join(dir, "hodan.db")
-		}
-		return ""
-	}
+	getenv := dbEnv(filepath.Join(dir, "hodan.db"))
 	ui := &runningUI{exited: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	ui.cancel = cancel
@@ -128,12 +135,7 @@ func TestUIStartedTwiceOpensTheFirst(t *testing.T) {
 // TestUIRefusesAnAddressOffThisLaptop: hodan ui serves on loopback only.
 func TestUIRefusesAnAddressOffThisLaptop(t *testing.T) {
 	var out, errs lockedBuffer
-	getenv := func(k string) string {
-		if k == "HODAN_DB" {
-			return filepath.Join(t.TempDir(), "hodan.db")
-		}
-		return ""
-	}
+	getenv := dbEnv(filepath.Join(t.TempDir(), "hodan.db"))
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:8080"} {
 		if code := Run(context.Background(), []string{"ui", "--no-browser", "--addr", addr}, Env{Stdout: &out, Stderr: &errs, Getenv: getenv}); code != 1 {
 			t.Errorf("--addr %s: exit %d, want 1", addr, code)
@@ -156,4 +158,23 @@ func get(t *testing.T, c *http.Client, url string) int {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestUIOnAPortTaken: --addr names a port another program listens on:
+// hodan ui ends with 1, saying what to do (start it without --addr).
+func TestUIOnAPortTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	go http.Serve(taken, http.NotFoundHandler()) // not a hodan ui
+	var out, errs lockedBuffer
+	getenv := dbEnv(filepath.Join(t.TempDir(), "hodan.db"))
+	if code := Run(context.Background(), []string{"ui", "--no-browser", "--addr", taken.Addr().String()}, Env{Stdout: &out, Stderr: &errs, Getenv: getenv}); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errs.String(), "không có --addr") {
+		t.Errorf("the refusal does not say what to do: %s", errs.String())
+	}
 }
