@@ -207,7 +207,8 @@ func (a *App) draftStep(w http.ResponseWriter, r *http.Request, v *visit) error 
 
 // answerStep keeps what the officer answered at a step and goes on to the
 // next (or back to the one before); an answer refused is said beside its
-// question, and the step asked again.
+// question, and the step asked again. The page's script sends the step
+// as it is typed (go=keep): it is kept as typed, checked at Next.
 func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	g, err := a.guidedOf(ctx, v, r.PathValue("id"))
@@ -220,6 +221,13 @@ func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error
 	}
 	if k == 0 {
 		g.draft.Date = r.PostFormValue("visit_date")
+	}
+	if r.PostFormValue("go") == "keep" { // the page's script, as the officer types
+		if err := ops.SaveDraft(ctx, a.cfg.DB, &g.draft, a.cfg.Now()); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	back := r.PostFormValue("go") == "back"
 	problems := map[string]string{}
