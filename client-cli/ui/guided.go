@@ -14,9 +14,9 @@ import (
 
 // A guided visit is asked in steps, the form's questions a few at a time
 // (steps), after a first field for the visit's date, which defaults to
-// today; after each step the answers, as typed, are kept in a draft
-// (ops.Draft), so that nothing typed is lost when the tab or the laptop
-// closes; the last step reviews every answer — with a poverty review's
+// today; the answers, as typed, are kept in a draft (ops.Draft) as they
+// are typed and after each step, so that nothing typed is lost when the
+// tab or the laptop closes; the last step reviews every answer — with a poverty review's
 // classification and why, and support the household already received
 // of that kind — before the visit is saved in one transaction.
 
