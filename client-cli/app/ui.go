@@ -89,7 +89,11 @@ func (a *app) serveUI(ctx context.Context, out io.Writer, addr string, browse bo
 		ln.Close()
 		return err
 	}
-	defer removeOpener(opener, url)
+	// The page goes as soon as the app is told to end: on Windows a closed
+	// window gives the process a few seconds only, and the requests and
+	// the sync under way may take longer.
+	stop := context.AfterFunc(ctx, func() { removeOpener(opener, url) })
+	defer func() { stop(); removeOpener(opener, url) }()
 	fmt.Fprintln(out, a.T("ui.cmd.listening", "http://"+here))
 	if err := a.browse(out, opener, browse); err != nil {
 		return err

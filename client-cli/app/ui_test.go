@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -177,4 +178,47 @@ func TestUIOnAPortTaken(t *testing.T) {
 	if !strings.Contains(errs.String(), "không có --addr") {
 		t.Errorf("the refusal does not say what to do: %s", errs.String())
 	}
+}
+
+// TestUIRemovesItsSecretFirstOnItsEnd: told to end (Ctrl+C, the window
+// closed — Windows kills the process a few seconds later) while a
+// request is under way, hodan ui removes its page with the secret at once,
+// before it waits for the request.
+func TestUIRemovesItsSecretFirstOnItsEnd(t *testing.T) {
+	dir := t.TempDir()
+	ui := startUI(t, dir)
+	opener := filepath.Join(dir, "hodan-ui.html")
+	page, _ := os.ReadFile(opener)
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	if code := get(t, browser, regexp.MustCompile(`http://[^"]+/open\?s=[A-Za-z0-9_-]+`).FindString(string(page))); code != http.StatusOK {
+		t.Fatalf("open: %d", code)
+	}
+	// A form whose body comes slowly: the app waits for it.
+	body, more := io.Pipe()
+	defer more.Close()
+	req, _ := http.NewRequest(http.MethodPost, ui.base+"/records/villages/new", body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", ui.base)
+	go browser.Do(req)
+	chunk := bytes.Repeat([]byte("a"), 64<<10)
+	more.Write(chunk)
+	more.Write(chunk)
+	time.Sleep(300 * time.Millisecond) // let the request reach the app, which waits for the rest
+	ui.cancel()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if _, err := os.Stat(opener); os.IsNotExist(err) {
+			break
+		}
+		select {
+		case code := <-ui.exited:
+			t.Fatalf("hodan ui ended (%d) before it removed its page with the secret", code)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the page with the secret stays while hodan ui waits for a request")
+		}
+	}
+	more.Close()
+	<-ui.exited
 }
