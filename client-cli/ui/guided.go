@@ -14,11 +14,11 @@ import (
 
 // A guided visit is asked in steps, the form's questions a few at a time
 // (steps), after a first field for the visit's date, which defaults to
-// today; the answers, as typed, are kept in a draft (ops.Draft) as they
-// are typed and after each step, so that nothing typed is lost when the
-// tab or the laptop closes; the last step reviews every answer — with a poverty review's
-// classification and why, and support the household already received
-// of that kind — before the visit is saved in one transaction.
+// today; the answers are kept in a draft (ops.Draft) as they are typed
+// and after each step, so that nothing typed is lost when the tab or the
+// laptop closes; the last step reviews every answer — with a poverty
+// review's classification and why, and support the household already
+// received of that kind — before the visit is saved in one transaction.
 
 // maxStep is how many questions a step asks at most; a run of yes/no
 // questions (a poverty review's deprivations) is one step, drawn as a
