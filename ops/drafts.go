@@ -106,7 +106,9 @@ func DeleteDraft(ctx context.Context, db *syncengine.DB, id string) error {
 }
 
 // deleteDraftIn drops the draft id within a write transaction, so that it
-// goes with the visit written from it. syncengine.Tx reads through Query
+// goes with the visit written from it; ErrNoDraft if it is no longer
+// here (saved already, by a second click or another tab that read it
+// before): the transaction then writes no second visit. syncengine.Tx reads through Query
 // only; a DELETE … RETURNING is a statement that returns rows, and runs
 // within the transaction like any other (client_drafts is the laptop's
 // own table: nothing of it is logged or synced).
@@ -118,13 +120,18 @@ func deleteDraftIn(tx *syncengine.Tx, id string) error {
 	if err != nil {
 		return fail("ui.draft.delete", err)
 	}
+	deleted := false
 	for rows.Next() {
+		deleted = true
 	}
 	if err := rows.Close(); err != nil {
 		return fail("ui.draft.delete", err)
 	}
 	if err := rows.Err(); err != nil {
 		return fail("ui.draft.delete", err)
+	}
+	if !deleted {
+		return ErrNoDraft
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -74,6 +75,28 @@ func ReadSheet(path, sheetName string) (*Sheet, error) {
 	return ReadSheetFrom(f, path, sheetName)
 }
 
+// maxUnzipped bounds what a workbook may unzip to: a commune's list of
+// thousands of households is a few megabytes; a file that unzips to more
+// is a zip bomb, made or broken, and must not fill the laptop's disk.
+const maxUnzipped = 100 << 20
+
+// checkUnzipped refuses a workbook whose files unzip to more than
+// maxUnzipped, by the sizes its zip declares (archive/zip refuses to
+// read more than a file declares).
+func checkUnzipped(data []byte, name string) error {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fail("import.err.open", name, err)
+	}
+	var total uint64
+	for _, f := range z.File {
+		if total += f.UncompressedSize64; total > maxUnzipped {
+			return fail("import.err.too_big", name, maxUnzipped>>20)
+		}
+	}
+	return nil
+}
+
 // ReadSheetFrom reads a spreadsheet from r, a file named name (uploaded,
 // say), whose extension says what it holds: a .xlsx workbook (its sheet
 // sheetName, or its first sheet) or a .csv file.
@@ -94,7 +117,14 @@ func ReadSheetFrom(r io.Reader, name, sheetName string) (*Sheet, error) {
 // readXLSX reads one sheet of a workbook, with the formatted text of each
 // cell and the number behind it.
 func readXLSX(r io.Reader, name, sheetName string) (*Sheet, error) {
-	f, err := excelize.OpenReader(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if err := checkUnzipped(data, name); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, fail("import.err.open", name, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -55,6 +56,11 @@ func (a *app) serveUI(ctx context.Context, out io.Writer, addr string, browse bo
 		return err
 	}
 	opener := filepath.Join(filepath.Dir(dbPath), "hodan-ui.html")
+	if running := runningAt(opener); running != "" && ours(ctx, running) {
+		// The officer started Hodan again: one app per database.
+		fmt.Fprintln(out, a.T("ui.cmd.already", "http://"+running))
+		return a.browse(out, opener, browse)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if ours(ctx, addr) { // a hodan ui already serves there: open it again
@@ -78,11 +84,16 @@ func (a *app) serveUI(ctx context.Context, out io.Writer, addr string, browse bo
 		ln.Close()
 		return err
 	}
-	if err := writeOpener(opener, "http://"+here+"/open?s="+secret); err != nil {
+	url := "http://" + here + "/open?s=" + secret
+	if err := writeOpener(opener, url); err != nil {
 		ln.Close()
 		return err
 	}
-	defer os.Remove(opener)
+	// The page goes as soon as the app is told to end: on Windows a closed
+	// window gives the process a few seconds only, and the requests and
+	// the sync under way may take longer.
+	stop := context.AfterFunc(ctx, func() { removeOpener(opener, url) })
+	defer func() { stop(); removeOpener(opener, url) }()
 	fmt.Fprintln(out, a.T("ui.cmd.listening", "http://"+here))
 	if err := a.browse(out, opener, browse); err != nil {
 		return err
@@ -169,6 +180,30 @@ func writeOpener(path, url string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// openerAddr finds the address an opener page sends the browser to.
+var openerAddr = regexp.MustCompile(`http://([^/"]+)/open\?s=`)
+
+// runningAt is the address the opener page at path opens, host:port, or
+// "" when there is none.
+func runningAt(path string) string {
+	page, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if m := openerAddr.FindSubmatch(page); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// removeOpener removes the opener page at path if it still opens url:
+// a page another hodan ui wrote since is its own.
+func removeOpener(path, url string) {
+	if page, err := os.ReadFile(path); err == nil && strings.Contains(string(page), url) {
+		os.Remove(path)
+	}
 }
 
 // ours reports whether a hodan ui answers at addr.

@@ -106,7 +106,7 @@ func (a *App) keepValue(w http.ResponseWriter, r *http.Request, v *visit) error 
 	}
 	res, err := ops.ResolveKeeping(ctx, a.cfg.DB, *cv, write)
 	if err != nil {
-		return a.redirect(w, r, "/conflicts", failed("ui.flash.failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, "/conflicts", failed("ui.flash.failed", explain(v.lang, err)))
 	}
 	words := words{l: v.lang}
 	return a.redirect(w, r, "/conflicts", done("ui.flash.resolved", words.label(res.Table, res.Column.Name), words.value(res.Column, res.Value)))
@@ -175,7 +175,7 @@ func (a *App) settleOrphan(w http.ResponseWriter, r *http.Request, v *visit) err
 	}
 	st, err := ops.SettleOrphan(ctx, a.cfg.DB, v.who(), *o, s)
 	if err != nil {
-		return a.redirect(w, r, "/conflicts", failed("ui.flash.failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, "/conflicts", failed("ui.flash.failed", explain(v.lang, err)))
 	}
 	return a.redirect(w, r, "/conflicts", done("ui.flash.settled."+st.Way, o.Record, st.ToName))
 }

@@ -3,7 +3,7 @@
 // household list and search, a household with its members, visits,
 // support and damage and the history of every field, add, edit and delete
 // checked field by field, the guided visit forms of schema/forms asked in
-// steps and kept as drafts after each, conflicts and duplicate households
+// steps and kept as drafts as they are typed, conflicts and duplicate households
 // side by side and settled with one click, records waiting to be settled,
 // import of a commune's list and export of any table, and sync, by a
 // button and in the background.
@@ -21,5 +21,6 @@
 // with the secret `hodan ui` made at start (GET /open?s=…), which it puts
 // in a file only the officer can read and opens in the browser; the secret
 // is exchanged for an HttpOnly, SameSite=Strict cookie and leaves the
-// address bar. Every form carries the session's CSRF token.
+// address bar. Every form carries the session's CSRF token, and a token
+// of its own that makes a form sent twice written once (once.go).
 package ui

@@ -99,7 +99,7 @@ func (a *App) merge(w http.ResponseWriter, r *http.Request, v *visit) error {
 	keepName, dropName := a.householdName(ctx, keep), a.householdName(ctx, drop)
 	m, err := ops.MergeHouseholds(ctx, a.cfg.DB, v.who(), keep, drop)
 	if err != nil {
-		return a.redirect(w, r, "/duplicates", failed("ui.flash.failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, "/duplicates", failed("ui.flash.failed", explain(v.lang, err)))
 	}
 	return a.redirect(w, r, "/households/"+m.Kept.String(), done("ui.flash.merged", dropName, keepName, i18n.Count(v.lang, m.Moved, "count.record")))
 }

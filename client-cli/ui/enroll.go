@@ -59,5 +59,5 @@ func enrollProblem(l i18n.Lang, err error) string {
 	case "unreachable":
 		return i18n.T(l, "ui.enroll.unreachable")
 	}
-	return ops.Explain(l, err)
+	return explain(l, err)
 }

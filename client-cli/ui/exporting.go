@@ -53,7 +53,7 @@ func (a *App) exportFile(w http.ResponseWriter, r *http.Request, v *visit) error
 		return errNotFound
 	}
 	if err != nil {
-		return a.redirect(w, r, "/export", failed("ui.flash.failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, "/export", failed("ui.flash.failed", explain(v.lang, err)))
 	}
 	var body bytes.Buffer
 	format := "xlsx"

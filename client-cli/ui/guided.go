@@ -14,11 +14,11 @@ import (
 
 // A guided visit is asked in steps, the form's questions a few at a time
 // (steps), after a first field for the visit's date, which defaults to
-// today; after each step the answers, as typed, are kept in a draft
-// (ops.Draft), so that nothing typed is lost when the tab or the laptop
-// closes; the last step reviews every answer — with a poverty review's
-// classification and why, and support the household already received
-// of that kind — before the visit is saved in one transaction.
+// today; the answers are kept in a draft (ops.Draft) as they are typed
+// and after each step, so that nothing typed is lost when the tab or the
+// laptop closes; the last step reviews every answer — with a poverty
+// review's classification and why, and support the household already
+// received of that kind — before the visit is saved in one transaction.
 
 // maxStep is how many questions a step asks at most; a run of yes/no
 // questions (a poverty review's deprivations) is one step, drawn as a
@@ -207,7 +207,8 @@ func (a *App) draftStep(w http.ResponseWriter, r *http.Request, v *visit) error 
 
 // answerStep keeps what the officer answered at a step and goes on to the
 // next (or back to the one before); an answer refused is said beside its
-// question, and the step asked again.
+// question, and the step asked again. The page's script sends the step
+// as it is typed (go=keep): it is kept as typed, checked at Next.
 func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	g, err := a.guidedOf(ctx, v, r.PathValue("id"))
@@ -220,6 +221,13 @@ func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error
 	}
 	if k == 0 {
 		g.draft.Date = r.PostFormValue("visit_date")
+	}
+	if r.PostFormValue("go") == "keep" { // the page's script, as the officer types
+		if err := ops.SaveDraft(ctx, a.cfg.DB, &g.draft, a.cfg.Now()); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	back := r.PostFormValue("go") == "back"
 	problems := map[string]string{}
@@ -237,7 +245,12 @@ func (a *App) answerStep(w http.ResponseWriter, r *http.Request, v *visit) error
 		g.draft.Step = max(g.draft.Step, next)
 	}
 	if err := ops.SaveDraft(ctx, a.cfg.DB, &g.draft, a.cfg.Now()); err != nil {
-		return err
+		// Not kept (the database held by hodan sync, say): the step comes
+		// back with what was typed, and why.
+		p := a.stepPage(ctx, v, g, k, problems)
+		p.Problem = explain(v.lang, err)
+		a.page(w, r, http.StatusServiceUnavailable, "visit_step", "/households", p)
+		return nil
 	}
 	if len(problems) > 0 {
 		a.page(w, r, http.StatusUnprocessableEntity, "visit_step", "/households", a.stepPage(ctx, v, g, k, problems))

@@ -13,7 +13,7 @@ import (
 )
 
 // mustHousehold records a household in the laptop of s, as its officer.
-func mustHousehold(t *testing.T, s *site, values map[string]any) string {
+func mustHousehold(t testing.TB, s *site, values map[string]any) string {
 	t.Helper()
 	ctx := context.Background()
 	dev, err := ops.LoadDevice(ctx, s.db)

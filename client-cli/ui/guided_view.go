@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"hodan/internal/i18n"
@@ -18,7 +20,8 @@ type stepPage struct {
 	Step, Steps         int // from 1
 	Date                *field
 	Fields              []*field
-	Checklist           bool // a run of yes/no questions, drawn as a table
+	Checklist           bool   // a run of yes/no questions, drawn as a table
+	Problem             string // why the answers could not be kept
 }
 
 // stepPage lays out step k of g, with the reasons answers were refused.
@@ -120,6 +123,7 @@ func (w words) member(m ops.VisitMember) string {
 // poverty review finds, support received before, and the save.
 type reviewPage struct {
 	ID, Form, Household, Date string
+	HouseholdID               string
 	Steps                     int
 	Answers                   []reviewAnswer
 	Poverty                   *povertyView
@@ -146,7 +150,7 @@ func (a *App) review(w http.ResponseWriter, r *http.Request, v *visit, g *guided
 	words := words{l: l}
 	answers, problems := g.answers(l)
 	date, dateProblem := g.date(l)
-	p := reviewPage{ID: g.draft.ID, Form: g.form.Title.In(string(l)), Household: g.household.Describe(), Date: g.draft.Date,
+	p := reviewPage{ID: g.draft.ID, HouseholdID: g.household.ID, Form: g.form.Title.In(string(l)), Household: g.household.Describe(), Date: g.draft.Date,
 		Steps: len(g.steps) + 1, Ready: dateProblem == ""}
 	for k, step := range g.steps {
 		for _, q := range step {
@@ -183,6 +187,9 @@ func (a *App) review(w http.ResponseWriter, r *http.Request, v *visit, g *guided
 func (a *App) saveVisit(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	g, err := a.guidedOf(ctx, v, r.PathValue("id"))
+	if errors.Is(err, ops.ErrNoDraft) {
+		return a.savedAlready(w, r, r.PostFormValue("household"))
+	}
 	if err != nil {
 		return err
 	}
@@ -199,14 +206,28 @@ func (a *App) saveVisit(w http.ResponseWriter, r *http.Request, v *visit) error 
 		}
 	}
 	saved, err := ops.SaveVisit(ctx, a.cfg.DB, v.who(), ops.Visit{Form: g.form, Household: g.household, Answers: answers, Draft: g.draft.ID}, date)
+	if errors.Is(err, ops.ErrNoDraft) {
+		return a.savedAlready(w, r, g.household.ID)
+	}
 	if err != nil {
-		return a.redirect(w, r, stepURL(g.draft.ID, len(g.steps)), failed("ui.flash.visit_failed", ops.Explain(v.lang, err)))
+		return a.redirect(w, r, stepURL(g.draft.ID, len(g.steps)), failed("ui.flash.visit_failed", explain(v.lang, err)))
 	}
 	title := g.form.Title.In(string(v.lang))
 	if saved.Result != nil {
 		return a.redirect(w, r, "/households/"+g.household.ID, done("ui.flash.visit_saved_poverty", title, ops.PovertyResult(v.lang, saved.Result)))
 	}
 	return a.redirect(w, r, "/households/"+g.household.ID, done("ui.flash.visit_saved", title))
+}
+
+// savedAlready answers the save of a visit whose draft is no longer here
+// (saved from another tab, or dropped): to its household's page, saying
+// so.
+func (a *App) savedAlready(w http.ResponseWriter, r *http.Request, household string) error {
+	back := "/households"
+	if household != "" {
+		back += "/" + url.PathEscape(household)
+	}
+	return a.redirect(w, r, back, failed("ui.flash.draft_gone"))
 }
 
 // draftView is a visit begun and not saved, as a page offers it again.

@@ -40,7 +40,7 @@ type server struct {
 
 // mustServer starts a district server on a database in t.TempDir() and
 // stops it when t ends.
-func mustServer(t *testing.T) *server {
+func mustServer(t testing.TB) *server {
 	t.Helper()
 	s := &server{db: filepath.Join(t.TempDir(), "server.db")}
 	s.start(t, "127.0.0.1:0")
@@ -48,7 +48,7 @@ func mustServer(t *testing.T) *server {
 }
 
 // start serves on addr and waits until the server listens.
-func (s *server) start(t *testing.T, addr string) {
+func (s *server) start(t testing.TB, addr string) {
 	t.Helper()
 	listening := make(chan string, 1)
 	logs := &announcer{listening: listening}
@@ -115,7 +115,7 @@ func (a *announcer) String() string {
 }
 
 // enroll makes an enrollment code for officer in Lạc Lương.
-func (s *server) enroll(t *testing.T, officer string) string {
+func (s *server) enroll(t testing.TB, officer string) string {
 	t.Helper()
 	var out, errs bytes.Buffer
 	args := []string{"enroll", "--db", s.db, "--officer", officer, "--commune", lacLuong, "--json"}
@@ -131,13 +131,13 @@ func (s *server) enroll(t *testing.T, officer string) string {
 
 // mustLaptop opens a laptop's database in t.TempDir(), enrolled with s
 // for officer.
-func mustLaptop(t *testing.T, s *server, officer string) *syncengine.DB {
+func mustLaptop(t testing.TB, s *server, officer string) *syncengine.DB {
 	t.Helper()
 	return mustLaptopAt(t, s, officer, filepath.Join(t.TempDir(), "hodan.db"))
 }
 
 // mustLaptopAt is mustLaptop with its database at path.
-func mustLaptopAt(t *testing.T, s *server, officer, path string) *syncengine.DB {
+func mustLaptopAt(t testing.TB, s *server, officer, path string) *syncengine.DB {
 	t.Helper()
 	db := mustDBAt(t, path)
 	if _, _, err := ops.Enroll(context.Background(), db, ops.Enrollment{Server: s.url, Code: s.enroll(t, officer)}, time.Now()); err != nil {
@@ -153,7 +153,7 @@ func mustDB(t *testing.T) *syncengine.DB {
 }
 
 // mustDBAt opens a laptop's database at path.
-func mustDBAt(t *testing.T, path string) *syncengine.DB {
+func mustDBAt(t testing.TB, path string) *syncengine.DB {
 	t.Helper()
 	db, err := replica.Open(context.Background(), path, replica.Options{Migrations: ops.DeviceMigrations()})
 	if err != nil {
@@ -175,7 +175,7 @@ type site struct {
 
 // mustApp serves the app of db on 127.0.0.1 until t ends; autoSync is
 // how often it syncs by itself (0: never); configure changes the rest.
-func mustApp(t *testing.T, db *syncengine.DB, autoSync time.Duration, configure ...func(*ui.Config)) *site {
+func mustApp(t testing.TB, db *syncengine.DB, autoSync time.Duration, configure ...func(*ui.Config)) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	addr := srv.Listener.Addr().String()
@@ -208,7 +208,7 @@ func (s *site) open(t *testing.T, b *webtest.Browser) {
 
 // client is an HTTP client with a session of the app, as a browser that
 // opened it has.
-func (s *site) client(t *testing.T) *http.Client {
+func (s *site) client(t testing.TB) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -224,7 +224,7 @@ func (s *site) client(t *testing.T) *http.Client {
 }
 
 // count is how many live records of t db holds.
-func count(t *testing.T, db *syncengine.DB, tbl *schema.Table) int {
+func count(t testing.TB, db *syncengine.DB, tbl *schema.Table) int {
 	t.Helper()
 	rows, err := ops.List(context.Background(), db, tbl, ops.ListQuery{})
 	if err != nil {
@@ -235,7 +235,7 @@ func count(t *testing.T, db *syncengine.DB, tbl *schema.Table) int {
 
 // form posts values to path with the session's CSRF token, as the app's
 // own page does (Origin set), and returns the answer.
-func (s *site) post(t *testing.T, c *http.Client, path string, values url.Values, header http.Header) *http.Response {
+func (s *site) post(t testing.TB, c *http.Client, path string, values url.Values, header http.Header) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

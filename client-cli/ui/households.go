@@ -87,9 +87,17 @@ func (w words) householdRow(rec ops.Record) householdRow {
 	t := schema.Households
 	shown := w.record(t, rec)
 	status, _ := rec[schema.ColPovertyStatus].(string)
-	return householdRow{ID: rec["id"].(string), Number: shown[schema.ColHouseholdNumber], Head: shown[schema.ColHeadName],
+	row := householdRow{ID: rec["id"].(string), Number: shown[schema.ColHouseholdNumber], Head: shown[schema.ColHeadName],
 		Year: shown[schema.ColHeadBirthYear], Village: shown[schema.ColVillageID], Status: shown[schema.ColPovertyStatus],
 		StatusValue: status, Housing: shown["housing_condition"]}
+	// An empty cell reads as a page broken: say what is not recorded.
+	if row.Status == "" {
+		row.Status, row.StatusValue = w.T("ui.households.not_classified"), "none"
+	}
+	if row.Housing == "" {
+		row.Housing = w.T("ui.households.not_recorded")
+	}
+	return row
 }
 
 // compareNumbers orders household numbers as numbers where they are

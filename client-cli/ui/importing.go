@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"hodan/internal/i18n"
 	"hodan/internal/web"
 	"hodan/ops"
 )
@@ -54,10 +55,14 @@ func (k *importReports) get(id string) (*importResult, bool) {
 // importPage is the form to import a commune's list.
 type importPage struct {
 	Communes []choice
+	// MaxBytes is the biggest file the page takes; TooBig says so, for
+	// the page's script to refuse a bigger file before it is sent.
+	MaxBytes int64
+	TooBig   string
 }
 
 func (a *App) importPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	p := importPage{}
+	p := importPage{MaxBytes: maxUpload - maxForm, TooBig: i18n.T(v.lang, "ui.error.too_large", maxUpload>>20)}
 	if len(v.who().Communes) > 1 {
 		p.Communes = communeChoices(v.who().Communes)
 	}
@@ -90,7 +95,7 @@ func (a *App) importList(w http.ResponseWriter, r *http.Request, v *visit) error
 		res.Report, err = ops.ImportHouseholds(r.Context(), a.cfg.DB, v.who(), list, opts)
 	}
 	if err != nil && !errors.Is(err, ops.ErrImportRefused) {
-		res.Problem = ops.Explain(v.lang, err)
+		res.Problem = explain(v.lang, err)
 	}
 	http.Redirect(w, r, "/import/"+a.imports.keep(res), http.StatusSeeOther)
 	return nil

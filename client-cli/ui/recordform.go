@@ -304,7 +304,7 @@ func (f *recordForm) refuse(l i18n.Lang, err error) {
 			return
 		}
 	}
-	f.Problem = ops.Explain(l, err)
+	f.Problem = explain(l, err)
 }
 
 // reason says why a value was refused, without naming the field it is
@@ -319,7 +319,7 @@ func reason(l i18n.Lang, err error) string {
 			return text
 		}
 	}
-	return ops.Explain(l, err)
+	return explain(l, err)
 }
 
 // invalid reports whether a field of a group was refused: the group is

@@ -232,7 +232,7 @@ func (a *App) deleteRecord(w http.ResponseWriter, r *http.Request, v *visit) err
 	name := a.recordName(r.Context(), v.lang, t, id)
 	if _, err := ops.DeleteRecord(r.Context(), a.cfg.DB, v.who(), t, id, r.PostFormValue("with_children") == "1"); err != nil {
 		p := a.deletePage(r.Context(), v, t, rec)
-		p.Problem = ops.Explain(v.lang, err)
+		p.Problem = explain(v.lang, err)
 		a.page(w, r, http.StatusUnprocessableEntity, "delete", here(t), p)
 		return nil
 	}

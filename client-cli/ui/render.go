@@ -111,6 +111,7 @@ func funcs(l i18n.Lang, now time.Time) template.FuncMap {
 		"date":   func(t time.Time) string { return ops.DateText(t) },
 		"langs":  func() []i18n.Lang { return i18n.Langs },
 		"csrf":   func() string { return web.CSRFField },
+		"once":   onceToken,
 		"sub":    func(a, b int) int { return a - b },
 		"dict":   dict,
 	}

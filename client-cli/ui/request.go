@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"hodan/internal/i18n"
 	"hodan/internal/web"
@@ -42,7 +43,8 @@ const (
 
 // withVisit reads the language, the session and the flash message of
 // every request, and refuses a POST whose form does not carry the
-// session's CSRF token.
+// session's CSRF token, and answers a form sent again as the first
+// time it was (once.go).
 func (a *App) withVisit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := &visit{lang: a.language(w, r)}
@@ -57,13 +59,33 @@ func (a *App) withVisit(next http.Handler) http.Handler {
 				limit = maxUpload
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if tooBig(r) {
+				a.page(w, r, http.StatusRequestEntityTooLarge, "error", "", errorPage{Text: i18n.T(v.lang, "ui.error.too_large", limit>>20)})
+				return
+			}
 			if !a.csrf.Valid(r, v.session) {
 				a.forbidden(w, r, "ui.refused.csrf")
 				return
 			}
+			a.once(w, r, next)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooBig reads r's form, and reports whether it is bigger than its body
+// may be: a file too big to import must be said so, not taken for a
+// forged form (whose token could not be read).
+func tooBig(r *http.Request) bool {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxUpload)
+	} else {
+		err = r.ParseForm()
+	}
+	var over *http.MaxBytesError
+	return errors.As(err, &over)
 }
 
 // language is the language of r: ?lang= (remembered in a cookie), then

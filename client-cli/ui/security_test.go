@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,17 +12,7 @@ import (
 // csrfOf is the CSRF token of the form the page at path holds.
 func (s *site) csrfOf(t *testing.T, c *http.Client, path string) string {
 	t.Helper()
-	resp, err := c.Get(s.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no CSRF token on %s (%d)", path, resp.StatusCode)
-	}
-	return string(m[1])
+	return s.hiddenOf(t, c, path).Get("csrf")
 }
 
 // TestRefusesWhatIsNotTheOfficersOwnPage: a request with another Host (DNS

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"hodan/internal/i18n"
 	"hodan/internal/web"
 	"hodan/ops"
 )
@@ -69,6 +70,16 @@ func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 	a.page(w, r, http.StatusNotFound, "error", "", errorPage{Key: "ui.error.not_found"})
 }
 
+// explain says err in l as every front end does (ops.Explain), but for
+// a database another program holds, which the app says in its own
+// words: what the officer typed is still on the page, to send again.
+func explain(l i18n.Lang, err error) string {
+	if ops.Code(err) == "database_busy" {
+		return i18n.T(l, "ui.error.busy")
+	}
+	return ops.Explain(l, err)
+}
+
 // errorPage is what the error page says: a catalogue key, or an error
 // said in the visitor's language.
 type errorPage struct {
@@ -90,5 +101,5 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		a.cfg.Log.Error("hodan ui", "path", r.URL.Path, "err", err)
 	}
-	a.page(w, r, status, "error", "", errorPage{Text: ops.Explain(v.lang, err)})
+	a.page(w, r, status, "error", "", errorPage{Text: explain(v.lang, err)})
 }

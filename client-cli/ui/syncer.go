@@ -189,7 +189,7 @@ func syncError(l i18n.Lang, err error) string {
 	if ops.Code(err) == "unreachable" {
 		return i18n.T(l, "ui.sync.unreachable")
 	}
-	return ops.Explain(l, err)
+	return explain(l, err)
 }
 
 // syncResult says what a sync did.

@@ -52,6 +52,7 @@ type App struct {
 	handler http.Handler
 	syncer  *syncer
 	imports *importReports
+	onces   *onces
 
 	mu       sync.Mutex
 	sessions map[string]bool
@@ -72,7 +73,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
-	a := &App{cfg: cfg, pages: pages, csrf: web.NewCSRF(), sessions: map[string]bool{}, imports: newImportReports()}
+	a := &App{cfg: cfg, pages: pages, csrf: web.NewCSRF(), sessions: map[string]bool{}, imports: newImportReports(), onces: newOnces()}
 	a.syncer = newSyncer(cfg.DB, cfg.Now, cfg.Log)
 	mux := http.NewServeMux()
 	a.routes(mux)

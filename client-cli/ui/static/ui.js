@@ -15,7 +15,48 @@ document.addEventListener("DOMContentLoaded", function () {
 	if (bad) { bad.focus(); }
 	showWhen();
 	watchSync();
+	limitFiles();
+	keepAsTyped();
 });
+
+// keepAsTyped sends the answers of a visit's step to the laptop as they
+// are typed (go=keep): a tab closed before Next loses nothing.
+function keepAsTyped() {
+	var form = document.querySelector("form.visit-form");
+	if (!form) { return; }
+	var timer = null;
+	function answers() {
+		var data = new URLSearchParams(new FormData(form));
+		data.set("go", "keep");
+		data.delete("once"); // the form's own sending is Next's
+		return data;
+	}
+	function keep() {
+		clearTimeout(timer);
+		timer = null;
+		fetch(form.action, { method: "POST", body: answers(), credentials: "same-origin" }).catch(function () {});
+	}
+	form.addEventListener("change", keep);
+	form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(keep, 800); });
+	form.addEventListener("submit", function () { clearTimeout(timer); timer = null; });
+	// The tab closed while typing: the last words go too.
+	window.addEventListener("pagehide", function () {
+		if (timer) { navigator.sendBeacon(form.action, answers()); }
+	});
+}
+
+// limitFiles refuses, before it is sent, a file bigger than the app takes
+// (data-max, in bytes): the server would refuse it too, after the upload.
+function limitFiles() {
+	document.querySelectorAll("input[type=file][data-max]").forEach(function (input) {
+		input.addEventListener("change", function () {
+			var max = Number(input.getAttribute("data-max"));
+			var big = Array.prototype.some.call(input.files, function (f) { return f.size > max; });
+			input.setCustomValidity(big ? input.getAttribute("data-too-big") : "");
+			if (big) { input.reportValidity(); }
+		});
+	});
+}
 
 // showWhen hides the questions asked only when another is answered a
 // certain way, and shows them again when it is.
