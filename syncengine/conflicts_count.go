@@ -130,7 +130,7 @@ func (db *DB) onlyOwnSince(ctx context.Context, at logEnd) (bool, error) {
 	var others int
 	site := db.Site()
 	err := db.r.QueryRowContext(ctx, `SELECT (SELECT chain FROM sync_log WHERE seq = ?),
-		(SELECT count(*) FROM sync_log WHERE seq > ? AND origin IS NOT (SELECT id FROM sync_sites WHERE site = ?))`,
+		(SELECT count(*) FROM sync_log WHERE seq > ? AND origin IS DISTINCT FROM (SELECT id FROM sync_sites WHERE site = ?))`,
 		at.seq, at.seq, site[:]).Scan(&chain, &others)
 	if err != nil {
 		return false, fmt.Errorf("read the log since the kept count: %w", err)
