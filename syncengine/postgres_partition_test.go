@@ -159,12 +159,8 @@ func copyRows(t *testing.T, src, dst *sql.DB, query, insert string) {
 	defer rows.Close()
 	cols, _ := rows.Columns()
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanAll(rows, len(cols))
+		if err != nil {
 			t.Fatal(err)
 		}
 		for i, c := range cols {
