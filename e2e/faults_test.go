@@ -11,7 +11,11 @@ import (
 // after the server committed but before the device heard, and checks that
 // the next sync completes with nothing lost and nothing twice.
 func TestInterruptedPushResumes(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	testInterruptedPushResumes(t, t.TempDir()+"/server.db")
+}
+
+func testInterruptedPushResumes(t *testing.T, db string) {
+	srv := startServer(t, db)
 	proxy, via := startProxy(t, srv.url)
 	a := newDevice(t, "a")
 	a.run(t, "init", "--server", via, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))

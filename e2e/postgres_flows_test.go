@@ -12,8 +12,10 @@ import (
 // on both stores: concurrent edits and deletes converge and their
 // conflicts are listed and resolved everywhere, a device is kept to its
 // communes, a new laptop starts from the server's snapshot, duplicates
-// and repeated support are found, and the audit's export verifies,
-// replays to the live digest and gives a field's history.
+// and repeated support are found, the audit's export verifies, replays to
+// the live digest and gives a field's history, officers syncing at once
+// converge, an interrupted push resumes, records under a deleted parent
+// are listed and settled, and wrong clocks are noticed and repaired.
 func TestFlowsOnPostgres(t *testing.T) {
 	flows := []struct {
 		name string
@@ -28,6 +30,15 @@ func TestFlowsOnPostgres(t *testing.T) {
 		{"NewLaptopStartsFromASnapshot", testNewLaptopStartsFromASnapshot},
 		{"DuplicateFamilyFoundAndOverlappingSupportFlagged", testDuplicateFamilyAndOverlappingSupport},
 		{"AuditExportVerifyReplayHistory", testAuditExportVerifyReplayHistory},
+		{"OfficersSyncingAtOnceConverge", testOfficersSyncingAtOnce},
+		{"InterruptedPushResumes", testInterruptedPushResumes},
+		{"RecordsUnderADeletedHouseholdAreListedEverywhere", testRecordsUnderADeletedHousehold},
+		{"OrphansAreSettledByRestoreMoveOrDelete", testOrphansSettled},
+		{"MergeRacingDeleteOfTheKeptHouseholdIsListedAndRestored", testMergeRacingDelete},
+		{"FutureStampDoesNotBlockCorrectLaptops", testFutureStamp},
+		{"ClockAheadIsRepaired", testClockAhead},
+		{"ClockReset1980KeepsOrder", testClockReset1980},
+		{"DeadBatteryIsNoticed", testDeadBattery},
 	}
 	for _, f := range flows {
 		t.Run(f.name, func(t *testing.T) {
