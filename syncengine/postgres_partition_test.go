@@ -11,13 +11,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"hodan/internal/pgtest"
 )
 
 // TestCellsArePartitionedByScope: on PostgreSQL the first write of a scope
 // makes its partition of the cell store, named after a commune code or,
 // for any other scope, after its hash; each scope's cells are in their
-// partition; and the plan of a commune's digest reads that partition only.
+// partition; and the plans of a commune's digest and of the merge's read
+// of a row's cells read that partition only.
 func TestCellsArePartitionedByScope(t *testing.T) {
 	db := mustOpenPath(t, pgtest.URL(t), testConfig()) // skips outside the PostgreSQL run
 	for _, scope := range []string{"05362", "A", "Bản Ơ", "05362"} {
@@ -26,6 +29,10 @@ func TestCellsArePartitionedByScope(t *testing.T) {
 	q, args := db.digestQuery("05362")
 	if got := cellRelations(t, db, q, args); !slices.Equal(got, []string{"sync_cells_05362"}) {
 		t.Errorf("a commune's digest reads the cells of %v; want its partition only", got)
+	}
+	cond, args := db.cells.ofRows("05362", "villages", []RowID{uuid.New()})
+	if got := cellRelations(t, db, `SELECT col FROM sync_cells WHERE `+cond, args); !slices.Equal(got, []string{"sync_cells_05362"}) {
+		t.Errorf("the merge reads a row's cells from %v; want its commune's partition only", got)
 	}
 	parts := partitionsOf(t, db)
 	if len(parts) != 3 || parts["05362"] != "sync_cells_05362" {
