@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/internal/pgtest"
 	"hodan/internal/replica"
 	"hodan/server/registry"
 	"hodan/syncengine"
@@ -70,17 +71,18 @@ func mustFleetWork(b *testing.B, db *syncengine.DB, i, round int) {
 	}
 }
 
-// mustFleetServer enrolls n devices in a new server database, then starts
-// the hodan-server binary on it, so that its memory is its own. It returns
-// the server's URL and process, and the devices' tokens and signing keys;
-// the server's request log goes to times. With HODAN_FLEET_PROFILE=DIR the
+// mustFleetServer enrolls the devices in a new server database (in the
+// PostgreSQL run, a PostgreSQL store), then starts processes processes of
+// the hodan-server binary on it, so that their memory is their own. It
+// returns the servers' URLs and processes, and the devices' tokens and
+// signing keys; the servers' request logs go to times. With HODAN_FLEET_PROFILE=DIR the
 // server writes a CPU profile of its whole run to DIR/server.pprof (and
 // BenchmarkFleet one of the devices' first round of syncs to
 // DIR/clients.pprof).
-func mustFleetServer(b *testing.B, devices []*syncengine.DB, times *requestTimes) (string, *os.Process, []string, []ed25519.PrivateKey) {
+func mustFleetServer(b *testing.B, devices []*syncengine.DB, times *requestTimes, processes int) ([]string, []*os.Process, []string, []ed25519.PrivateKey) {
 	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "server.db")
+	path := pgtest.Source(b, filepath.Join(b.TempDir(), "server.db"))
 	db, err := replica.Open(ctx, path, replica.Options{Migrations: registry.Migrations()})
 	if err != nil {
 		b.Fatalf("open server database: %v", err)
@@ -102,11 +104,24 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB, times *requestTimes
 		keys = append(keys, key)
 	}
 	db.Close()
-	args := []string{"serve", "--db", path, "--addr", "127.0.0.1:0"}
+	var urls []string
+	var procs []*os.Process
+	for range processes {
+		url, proc := startFleetServer(b, path, times)
+		urls, procs = append(urls, url), append(procs, proc)
+	}
+	return urls, procs, tokens, keys
+}
+
+// startFleetServer starts a process of the hodan-server binary on the
+// database at path and returns its URL and process.
+func startFleetServer(b *testing.B, path string, times *requestTimes) (string, *os.Process) {
+	args := []string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--snapshot-dir", b.TempDir()}
 	if dir := os.Getenv("HODAN_FLEET_PROFILE"); dir != "" {
 		args = append(args, "--cpuprofile", filepath.Join(dir, "server.pprof"))
 	}
 	cmd := exec.Command(mustBuild(b, "hodan/server"), args...)
+	cmd.Env = append(os.Environ(), "HODAN_LANG=en") // its log is read in English: "serving … on http…"
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -124,11 +139,11 @@ func mustFleetServer(b *testing.B, devices []*syncengine.DB, times *requestTimes
 					times.addLogLine(lines.Text())
 				}
 			}()
-			return m[1], cmd.Process, tokens, keys
+			return m[1], cmd.Process
 		}
 	}
 	b.Fatalf("hodan-server did not say where it listens")
-	return "", nil, nil, nil
+	return "", nil
 }
 
 // peakRSS is the most resident memory process p has used, from Linux's
@@ -271,20 +286,21 @@ func mustCPUProfile(b *testing.B, path string) func() {
 	return func() { pprof.StopCPUProfile(); out.Close() }
 }
 
-// fleet is BenchmarkFleet's world: a hodan-server process with its
-// devices enrolled, and their databases.
+// fleet is BenchmarkFleet's world: hodan-server processes on one
+// database with its devices enrolled, and their databases. Device i syncs
+// with the process urls[i % len(urls)], as a balancer would spread them.
 type fleet struct {
 	devices []*syncengine.DB
-	url     string
-	proc    *os.Process
+	urls    []string
+	procs   []*os.Process
 	tokens  []string
 	keys    []ed25519.PrivateKey
 	times   *requestTimes
 }
 
-// mustFleet opens fleetSize device databases and starts a server with
-// them enrolled.
-func mustFleet(b *testing.B) *fleet {
+// mustFleet opens fleetSize device databases and starts processes server
+// processes with them enrolled.
+func mustFleet(b *testing.B, processes int) *fleet {
 	f := &fleet{devices: make([]*syncengine.DB, fleetSize), times: newRequestTimes()}
 	for i := range f.devices {
 		db, err := replica.Open(context.Background(), filepath.Join(b.TempDir(), fmt.Sprintf("device%d.db", i)), replica.Options{})
@@ -294,8 +310,29 @@ func mustFleet(b *testing.B) *fleet {
 		b.Cleanup(func() { db.Close() })
 		f.devices[i] = db
 	}
-	f.url, f.proc, f.tokens, f.keys = mustFleetServer(b, f.devices, f.times)
+	f.urls, f.procs, f.tokens, f.keys = mustFleetServer(b, f.devices, f.times, processes)
 	return f
+}
+
+// url is the server device i syncs with.
+func (f *fleet) url(i int) string { return f.urls[i%len(f.urls)] }
+
+// serversCPU is the CPU time the server processes have used so far.
+func (f *fleet) serversCPU() time.Duration {
+	var d time.Duration
+	for _, p := range f.procs {
+		d += processCPU(p.Pid)
+	}
+	return d
+}
+
+// serversPeakRSS is the largest peak resident memory of the servers.
+func (f *fleet) serversPeakRSS() float64 {
+	var most float64
+	for _, p := range f.procs {
+		most = max(most, peakRSS(p))
+	}
+	return most
 }
 
 // measure runs the fleet's rounds: each device records its work (not
@@ -313,7 +350,7 @@ func (f *fleet) measure(b *testing.B, prepare func(round int), syncOne func(i in
 			mustFleetWork(b, db, i, round)
 		}
 		prepare(round)
-		serverCPU -= processCPU(f.proc.Pid)
+		serverCPU -= f.serversCPU()
 		clientsCPU -= processCPU(os.Getpid())
 		stopProfile := func() {}
 		if dir := os.Getenv("HODAN_FLEET_PROFILE"); dir != "" && round == 0 {
@@ -342,7 +379,7 @@ func (f *fleet) measure(b *testing.B, prepare func(round int), syncOne func(i in
 		}
 		wg.Wait()
 		stopProfile()
-		serverCPU += processCPU(f.proc.Pid)
+		serverCPU += f.serversCPU()
 		clientsCPU += processCPU(os.Getpid())
 		round++
 	}
@@ -355,7 +392,7 @@ func (f *fleet) measure(b *testing.B, prepare func(round int), syncOne func(i in
 	b.ReportMetric(latencies[len(latencies)/2].Seconds(), "p50-s")
 	b.ReportMetric(latencies[len(latencies)*99/100].Seconds(), "p99-s")
 	b.ReportMetric(float64(failed), "errors")
-	b.ReportMetric(peakRSS(f.proc)/(1<<20), "server-peak-MiB")
+	b.ReportMetric(f.serversPeakRSS()/(1<<20), "server-peak-MiB")
 	b.ReportMetric(float64(requests)/float64(len(latencies)), "requests/sync")
 	b.ReportMetric(serverCPU.Seconds()/float64(round), "server-cpu-s")
 	b.ReportMetric(clientsCPU.Seconds()/float64(round), "clients-cpu-s")
@@ -374,10 +411,10 @@ func (f *fleet) measure(b *testing.B, prepare func(round int), syncOne func(i in
 // saw it, and the time each sync spent outside its requests (the client's
 // own work).
 func BenchmarkFleet(b *testing.B) {
-	f := mustFleet(b)
+	f := mustFleet(b, 1)
 	var pulled atomic.Int64
 	f.measure(b, func(int) {}, func(i int, hc *http.Client) error {
-		client := &syncengine.Client{BaseURL: f.url, Token: f.tokens[i], Key: f.keys[i], HTTP: hc}
+		client := &syncengine.Client{BaseURL: f.url(i), Token: f.tokens[i], Key: f.keys[i], HTTP: hc}
 		res, err := client.Sync(context.Background(), f.devices[i])
 		pulled.Add(int64(res.Pulled))
 		return err
@@ -394,8 +431,21 @@ func BenchmarkFleet(b *testing.B) {
 // and dropped, not merged into its database. In the field each laptop does that work on its own CPU;
 // here 200 of them would share the server's two cores. So this is the
 // server's own latency under 200 syncs at once.
+//
+// In the PostgreSQL run it runs again with two server processes on the
+// one database, the devices spread over them (processes=2).
 func BenchmarkFleetServer(b *testing.B) {
-	f := mustFleet(b)
+	counts := []int{1}
+	if pgtest.Active() {
+		counts = append(counts, 2)
+	}
+	for _, n := range counts {
+		b.Run(fmt.Sprintf("processes=%d", n), func(b *testing.B) { benchmarkFleetServer(b, n) })
+	}
+}
+
+func benchmarkFleetServer(b *testing.B, processes int) {
+	f := mustFleet(b, processes)
 	devices := make([]thinDevice, fleetSize)
 	var pulled atomic.Int64
 	prepare := func(int) {
@@ -404,7 +454,7 @@ func BenchmarkFleetServer(b *testing.B) {
 		}
 	}
 	f.measure(b, prepare, func(i int, hc *http.Client) error {
-		n, err := devices[i].sync(hc, f.url, f.tokens[i])
+		n, err := devices[i].sync(hc, f.url(i), f.tokens[i])
 		pulled.Add(int64(n))
 		return err
 	})

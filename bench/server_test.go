@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/internal/pgtest"
 	"hodan/internal/replica"
 	"hodan/server/httpd"
 	"hodan/server/registry"
@@ -29,12 +30,18 @@ type server struct {
 	Reg *registry.Registry
 }
 
+// TestMain runs the benchmarks on SQLite, then again on PostgreSQL when
+// HODAN_TEST_POSTGRES names a server: mustServer keeps the server's store
+// there (see package pgtest).
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
 // mustServer starts the server with its default configuration (rate limits
-// included) on a new database in b.TempDir(). It stops when b ends.
+// included) on a new database in b.TempDir(), or, in the PostgreSQL run, a
+// new PostgreSQL store. It stops when b ends.
 func mustServer(b testing.TB) *server {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := replica.Open(ctx, filepath.Join(b.TempDir(), "server.db"), replica.Options{Migrations: registry.Migrations()})
+	db, err := replica.Open(ctx, pgtest.Source(b, filepath.Join(b.TempDir(), "server.db")), replica.Options{Migrations: registry.Migrations()})
 	if err != nil {
 		b.Fatalf("open server database: %v", err)
 	}

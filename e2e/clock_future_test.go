@@ -15,7 +15,11 @@ import (
 // `hodan-server clock future`, and the laptop that wrote it, once its
 // clock is set right, repairs its clock and syncs.
 func TestFutureStampDoesNotBlockCorrectLaptops(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	testFutureStamp(t, t.TempDir()+"/server.db")
+}
+
+func testFutureStamp(t *testing.T, db string) {
+	srv := startServer(t, db)
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")

@@ -8,7 +8,14 @@ import (
 // hold a freshly synced household.
 func twoOfficers(t *testing.T) (*server, *device, *device, string) {
 	t.Helper()
-	srv := startServer(t, t.TempDir()+"/server.db")
+	return twoOfficersOn(t, t.TempDir()+"/server.db")
+}
+
+// twoOfficersOn is twoOfficers with the server's store at db (a file, or
+// a PostgreSQL URL).
+func twoOfficersOn(t *testing.T, db string) (*server, *device, *device, string) {
+	t.Helper()
+	srv := startServer(t, db)
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bui Van Thao", "--ethnicity-code", "06", "--poverty-status", "poor")
@@ -39,7 +46,11 @@ func assertConverged(t *testing.T, srv *server, commune string, devs ...*device)
 }
 
 func TestConcurrentEditsOfDifferentFieldsBothSurvive(t *testing.T) {
-	srv, a, b, h := twoOfficers(t)
+	testConcurrentEditsOfDifferentFields(t, t.TempDir()+"/server.db")
+}
+
+func testConcurrentEditsOfDifferentFields(t *testing.T, db string) {
+	srv, a, b, h := twoOfficersOn(t, db)
 	a.run(t, "household", "set", h, "head_name=Bùi Văn Thảo")
 	b.run(t, "household", "set", h, "poverty_status=near_poor", "housing_condition=semi_solid")
 	syncAll(t, a, b)
@@ -53,7 +64,11 @@ func TestConcurrentEditsOfDifferentFieldsBothSurvive(t *testing.T) {
 }
 
 func TestConcurrentEditsOfOneFieldConverge(t *testing.T) {
-	srv, a, b, h := twoOfficers(t)
+	testConcurrentEditsOfOneField(t, t.TempDir()+"/server.db")
+}
+
+func testConcurrentEditsOfOneField(t *testing.T, db string) {
+	srv, a, b, h := twoOfficersOn(t, db)
 	a.run(t, "household", "set", h, "poverty_status=near_poor")
 	b.run(t, "household", "set", h, "poverty_status=escaped_poverty")
 	syncAll(t, b, a)
@@ -68,7 +83,11 @@ func TestConcurrentEditsOfOneFieldConverge(t *testing.T) {
 }
 
 func TestDeleteVersusConcurrentEditConverges(t *testing.T) {
-	srv, a, b, h := twoOfficers(t)
+	testDeleteVersusConcurrentEdit(t, t.TempDir()+"/server.db")
+}
+
+func testDeleteVersusConcurrentEdit(t *testing.T, db string) {
+	srv, a, b, h := twoOfficersOn(t, db)
 	m := a.add(t, "member", "--household-id", h, "--full-name", "Bùi Thị Hoa")
 	a.sync(t)
 	b.sync(t)
@@ -116,7 +135,11 @@ func (s *server) conflicts(t *testing.T) conflictList {
 }
 
 func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
-	srv, a, b, h := twoOfficers(t)
+	testConcurrentEditsListedAndResolved(t, t.TempDir()+"/server.db")
+}
+
+func testConcurrentEditsListedAndResolved(t *testing.T, db string) {
+	srv, a, b, h := twoOfficersOn(t, db)
 	a.run(t, "household", "set", h, "head_name=Bùi Văn Thảo")
 	b.run(t, "household", "set", h, "head_name=Bùi Văn Thao", "poverty_status=near_poor")
 	syncAll(t, a, b)
@@ -181,7 +204,11 @@ func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
 }
 
 func TestConcurrentResolutionsOfOneConflict(t *testing.T) {
-	srv, a, b, h := twoOfficers(t)
+	testConcurrentResolutions(t, t.TempDir()+"/server.db")
+}
+
+func testConcurrentResolutions(t *testing.T, db string) {
+	srv, a, b, h := twoOfficersOn(t, db)
 	a.run(t, "household", "set", h, "poverty_status=near_poor")
 	b.run(t, "household", "set", h, "poverty_status=escaped_poverty")
 	syncAll(t, a, b)

@@ -11,7 +11,11 @@ import (
 // after the server committed but before the device heard, and checks that
 // the next sync completes with nothing lost and nothing twice.
 func TestInterruptedPushResumes(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	testInterruptedPushResumes(t, t.TempDir()+"/server.db")
+}
+
+func testInterruptedPushResumes(t *testing.T, db string) {
+	srv := startServer(t, db)
 	proxy, via := startProxy(t, srv.url)
 	a := newDevice(t, "a")
 	a.run(t, "init", "--server", via, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))
@@ -49,7 +53,27 @@ func TestInterruptedPushResumes(t *testing.T) {
 // a copy taken before some syncs: the devices' next syncs give it back what
 // it lost, and everyone converges.
 func TestServerRestoredFromOlderCopy(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	testServerRestoredFromOlderCopy(t, t.TempDir()+"/server.db", fileBackup)
+}
+
+// fileBackup copies a stopped server's file; the function it returns puts
+// the copy back.
+func fileBackup(t *testing.T, db string) (restore func()) {
+	backup := db + ".backup"
+	copyFile(t, db, backup)
+	return func() {
+		for _, suffix := range []string{"-wal", "-shm"} {
+			os.Remove(db + suffix)
+		}
+		copyFile(t, backup, db)
+	}
+}
+
+// testServerRestoredFromOlderCopy is TestServerRestoredFromOlderCopy on
+// the store db, backed up and restored by backup while the server is
+// stopped.
+func testServerRestoredFromOlderCopy(t *testing.T, db string, backup func(t *testing.T, db string) (restore func())) {
+	srv := startServer(t, db)
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h1 := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
@@ -57,8 +81,7 @@ func TestServerRestoredFromOlderCopy(t *testing.T) {
 	b.sync(t)
 
 	srv.stop()
-	backup := srv.db + ".backup"
-	copyFile(t, srv.db, backup)
+	restore := backup(t, srv.db)
 	srv = srv.restart(t)
 
 	h2 := a.add(t, "household", "--head-name", "Lò Thị Mai")
@@ -69,10 +92,7 @@ func TestServerRestoredFromOlderCopy(t *testing.T) {
 	b.sync(t)
 
 	srv.stop()
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(srv.db + suffix)
-	}
-	copyFile(t, backup, srv.db)
+	restore()
 	srv = srv.restart(t)
 	if got := srv.logLength(t); got == 0 {
 		t.Fatal("restored server is empty")

@@ -87,7 +87,13 @@ func assertOrphans(t *testing.T, srv *server, want map[string]string, devs ...*d
 // in the village. It returns the ids.
 func orphanedRecords(t *testing.T) (srv *server, a, b *device, ids map[string]string) {
 	t.Helper()
-	srv, a, b, h := twoOfficers(t)
+	return orphanedRecordsOn(t, t.TempDir()+"/server.db")
+}
+
+// orphanedRecordsOn is orphanedRecords with the server's store at db.
+func orphanedRecordsOn(t *testing.T, db string) (srv *server, a, b *device, ids map[string]string) {
+	t.Helper()
+	srv, a, b, h := twoOfficersOn(t, db)
 	v := a.add(t, "village", "--name", "Bản Nà Lừa")
 	a.sync(t)
 	b.sync(t)
@@ -106,7 +112,11 @@ func orphanedRecords(t *testing.T) (srv *server, a, b *device, ids map[string]st
 }
 
 func TestRecordsUnderADeletedHouseholdAreListedEverywhere(t *testing.T) {
-	srv, a, b, ids := orphanedRecords(t)
+	testRecordsUnderADeletedHousehold(t, t.TempDir()+"/server.db")
+}
+
+func testRecordsUnderADeletedHousehold(t *testing.T, db string) {
+	srv, a, b, ids := orphanedRecordsOn(t, db)
 	want := map[string]string{
 		ids["member"]: "parent_deleted", ids["visit"]: "parent_deleted",
 		ids["support"]: "parent_deleted", ids["damage"]: "parent_deleted",
@@ -138,7 +148,11 @@ func TestRecordsUnderADeletedHouseholdAreListedEverywhere(t *testing.T) {
 }
 
 func TestOrphansAreSettledByRestoreMoveOrDelete(t *testing.T) {
-	srv, a, b, ids := orphanedRecords(t)
+	testOrphansSettled(t, t.TempDir()+"/server.db")
+}
+
+func testOrphansSettled(t *testing.T, db string) {
+	srv, a, b, ids := orphanedRecordsOn(t, db)
 	listed := a.orphans(t)
 	other := a.add(t, "household", "--head-name", "Hà Văn Tú")
 	v2 := a.add(t, "village", "--name", "Bản Lác")
@@ -188,7 +202,11 @@ func TestOrphansAreSettledByRestoreMoveOrDelete(t *testing.T) {
 // Issue 14's item 4: Minh merges a family registered twice while Lan
 // deletes the household he keeps.
 func TestMergeRacingDeleteOfTheKeptHouseholdIsListedAndRestored(t *testing.T) {
-	srv, a, b, old := twoOfficers(t)
+	testMergeRacingDelete(t, t.TempDir()+"/server.db")
+}
+
+func testMergeRacingDelete(t *testing.T, db string) {
+	srv, a, b, old := twoOfficersOn(t, db)
 	a.run(t, "household", "delete", old)
 	keep, drop, _ := family(t, a)
 	syncAll(t, a, b)

@@ -42,7 +42,10 @@
 // auditor gets them from an export alone: replay it --until D, and report
 // on the replayed file without an as-of day (a replay keeps when each
 // change was written, which is all the earlier figures need). Without an
-// as-of day a report reads the current data, the live tables. Counted
+// as-of day a report reads the current data, the live tables (on a
+// PostgreSQL store, whose tables are not SQLite's, the state of every
+// change it holds, which is the same data). The queries are SQLite's
+// whatever the store: every state is a SQLite file. Counted
 // indicators (open conflicts; records waiting to be settled, once
 // reconcile lists them) are read as they are now: a report as of a past
 // day leaves them out. The laptops' last syncs are the batches received

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"hodan/indicators/indicatorstest"
+	"hodan/internal/pgtest"
 )
 
 // Two communes of the two-tier system in force since 1 July 2025.
@@ -19,10 +20,17 @@ type server = indicatorstest.Server
 
 func mustServer(t testing.TB) *server {
 	t.Helper()
-	return mustServerAt(t, filepath.Join(t.TempDir(), "server.db"))
+	return mustServerAt(t, pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")))
 }
 
-// mustServerAt opens (or creates) the server database at path.
+// TestMain runs the indicators' tests on SQLite, then again on PostgreSQL
+// when HODAN_TEST_POSTGRES names a server: mustServer keeps the server's
+// store there (see package pgtest), and the states the reports read are
+// built from it.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// mustServerAt opens (or creates) the server database at path (a file,
+// or a PostgreSQL URL).
 func mustServerAt(t testing.TB, path string) *server {
 	t.Helper()
 	return indicatorstest.Open(t, path)

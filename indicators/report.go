@@ -165,10 +165,13 @@ func (c *computation) indicators() []*Indicator {
 
 // view opens the state as of the report's day, with the households as
 // recorded by the end of the day before from and by 31/12 of the year
-// before. A report of the current data reads the live tables.
+// before. A report of the current data reads the live tables of a SQLite
+// store.
 func (c *computation) view(ctx context.Context, from time.Time) (*view, error) {
 	main := c.db.Path()
-	if !c.r.Current {
+	// A PostgreSQL store's live tables are not SQLite's: the current data
+	// is read, as a past day's, from the state of everything taken by now.
+	if !c.r.Current || c.db.Postgres() {
 		var err error
 		if main, err = c.states.full(ctx, 0); err != nil {
 			return nil, err

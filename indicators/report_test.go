@@ -361,7 +361,7 @@ func TestUnvisitedListsWhatTheIndicatorCounts(t *testing.T) {
 	f := mustFixture(t)
 	r := mustCompute(t, f, indicators.Params{Period: mustPeriod(t, "2025")})
 	for _, communes := range [][]string{nil, {communeB}} {
-		list, err := indicators.Unvisited(context.Background(), f.DB.SQL(), communes, mustDay(t, "31/12/2025"))
+		list, err := indicators.Unvisited(context.Background(), f.DB, communes, mustDay(t, "31/12/2025"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -46,7 +46,10 @@ func (s *stateSet) full(ctx context.Context, writtenBy int64) (string, error) {
 	if err != nil || !built {
 		return path, err
 	}
-	return path, copyReference(ctx, path, s.db.Path())
+	if err := s.db.CopyTables(ctx, "ref_", path); err != nil {
+		return "", fmt.Errorf("report: reference tables: %w", err)
+	}
+	return path, nil
 }
 
 // households is the state of the households table alone, written by
@@ -70,45 +73,6 @@ func (s *stateSet) build(ctx context.Context, writtenBy int64, tables ...string)
 	}
 	s.files[key] = path
 	return path, true, nil
-}
-
-// copyReference copies the reference tables of the database at src into
-// the state at path: they are the same in every Hodan database, and the
-// queries join them as they join the domain tables.
-func copyReference(ctx context.Context, path, src string) error {
-	db, err := sql.Open("sqlite3", fileURI(path, ""))
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `ATTACH ? AS src`, fileURI(src, "mode=ro")); err != nil {
-		return fmt.Errorf("report: read reference tables: %w", err)
-	}
-	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM src.sqlite_master WHERE type = 'table' AND name LIKE 'ref\_%' ESCAPE '\'`)
-	if err != nil {
-		return fmt.Errorf("report: read reference tables: %w", err)
-	}
-	ddl := map[string]string{}
-	for rows.Next() {
-		var name, stmt string
-		if err := rows.Scan(&name, &stmt); err != nil {
-			rows.Close()
-			return fmt.Errorf("report: read reference tables: %w", err)
-		}
-		ddl[name] = stmt
-	}
-	rows.Close()
-	for name, stmt := range ddl {
-		if _, err := conn.ExecContext(ctx, stmt+`; INSERT INTO main.`+name+` SELECT * FROM src.`+name); err != nil {
-			return fmt.Errorf("report: copy %s: %w", name, err)
-		}
-	}
-	return nil
 }
 
 // fileURI is the SQLite URI of the file at path, with query (may be "").

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 )
@@ -52,7 +53,10 @@ type StateInfo struct {
 // the entries q keeps, sorted by row, a row at a time (memory holds one
 // row's entries), except that when q leaves out fewer entries than it
 // keeps, a row none of whose entries it leaves out is copied from the live
-// domain table instead (the merge of all its entries).
+// domain table instead (the merge of all its entries). A PostgreSQL store
+// writes the same file, the tables as a SQLite replica of its schema has
+// them, so that what reads a state is SQLite's SQL whatever the store
+// (asof_postgres.go).
 func (db *DB) WriteState(ctx context.Context, q StateQuery, path string) (StateInfo, error) {
 	tables := db.stateTables(q.Tables)
 	if len(tables) == 0 {
@@ -61,26 +65,57 @@ func (db *DB) WriteState(ctx context.Context, q StateQuery, path string) (StateI
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		return StateInfo{}, fmt.Errorf("state: %s exists: give the name of a new file", path)
 	}
-	out, tx, err := db.openBeside(ctx, path)
+	open := db.openState
+	if db.dialect.postgres() {
+		open = db.openStateFromPostgres
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.Name
+	}
+	s, done, err := open(ctx, path, names)
 	if err != nil {
 		return StateInfo{}, fmt.Errorf("state: %w", err)
 	}
-	defer out.Close()
-	defer tx.Rollback()
-	s := &stateWriter{ctx: ctx, tx: tx, tables: map[string]*projection{}}
-	if err := s.create(tables, false); err != nil {
+	defer done()
+	for _, t := range tables {
+		s.tables[t.Name] = &projection{t: t.inSQLite()} // the file is SQLite
+	}
+	if err := s.create(false); err != nil {
 		return StateInfo{}, err
 	}
 	if err := s.merge(q); err != nil {
 		return StateInfo{}, err
 	}
-	if err := s.create(tables, true); err != nil {
+	if err := s.create(true); err != nil {
 		return StateInfo{}, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.tx.Commit(); err != nil {
 		return StateInfo{}, fmt.Errorf("state: %w", err)
 	}
 	return s.info, nil
+}
+
+// openState opens the SQLite file at path on a connection that has this
+// SQLite replica attached as src, in one transaction, and reads there the
+// schema of the tables names and the sites. done closes it all.
+func (db *DB) openState(ctx context.Context, path string, names []string) (s *stateWriter, done func(), err error) {
+	out, tx, err := db.openBeside(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() { tx.Rollback(); out.Close() }
+	s = &stateWriter{ctx: ctx, tx: tx, src: tx, prefix: "src.", tables: map[string]*projection{}}
+	sites, err := srcSites(ctx, tx)
+	if err == nil {
+		s.site = func(id int64) (SiteID, bool) { site, ok := sites[id]; return site, ok }
+		s.objects, err = schemaOf(ctx, tx, "src", names)
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return s, done, nil
 }
 
 // stateTables are the tables of db among names (all when none), in
@@ -95,29 +130,35 @@ func (db *DB) stateTables(names []string) []*table {
 	return out
 }
 
-// stateWriter writes one WriteState file, in one transaction of a
-// connection whose main database is the file and which has the replica
-// attached as src.
+// stateWriter writes one WriteState file, in one transaction (tx) of a
+// connection whose main database is the file. It reads the log from src,
+// whose tables are named with prefix: the replica attached to that
+// connection (src.), or a PostgreSQL store's read transaction (none).
 type stateWriter struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	tables map[string]*projection
-	info   StateInfo
+	ctx     context.Context
+	tx      *sql.Tx
+	src     querier
+	prefix  string
+	site    func(id int64) (SiteID, bool) // the site of an interned id in src
+	objects []schemaObject                // the tables' DDL, as SQLite has it
+	// fromLog: every row is merged from the log, none copied from the
+	// live domain tables (which a PostgreSQL store keeps in its own SQL).
+	fromLog bool
+	tables  map[string]*projection
+	info    StateInfo
 }
 
-// create creates the tables, as src's DDL has them, or, with indexes,
+// names are the names of the state's tables, sorted.
+func (s *stateWriter) names() []string {
+	names := slices.Collect(maps.Keys(s.tables))
+	slices.Sort(names)
+	return names
+}
+
+// create creates the tables, as SQLite's DDL has them, or, with indexes,
 // their indexes and triggers, which are faster to build once filled.
-func (s *stateWriter) create(tables []*table, indexes bool) error {
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		names[i] = t.Name
-		s.tables[t.Name] = &projection{t: t}
-	}
-	objects, err := schemaOf(s.ctx, s.tx, "src", names)
-	if err != nil {
-		return fmt.Errorf("state: %w", err)
-	}
-	for _, o := range objects {
+func (s *stateWriter) create(indexes bool) error {
+	for _, o := range s.objects {
 		if (o.Type == "table") == indexes || o.SQL == "" {
 			continue // an automatic index comes with its table
 		}
@@ -135,11 +176,7 @@ func (s *stateWriter) create(tables []*table, indexes bool) error {
 // ("late" rows, changed after the instant) are merged again from the
 // entries q keeps. Otherwise every row is merged from the entries q keeps.
 func (s *stateWriter) merge(q StateQuery) error {
-	names := make([]string, 0, len(s.tables))
-	for name := range s.tables {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := s.names()
 	kept, keptArgs := `coalesce(b.received, l.hlc >> 16) <= ?`, []any{q.Until}
 	if q.WrittenBy != 0 {
 		kept, keptArgs = kept+` AND l.hlc >> 16 <= ?`, append(keptArgs, q.WrittenBy)
@@ -149,6 +186,9 @@ func (s *stateWriter) merge(q StateQuery) error {
 		where, args = where+` AND l.scope IN (`+placeholders(len(q.Scopes))+`)`, append(args, anys(q.Scopes)...)
 	}
 	keptArgs = append(slices.Clone(args), keptArgs...)
+	if s.fromLog {
+		return s.mergeFrom(s.prefix+`sync_log l`, where+` AND `+kept, keptArgs)
+	}
 	var nKept, nLeft int64
 	err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(sum(k), 0), coalesce(sum(NOT k), 0) FROM (SELECT (`+kept+`) AS k
 		FROM src.sync_log l LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+where+`)`,
@@ -224,12 +264,8 @@ func (s *stateWriter) copyLive(table string, scopes []string) error {
 // joined) that meet cond, grouped by row, and projects each once all its
 // entries are folded.
 func (s *stateWriter) mergeFrom(from, cond string, args []any) error {
-	sites, err := srcSites(s.ctx, s.tx)
-	if err != nil {
-		return fmt.Errorf("state: %w", err)
-	}
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+logColumns+` FROM `+from+`
-		LEFT JOIN src.sync_batches b ON b.id = l.batch WHERE `+cond+` ORDER BY l.tbl, l.row_id`, args...)
+	rows, err := s.src.QueryContext(s.ctx, `SELECT `+logColumns+` FROM `+from+`
+		LEFT JOIN `+s.prefix+`sync_batches b ON b.id = l.batch WHERE `+cond+` ORDER BY l.tbl, l.row_id`, args...)
 	if err != nil {
 		return fmt.Errorf("state: read log: %w", err)
 	}
@@ -243,7 +279,7 @@ func (s *stateWriter) mergeFrom(from, cond string, args []any) error {
 			return fmt.Errorf("state: %w", err)
 		}
 		var ok bool
-		if c.Site, ok = sites[origin]; !ok {
+		if c.Site, ok = s.site(origin); !ok {
 			return fmt.Errorf("state: read log #%d: unknown site %d", seq, origin)
 		}
 		if cur.cells != nil && (cur.key.table != c.Table || cur.key.id != c.Row) {

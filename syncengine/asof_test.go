@@ -25,7 +25,7 @@ func mustAsOfFixture(t *testing.T) *asOfFixture {
 	clock := &fixedClock{t: start}
 	cfg := testConfig()
 	cfg.Now = clock.now
-	f := &asOfFixture{srv: mustOpenPath(t, filepath.Join(t.TempDir(), "srv.db"), cfg), clock: clock, start: start}
+	f := &asOfFixture{srv: mustOpenPath(t, testSource(t, "srv"), cfg), clock: clock, start: start}
 	snap := &snapFixture{srv: f.srv}
 	a1, a2, b1 := mustOpen(t, "a1"), mustOpen(t, "a2"), mustOpen(t, "b1")
 	shared := mustInsert(t, a1, "villages", map[string]any{"commune": "A", "name": "thôn Chung", "size": 1})
@@ -125,6 +125,11 @@ func TestWriteStateIsWhatTheServerHeldThen(t *testing.T) {
 		if want := countRows(t, replay.SQL()); info.Rows != want {
 			t.Errorf("state of %+v wrote %d rows, want %d", q, info.Rows, want)
 		}
+	}
+	// A PostgreSQL store's domain tables are typed as PostgreSQL types
+	// them (a blob is not text): its whole state is the replay's, above.
+	if f.srv.Postgres() {
+		return
 	}
 	if state, _ := mustWriteState(t, f.srv, StateQuery{Until: last}); dumpSQL(t, state) != dump(t, f.srv) {
 		t.Errorf("the state until the last entry is not the live domain tables")

@@ -171,12 +171,11 @@ func (m *merger) readRows(table string, ids []RowID) error {
 	for i := range ids {
 		args = append(args, ids[i][:])
 	}
-	in := marks(len(ids))
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, scope, cl FROM sync_rows WHERE tbl = ? AND row_id IN `+in, args...)
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, scope, cl FROM sync_rows WHERE tbl = ? AND row_id IN `+marks(len(ids)), args...)
 	if err != nil {
 		return fmt.Errorf("read rows of %s: %w", table, err)
 	}
-	found := 0
+	found := map[string][]RowID{} // by scope, where cells have one
 	for rows.Next() {
 		var b []byte
 		st := &rowState{cells: map[string]*version{}}
@@ -187,7 +186,11 @@ func (m *merger) readRows(table string, ids []RowID) error {
 		key := rowKey{table: table}
 		copy(key.id[:], b)
 		m.rows[key] = st
-		found++
+		scope := st.scope
+		if !m.db.cells.scoped {
+			scope = "" // one statement for every row: SQLite's cells have no scope
+		}
+		found[scope] = append(found[scope], key.id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -198,16 +201,19 @@ func (m *merger) readRows(table string, ids []RowID) error {
 			m.none[rowKey{table, id}] = true
 		}
 	}
-	if found == 0 {
-		return nil
+	for scope, ids := range found {
+		if err := m.readCells(scope, table, ids); err != nil {
+			return err
+		}
 	}
-	return m.readCells(table, args, in)
+	return nil
 }
 
-// readCells reads the cells of the rows args names (the table, then the
-// row ids), which all exist.
-func (m *merger) readCells(table string, args []any, in string) error {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl FROM sync_cells WHERE tbl = ? AND row_id IN `+in, args...)
+// readCells reads the cells of rows ids of table, which all exist and are
+// of scope (which a store of unscoped cells ignores).
+func (m *merger) readCells(scope, table string, ids []RowID) error {
+	cond, args := m.db.cells.ofRows(scope, table, ids)
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl FROM sync_cells WHERE `+cond, args...)
 	if err != nil {
 		return fmt.Errorf("read cells of %s: %w", table, err)
 	}
@@ -311,17 +317,19 @@ func (m *merger) writeCells() error {
 		return nil
 	}
 	keys := sortedKeys(m.cellsOut, compareCellKeys)
-	const cols = 7
-	args := make([]any, 0, cols*min(len(keys), writeChunk))
+	if err := m.partitionScopes(keys); err != nil {
+		return err
+	}
+	args := make([]any, 0, 8*min(len(keys), writeChunk))
 	for chunk := range slices.Chunk(keys, writeChunk) {
 		args = args[:0]
 		for _, k := range chunk {
-			v := m.rows[k.row].cells[k.col]
-			args = append(args, k.row.table, k.row.id[:], k.col, v.value, v.hlc, m.cellsOut[k], v.cl)
+			st := m.rows[k.row]
+			v := st.cells[k.col]
+			args = m.db.cells.appendKey(args, st.scope, k.row.table)
+			args = append(args, k.row.id[:], k.col, v.value, v.hlc, m.cellsOut[k], v.cl)
 		}
-		q := multiRow(`INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl) VALUES `, cols, len(chunk),
-			` ON CONFLICT (tbl, row_id, col) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl`)
-		if _, err := m.tx.ExecContext(m.ctx, q, args...); err != nil {
+		if _, err := m.tx.ExecContext(m.ctx, m.db.cells.upsert(len(chunk)), args...); err != nil {
 			return fmt.Errorf("write cells: %w", err)
 		}
 	}

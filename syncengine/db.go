@@ -27,6 +27,10 @@ type DB struct {
 	// schema a PostgreSQL store gives its snapshots (sqliteSchema).
 	appMigrations []Migration
 	sites         *siteCache
+	// cells writes the statements on the cell store; scopes are the
+	// scopes whose partition of it is known to exist (PostgreSQL).
+	cells  cellStore
+	scopes *scopeSet
 
 	incarnation string
 
@@ -51,7 +55,9 @@ func Open(ctx context.Context, path string, cfg Config) (*DB, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	db := &DB{path: path, dialect: dialectOf(path), tables: map[string]*table{}, sites: newSiteCache()}
+	d := dialectOf(path)
+	db := &DB{path: path, dialect: d, tables: map[string]*table{}, sites: newSiteCache(),
+		cells: cellStore{scoped: d.scopedCells()}, scopes: newScopeSet()}
 	var err error
 	if db.w, db.r, err = db.dialect.open(ctx, path, cfg.ReadOnly); err != nil {
 		return nil, err

@@ -37,6 +37,12 @@ type dialect interface {
 	// postgres reports whether this is PostgreSQL, for what only SQLite
 	// can do (snapshots and states are SQLite files built inside SQLite).
 	postgres() bool
+	// scopedCells reports whether the cell store keys cells by their
+	// row's scope first, partitioned by it (cells.go).
+	scopedCells() bool
+	// makePartition makes, inside tx, the cell store's partition of
+	// scope unless it exists; only a store of scoped cells has any.
+	makePartition(ctx context.Context, tx *sql.Tx, scope string) error
 }
 
 // dialectOf is the dialect of the database source names: a postgres:// or
@@ -63,6 +69,11 @@ type sqliteDialect struct{}
 var _ dialect = sqliteDialect{}
 
 func (sqliteDialect) postgres() bool { return false }
+
+func (sqliteDialect) scopedCells() bool { return false }
+
+// makePartition has nothing to make: SQLite's cell store is one table.
+func (sqliteDialect) makePartition(context.Context, *sql.Tx, string) error { return nil }
 
 func (sqliteDialect) open(ctx context.Context, path string, readOnly bool) (w, r *sql.DB, err error) {
 	if !readOnly {

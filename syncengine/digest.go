@@ -28,14 +28,8 @@ func (db *DB) Digest(ctx context.Context, scope string) (string, error) {
 	if err := db.cacheSites(ctx, tx); err != nil {
 		return "", err
 	}
-	const cols = `SELECT r.scope, r.tbl, r.row_id, r.cl, c.col, c.val, c.hlc, c.site, c.cl
-		FROM sync_rows r LEFT JOIN sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id `
-	var rows *sql.Rows
-	if scope == "" {
-		rows, err = tx.QueryContext(ctx, cols+`ORDER BY r.scope, r.tbl, r.row_id, c.col`)
-	} else {
-		rows, err = tx.QueryContext(ctx, cols+`WHERE r.scope = ? ORDER BY r.tbl, r.row_id, c.col`, scope)
-	}
+	query, args := db.digestQuery(scope)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return "", fmt.Errorf("digest: %w", err)
 	}
@@ -74,6 +68,17 @@ func (db *DB) Digest(ctx context.Context, scope string) (string, error) {
 		return "", fmt.Errorf("digest: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// digestQuery is the query Digest reads the rows and cells of scope ("":
+// of every scope) with, in the order it hashes them.
+func (db *DB) digestQuery(scope string) (string, []any) {
+	q := `SELECT r.scope, r.tbl, r.row_id, r.cl, c.col, c.val, c.hlc, c.site, c.cl
+		FROM sync_rows r LEFT JOIN sync_cells c ON ` + db.cells.join()
+	if scope == "" {
+		return q + ` ORDER BY r.scope, r.tbl, r.row_id, c.col`, nil
+	}
+	return q + ` WHERE r.scope = ? ORDER BY r.tbl, r.row_id, c.col`, []any{scope}
 }
 
 func (db *DB) appendCell(ctx context.Context, buf []byte, col string, val any, hlc, site, cl int64) ([]byte, error) {

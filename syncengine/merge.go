@@ -46,6 +46,9 @@ type merger struct {
 	pending  map[originSeq]int
 	rowsOut  map[rowKey]bool
 	cellsOut map[cellKey]int64 // the winning write's origin
+	// newScopes are the scopes whose cells partition the transaction
+	// made or found (postgres_partition.go).
+	newScopes map[string]bool
 }
 
 type rowKey struct {
@@ -151,7 +154,7 @@ func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
 func (m *merger) cellsOf(key rowKey, st *rowState) (map[string]*version, error) {
 	if st.cells == nil {
 		st.cells = map[string]*version{}
-		if err := m.readCells(key.table, []any{key.table, key.id[:]}, marks(1)); err != nil {
+		if err := m.readCells(st.scope, key.table, []RowID{key.id}); err != nil {
 			st.cells = nil
 			return nil, err
 		}
@@ -410,6 +413,7 @@ func (m *merger) commit() error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	m.sites.committed()
+	m.db.scopes.add(m.newScopes)
 	return nil
 }
 

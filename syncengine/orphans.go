@@ -157,15 +157,16 @@ func (db *DB) Tombstone(ctx context.Context, table string, id RowID) (Tombstone,
 			return ts, err
 		}
 	}
-	ts.Values, err = db.cellsOfLife(ctx, table, id, life)
+	ts.Values, err = db.cellsOfLife(ctx, ts.Scope, table, id, life)
 	return ts, err
 }
 
-// cellsOfLife reads the non-null cells of a row written in the life of
-// causal length cl.
-func (db *DB) cellsOfLife(ctx context.Context, table string, id RowID, cl uint64) (map[string]Value, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT col, val FROM sync_cells WHERE tbl = ? AND row_id = ? AND cl = ? AND val IS NOT NULL`,
-		table, id[:], cl)
+// cellsOfLife reads the non-null cells of a row of scope written in the
+// life of causal length cl.
+func (db *DB) cellsOfLife(ctx context.Context, scope, table string, id RowID, cl uint64) (map[string]Value, error) {
+	cond, args := db.cells.ofRows(scope, table, []RowID{id})
+	rows, err := db.r.QueryContext(ctx, `SELECT col, val FROM sync_cells WHERE `+cond+` AND cl = ? AND val IS NOT NULL`,
+		append(args, cl)...)
 	if err != nil {
 		return nil, fmt.Errorf("read cells of %s %s: %w", table, id, err)
 	}

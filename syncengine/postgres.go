@@ -36,6 +36,8 @@ const pgReaders = 16
 
 func (postgresDialect) postgres() bool { return true }
 
+func (postgresDialect) scopedCells() bool { return true }
+
 func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (w, r *sql.DB, err error) {
 	cfg, err := pgx.ParseConfig(source)
 	if err != nil {

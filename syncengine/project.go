@@ -47,6 +47,14 @@ func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
 	return t, nil
 }
 
+// inSQLite is t as a SQLite replica projects it, whatever this store: for
+// the SQLite files (states, snapshots) a PostgreSQL store writes.
+func (t *table) inSQLite() *table {
+	c := *t
+	c.cast = sqliteDialect{}.project
+	return &c
+}
+
 func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
 
 // projection collects the rows of one table a flush projects.

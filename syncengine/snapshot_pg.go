@@ -109,7 +109,7 @@ func (b *pgBuilder) log() error {
 func (b *pgBuilder) rowsAndCells() error {
 	cond, args := b.inScopes("r.scope")
 	rows, err := b.src.QueryContext(b.ctx, `SELECT r.tbl, r.row_id, r.scope, r.cl, c.col, c.val, c.hlc, c.site, c.cl
-		FROM sync_rows r LEFT JOIN sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id
+		FROM sync_rows r LEFT JOIN sync_cells c ON `+b.db.cells.join()+`
 		WHERE `+cond+` ORDER BY r.tbl, r.row_id, c.col`, args...)
 	if err != nil {
 		return fmt.Errorf("read rows: %w", err)

@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hodan/indicators"
+	"hodan/internal/pgtest"
 	"hodan/internal/replica"
 	"hodan/server/httpd"
 	"hodan/server/registry"
@@ -66,11 +67,18 @@ type district struct {
 
 func mustDistrict(t *testing.T) *district {
 	t.Helper()
+	return mustDistrictAt(t, filepath.Join(t.TempDir(), "server.db"))
+}
+
+// mustDistrictAt is mustDistrict with the server's store at source (a
+// file, or a PostgreSQL URL).
+func mustDistrictAt(t *testing.T, source string) *district {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := &clock{}
 	clk.on(t, "15/12/2025")
-	d := &district{path: filepath.Join(dir, "server.db"), clock: clk}
+	d := &district{path: source, clock: clk}
 	var err error
 	if d.db, err = replica.Open(ctx, d.path, replica.Options{Migrations: serverMigrations(), Now: clk.now}); err != nil {
 		t.Fatal(err)
@@ -125,7 +133,13 @@ func (d *district) sync(t *testing.T, day string) {
 // delivered to h2 on 30/12, synced on 12/01.
 func mustStory(t *testing.T) *district {
 	t.Helper()
-	d := mustDistrict(t)
+	return mustStoryAt(t, filepath.Join(t.TempDir(), "server.db"))
+}
+
+// mustStoryAt is mustStory with the server's store at source.
+func mustStoryAt(t *testing.T, source string) *district {
+	t.Helper()
+	d := mustDistrictAt(t, source)
 	ids := map[string]syncengine.RowID{}
 	household := func(tx *syncengine.Tx, name, head, status, ethnicity string) error {
 		id, err := tx.Insert("households", map[string]any{"commune_code": lacLuong, "head_name": head,
@@ -188,12 +202,25 @@ func mustReport(t *testing.T, args ...string) reportJSON {
 	return r
 }
 
-// TestReportIndicatorsAsOf runs the command on the server's file: each
-// as-of day counts what the server had received by then; a change made
-// offline in December and received in January counts in the poverty
-// rate at 31/12 of a report of 2026, but not in a report as of 31/12.
+// onBothStores runs fn with the source of a new server store: a SQLite
+// file, then, when HODAN_TEST_POSTGRES names a server, a PostgreSQL
+// database (see package pgtest).
+func onBothStores(t *testing.T, fn func(t *testing.T, source string)) {
+	t.Run("SQLite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "server.db")) })
+	t.Run("PostgreSQL", func(t *testing.T) { fn(t, pgtest.Database(t)) })
+}
+
+// TestReportIndicatorsAsOf runs the command on the server's store, a file
+// or a PostgreSQL database: each as-of day counts what the server had
+// received by then; a change made offline in December and received in
+// January counts in the poverty rate at 31/12 of a report of 2026, but
+// not in a report as of 31/12.
 func TestReportIndicatorsAsOf(t *testing.T) {
-	d := mustStory(t)
+	onBothStores(t, testReportIndicatorsAsOf)
+}
+
+func testReportIndicatorsAsOf(t *testing.T, source string) {
+	d := mustStoryAt(t, source)
 	cases := []struct {
 		args []string
 		want map[string]any
@@ -245,9 +272,14 @@ func TestReportIndicatorsJSON(t *testing.T) {
 
 // TestReportReplayedUntil: an auditor with the exported log alone replays
 // it --until a day and reports on the replayed file: the same figures as
-// the server's report as of that day.
+// the server's report as of that day, whether the server keeps its data
+// in a file or in PostgreSQL.
 func TestReportReplayedUntil(t *testing.T) {
-	d := mustStory(t)
+	onBothStores(t, testReportReplayedUntil)
+}
+
+func testReportReplayedUntil(t *testing.T, source string) {
+	d := mustStoryAt(t, source)
 	dir := t.TempDir()
 	export := filepath.Join(dir, "audit.jsonl")
 	runWant(t, 0, "audit", "export", "--db", d.path, "--out", export)

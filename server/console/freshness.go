@@ -52,7 +52,7 @@ func (c *Console) freshness(ctx context.Context, v *visit) (*freshness, error) {
 			f.Laptops = append(f.Laptops, l)
 		}
 	}
-	if f.Unvisited, err = indicators.Unvisited(ctx, c.cfg.DB.SQL(), u.Communes, now); err != nil {
+	if f.Unvisited, err = indicators.Unvisited(ctx, c.cfg.DB, u.Communes, now); err != nil {
 		return nil, err
 	}
 	officers, err := c.cfg.Registry.Officers(ctx)

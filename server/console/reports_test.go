@@ -12,6 +12,7 @@ import (
 
 	"hodan/indicators"
 	"hodan/indicators/indicatorstest"
+	"hodan/internal/pgtest"
 	"hodan/server/accounts"
 )
 
@@ -20,7 +21,7 @@ import (
 // an operator of commune A and an operator of commune B.
 func mustReportsFixture(t testing.TB) *fixture {
 	t.Helper()
-	s := indicatorstest.Open(t, filepath.Join(t.TempDir(), "server.db"), accounts.Migrations()...)
+	s := indicatorstest.Open(t, pgtest.Source(t, filepath.Join(t.TempDir(), "server.db")), accounts.Migrations()...)
 	indicatorstest.Story(s)
 	s.On("20/01/2026")
 	f := mustConsoleOn(t, s.DB, s.Clock, false)
