@@ -81,7 +81,7 @@ func (c *Console) keepValue(w http.ResponseWriter, r *http.Request, v *visit) er
 	}
 	side := row.Sides[write]
 	return c.redirect(w, r, "/conflicts", flash{OK: true, Key: "console.flash.conflict_resolved",
-		Args: []string{side.Value, row.Field, recordText(v.lang, row), side.Who}})
+		Args: []string{side.Value, side.Who, row.Field, recordText(v.lang, row)}})
 }
 
 // findConflict is the conflict id of the operator's communes; 403 for
