@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -18,17 +20,20 @@ import (
 // commune A and one of commune B, and conflicts they made: on the
 // poverty status of Bùi Văn Thao's household, on the amount and the
 // delivery date of a support record of Bui Van Thao's, on the relation of
-// his member Bùi Văn Nam; and in commune B on Sùng A Chứ's status.
+// his member Bùi Văn Nam, on his household's village; and in commune B on
+// Sùng A Chứ's status.
 type conflictFixture struct {
 	*dupFixture
 	lan, vang, pao *laptop // Hà Thị Lan and Vàng A Dình of A, Giàng A Páo of B
+	bo, mon        string  // villages of A
 }
 
 func mustConflictFixture(t *testing.T) *conflictFixture {
 	t.Helper()
 	d := mustDupFixture(t)
 	f := &conflictFixture{dupFixture: d, lan: d.laptop(t, "Hà Thị Lan", communeA), vang: d.laptop(t, "Vàng A Dình", communeA),
-		pao: d.laptop(t, "Giàng A Páo", communeB)}
+		pao: d.laptop(t, "Giàng A Páo", communeB), bo: d.S.Insert("villages", map[string]any{"commune_code": communeA, "name": "Bản Bó"}),
+		mon: d.S.Insert("villages", map[string]any{"commune_code": communeA, "name": "Bản Mòn"})}
 	other := d.laptop(t, "Thào A Lử", communeB)
 	for _, l := range []*laptop{f.lan, f.vang, f.pao, other} {
 		l.sync(t)
@@ -37,9 +42,11 @@ func mustConflictFixture(t *testing.T) *conflictFixture {
 	f.lan.set(t, "households", d.thao, map[string]any{"poverty_status": "near_poor"})
 	f.lan.set(t, "support_records", d.supply, map[string]any{"amount_vnd": 1500000, "delivered_date": "2026-11-03"})
 	f.lan.set(t, "members", d.member, map[string]any{"relation": "child"})
+	f.lan.set(t, "households", d.thao2, map[string]any{"village_id": f.bo})
 	f.vang.set(t, "households", d.thao, map[string]any{"poverty_status": "escaped_poverty"})
 	f.vang.set(t, "support_records", d.supply, map[string]any{"amount_vnd": 2000000, "delivered_date": "2026-11-05"})
 	f.vang.set(t, "members", d.member, map[string]any{"relation": "spouse"})
+	f.vang.set(t, "households", d.thao2, map[string]any{"village_id": f.mon})
 	f.pao.set(t, "households", d.chu, map[string]any{"poverty_status": "near_poor"})
 	other.set(t, "households", d.chu, map[string]any{"poverty_status": "poor"})
 	for _, l := range []*laptop{f.lan, f.vang, f.pao, other} {
@@ -119,22 +126,22 @@ func TestConflictsShowNames(t *testing.T) {
 	for _, want := range []string{"Chỗ sửa trùng", "Phân loại hộ", "hộ gia đình Bùi Văn Thao", "Hộ số 12", "Bản Nà Hin", "Xã Lạc Lương",
 		"Hộ cận nghèo", "Hộ thoát nghèo", "Số tiền (đồng)", "1.500.000 đ", "2.000.000 đ", "Ngày giao", "03/11/2026", "05/11/2026",
 		"nhân khẩu Bùi Văn Nam", "Hộ Bui Van Thao", "Quan hệ với chủ hộ", "Vợ/chồng", "Con",
-		"Hà Thị Lan ghi lúc", "Vàng A Dình ghi lúc", "Đang dùng", "Giữ giá trị này", `name="csrf"`} {
+		"Thôn, bản", "Bản Bó", "Bản Mòn", "Hà Thị Lan ghi lúc", "Vàng A Dình ghi lúc", "Đang dùng", "Giữ giá trị này", `name="csrf"`} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	if n := len(dayTime.FindAllString(page.Body, -1)); n != 8 {
-		t.Errorf("%d values say when they were written as dd/mm/yyyy HH:MM, want 8", n)
+	if n := len(dayTime.FindAllString(page.Body, -1)); n != 10 {
+		t.Errorf("%d values say when they were written as dd/mm/yyyy HH:MM, want 10", n)
 	}
-	if n := strings.Count(page.Body, "Đang dùng"); n != 4 {
-		t.Errorf("%d values are marked in use, want one of each of the 4 conflicts", n)
+	if n := strings.Count(page.Body, "Đang dùng"); n != 5 {
+		t.Errorf("%d values are marked in use, want one of each of the 5 conflicts", n)
 	}
 	if strings.Contains(page.Body, "Sùng A Chứ") || strings.Contains(page.Body, "Giàng A Páo") {
 		t.Error("the operator of A sees commune B's conflict")
 	}
 	text := regexp.MustCompile(`(?s)<[^>]+>`).ReplaceAllString(page.Body, " ")
-	ids := []string{f.thao, f.thao2, f.member, f.supply, f.lan.DB.Site().String(), f.vang.DB.Site().String()}
+	ids := []string{f.thao, f.thao2, f.member, f.supply, f.bo, f.mon, f.lan.DB.Site().String(), f.vang.DB.Site().String()}
 	for _, cv := range openConflicts(t, f.DB) {
 		ids = append(ids, cv.ID)
 	}
@@ -178,7 +185,7 @@ func TestResolveFromConsole(t *testing.T) {
 		t.Errorf("the auditor's action log does not name the resolution:\n%s", audit.Body)
 	}
 	list := c.do(t, http.MethodGet, "/conflicts", nil, nil)
-	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số chỗ chưa giải quyết: 3") {
+	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số chỗ chưa giải quyết: 4") {
 		t.Error("the resolved conflict is still listed")
 	}
 
@@ -302,4 +309,51 @@ func assertRefused(t *testing.T, name string, got answer, status int, says strin
 	if status == http.StatusForbidden && strings.Contains(got.Body, "Bùi Văn Thao") {
 		t.Errorf("%s: the refusal shows the household", name)
 	}
+}
+
+// TestResolveClickedAtOnce: clicks on a conflict's buttons that arrive
+// together write one resolution and log one action; the others say the
+// conflict is resolved already.
+func TestResolveClickedAtOnce(t *testing.T) {
+	f := mustConflictFixture(t)
+	c := f.login(t, "op.a")
+	path := keepPath(conflictOf(t, f.DB, f.thao, "poverty_status"))
+	before := logLength(t, f.fixture)
+	const clicks = 6
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range clicks {
+		wg.Go(func() {
+			<-start
+			c.post(t, path, url.Values{"write": {strconv.Itoa(i % 2)}})
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := logLength(t, f.fixture) - before; n != 1 {
+		t.Errorf("%d clicks at once wrote %d changes, want 1", clicks, n)
+	}
+	actions, err := f.Accounts.Actions(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := 0
+	for _, a := range actions {
+		if a.Action == "conflict.resolve" {
+			logged++
+		}
+	}
+	if logged != 1 {
+		t.Errorf("%d clicks at once logged %d resolutions, want 1", clicks, logged)
+	}
+}
+
+// logLength counts the changes the server's log holds.
+func logLength(t *testing.T, f *fixture) int {
+	t.Helper()
+	var n int
+	if err := f.DB.SQL().QueryRow(`SELECT count(*) FROM sync_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -10,6 +10,8 @@ import (
 
 	"time"
 
+	"github.com/google/uuid"
+
 	"hodan/indicators"
 	"hodan/internal/i18n"
 	"hodan/ops"
@@ -121,13 +123,19 @@ func (c *Console) conflictRow(ctx context.Context, l i18n.Lang, cv syncengine.Co
 		return conflictRow{}, err
 	}
 	row := conflictRow{ID: cv.ID, Commune: CommuneName(cv.Scope), Record: rec, Table: cv.Table, Noun: nounOf(l, cv.Table),
-		Field: i18n.T(l, "column."+cv.Table+"."+cv.Column), Kept: valueText(l, cv.Table, cv.Column, cv.Current)}
+		Field: i18n.T(l, "column."+cv.Table+"."+cv.Column)}
+	if row.Kept, err = c.cellText(ctx, l, cv.Table, cv.Column, cv.Current); err != nil {
+		return conflictRow{}, err
+	}
 	for i, x := range cv.Values {
 		who := x.Officer
 		if who == "" {
 			who = i18n.T(l, "console.fresh.unknown_officer")
 		}
-		value := valueText(l, cv.Table, cv.Column, x.Value)
+		value, err := c.cellText(ctx, l, cv.Table, cv.Column, x.Value)
+		if err != nil {
+			return conflictRow{}, err
+		}
 		row.Sides = append(row.Sides, conflictSide{Write: i, Value: value, Who: who, When: schema.FormatDayTime(x.WrittenAt),
 			Current: x.Value.Equal(cv.Current), Empty: x.Value.IsNull()})
 		if x.Won {
@@ -181,6 +189,28 @@ func (c *Console) recordOf(ctx context.Context, table string, row syncengine.Row
 		return record{}, fmt.Errorf("name the record: %w", err)
 	}
 	return r, nil
+}
+
+// cellText is valueText, but a reference to a record (a village, a
+// household) by the record's name rather than its id.
+func (c *Console) cellText(ctx context.Context, l i18n.Lang, table, column string, v syncengine.Value) (string, error) {
+	t, ok := schema.TableByName(table)
+	if !ok || v.IsNull() {
+		return valueText(l, table, column, v), nil
+	}
+	col, ok := t.Column(column)
+	if !ok || col.Refers == "" {
+		return valueText(l, table, column, v), nil
+	}
+	id, err := uuid.Parse(v.String())
+	if err != nil {
+		return valueText(l, table, column, v), nil
+	}
+	rec, err := c.recordOf(ctx, col.Refers, id)
+	if rec.Name == "" {
+		rec.Name = i18n.T(l, "console.fresh.unnamed")
+	}
+	return rec.Name, err
 }
 
 // valueText writes a field's value for people: an enumeration's label,
