@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-
 	"time"
-
-	"github.com/google/uuid"
 
 	"hodan/indicators"
 	"hodan/internal/i18n"
@@ -32,31 +29,6 @@ type freshness struct {
 	Unsettled    []reconcile.Orphan
 	CanLaptops   bool // the operator may open the page of laptops
 	CanConflicts bool // … and the page of conflicts
-}
-
-// conflictRow is an open conflict as people read it: whose record (with
-// its household's number and village), which field, the value kept and
-// the one it displaced, and who wrote them; each side as the page of
-// conflicts shows it.
-type conflictRow struct {
-	ID              string // the conflict's, for the form that resolves it
-	Commune, Field  string
-	Table           string
-	Noun            string // what the record is: a household, a member…
-	Record          record
-	Kept, Other     string
-	KeptBy, OtherBy string
-	When            string
-	Sides           []conflictSide
-}
-
-// conflictSide is one write of a conflict: its value in words, who wrote
-// it and when, and whether the record holds it now.
-type conflictSide struct {
-	Write          int // its index among the conflict's writes (ops.ResolveKeeping)
-	Value, Who     string
-	When           string // dd/mm/yyyy HH:MM
-	Current, Empty bool
 }
 
 // freshness reads what waits on people in the communes of v's operator.
@@ -97,54 +69,6 @@ func (c *Console) freshnessPage(w http.ResponseWriter, r *http.Request, v *visit
 		return err
 	}
 	return c.render(w, r, http.StatusOK, "freshness", "/reports", f)
-}
-
-// openConflictRows lists the open conflicts of communes (all when none).
-func (c *Console) openConflictRows(ctx context.Context, l i18n.Lang, communes []string, officer func(syncengine.SiteID) string) ([]conflictRow, error) {
-	found, err := c.cfg.DB.Conflicts(ctx, syncengine.ConflictQuery{Scopes: communes})
-	if err != nil {
-		return nil, err
-	}
-	var out []conflictRow
-	for _, cv := range syncengine.OpenOnly(syncengine.Views(found, officer)) {
-		row, err := c.conflictRow(ctx, l, cv)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, nil
-}
-
-// conflictRow says conflict cv for people in l.
-func (c *Console) conflictRow(ctx context.Context, l i18n.Lang, cv syncengine.ConflictView) (conflictRow, error) {
-	rec, err := c.recordOf(ctx, cv.Table, cv.Row)
-	if err != nil {
-		return conflictRow{}, err
-	}
-	row := conflictRow{ID: cv.ID, Commune: CommuneName(cv.Scope), Record: rec, Table: cv.Table, Noun: nounOf(l, cv.Table),
-		Field: i18n.T(l, "column."+cv.Table+"."+cv.Column)}
-	if row.Kept, err = c.cellText(ctx, l, cv.Table, cv.Column, cv.Current); err != nil {
-		return conflictRow{}, err
-	}
-	for i, x := range cv.Values {
-		who := x.Officer
-		if who == "" {
-			who = i18n.T(l, "console.fresh.unknown_officer")
-		}
-		value, err := c.cellText(ctx, l, cv.Table, cv.Column, x.Value)
-		if err != nil {
-			return conflictRow{}, err
-		}
-		row.Sides = append(row.Sides, conflictSide{Write: i, Value: value, Who: who, When: schema.FormatDayTime(x.WrittenAt),
-			Current: x.Value.Equal(cv.Current), Empty: x.Value.IsNull()})
-		if x.Won {
-			row.KeptBy, row.When = who, schema.FormatDayTime(x.WrittenAt)
-		} else {
-			row.Other, row.OtherBy = value, who
-		}
-	}
-	return row, nil
 }
 
 // record names a record for people: a household by its head, a member
@@ -189,28 +113,6 @@ func (c *Console) recordOf(ctx context.Context, table string, row syncengine.Row
 		return record{}, fmt.Errorf("name the record: %w", err)
 	}
 	return r, nil
-}
-
-// cellText is valueText, but a reference to a record (a village, a
-// household) by the record's name rather than its id.
-func (c *Console) cellText(ctx context.Context, l i18n.Lang, table, column string, v syncengine.Value) (string, error) {
-	t, ok := schema.TableByName(table)
-	if !ok || v.IsNull() {
-		return valueText(l, table, column, v), nil
-	}
-	col, ok := t.Column(column)
-	if !ok || col.Refers == "" {
-		return valueText(l, table, column, v), nil
-	}
-	id, err := uuid.Parse(v.String())
-	if err != nil {
-		return valueText(l, table, column, v), nil
-	}
-	rec, err := c.recordOf(ctx, col.Refers, id)
-	if rec.Name == "" {
-		rec.Name = i18n.T(l, "console.fresh.unnamed")
-	}
-	return rec.Name, err
 }
 
 // valueText writes a field's value for people: an enumeration's label,
