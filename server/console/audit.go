@@ -92,6 +92,10 @@ func about(l i18n.Lang, a accounts.Action) string {
 			dropped := reconcile.Household{HeadName: m.DroppedHead, HouseholdNumber: m.DroppedNumber}
 			return i18n.T(l, "console.audit.merged", householdLabel(l, dropped), householdLabel(l, kept))
 		}
+	case "conflict.resolve":
+		if s, ok := resolvedAbout(l, a.Detail); ok {
+			return s
+		}
 	case "audit.verify", "audit.export":
 		return i18n.T(l, "console.audit.the_log")
 	case "actions.verify":

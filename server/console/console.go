@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"hodan/internal/web"
@@ -53,6 +54,9 @@ type Console struct {
 	cfg     Config
 	pages   *web.Pages
 	handler http.Handler
+	// resolving holds a conflict's check and its resolution together
+	// (keepValue): two clicks at once write once.
+	resolving sync.Mutex
 }
 
 // New builds the console from cfg.
@@ -96,6 +100,8 @@ func (c *Console) routes(mux *http.ServeMux) {
 	c.handle(mux, "GET /duplicates", accounts.Reconcile, c.duplicates)
 	c.handle(mux, "GET /duplicates/merge", accounts.Reconcile, c.mergePage)
 	c.handle(mux, "POST /duplicates/merge", accounts.Reconcile, c.merge)
+	c.handle(mux, "GET /conflicts", accounts.Reconcile, c.conflicts)
+	c.handle(mux, "POST /conflicts/{id}/keep", accounts.Reconcile, c.keepValue)
 	c.handle(mux, "GET /reports", accounts.ViewReports, c.reports)
 	c.handle(mux, "POST /reports/download", accounts.ViewReports, c.download)
 	c.handle(mux, "GET /reports/freshness", accounts.ViewReports, c.freshnessPage)

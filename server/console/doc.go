@@ -7,8 +7,11 @@
 // (last sync, refusals waiting, revoke), enrollment codes to make and
 // print, the pairs of households that may be one family registered twice
 // (merged here, after a confirmation, with the operation laptops run:
-// ops.MergeHouseholds), repeated support, the operators' accounts, and the
-// audit (checkpoints, verification, the export, the action log).
+// ops.MergeHouseholds), the open conflicts side by side (one value kept
+// with the operation of the officer's app, ops.ResolveKeeping; a conflict
+// resolved meanwhile is said so and nothing is written), repeated
+// support, the operators' accounts, and the audit (checkpoints,
+// verification, the export, the action log).
 //
 // It is Vietnamese first (English with ?lang=en, remembered in a cookie, or
 // from the browser's Accept-Language), server-rendered from html/template

@@ -220,31 +220,8 @@ func TestMergeRefused(t *testing.T) {
 	}
 	before := d.state(t)
 	for _, tc := range cases {
-		var got answer
-		switch {
-		case tc.method == http.MethodGet:
-			got = tc.c.do(t, tc.method, tc.path, nil, nil)
-		case tc.csrf != "":
-			form := url.Values{"keep": tc.form["keep"], "drop": tc.form["drop"]}
-			if tc.csrf != "-" {
-				form.Set("csrf", tc.csrf)
-			}
-			got = tc.c.do(t, tc.method, tc.path, form, nil)
-		default:
-			got = tc.c.post(t, tc.path, url.Values{"keep": tc.form["keep"], "drop": tc.form["drop"]})
-		}
-		if got.Status != tc.status {
-			t.Errorf("%s: status %d, want %d", tc.name, got.Status, tc.status)
-		}
-		if tc.status == http.StatusSeeOther && !strings.HasPrefix(got.Header.Get("Location"), "/login") {
-			t.Errorf("%s: sent to %q, want the login page", tc.name, got.Header.Get("Location"))
-		}
-		if !strings.Contains(got.Body, tc.says) {
-			t.Errorf("%s: the refusal does not say %q:\n%s", tc.name, tc.says, got.Body)
-		}
-		if strings.Contains(got.Body, "Bùi Văn Thao") && tc.status == http.StatusForbidden {
-			t.Errorf("%s: the refusal shows the household", tc.name)
-		}
+		got := tc.c.try(t, tc.method, tc.path, url.Values{"keep": tc.form["keep"], "drop": tc.form["drop"]}, tc.csrf)
+		assertRefused(t, tc.name, got, tc.status, tc.says)
 	}
 	if d.state(t) != before || d.mergedInto(t, d.thao2) != "" {
 		t.Error("a refused merge changed the database")

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"hodan/indicators"
 	"hodan/internal/i18n"
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/server/accounts"
@@ -20,29 +22,20 @@ import (
 // laptops silent for SilentAfter, households nobody visited this year,
 // conflicts nobody has looked at, records waiting to be settled.
 type freshness struct {
-	Year       int
-	Laptops    []laptop
-	Unvisited  []indicators.UnvisitedHousehold
-	Conflicts  []conflictRow
-	Unsettled  []reconcile.Orphan
-	CanLaptops bool // the operator may open the page of laptops
-}
-
-// conflictRow is an open conflict as people read it: whose record (with
-// its household's number and village), which field, the value kept and
-// the one it displaced, and who wrote them.
-type conflictRow struct {
-	Commune, Field  string
-	Record          record
-	Kept, Other     string
-	KeptBy, OtherBy string
-	When            string
+	Year         int
+	Laptops      []laptop
+	Unvisited    []indicators.UnvisitedHousehold
+	Conflicts    []conflictRow
+	Unsettled    []reconcile.Orphan
+	CanLaptops   bool // the operator may open the page of laptops
+	CanConflicts bool // … and the page of conflicts
 }
 
 // freshness reads what waits on people in the communes of v's operator.
 func (c *Console) freshness(ctx context.Context, v *visit) (*freshness, error) {
 	u, now := v.user(), c.cfg.Now()
-	f := &freshness{Year: now.In(schema.Vietnam).Year(), CanLaptops: u.Can(accounts.ManageDevices)}
+	f := &freshness{Year: now.In(schema.Vietnam).Year(), CanLaptops: u.Can(accounts.ManageDevices),
+		CanConflicts: u.Can(accounts.Reconcile)}
 	laptops, err := c.laptopsOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -55,11 +48,10 @@ func (c *Console) freshness(ctx context.Context, v *visit) (*freshness, error) {
 	if f.Unvisited, err = indicators.Unvisited(ctx, c.cfg.DB, u.Communes, now); err != nil {
 		return nil, err
 	}
-	officers, err := c.cfg.Registry.Officers(ctx)
+	name, err := c.officerNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	name := func(s syncengine.SiteID) string { return officers[s] }
 	if f.Conflicts, err = c.openConflictRows(ctx, v.lang, u.Communes, name); err != nil {
 		return nil, err
 	}
@@ -79,41 +71,12 @@ func (c *Console) freshnessPage(w http.ResponseWriter, r *http.Request, v *visit
 	return c.render(w, r, http.StatusOK, "freshness", "/reports", f)
 }
 
-// openConflictRows lists the open conflicts of communes (all when none).
-func (c *Console) openConflictRows(ctx context.Context, l i18n.Lang, communes []string, officer func(syncengine.SiteID) string) ([]conflictRow, error) {
-	found, err := c.cfg.DB.Conflicts(ctx, syncengine.ConflictQuery{Scopes: communes})
-	if err != nil {
-		return nil, err
-	}
-	var out []conflictRow
-	for _, cv := range syncengine.OpenOnly(syncengine.Views(found, officer)) {
-		rec, err := c.recordOf(ctx, cv.Table, cv.Row)
-		if err != nil {
-			return nil, err
-		}
-		row := conflictRow{Commune: CommuneName(cv.Scope), Record: rec,
-			Field: i18n.T(l, "column."+cv.Table+"."+cv.Column), Kept: valueText(l, cv.Table, cv.Column, cv.Current)}
-		for _, x := range cv.Values {
-			who := x.Officer
-			if who == "" {
-				who = i18n.T(l, "console.fresh.unknown_officer")
-			}
-			if x.Won {
-				row.KeptBy, row.When = who, schema.FormatDayTime(x.WrittenAt)
-			} else {
-				row.Other, row.OtherBy = valueText(l, cv.Table, cv.Column, x.Value), who
-			}
-		}
-		out = append(out, row)
-	}
-	return out, nil
-}
-
 // record names a record for people: a household by its head, a member
 // or a village by its name, a record of a household by the household's
-// head; with the household's number and village. Nothing for one
-// deleted since.
-type record struct{ Name, Number, Village string }
+// head; with the household's number and village, and the head's name
+// (Household) for a record of a household other than the household
+// itself. Nothing for one deleted since.
+type record struct{ Name, Number, Village, Household string }
 
 // householdPlace is the SQL of the number and the village name of the
 // household h.
@@ -128,21 +91,21 @@ func (c *Console) recordOf(ctx context.Context, table string, row syncengine.Row
 	var q string
 	switch {
 	case table == "households":
-		q = `SELECT coalesce(h.head_name, ''), ` + householdPlace + ` FROM households h WHERE h.id = ?`
+		q = `SELECT coalesce(h.head_name, ''), ` + householdPlace + `, '' FROM households h WHERE h.id = ?`
 	case table == "villages":
-		q = `SELECT coalesce(name, ''), '', '' FROM villages WHERE id = ?`
+		q = `SELECT coalesce(name, ''), '', '', '' FROM villages WHERE id = ?`
 	case t.ParentTable == "households":
 		name := "h.head_name"
 		if table == "members" {
 			name = "r.full_name"
 		}
-		q = fmt.Sprintf(`SELECT coalesce(%s, ''), %s FROM "%s" r JOIN households h ON h.id = r."%s" WHERE r.id = ?`,
+		q = fmt.Sprintf(`SELECT coalesce(%s, ''), %s, coalesce(h.head_name, '') FROM "%s" r JOIN households h ON h.id = r."%s" WHERE r.id = ?`,
 			name, householdPlace, t.Name, t.ParentColumn) // names of the schema
 	default:
 		return record{}, nil
 	}
 	var r record
-	err := c.cfg.DB.SQL().QueryRowContext(ctx, q, row.String()).Scan(&r.Name, &r.Number, &r.Village)
+	err := c.cfg.DB.SQL().QueryRowContext(ctx, q, row.String()).Scan(&r.Name, &r.Number, &r.Village, &r.Household)
 	if errors.Is(err, sql.ErrNoRows) {
 		return record{}, nil
 	}
@@ -153,22 +116,50 @@ func (c *Console) recordOf(ctx context.Context, table string, row syncengine.Row
 }
 
 // valueText writes a field's value for people: an enumeration's label,
-// yes or no, the text; "(trống)" for none.
+// yes or no, a date as dd/mm/yyyy, money and numbers grouped, a code by
+// its name, the text; "(trống)" for none.
 func valueText(l i18n.Lang, table, column string, v syncengine.Value) string {
 	if v.IsNull() {
 		return i18n.T(l, "console.fresh.empty")
 	}
-	if t, ok := schema.TableByName(table); ok {
-		if col, ok := t.Column(column); ok {
-			switch {
-			case len(col.Enum) > 0:
-				return choiceLabel(l, table, column, v.String())
-			case col.Type == schema.Bool:
-				return i18n.T(l, "console.fresh.bool."+strings.TrimSpace(v.String()))
-			}
+	t, ok := schema.TableByName(table)
+	if !ok {
+		return v.String()
+	}
+	col, ok := t.Column(column)
+	if !ok {
+		return v.String()
+	}
+	switch x := v.Any().(type) {
+	case int64:
+		switch {
+		case col.Type == schema.Bool:
+			return i18n.T(l, "console.fresh.bool."+strings.TrimSpace(v.String()))
+		case col.Money:
+			return ops.VND(l, x)
 		}
+		return i18n.Number(l, col.Format(x))
+	case float64:
+		return i18n.Number(l, col.Format(x))
+	case string:
+		return textValue(l, table, col, x)
 	}
 	return v.String()
+}
+
+// textValue writes a text value of column col of table for people.
+func textValue(l i18n.Lang, table string, col *schema.Column, s string) string {
+	switch {
+	case len(col.Enum) > 0:
+		return choiceLabel(l, table, col.Name, s)
+	case col.Type == schema.Date:
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return schema.FormatDate(d)
+		}
+	case col.Code != "":
+		return ops.CodeText(col, s)
+	}
+	return s
 }
 
 // orphanWhy says in l why a record waits to be settled: what was deleted,

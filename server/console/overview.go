@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"hodan/internal/i18n"
+	"hodan/server/accounts"
 )
 
 // overviewPage is the data of the overview.
@@ -14,6 +15,9 @@ type overviewPage struct {
 	Silent     int
 	Conflicts  int
 	Chart      barChart
+	// CanConflicts: the operator may resolve conflicts, and the counts
+	// link to the page of conflicts.
+	CanConflicts bool
 }
 
 // overview shows each commune the operator sees: households, laptops,
@@ -27,7 +31,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, v *visit) err
 	if err != nil {
 		return err
 	}
-	p := overviewPage{Communes: rows}
+	p := overviewPage{Communes: rows, CanConflicts: v.user().Can(accounts.Reconcile)}
 	bars := make([]barRow, len(rows))
 	for i, row := range rows {
 		p.Households += row.Households

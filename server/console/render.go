@@ -60,6 +60,7 @@ func (c *Console) nav(v *visit) []navItem {
 		{Path: "/laptops", Nav: "console.nav.laptops", Need: accounts.ManageDevices},
 		{Path: "/enroll", Nav: "console.nav.enroll", Need: accounts.ManageDevices},
 		{Path: "/duplicates", Nav: "console.nav.duplicates", Need: accounts.Reconcile},
+		{Path: "/conflicts", Nav: "console.nav.conflicts", Need: accounts.Reconcile},
 		{Path: "/support", Nav: "console.nav.support", Need: accounts.Reconcile},
 	}
 	entries = append(entries, c.cfg.Sections...)

@@ -16,6 +16,9 @@ type securityFixture struct {
 	laptopA string // the id of the laptop of commune A
 	thao    string // the id of a household of commune A
 	mai     string // and of another
+	// conflict is the id of a conflict of commune A: two laptops changed
+	// the birth year of Bùi Văn Thảo's head.
+	conflict string
 }
 
 func mustSecurityFixture(t *testing.T) *securityFixture {
@@ -37,6 +40,13 @@ func mustSecurityFixture(t *testing.T) *securityFixture {
 			t.Fatal(err)
 		}
 	}
+	a2 := f.laptop(t, "Vàng A Dình", communeA)
+	a2.sync(t)
+	a.set(t, "households", s.thao, map[string]any{"head_birth_year": 1980})
+	a2.set(t, "households", s.thao, map[string]any{"head_birth_year": 1981})
+	a.sync(t)
+	a2.sync(t)
+	s.conflict = conflictOf(t, f.DB, s.thao, "head_birth_year").ID
 	return s
 }
 
@@ -65,6 +75,8 @@ func (s *securityFixture) actions() []action {
 		{"GET", "/duplicates", nil},
 		{"GET", "/duplicates/merge?" + url.Values{"a": {s.thao}, "b": {s.mai}, "keep": {s.thao}}.Encode(), nil},
 		{"POST", "/duplicates/merge", url.Values{"keep": {s.thao}, "drop": {s.mai}}},
+		{"GET", "/conflicts", nil},
+		{"POST", "/conflicts/" + s.conflict + "/keep", url.Values{"write": {"0"}}},
 		{"GET", "/accounts", nil},
 		{"POST", "/accounts", add},
 		{"GET", "/accounts/op.a/password", nil},
@@ -121,7 +133,7 @@ func TestRefusedByRoleAndCommune(t *testing.T) {
 	allowed := map[string][]string{
 		// Pages and actions each account may use; the rest must be refused.
 		"viewer": {"GET /overview", "GET /reports?period=2025", "POST /reports/download", "GET /reports/freshness"},
-		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /duplicates", "GET /reports?period=2025", "POST /reports/download",
+		"op.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /support", "GET /duplicates", "GET /conflicts", "GET /reports?period=2025", "POST /reports/download",
 			"GET /reports/freshness"},
 		"admin.b": {"GET /overview", "GET /laptops", "GET /enroll", "GET /accounts", "GET /reports?period=2025", "POST /reports/download",
 			"GET /reports/freshness"},
