@@ -22,8 +22,15 @@ import (
 //   - a receiver accepts a change stamped past its wall clock plus the skew
 //     it accepts only if the write rule explains it: a cell write stamped
 //     no later than just after the value the cell holds in the receiver
-//     (StampAhead). Anything else is refused where it first arrives, so
-//     that it never spreads;
+//     (StampAhead). A cell write to an incarnation of its row older than
+//     the one its cell's value belongs to (a lower causal length: the row
+//     was deleted and restored since) is accepted too: causal lengths are
+//     compared before stamps, so it loses to the value held there, and
+//     wherever the restore reaches; its writer saw a value the receiver no
+//     longer keeps. Where it wins meanwhile (a replica the restore has not
+//     reached), the write rule lets an edit beat it, as any value stamped
+//     ahead. Anything else is refused where it first arrives, so that it
+//     never spreads;
 //   - a client holds its push back when its wall clock is ahead of its
 //     server's, or when a change waiting to be sent is stamped ahead of
 //     the server's clock and not explained by the write rule (checkClock);
@@ -45,8 +52,9 @@ func explained(c *Change, before HLC) bool {
 // stamped past horizon (the receiver's wall clock plus the skew it
 // accepts), and is not a cell write stamped no later than just after the
 // value its cell holds in the receiver (rows.Cell), as the write rule
-// stamps an edit of a value stamped in the future. Vetters call it; rows
-// is the RowReader the engine passes them.
+// stamps an edit of a value stamped in the future, nor a cell write to an
+// older incarnation of its row than that value's, which loses to it.
+// Vetters call it; rows is the RowReader the engine passes them.
 func StampAhead(c *Change, horizon HLC, rows RowReader) (bool, error) {
 	if c.HLC <= horizon {
 		return false, nil
@@ -54,26 +62,29 @@ func StampAhead(c *Change, horizon HLC, rows RowReader) (bool, error) {
 	if c.IsExists() {
 		return true, nil
 	}
-	winner, err := rows.Cell(c.Table, c.Row, c.Column)
+	winner, cl, err := rows.Cell(c.Table, c.Row, c.Column)
 	if err != nil {
 		return false, err
+	}
+	if c.CL < cl {
+		return false, nil // it loses to the value held, whatever its stamp
 	}
 	return !explained(c, winner), nil
 }
 
-// Cell is the HLC of the winning write of a cell as the batch has left it
-// so far: what StampAhead compares a change with.
-func (r mergerRows) Cell(table string, id RowID, column string) (HLC, error) {
+// Cell is the HLC and causal length of the winning write of a cell as the
+// batch has left it so far: what StampAhead compares a change with.
+func (r mergerRows) Cell(table string, id RowID, column string) (HLC, uint64, error) {
 	key := rowKey{table, id}
 	st, err := r.m.row(key)
 	if err != nil || st == nil {
-		return 0, err
+		return 0, 0, err
 	}
 	v, err := r.m.cell(key, st, column)
 	if err != nil || v == nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return v.hlc, nil
+	return v.hlc, v.cl, nil
 }
 
 // firstAhead returns the first of this site's changes after seq that is

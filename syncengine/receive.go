@@ -24,9 +24,9 @@ type RowReader interface {
 	// Row reports a row's scope and whether it is alive; a row never heard
 	// of is reported with an empty scope.
 	Row(table string, id RowID) (scope string, alive bool, err error)
-	// Cell reports the HLC of a cell's winning write, 0 if it was never
-	// written (see StampAhead).
-	Cell(table string, id RowID, column string) (HLC, error)
+	// Cell reports the HLC and the causal length of a cell's winning
+	// write, zeros if it was never written (see StampAhead).
+	Cell(table string, id RowID, column string) (hlc HLC, cl uint64, err error)
 }
 
 // ErrSequenceGap is returned for a batch that skips sequence numbers of an
