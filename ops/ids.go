@@ -80,9 +80,14 @@ func oneOf(t *schema.Table, s string, found []candidate, none, several string) (
 
 // idsNamed lists the live records of t whose name (t.NameColumn) is s as
 // people type it: letter case, accents and punctuation aside ("ban lac" is
-// Bản Lác), one more than maxCandidates at most.
+// Bản Lác), one more than maxCandidates at most; not a household merged
+// into another.
 func idsNamed(q Querier, t *schema.Table, s string) ([]candidate, error) {
-	rows, err := q.Query(fmt.Sprintf(`SELECT id, COALESCE(x.%s, ''), COALESCE(%s, '') FROM %s x ORDER BY id`, t.NameColumn, recordNameSQL(t), t.Name))
+	where := ""
+	if _, ok := t.Column(schema.ColMergedInto); ok {
+		where = " WHERE x." + schema.ColMergedInto + " IS NULL" // a merged household is known by the one it went into
+	}
+	rows, err := q.Query(fmt.Sprintf(`SELECT id, COALESCE(x.%s, ''), COALESCE(%s, '') FROM %s x%s ORDER BY id`, t.NameColumn, recordNameSQL(t), t.Name, where))
 	if err != nil {
 		return nil, fail("error.read_table", t.Name, err)
 	}

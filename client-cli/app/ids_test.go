@@ -68,9 +68,16 @@ func TestCommandsTakeAnIDPrefix(t *testing.T) {
 	if _, errOut, code = b.hodan(t, "household", "show", "Lò Văn Pó"); code != 1 || !strings.Contains(errOut, "Lò Văn Pó") {
 		t.Errorf("a name nobody has: exit %d, stderr %q", code, errOut)
 	}
-	b.add(t, "households", map[string]any{"head_name": "Hà Thị Mai"})
+	twin := b.add(t, "households", map[string]any{"head_name": "Hà Thị Mai"})
 	if _, errOut, code = b.hodan(t, "household", "delete", "Ha Thi Mai"); code != 1 || strings.Count(errOut, "Hà Thị Mai") < 2 {
 		t.Errorf("a name two households have: exit %d, stderr %q; want a refusal naming both", code, errOut)
+	}
+	// Merged, the two are one household, known by the one kept.
+	if _, errOut, code = b.hodan(t, "household", "merge", mai, twin); code != 0 {
+		t.Fatalf("household merge: exit %d\n%s", code, errOut)
+	}
+	if out, errOut, code = b.hodan(t, "household", "show", "Hà Thị Mai"); code != 0 || !strings.Contains(out, mai) {
+		t.Errorf("household show by the name of a merged pair: exit %d\n%s%s", code, out, errOut)
 	}
 	if n := b.query(t, `SELECT count(*) FROM households`); n[0] != int64(3) {
 		t.Errorf("%v households, want 3", n[0])
