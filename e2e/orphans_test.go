@@ -81,16 +81,11 @@ func assertOrphans(t *testing.T, srv *server, want map[string]string, devs ...*d
 	return lists["server"]
 }
 
-// orphanedRecords plays issue 14's item 3: Minh (a) deletes a household and
-// an empty village while Lan (b), offline, records a member, a visit, a
-// support record and a damage report for the household and a new household
-// in the village. It returns the ids.
-func orphanedRecords(t *testing.T) (srv *server, a, b *device, ids map[string]string) {
-	t.Helper()
-	return orphanedRecordsOn(t, t.TempDir()+"/server.db")
-}
-
-// orphanedRecordsOn is orphanedRecords with the server's store at db.
+// orphanedRecordsOn plays issue 14's item 3 with the server's store at db:
+// Minh (a) deletes a household and an empty village while Lan (b),
+// offline, records a member, a visit, a support record and a damage
+// report for the household and a new household in the village. It
+// returns the ids.
 func orphanedRecordsOn(t *testing.T, db string) (srv *server, a, b *device, ids map[string]string) {
 	t.Helper()
 	srv, a, b, h := twoOfficersOn(t, db)

@@ -3,7 +3,6 @@ package indicators
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"hodan/internal/i18n"
 )
@@ -160,10 +159,6 @@ func Targetable() []*Indicator {
 	}
 	return out
 }
-
-// uses reports whether the indicator's query reads the state named schema
-// (period_start, year_end).
-func (ind *Indicator) uses(schema string) bool { return strings.Contains(ind.Query, schema+".") }
 
 // breakdown reports whether the indicator has a row per combination of
 // dimensions rather than one figure a commune.

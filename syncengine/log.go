@@ -34,18 +34,6 @@ func (db *DB) OwnSeq(ctx context.Context) (uint64, error) {
 	return uint64(seq), nil
 }
 
-// ownHLC is the HLC of this site's change number seq.
-func (db *DB) ownHLC(ctx context.Context, seq uint64) (HLC, error) {
-	var h HLC
-	site := db.Site()
-	err := db.r.QueryRowContext(ctx, `SELECT hlc FROM sync_log
-		WHERE origin = (SELECT id FROM sync_sites WHERE site = ?) AND origin_seq = ?`, site[:], seq).Scan(&h)
-	if err != nil {
-		return 0, fmt.Errorf("read change #%d: %w", seq, err)
-	}
-	return h, nil
-}
-
 // Pending returns up to limit changes of origin from the log with sequence
 // numbers above after, in sequence order.
 func (db *DB) Pending(ctx context.Context, origin SiteID, after uint64, limit int) ([]Change, error) {

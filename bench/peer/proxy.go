@@ -11,11 +11,10 @@ import (
 // proxy is a counting TCP proxy on loopback: what passes through it, each
 // way, is counted, headers and bodies alike (what a link would carry, less
 // TCP/IP overhead). Both systems' replicas reach their server through one,
-// so their bytes are counted the same way. Its target can change while it
-// runs (a new server on another port).
+// so their bytes are counted the same way.
 type proxy struct {
 	ln       net.Listener
-	target   atomic.Value // string: host:port
+	target   string // host:port
 	up, down atomic.Int64
 	conns    sync.WaitGroup
 	mu       sync.Mutex
@@ -29,17 +28,13 @@ func startProxy(addr, target string) (*proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
-	p := &proxy{ln: ln, open: map[net.Conn]bool{}}
-	p.target.Store(target)
+	p := &proxy{ln: ln, target: target, open: map[net.Conn]bool{}}
 	go p.accept()
 	return p, nil
 }
 
 // port is the port the proxy listens on.
 func (p *proxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
-
-// retarget sends new connections to target.
-func (p *proxy) retarget(target string) { p.target.Store(target) }
 
 // counts returns the bytes carried so far: up (to the server) and down.
 func (p *proxy) counts() (up, down int64) { return p.up.Load(), p.down.Load() }
@@ -78,7 +73,7 @@ func (p *proxy) serve(c net.Conn) {
 		delete(p.open, c)
 		p.mu.Unlock()
 	}()
-	s, err := net.Dial("tcp", p.target.Load().(string))
+	s, err := net.Dial("tcp", p.target)
 	if err != nil {
 		return
 	}

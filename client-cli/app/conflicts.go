@@ -161,17 +161,6 @@ func findListed(ctx context.Context, db *syncengine.DB, dev *ops.Device, id stri
 	return ops.FindListed(ctx, db, dev.Actor(), names, id)
 }
 
-// conflictOfficers are the officers named in conflicts.
-func conflictOfficers(views []syncengine.ConflictView) []syncengine.SiteOfficer {
-	var out []syncengine.SiteOfficer
-	for _, v := range views {
-		for _, x := range v.Values {
-			out = append(out, syncengine.SiteOfficer{Site: x.Site, Officer: x.Officer})
-		}
-	}
-	return out
-}
-
 // writeConflicts writes conflicts as a table in the officer's language,
 // open ones as given first, within the terminal's width.
 func (a *app) writeConflicts(w io.Writer, views []syncengine.ConflictView) error {

@@ -35,6 +35,3 @@ func (a *app) Errorf(key string, args ...any) error { return errMsg(key, args...
 func chooseLang(args []string, getenv func(string) string) (lang, error) {
 	return i18n.Choose(args, getenv)
 }
-
-// parseLang reads a language's name (see i18n.Parse).
-func parseLang(v string) (lang, error) { return i18n.Parse(v) }

@@ -199,9 +199,6 @@ func (fl *visitFlow) showText(v *visitAnswers, q *forms.Question, s string) stri
 	return s
 }
 
-// vnd writes an amount of đồng short (ops.VND).
-func (a *app) vnd(n int64) string { return ops.VND(a.lang, n) }
-
 // relationLabel is a member's relation to the head in the officer's
 // language.
 func (a *app) relationLabel(rel string) string {

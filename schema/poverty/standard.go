@@ -198,16 +198,6 @@ func (set Set) InForce(day time.Time) (*Standard, error) {
 	return nil, &NoStandardError{Day: day.Format(time.DateOnly)}
 }
 
-// ByID returns the standard with the given id.
-func (set Set) ByID(id string) (*Standard, bool) {
-	for _, s := range set {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return nil, false
-}
-
 // NoStandardError is returned for a review on a day no standard covers.
 type NoStandardError struct{ Day string }
 

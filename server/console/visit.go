@@ -57,15 +57,6 @@ func UserOf(r *http.Request) *accounts.User { return visitOf(r).user() }
 // LangOf is the language a request of the console is answered in.
 func LangOf(r *http.Request) i18n.Lang { return visitOf(r).lang }
 
-// CSRFOf is the token a form of the operator's session carries in the
-// hidden field web.CSRFField.
-func CSRFOf(r *http.Request) string {
-	if s := visitOf(r).session; s != nil {
-		return s.CSRF
-	}
-	return ""
-}
-
 // withVisit reads the language, the session and the flash message of
 // every request, and refuses a POST of a session whose form does not
 // carry the session's CSRF token.

@@ -104,9 +104,6 @@ func (b *Browser) collect() {
 	}
 }
 
-// Context is the tab's context, for chromedp.Do and chromedp.Run.
-func (b *Browser) Context() context.Context { return b.ctx }
-
 // Do runs actions in the tab, failing the test on an error.
 func (b *Browser) Do(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
@@ -162,16 +159,6 @@ func (b *Browser) Console() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]string(nil), b.console...)
-}
-
-// NoConsoleErrors fails the test if a page wrote an error or a warning
-// to the console, or threw an exception nothing caught.
-func (b *Browser) NoConsoleErrors() {
-	b.t.Helper()
-	time.Sleep(100 * time.Millisecond) // let the last events arrive
-	if msgs := b.Console(); len(msgs) > 0 {
-		b.t.Errorf("the pages wrote to the console:\n%s", strings.Join(msgs, "\n"))
-	}
 }
 
 // FitsScreen fails the test if the page is wider than the laptop's
