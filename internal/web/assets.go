@@ -9,6 +9,12 @@ import (
 //go:embed static
 var static embed.FS
 
+// shared holds the templates both front ends' pages are parsed with
+// (ParsePages).
+//
+//go:embed templates
+var shared embed.FS
+
 // Static serves the shared stylesheet and scripts under prefix (e.g.
 // "/static/"): base.css, and whatever a front end adds with extra (its
 // own files, served under the same prefix; extra may be nil). Assets are

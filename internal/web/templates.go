@@ -17,8 +17,10 @@ type Pages struct {
 	pages map[string]*template.Template
 }
 
-// ParsePages parses every *.html file of dir in fsys. funcs are the
-// functions templates call (the message catalogue's "t", dates, numbers).
+// ParsePages parses every *.html file of dir in fsys, each page with the
+// layouts of dir and the templates both front ends share (templates/ of
+// this package: "langlink", "flash"). funcs are the functions templates
+// call (the message catalogue's "t", "tflash", dates, numbers).
 func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (*Pages, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.html"))
 	if err != nil {
@@ -35,6 +37,9 @@ func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (*Pages, error) 
 	p := &Pages{pages: map[string]*template.Template{}}
 	for _, page := range pages {
 		t, err := template.New(path.Base(page)).Funcs(funcs).ParseFS(fsys, append([]string{page}, layouts...)...)
+		if err == nil {
+			t, err = t.ParseFS(shared, "templates/*.html")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", page, err)
 		}
