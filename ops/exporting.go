@@ -172,18 +172,8 @@ func exportValue(c *schema.Column, v any, villages map[string]string) any {
 				return name
 			}
 		case len(c.Enum) > 0:
-			return choiceLabel(c, x)
+			return c.ChoiceLabel(x)
 		}
 	}
 	return v
-}
-
-// choiceLabel is the Vietnamese label of an enumeration's value.
-func choiceLabel(c *schema.Column, value string) string {
-	for _, ch := range c.Enum {
-		if ch.Value == value {
-			return ch.Label
-		}
-	}
-	return value
 }

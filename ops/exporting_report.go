@@ -76,10 +76,10 @@ func VisitsReport(ctx context.Context, db *syncengine.DB, l i18n.Lang, opts Expo
 		}
 		g.Rows = append(g.Rows, []any{
 			d, commune, village, number, head, nullInt(year), ethnicName(ethnic.String),
-			choiceLabel(purposeCol, purpose), officer,
+			purposeCol.ChoiceLabel(purpose), officer,
 			strings.Join(m.support, "; "), amount(m.supportAmount, m.hasAmount),
 			strings.Join(m.damage, "; "), strings.Join(m.houseDamage, "; "), amount(m.loss, m.hasLoss),
-			choiceLabel(povertyCol, poverty.String), notes,
+			povertyCol.ChoiceLabel(poverty.String), notes,
 		})
 	}
 	return g, rows.Err()
@@ -123,7 +123,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 			return err
 		}
 		m := get(id)
-		m.support = append(m.support, choiceLabel(kindCol, kind))
+		m.support = append(m.support, kindCol.ChoiceLabel(kind))
 		m.supportAmount += amount.Int64
 		m.hasAmount = m.hasAmount || amount.Valid
 		return nil
@@ -143,7 +143,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 		m := get(id)
 		m.damage = append(m.damage, event)
 		if house.Valid {
-			m.houseDamage = append(m.houseDamage, choiceLabel(houseCol, house.String))
+			m.houseDamage = append(m.houseDamage, houseCol.ChoiceLabel(house.String))
 		}
 		m.loss += loss.Int64
 		m.hasLoss = m.hasLoss || loss.Valid

@@ -14,7 +14,7 @@ func ChoiceText(l i18n.Lang, c *schema.Column, value string) string {
 	if l == i18n.EN {
 		return strings.ReplaceAll(value, "_", " ")
 	}
-	return choiceLabel(c, value)
+	return c.ChoiceLabel(value)
 }
 
 // CodeText is a value of a column of codes as people read it: an ethnic

@@ -88,11 +88,18 @@ func (ch Choice) Word() string {
 func ChoiceLabel(table, column, value string) string {
 	if t, ok := TableByName(table); ok {
 		if c, ok := t.Column(column); ok {
-			for _, ch := range c.Enum {
-				if ch.Value == value {
-					return ch.Label
-				}
-			}
+			return c.ChoiceLabel(value)
+		}
+	}
+	return value
+}
+
+// ChoiceLabel is the Vietnamese label of value in c's enumeration, or
+// value itself when it is none of its choices.
+func (c *Column) ChoiceLabel(value string) string {
+	for _, ch := range c.Enum {
+		if ch.Value == value {
+			return ch.Label
 		}
 	}
 	return value

@@ -151,7 +151,7 @@ func valueText(l i18n.Lang, table, column string, v syncengine.Value) string {
 func textValue(l i18n.Lang, table string, col *schema.Column, s string) string {
 	switch {
 	case len(col.Enum) > 0:
-		return choiceLabel(l, table, col.Name, s)
+		return ops.ChoiceText(l, col, s)
 	case col.Type == schema.Date:
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
 			return schema.FormatDate(d)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hodan/internal/i18n"
+	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
 )
@@ -61,11 +62,13 @@ func (c *Console) villageName(ctx context.Context, id string) (string, error) {
 	return name, nil
 }
 
-// choiceLabel is the label of an enumeration's value: the schema's
-// Vietnamese label, or in English the value in words.
+// choiceLabel is the label of a value of table's column, an enumeration,
+// as people of l read it (ops.ChoiceText).
 func choiceLabel(l i18n.Lang, table, column, value string) string {
-	if l == i18n.VI {
-		return schema.ChoiceLabel(table, column, value)
+	if t, ok := schema.TableByName(table); ok {
+		if c, ok := t.Column(column); ok {
+			return ops.ChoiceText(l, c, value)
+		}
 	}
-	return strings.ReplaceAll(value, "_", " ")
+	return value
 }
