@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -78,6 +79,11 @@ func testConcurrentEditsOfOneField(t *testing.T, db string) {
 	}
 	if other := b.show(t, "household", h)["poverty_status"]; other != got {
 		t.Fatalf("a holds %v, b holds %v", got, other)
+	}
+	// The conflict says both values as officers read them, not as codes.
+	out, _, err := runIn("vi", bin.client, "--db", a.db, "conflicts", "list")
+	if err != nil || !strings.Contains(out, "Hộ cận nghèo") || !strings.Contains(out, "Hộ thoát nghèo") || strings.Contains(out, "near_poor") {
+		t.Errorf("conflicts list (%v) does not say the values in words:\n%s", err, out)
 	}
 	assertConverged(t, srv, lacLuong, a, b)
 }

@@ -171,7 +171,7 @@ func (a *app) writeConflicts(w io.Writer, views []syncengine.ConflictView) error
 	head := []string{"ID", a.T("conflicts.head_field"), a.T("conflicts.head_kept"), a.T("conflicts.head_displaced"), a.T("conflicts.head_state")}
 	rows := make([][]string, len(views))
 	for i, v := range views {
-		rows[i] = []string{v.ID[:8], nounOf(v.Table) + "." + v.Column, valueText(v.Current), valueText(v.Values[0].Value), a.conflictState(v)}
+		rows[i] = []string{v.ID[:8], nounOf(v.Table) + "." + v.Column, a.valueText(v.Table, v.Column, v.Current), a.valueText(v.Table, v.Column, v.Values[0].Value), a.conflictState(v)}
 	}
 	_, err := fitTable(w, terminalWidth(w), head, rows, 1)
 	return err
@@ -191,7 +191,7 @@ func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
 	var b strings.Builder
 	b.WriteString(a.T("conflict.head", v.ID, a.conflictState(v), a.nounWord(nounOf(v.Table)), v.Row, v.Scope) + "\n")
 	b.WriteString(a.T("conflict.field", cut(label, width)) + "\n")
-	b.WriteString(a.T("conflict.now", cut(valueText(v.Current), width)) + "\n")
+	b.WriteString(a.T("conflict.now", cut(a.valueText(v.Table, v.Column, v.Current), width)) + "\n")
 	for _, x := range v.Values {
 		what := a.T("conflict.displaced")
 		if x.Won {
@@ -201,7 +201,7 @@ func (a *app) writeConflict(w io.Writer, v syncengine.ConflictView) error {
 		if who == "" {
 			who = a.T("conflict.unknown_officer")
 		}
-		b.WriteString("  " + what + strings.Repeat(" ", max(0, 10-textWidth(what))) + cut(valueText(x.Value), width-2) + "\n")
+		b.WriteString("  " + what + strings.Repeat(" ", max(0, 10-textWidth(what))) + cut(a.valueText(v.Table, v.Column, x.Value), width-2) + "\n")
 		b.WriteString("            " + a.T("conflict.written_by", cut(who, 30), x.Site.String()[:8], a.dateTime(x.WrittenAt)) + "\n")
 	}
 	if !v.Resolved {
@@ -218,10 +218,17 @@ func (a *app) conflictState(v syncengine.ConflictView) string {
 	return a.T("conflict.state_open")
 }
 
-// valueText is a value on one line; "-" for none.
-func valueText(v syncengine.Value) string {
+// valueText is a value of table's column as show says it (formatValue: a
+// list's label, a date as dd/mm/yyyy, a number grouped), on one line; "-"
+// for none.
+func (a *app) valueText(table, column string, v syncengine.Value) string {
 	if v.IsNull() {
 		return "-"
+	}
+	if t, ok := schema.TableByName(table); ok {
+		if c, ok := t.Column(column); ok {
+			return a.formatValue(c, v.Any())
+		}
 	}
 	return ops.SafeText(fmt.Sprint(v.Any()))
 }
