@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"hodan/reconcile"
@@ -87,7 +88,7 @@ func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.Confli
 	if err != nil {
 		return r, err
 	}
-	return resolveTo(ctx, db, v, r, chosen)
+	return resolveTo(ctx, db, v, r, chosen, nil)
 }
 
 // ResolveKeeping resolves conflict v keeping the value of its write
@@ -95,6 +96,14 @@ func ResolveConflict(ctx context.Context, db *syncengine.DB, v syncengine.Confli
 // conflict between two other officers has no value of its own to keep,
 // and the web app shows each side with its own button.
 func ResolveKeeping(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, write int) (Resolved, error) {
+	return ResolveKeepingLogged(ctx, db, v, write, nil)
+}
+
+// ResolveKeepingLogged is ResolveKeeping with log run last in its
+// transaction: a server's action log entry of the resolution, kept if and
+// only if the resolution is. An error of log undoes the resolution.
+func ResolveKeepingLogged(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, write int,
+	log func(tx *sql.Tx) error) (Resolved, error) {
 	r, err := conflictField(v)
 	if err != nil {
 		return r, err
@@ -102,7 +111,7 @@ func ResolveKeeping(ctx context.Context, db *syncengine.DB, v syncengine.Conflic
 	if write < 0 || write >= len(v.Values) {
 		return r, fail("error.resolve_no_write", v.ID[:8], write)
 	}
-	return resolveTo(ctx, db, v, r, v.Values[write].Value.Any())
+	return resolveTo(ctx, db, v, r, v.Values[write].Value.Any(), log)
 }
 
 // conflictField is the table and column of conflict v.
@@ -118,18 +127,28 @@ func conflictField(v syncengine.ConflictView) (Resolved, error) {
 	return r, nil
 }
 
-// resolveTo writes chosen into conflict v's field, r, after checking it.
-func resolveTo(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, r Resolved, chosen any) (Resolved, error) {
+// resolveTo writes chosen into conflict v's field, r, after checking it,
+// and runs log (if not nil) in the same transaction.
+func resolveTo(ctx context.Context, db *syncengine.DB, v syncengine.ConflictView, r Resolved, chosen any,
+	log func(tx *sql.Tx) error) (Resolved, error) {
 	if err := r.Column.Check(chosen); err != nil {
 		return r, err
 	}
 	if r.Column.Required && chosen == nil {
 		return r, fail("error.resolve_required", ColumnLabel(v.Column))
 	}
+	var logErr error
 	err := db.Write(ctx, func(tx *syncengine.Tx) error {
-		return tx.Resolve(v.Table, v.Row, v.Column, chosen)
+		if err := tx.Resolve(v.Table, v.Row, v.Column, chosen); err != nil || log == nil {
+			return err
+		}
+		logErr = log(tx.SQL())
+		return logErr
 	})
-	if err != nil {
+	switch {
+	case logErr != nil:
+		return r, logErr // the caller's own failure, not the resolution's
+	case err != nil:
 		return r, fail("error.resolve", v.ID, err)
 	}
 	r.Value = chosen

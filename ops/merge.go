@@ -43,6 +43,15 @@ type Merged struct {
 // beginning of it) into keepRef's, for who, and settles the merges of who's
 // communes, in one transaction (see Merge and SettleMerges).
 func MergeHouseholds(ctx context.Context, db *syncengine.DB, who Actor, keepRef, dropRef string) (Merged, error) {
+	return MergeHouseholdsLogged(ctx, db, who, keepRef, dropRef, nil)
+}
+
+// MergeHouseholdsLogged is MergeHouseholds with log run last in its
+// transaction, told what the merge wrote: a server's action log entry of
+// the merge, kept if and only if the merge is. An error of log undoes the
+// merge. A nil log logs nothing.
+func MergeHouseholdsLogged(ctx context.Context, db *syncengine.DB, who Actor, keepRef, dropRef string,
+	log func(tx *sql.Tx, m Merged) error) (Merged, error) {
 	var m Merged
 	var err error
 	if m.Kept, err = ResolveID(db.SQL(), schema.Households, keepRef); err != nil {
@@ -63,7 +72,10 @@ func MergeHouseholds(ctx context.Context, db *syncengine.DB, who Actor, keepRef,
 			return err
 		}
 		m.Changes = tx.Changes()
-		return nil
+		if log == nil {
+			return nil
+		}
+		return log(tx.SQL(), m)
 	})
 	return m, err
 }

@@ -59,6 +59,13 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // Changes is how many changes the transaction has written so far.
 func (tx *Tx) Changes() int { return tx.n }
 
+// SQL is the transaction underneath, for a table the engine does not
+// replicate that must commit or roll back with the changes (a server's
+// action log entry of the operation that wrote them). Replicated tables are
+// written through Insert, Update and Delete only: a row written here is
+// never logged, sent or merged.
+func (tx *Tx) SQL() *sql.Tx { return tx.m.tx }
+
 // Query reads the replica's tables within the transaction, seeing its own
 // writes: for writes that depend on what the rows hold now.
 func (tx *Tx) Query(query string, args ...any) (*sql.Rows, error) {

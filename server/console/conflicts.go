@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -163,17 +164,16 @@ func (c *Console) keepValue(w http.ResponseWriter, r *http.Request, v *visit) er
 	if cv.Resolved {
 		return c.redirect(w, r, "/conflicts", flash{Key: "console.flash.conflict_gone", Args: []string{row.Field, recordText(v.lang, row)}})
 	}
-	if _, err := ops.ResolveKeeping(r.Context(), c.cfg.DB, *cv, write); err != nil {
+	kept := cv.Values[write]
+	logged := func(tx *sql.Tx) error {
+		return c.cfg.Accounts.RecordTx(r.Context(), tx, actor(r, v), "conflict.resolve", cv.ID, map[string]any{
+			"commune": cv.Scope, "table": cv.Table, "row_id": cv.Row.String(), "column": cv.Column, "value": kept.Value,
+			"written_by": kept.Officer, "record": row.Record.Name, "number": row.Record.Number, "household": row.Record.Household})
+	}
+	if _, err := ops.ResolveKeepingLogged(r.Context(), c.cfg.DB, *cv, write, logged); err != nil {
 		if text, ok := ops.ExplainKnown(v.lang, err); ok {
 			return c.redirect(w, r, "/conflicts", flash{Key: "console.flash.resolve_failed", Args: []string{strings.TrimSuffix(text, ".")}})
 		}
-		return err
-	}
-	kept := cv.Values[write]
-	err = c.cfg.Accounts.Record(r.Context(), actor(r, v), "conflict.resolve", cv.ID, map[string]any{
-		"commune": cv.Scope, "table": cv.Table, "row_id": cv.Row.String(), "column": cv.Column, "value": kept.Value,
-		"written_by": kept.Officer, "record": row.Record.Name, "number": row.Record.Number, "household": row.Record.Household})
-	if err != nil {
 		return err
 	}
 	side := row.Sides[write]

@@ -60,18 +60,17 @@ func (c *Console) merge(w http.ResponseWriter, r *http.Request, v *visit) error 
 	if err != nil || plan == nil {
 		return c.pairGone(w, r, err)
 	}
-	m, err := ops.MergeHouseholds(r.Context(), c.cfg.DB, opsActor(v), keep, drop)
+	logged := func(tx *sql.Tx, m ops.Merged) error {
+		return c.cfg.Accounts.RecordTx(r.Context(), tx, actor(r, v), "household.merge", m.Kept.String(), map[string]any{
+			"commune": plan.Keep.Commune, "dropped_id": m.Dropped.String(), "moved": m.Moved, "changes": m.Changes,
+			"kept_head": plan.Keep.HeadName, "kept_number": plan.Keep.HouseholdNumber,
+			"dropped_head": plan.Drop.HeadName, "dropped_number": plan.Drop.HouseholdNumber})
+	}
+	m, err := ops.MergeHouseholdsLogged(r.Context(), c.cfg.DB, opsActor(v), keep, drop, logged)
 	if err != nil {
 		if text, ok := ops.ExplainKnown(v.lang, err); ok {
 			return c.redirect(w, r, "/duplicates", flash{Key: "console.flash.merge_failed", Args: []string{strings.TrimSuffix(text, ".")}})
 		}
-		return err
-	}
-	err = c.cfg.Accounts.Record(r.Context(), actor(r, v), "household.merge", m.Kept.String(), map[string]any{
-		"commune": plan.Keep.Commune, "dropped_id": m.Dropped.String(), "moved": m.Moved, "changes": m.Changes,
-		"kept_head": plan.Keep.HeadName, "kept_number": plan.Keep.HouseholdNumber,
-		"dropped_head": plan.Drop.HeadName, "dropped_number": plan.Drop.HouseholdNumber})
-	if err != nil {
 		return err
 	}
 	return c.redirect(w, r, "/duplicates", flash{OK: true, Key: "console.flash.merged", Args: []string{
