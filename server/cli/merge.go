@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"hodan/ops"
+	"hodan/server/accounts"
 )
 
 // householdsMergeCmd merges two households on the server, as `hodan
@@ -25,7 +28,10 @@ func householdsMergeCmd(t tr) *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			m, err := ops.MergeHouseholds(cmd.Context(), d, ops.Actor{}, args[0], args[1])
+			log := func(tx *sql.Tx, m ops.Merged) error {
+				return logMerge(cmd.Context(), accounts.NewStore(d, accounts.Options{}), tx, m)
+			}
+			m, err := ops.MergeHouseholdsLogged(cmd.Context(), d, ops.Actor{}, args[0], args[1], log)
 			if err != nil {
 				return err
 			}
@@ -39,4 +45,25 @@ func householdsMergeCmd(t tr) *cobra.Command {
 	dbFlag(t, cmd, &db)
 	jsonFlag(t, cmd, &asJSON)
 	return cmd
+}
+
+// logMerge writes merge m to the action log in its transaction, as the
+// console's merges are: by the command line, naming both households by
+// their heads and numbers.
+func logMerge(ctx context.Context, store *accounts.Store, tx *sql.Tx, m ops.Merged) error {
+	var commune string
+	head := map[string]*string{}
+	number := map[string]*string{}
+	for _, id := range []string{m.Kept.String(), m.Dropped.String()} {
+		var h, n *string
+		if err := tx.QueryRowContext(ctx, `SELECT commune_code, head_name, household_number FROM households WHERE id = ?`, id).
+			Scan(&commune, &h, &n); err != nil {
+			return fmt.Errorf("read merged household: %w", err)
+		}
+		head[id], number[id] = h, n
+	}
+	kept, dropped := m.Kept.String(), m.Dropped.String()
+	return store.RecordTx(ctx, tx, accounts.CommandLine, "household.merge", kept, map[string]any{
+		"commune": commune, "dropped_id": dropped, "moved": m.Moved, "changes": m.Changes,
+		"kept_head": head[kept], "kept_number": number[kept], "dropped_head": head[dropped], "dropped_number": number[dropped]})
 }

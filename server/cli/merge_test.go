@@ -38,6 +38,12 @@ func TestHouseholdsMergeOnTheServer(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil || m.Kept != keep || m.Dropped != drop || m.Moved != 1 {
 		t.Fatalf("merge printed %s (%v)", out, err)
 	}
+	var action, target, detail string
+	if err := d.db.SQL().QueryRow(`SELECT action, target, detail FROM server_actions ORDER BY id DESC LIMIT 1`).
+		Scan(&action, &target, &detail); err != nil || action != "household.merge" || target != keep ||
+		!strings.Contains(detail, `"dropped_head":"Lo Thi Mai"`) || !strings.Contains(detail, `"kept_head":"Lò Thị Mai"`) {
+		t.Errorf("the action log's last entry: %s of %s, %s (%v); want the merge, naming both heads", action, target, detail, err)
+	}
 	d.sync(t, "23/12/2025")
 	var parent string
 	if err := d.laptop.SQL().QueryRowContext(context.Background(), `SELECT household_id FROM members WHERE id = ?`, ids["member"].String()).Scan(&parent); err != nil || parent != keep {
