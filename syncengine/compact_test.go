@@ -140,7 +140,7 @@ func TestCompactRefuses(t *testing.T) {
 		"-Inf":             AppendCompact(nil, with(Real(math.Inf(-1)))),
 		"not UTF-8":        AppendCompact(nil, with(Text("Ha\xff Giang"))),
 		"trailing byte":    append(bytes.Clone(valid), 0),
-		"other magic":      append([]byte("HC2"), valid[3:]...),
+		"other magic":      append([]byte("HC3"), valid[3:]...),
 		"bad tag":          minimalCompact(6, 0, 0, 0),
 		"string past end":  append([]byte("HC1"), 1, 0x80, 0x80, 0x80, 0x80, 0x08),
 		"count past end":   append([]byte("HC1"), 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
@@ -165,7 +165,7 @@ func TestCompactRefuses(t *testing.T) {
 // (""), one site, one row id, and the change's tag, table, row and site as
 // given (0 is the only valid index; tag 0 is a NULL without Base).
 func minimalCompact(tag, table, row, site byte) []byte {
-	b := append([]byte(compactMagic), 1, 0, 1)
+	b := append([]byte(HC1.magic()), 1, 0, 1)
 	b = append(b, make([]byte, 16)...)
 	b = append(b, 1)
 	b = append(b, make([]byte, 16)...)

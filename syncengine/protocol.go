@@ -136,6 +136,11 @@ type PullResponse struct {
 	Next        Cursor   `json:"next"`
 	More        bool     `json:"more"`
 	ServerTime  int64    `json:"server_time"`
+	// MaxLimit is the largest limit the server takes for a pull page, when
+	// larger than the DefaultPullPage every server takes: a client far
+	// behind asks for larger pages (see Client.pull). Servers before it
+	// leave it out.
+	MaxLimit int `json:"max_limit,omitempty"`
 }
 
 // DigestResponse is a replica's digest of one scope.
