@@ -99,10 +99,10 @@ func (c *Client) fetchPages(ctx context.Context, inc string, cur Cursor, out cha
 }
 
 // nextPullPage is the limit of the page after one asked with limit, from
-// a server that takes at most maxLimit (0: DefaultPullPage): twice limit
+// a server that takes at most maxLimit (0: it did not say): twice limit
 // up to maxLimit, unless the client's BatchSize fixes it.
 func (c *Client) nextPullPage(limit, maxLimit int) int {
-	if c.BatchSize > 0 || maxLimit <= limit {
+	if c.BatchSize > 0 || maxLimit == 0 {
 		return limit
 	}
 	return min(2*limit, maxLimit)
