@@ -4,8 +4,11 @@ package syncengine
 // Push bodies and pull answers may instead be in the compact encoding
 // (MediaCompact, see compact_message.go), negotiated: a client asks for
 // compact pull answers with "Accept: " AcceptPull, and pushes compact only
-// to a server whose versions answer lists EncodingCompact. JSON stays for
-// old peers and for curl.
+// to a server whose versions answer lists EncodingCompact; its version HC2
+// likewise (MediaCompactHC2, EncodingHC2). JSON stays for old peers and
+// for curl. A pull page holds at most the limit asked for, up to
+// DefaultPullPage on every server and up to PullResponse.MaxLimit on one
+// that names it; a server may answer fewer (More says to ask on).
 //
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
 //	GET  /v1/versions?rejected_after=&verify_after= -> VersionsResponse
