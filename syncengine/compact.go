@@ -24,8 +24,8 @@ import (
 //
 // Strings and sites are listed in order of first use. Ids are, in HC1,
 // listed in order of first use, 16 bytes each; in HC2 (compact_ids.go)
-// sorted and coded against the id before them, which takes the 48-bit
-// millisecond prefix of a UUIDv7 row id down to a byte or two. Numbers are
+// sorted and coded against the id before them, which takes the first half
+// of a UUIDv7 row id (its milliseconds) down to two or three bytes. Numbers are
 // unsigned varints (encoding/binary's Uvarint); "zz" marks a zigzag-coded
 // signed varint (binary.Varint), of a delta computed modulo 2^64.
 //

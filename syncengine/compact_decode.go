@@ -78,10 +78,10 @@ func (r *compactReader) index(n int) uint64 {
 }
 
 // DecodeCompact decodes what AppendCompact and AppendCompactVersion
-// encode, in either version. It refuses, with
-// ErrBadCompact, what the JSON decoder refuses (text that is not UTF-8, a
-// float that is not finite) and anything malformed; it never panics, and
-// allocates no more than the input's size warrants.
+// encode, in either version. It refuses, with ErrBadCompact, what the JSON
+// decoder refuses (text that is not UTF-8, a float that is not finite) and
+// anything malformed; it never panics, and allocates no more than the
+// input's size warrants.
 func DecodeCompact(b []byte) ([]Change, error) { return decodeCompact(b, 0) }
 
 // decodeCompact is DecodeCompact, refusing with ErrTooManyChanges a batch
