@@ -170,7 +170,7 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
-	q := &pushQueue{c: c, db: db, compact: c.pushesCompact(vr)}
+	q := &pushQueue{c: c, db: db, compact: c.pushVersion(vr)}
 	defer q.drain()
 	recheck := false
 	for batch := c.batch(); held < own; {

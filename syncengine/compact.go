@@ -14,16 +14,20 @@ import (
 // deltas. Gzipped, it takes a fifth to a seventh of the bytes of the
 // changes' JSON, and a tenth of its CPU time (BenchmarkWireCodec).
 //
-//	batch   = "HC1" strings sites ids count fields
+//	batch   = magic strings sites ids count fields
+//	magic   = "HC1" or "HC2": the version, which codes ids differently
 //	strings = count, then each: length, bytes      (tables, columns, scopes)
 //	sites   = count, then 16 bytes each
-//	ids     = count, then 16 bytes each             (row ids, and the UUIDs text values spell)
+//	ids     = count, then each id                   (row ids, and the UUIDs text values spell)
 //	fields  = the 11 fields below in this order, each one for every change
 //	          before the next field
 //
-// Tables list their items in order of first use. Numbers are unsigned
-// varints (encoding/binary's Uvarint); "zz" marks a zigzag-coded signed
-// varint (binary.Varint), of a delta computed modulo 2^64.
+// Strings and sites are listed in order of first use. Ids are, in HC1,
+// listed in order of first use, 16 bytes each; in HC2 (compact_ids.go)
+// sorted and coded against the id before them, which takes the first half
+// of a UUIDv7 row id (its milliseconds) down to two or three bytes. Numbers are
+// unsigned varints (encoding/binary's Uvarint); "zz" marks a zigzag-coded
+// signed varint (binary.Varint), of a delta computed modulo 2^64.
 //
 //	tag     kind | 8 if Base != 0; kind is the Kind, or 5 for a text
 //	        that spells, as uuid.UUID.String does, a UUID of ids
@@ -36,9 +40,34 @@ import (
 //	value   NULL: nothing; int: zz(i); real: 8 bytes, big-endian IEEE 754
 //	        bits; text, blob: length, bytes; uuid text: index into ids
 //
-// AppendCompact's encoding is canonical: encoding what DecodeCompact makes
-// of it gives the same bytes back.
-const compactMagic = "HC1"
+// The encoding of each version is canonical: encoding what DecodeCompact
+// makes of a batch, in the batch's version, gives the same bytes back.
+// DecodeCompact reads both versions; a peer sends HC2 only to one that
+// said it reads it (AcceptPull, EncodingHC2), so that older peers keep
+// working.
+
+// CompactVersion is a version of the compact encoding.
+type CompactVersion byte
+
+// The versions of the compact encoding.
+const (
+	HC1 CompactVersion = 1 // ids as 16 bytes each, in order of first use
+	HC2 CompactVersion = 2 // ids sorted and delta-coded (compact_ids.go)
+)
+
+// magic is the first bytes of a batch in version v.
+func (v CompactVersion) magic() string { return "HC" + string('0'+byte(v)) }
+
+// compactVersionOf is the version of the encoded batch b, or 0 if b does
+// not start with the magic of a version.
+func compactVersionOf(b []byte) CompactVersion {
+	for _, v := range []CompactVersion{HC1, HC2} {
+		if len(b) >= len(v.magic()) && string(b[:len(v.magic())]) == v.magic() {
+			return v
+		}
+	}
+	return 0
+}
 
 const (
 	kindUUIDText = 5 // a text that is the canonical spelling of a UUID in ids
@@ -84,11 +113,18 @@ type compactDeltas struct {
 	hlc   []HLC    // by site index, the last HLC
 }
 
-// AppendCompact appends the compact encoding of changes to b. It does not
-// check the changes; DecodeCompact refuses what JSON would not carry.
+// AppendCompact appends the compact encoding of changes to b in HC1, which
+// every peer reads. It does not check the changes; DecodeCompact refuses
+// what JSON would not carry.
 func AppendCompact(b []byte, changes []Change) []byte {
-	t := newCompactTables(changes)
-	b = append(b, compactMagic...)
+	return AppendCompactVersion(b, changes, HC1)
+}
+
+// AppendCompactVersion appends the compact encoding of changes to b in
+// version v, as AppendCompact does in HC1.
+func AppendCompactVersion(b []byte, changes []Change, v CompactVersion) []byte {
+	t := newCompactTables(changes, v)
+	b = append(b, v.magic()...)
 	b = binary.AppendUvarint(b, uint64(len(t.strs)))
 	for _, s := range t.strs {
 		b = appendVarString(b, s)
@@ -97,10 +133,7 @@ func AppendCompact(b []byte, changes []Change) []byte {
 	for _, s := range t.sites {
 		b = append(b, s[:]...)
 	}
-	b = binary.AppendUvarint(b, uint64(len(t.ids)))
-	for _, id := range t.ids {
-		b = append(b, id[:]...)
-	}
+	b = t.appendIDs(b, v)
 	b = binary.AppendUvarint(b, uint64(len(changes)))
 	forEachField(len(changes), len(t.sites), func(d *compactDeltas, i, f int) {
 		b = t.appendField(b, d, i, &changes[i], f)
@@ -108,7 +141,7 @@ func AppendCompact(b []byte, changes []Change) []byte {
 	return b
 }
 
-func newCompactTables(changes []Change) *compactTables {
+func newCompactTables(changes []Change, v CompactVersion) *compactTables {
 	t := &compactTables{strIdx: map[string]uint64{}, siteIdx: map[SiteID]uint64{}, idIdx: map[uuid.UUID]uint64{}}
 	for i := range changes {
 		c := &changes[i]
@@ -123,6 +156,9 @@ func newCompactTables(changes []Change) *compactTables {
 		if id, ok := spelledUUID(c.Value); ok {
 			t.id(id)
 		}
+	}
+	if v == HC2 {
+		t.sortIDs()
 	}
 	return t
 }

@@ -6,11 +6,15 @@ import (
 	"slices"
 )
 
-// compactPush is a push request the client sends in the compact encoding.
-type compactPush struct{ *PushRequest }
+// compactPush is a push request the client sends in the compact encoding,
+// in version v.
+type compactPush struct {
+	*PushRequest
+	v CompactVersion
+}
 
 func (p compactPush) write(w io.Writer) error {
-	b, err := AppendCompactPush(nil, p.PushRequest)
+	b, err := AppendCompactPushVersion(nil, p.PushRequest, p.v)
 	if err != nil {
 		return err
 	}
@@ -47,17 +51,23 @@ func (c *Client) pullAnswer(page *PullResponse) any {
 	return &compactPull{page}
 }
 
-// pushesCompact reports whether the client pushes to a server, which
-// answered vr, in the compact encoding: only if the server says it takes
-// it.
-func (c *Client) pushesCompact(vr VersionsResponse) bool {
-	return !c.NoCompact && slices.Contains(vr.Encodings, EncodingCompact)
+// pushVersion is the version of the compact encoding the client pushes
+// in to a server that answered vr, or 0 for JSON: the newest the server
+// says it takes.
+func (c *Client) pushVersion(vr VersionsResponse) CompactVersion {
+	switch {
+	case c.NoCompact || !slices.Contains(vr.Encodings, EncodingCompact):
+		return 0
+	case slices.Contains(vr.Encodings, EncodingHC2):
+		return HC2
+	}
+	return HC1
 }
 
 // mediaOf is the Content-Type of a request body.
 func mediaOf(body any) string {
-	if _, ok := body.(compactPush); ok {
-		return MediaCompact
+	if p, ok := body.(compactPush); ok {
+		return p.v.MediaType()
 	}
 	return MediaJSON
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // ErrBadCompact is returned for a compact batch or message the decoder
@@ -79,19 +77,21 @@ func (r *compactReader) index(n int) uint64 {
 	return i
 }
 
-// DecodeCompact decodes what AppendCompact encodes. It refuses, with
-// ErrBadCompact, what the JSON decoder refuses (text that is not UTF-8, a
-// float that is not finite) and anything malformed; it never panics, and
-// allocates no more than the input's size warrants.
+// DecodeCompact decodes what AppendCompact and AppendCompactVersion
+// encode, in either version. It refuses, with ErrBadCompact, what the JSON
+// decoder refuses (text that is not UTF-8, a float that is not finite) and
+// anything malformed; it never panics, and allocates no more than the
+// input's size warrants.
 func DecodeCompact(b []byte) ([]Change, error) { return decodeCompact(b, 0) }
 
 // decodeCompact is DecodeCompact, refusing with ErrTooManyChanges a batch
 // of more than limit changes if limit > 0.
 func decodeCompact(b []byte, limit int) ([]Change, error) {
-	if len(b) < len(compactMagic) || string(b[:len(compactMagic)]) != compactMagic {
+	v := compactVersionOf(b)
+	if v == 0 {
 		return nil, fmt.Errorf("%w: not a compact batch", ErrBadCompact)
 	}
-	r := &compactReader{b: b[len(compactMagic):]}
+	r := &compactReader{b: b[len(v.magic()):]}
 	t := &compactTables{}
 	for range r.count(1) {
 		t.strs = append(t.strs, string(r.bytes(r.uvarint())))
@@ -99,9 +99,7 @@ func decodeCompact(b []byte, limit int) ([]Change, error) {
 	for range r.count(16) {
 		t.sites = append(t.sites, SiteID(r.bytes(16)))
 	}
-	for range r.count(16) {
-		t.ids = append(t.ids, uuid.UUID(r.bytes(16)))
-	}
+	t.readIDs(r, v)
 	n := r.count(compactFields - 2) // all but base and value take a byte or more
 	if limit > 0 && n > limit {
 		return nil, fmt.Errorf("%w: %d, at most %d", ErrTooManyChanges, n, limit)

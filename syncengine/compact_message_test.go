@@ -122,3 +122,49 @@ func TestAcceptsCompact(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptedCompact reads Accept headers for the version of the compact
+// encoding they take: a client older than HC2 (MediaCompact alone) gets
+// HC1, this one (AcceptPull) HC2.
+func TestAcceptedCompact(t *testing.T) {
+	for accept, want := range map[string]CompactVersion{
+		"":                              0,
+		"*/*":                           0,
+		MediaJSON:                       0,
+		MediaCompact + ", " + MediaJSON: HC1, // AcceptPull before HC2
+		AcceptPull:                      HC2,
+		MediaCompactHC2:                 HC2,
+		MediaCompact + ";hc=2;q=0":      0,
+		MediaCompact + "; hc=2; q=0, " + MediaCompact:    HC1,
+		MediaCompact + "; hc=3":                          HC1,
+		MediaCompact + ", " + MediaCompactHC2 + ";q=0.1": HC2,
+	} {
+		if got := AcceptedCompact(accept); got != want {
+			t.Errorf("AcceptedCompact(%q) = %d, want %d", accept, got, want)
+		}
+	}
+}
+
+// TestNextPullPage checks the pages a client asks for as it catches up:
+// twice the last up to what the server takes; the client's BatchSize, or
+// a server that names no limit, keep the page as it was.
+func TestNextPullPage(t *testing.T) {
+	cases := []struct {
+		batch, limit, max, want int
+	}{
+		{0, DefaultPullPage, 0, DefaultPullPage},    // a server before MaxLimit
+		{0, DefaultPullPage, 5000, DefaultPullPage}, // one that takes no more
+		{0, DefaultPullPage, 20000, 2 * DefaultPullPage},
+		{0, 10000, 20000, 20000},
+		{0, 20000, 20000, 20000},
+		{0, 16000, 20000, 20000},
+		{0, 20000, 8000, 8000}, // a server that now takes less
+		{7, 7, 20000, 7},
+	}
+	for _, tc := range cases {
+		c := &Client{BatchSize: tc.batch}
+		if got := c.nextPullPage(tc.limit, tc.max); got != tc.want {
+			t.Errorf("BatchSize %d: after %d with a server taking %d: %d, want %d", tc.batch, tc.limit, tc.max, got, tc.want)
+		}
+	}
+}

@@ -2,10 +2,12 @@ package syncengine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -93,31 +95,81 @@ func simChanges(seed uint64, n int) []Change {
 	return out
 }
 
-// TestCompactRoundTrip encodes batches and decodes them: every change
-// comes back field for field, values bit for bit, and encoding what was
-// decoded gives the same bytes.
+// TestCompactRoundTrip encodes batches in each version and decodes them:
+// every change comes back field for field, values bit for bit, and
+// encoding what was decoded, in the same version, gives the same bytes.
 func TestCompactRoundTrip(t *testing.T) {
 	seed := rand.Uint64()
-	batches := map[string][]Change{"tricky": trickyChanges(), "sim": simChanges(seed, 2000), "empty": nil}
+	batches := map[string][]Change{"tricky": trickyChanges(), "sim": simChanges(seed, 2000), "v7": v7Changes(2000), "empty": nil}
 	for name, batch := range batches {
-		t.Run(name, func(t *testing.T) {
-			enc := AppendCompact(nil, batch)
-			got, err := DecodeCompact(enc)
-			if err != nil {
-				t.Fatalf("seed %d: decode: %v", seed, err)
-			}
-			if len(got) != len(batch) {
-				t.Fatalf("seed %d: %d changes decoded, %d encoded", seed, len(got), len(batch))
-			}
-			for i := range batch {
-				if !sameFullChange(&got[i], &batch[i]) {
-					t.Fatalf("seed %d: change %d decoded as\n%+v\nwant\n%+v", seed, i, got[i], batch[i])
+		for _, v := range []CompactVersion{HC1, HC2} {
+			t.Run(fmt.Sprintf("%s/%s", name, v.magic()), func(t *testing.T) {
+				enc := AppendCompactVersion(nil, batch, v)
+				got, err := DecodeCompact(enc)
+				if err != nil {
+					t.Fatalf("seed %d: decode: %v", seed, err)
 				}
-			}
-			if again := AppendCompact(nil, got); !bytes.Equal(again, enc) {
-				t.Fatalf("seed %d: encoding the decoded batch gives other bytes", seed)
-			}
-		})
+				if len(got) != len(batch) {
+					t.Fatalf("seed %d: %d changes decoded, %d encoded", seed, len(got), len(batch))
+				}
+				for i := range batch {
+					if !sameFullChange(&got[i], &batch[i]) {
+						t.Fatalf("seed %d: change %d decoded as\n%+v\nwant\n%+v", seed, i, got[i], batch[i])
+					}
+				}
+				if again := AppendCompactVersion(nil, got, v); !bytes.Equal(again, enc) {
+					t.Fatalf("seed %d: encoding the decoded batch gives other bytes", seed)
+				}
+			})
+		}
+	}
+}
+
+// v7Changes are n changes of rows with UUIDv7 ids, made one after the
+// other as a laptop makes them, a few cells each, members naming their
+// household: what HC2's ids table is for.
+func v7Changes(n int) []Change {
+	site := uuid.New()
+	var out []Change
+	var household RowID
+	for i := 0; len(out) < n; i++ {
+		row := uuid.Must(uuid.NewV7())
+		c := Change{Table: "members", Row: row, Column: "household_id", Value: Text(household.String()),
+			HLC: MakeHLC(1_790_000_000_000+int64(i), 0), CL: 1, Scope: "02008", Site: site, Seq: uint64(len(out) + 1)}
+		if i%5 == 0 {
+			household = row
+			c.Table, c.Column, c.Value = "households", "head_name", Text(fmt.Sprintf("Bùi Văn Thao %d", i))
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestCompactIDKey checks that HC2's key of an id gives the id back, for
+// ids of every version and the ends of the range, and that UUIDv7 ids
+// made one after the other sort in the order they were made.
+func TestCompactIDKey(t *testing.T) {
+	ids := []uuid.UUID{{}, uuid.Max, uuid.New(), uuid.MustParse("0193a5b0-7c1e-7d2a-8b3c-4d5e6f708192"), uuid.Must(uuid.NewV7())}
+	for range 100 {
+		var id uuid.UUID
+		for i := range id {
+			id[i] = byte(rand.Uint32())
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		if got := idOfKey(idKey(id), id[8:]); got != id {
+			t.Errorf("%x: key %x gives %x back", id, idKey(id), got)
+		}
+	}
+	made := make([]uuid.UUID, 1000)
+	for i := range made {
+		made[i] = uuid.Must(uuid.NewV7())
+	}
+	sorted := slices.Clone(made)
+	slices.SortFunc(sorted, compareIDs)
+	if !slices.Equal(sorted, made) {
+		t.Error("UUIDv7 ids made one after the other do not sort in the order they were made")
 	}
 }
 
@@ -140,7 +192,7 @@ func TestCompactRefuses(t *testing.T) {
 		"-Inf":             AppendCompact(nil, with(Real(math.Inf(-1)))),
 		"not UTF-8":        AppendCompact(nil, with(Text("Ha\xff Giang"))),
 		"trailing byte":    append(bytes.Clone(valid), 0),
-		"other magic":      append([]byte("HC2"), valid[3:]...),
+		"other magic":      append([]byte("HC3"), valid[3:]...),
 		"bad tag":          minimalCompact(6, 0, 0, 0),
 		"string past end":  append([]byte("HC1"), 1, 0x80, 0x80, 0x80, 0x80, 0x08),
 		"count past end":   append([]byte("HC1"), 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f),
@@ -151,8 +203,19 @@ func TestCompactRefuses(t *testing.T) {
 	for n := range len(valid) {
 		cases[fmt.Sprintf("truncated at %d", n)] = valid[:n]
 	}
+	validHC2 := AppendCompactVersion(nil, good, HC2)
+	for n := range len(validHC2) {
+		cases[fmt.Sprintf("HC2 truncated at %d", n)] = validHC2[:n]
+	}
+	low := make([]byte, 8)
+	cases["HC2 id listed twice"] = minimalHC2(1, low, 0, low)
+	cases["HC2 ids out of order"] = minimalHC2(1, []byte{0, 0, 0, 0, 0, 0, 0, 9}, 0, low)
+	cases["HC2 key past 2^64"] = minimalHC2(math.MaxUint64, low, 1, low)
 	if _, err := DecodeCompact(minimalCompact(0, 0, 0, 0)); err != nil {
 		t.Fatalf("the minimal batch the index cases alter does not decode: %v", err)
+	}
+	if _, err := DecodeCompact(minimalHC2(1, low, 1, low)); err != nil {
+		t.Fatalf("the HC2 batch the ids cases alter does not decode: %v", err)
 	}
 	for name, data := range cases {
 		if got, err := DecodeCompact(data); !errors.Is(err, ErrBadCompact) {
@@ -165,7 +228,7 @@ func TestCompactRefuses(t *testing.T) {
 // (""), one site, one row id, and the change's tag, table, row and site as
 // given (0 is the only valid index; tag 0 is a NULL without Base).
 func minimalCompact(tag, table, row, site byte) []byte {
-	b := append([]byte(compactMagic), 1, 0, 1)
+	b := append([]byte(HC1.magic()), 1, 0, 1)
 	b = append(b, make([]byte, 16)...)
 	b = append(b, 1)
 	b = append(b, make([]byte, 16)...)
@@ -173,12 +236,27 @@ func minimalCompact(tag, table, row, site byte) []byte {
 	return append(b, 1, tag, table, 0, 0, row, site, 0, 0, 1)
 }
 
-// FuzzCompactDecode decodes any bytes as a compact batch: no panic, only
-// ErrBadCompact, and a batch that decodes encodes canonically (decoding its
-// encoding gives the same changes, and the same bytes again).
+// minimalHC2 is an HC2 batch of one change written by hand, as
+// minimalCompact, with two ids coded as the key deltas and last 8 bytes
+// given.
+func minimalHC2(d1 uint64, low1 []byte, d2 uint64, low2 []byte) []byte {
+	b := append([]byte(HC2.magic()), 1, 0, 1)
+	b = append(b, make([]byte, 16)...)
+	b = append(binary.AppendUvarint(append(b, 2), d1), low1...)
+	b = append(binary.AppendUvarint(b, d2), low2...)
+	return append(b, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1)
+}
+
+// FuzzCompactDecode decodes any bytes as a compact batch of either
+// version: no panic, only ErrBadCompact, and a batch that decodes encodes
+// canonically in its version (decoding its encoding gives the same
+// changes, and the same bytes again).
 func FuzzCompactDecode(f *testing.F) {
-	f.Add(AppendCompact(nil, trickyChanges()[:30]))
-	f.Add(AppendCompact(nil, simChanges(1, 20)))
+	for _, v := range []CompactVersion{HC1, HC2} {
+		f.Add(AppendCompactVersion(nil, trickyChanges()[:30], v))
+		f.Add(AppendCompactVersion(nil, simChanges(1, 20), v))
+		f.Add(AppendCompactVersion(nil, v7Changes(20), v))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := DecodeCompact(data)
 		if err != nil {
@@ -187,7 +265,8 @@ func FuzzCompactDecode(f *testing.F) {
 			}
 			return
 		}
-		enc := AppendCompact(nil, got)
+		v := compactVersionOf(data)
+		enc := AppendCompactVersion(nil, got, v)
 		again, err := DecodeCompact(enc)
 		if err != nil || len(again) != len(got) {
 			t.Fatalf("re-encoded batch does not decode: %d of %d changes, %v", len(again), len(got), err)
@@ -197,7 +276,7 @@ func FuzzCompactDecode(f *testing.F) {
 				t.Fatalf("change %d: %+v, then %+v", i, got[i], again[i])
 			}
 		}
-		if !bytes.Equal(AppendCompact(nil, again), enc) {
+		if !bytes.Equal(AppendCompactVersion(nil, again, v), enc) {
 			t.Fatal("encoding is not canonical")
 		}
 	})

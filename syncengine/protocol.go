@@ -4,8 +4,11 @@ package syncengine
 // Push bodies and pull answers may instead be in the compact encoding
 // (MediaCompact, see compact_message.go), negotiated: a client asks for
 // compact pull answers with "Accept: " AcceptPull, and pushes compact only
-// to a server whose versions answer lists EncodingCompact. JSON stays for
-// old peers and for curl.
+// to a server whose versions answer lists EncodingCompact; its version HC2
+// likewise (MediaCompactHC2, EncodingHC2). JSON stays for old peers and
+// for curl. A pull page holds at most the limit asked for, up to
+// DefaultPullPage on every server and up to PullResponse.MaxLimit on one
+// that names it; a server may answer fewer (More says to ask on).
 //
 //	POST /v1/enroll    EnrollRequest -> EnrollResponse (no token yet)
 //	GET  /v1/versions?rejected_after=&verify_after= -> VersionsResponse
@@ -136,6 +139,11 @@ type PullResponse struct {
 	Next        Cursor   `json:"next"`
 	More        bool     `json:"more"`
 	ServerTime  int64    `json:"server_time"`
+	// MaxLimit is the largest limit the server takes for a pull page, when
+	// larger than the DefaultPullPage every server takes: a client far
+	// behind asks for larger pages (see Client.pull). Servers before it
+	// leave it out.
+	MaxLimit int `json:"max_limit,omitempty"`
 }
 
 // DigestResponse is a replica's digest of one scope.

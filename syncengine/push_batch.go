@@ -17,7 +17,7 @@ import (
 type pushQueue struct {
 	c       *Client
 	db      *DB
-	compact bool
+	compact CompactVersion  // 0: JSON
 	ahead   chan *pushBatch // the batch being prepared ahead, or nil
 }
 
@@ -93,8 +93,8 @@ func (q *pushQueue) prepare(ctx context.Context, site SiteID, held uint64, limit
 		req.Signature = SignBatch(q.c.Key, b.site, b.changes)
 	}
 	b.body = req
-	if q.compact {
-		b.body = compactPush{&req}
+	if q.compact != 0 {
+		b.body = compactPush{&req, q.compact}
 	}
 	b.payload, b.err = encodeBody(b.body)
 	return b

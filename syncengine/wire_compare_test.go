@@ -57,16 +57,23 @@ func wirePull(changes []syncengine.Change) *syncengine.PullResponse {
 }
 
 // compactMessage is the protocol's compact encoding (MediaCompact) of the
-// batch in the same envelope as jsonMessage's.
-func compactMessage(pull bool) wireMessage {
+// batch in the same envelope as jsonMessage's, in HC1.
+func compactMessage(pull bool) wireMessage { return compactMessageIn(pull, syncengine.HC1) }
+
+// compactMessageIn is compactMessage in version v ("compact" is HC1).
+func compactMessageIn(pull bool, v syncengine.CompactVersion) wireMessage {
 	var buf []byte
-	return wireMessage{"compact",
+	name := "compact"
+	if v != syncengine.HC1 {
+		name = fmt.Sprintf("hc%d", v)
+	}
+	return wireMessage{name,
 		func(w io.Writer, changes []syncengine.Change) error {
 			var err error
 			if pull {
-				buf, err = syncengine.AppendCompactPull(buf[:0], wirePull(changes))
+				buf, err = syncengine.AppendCompactPullVersion(buf[:0], wirePull(changes), v)
 			} else {
-				buf, err = syncengine.AppendCompactPush(buf[:0], &syncengine.PushRequest{Changes: changes})
+				buf, err = syncengine.AppendCompactPushVersion(buf[:0], &syncengine.PushRequest{Changes: changes}, v)
 			}
 			if err == nil {
 				_, err = w.Write(buf)
@@ -98,7 +105,7 @@ var wireCompressions = []wireCompression{{"plain", 0}, {"gzip", gzip.DefaultComp
 
 // BenchmarkWireCodec compares, on a day's push (as BenchmarkWireDay) and on
 // a pull page of 5,000 changes of a commune from a server, the protocol's
-// JSON with the compact encoding, each plain and gzipped at
+// JSON with the compact encoding (HC1 and HC2), each plain and gzipped at
 // the default level and at BestSpeed: the bytes (per cell, per change), and
 // the CPU time to encode and decode a change.
 //
@@ -110,7 +117,7 @@ func BenchmarkWireCodec(b *testing.B) {
 		changes func(testing.TB) []syncengine.Change
 	}{{"day", false, dayChanges}, {"day-varied", false, variedDay}, {"pull5000", true, pullPage}} {
 		changes := load.changes(b)
-		for _, m := range []wireMessage{jsonMessage(load.pull), compactMessage(load.pull)} {
+		for _, m := range []wireMessage{jsonMessage(load.pull), compactMessage(load.pull), compactMessageIn(load.pull, syncengine.HC2)} {
 			for _, z := range wireCompressions {
 				b.Run(fmt.Sprintf("%s/%s/%s", load.name, m.name, z.name), func(b *testing.B) { benchWire(b, m, z, changes) })
 			}

@@ -14,15 +14,20 @@ import (
 // The compact encoding of pushes and pull answers (syncengine.MediaCompact),
 // beside JSON: a server takes pushes in either, says so in its versions
 // answer, and answers a pull in compact to a client that accepts it.
-// Config.NoCompact makes the server speak JSON only, as servers did before.
+// Config.NoCompact makes the server speak JSON only, as servers did before
+// the compact encoding; Config.NoHC2 makes it speak HC1 only, as servers
+// did before HC2. A push is decoded in the version its batch says.
 
 // encodings lists the encodings besides JSON this server takes pushes in,
 // for its versions answer.
 func (s *Server) encodings() []string {
-	if s.cfg.NoCompact {
+	switch {
+	case s.cfg.NoCompact:
 		return nil
+	case s.cfg.NoHC2:
+		return []string{syncengine.EncodingCompact}
 	}
-	return []string{syncengine.EncodingCompact}
+	return []string{syncengine.EncodingCompact, syncengine.EncodingHC2}
 }
 
 // decodePush decodes a push body, JSON or compact, with the bounds and
@@ -64,16 +69,21 @@ func readError(err error, maxWire int64) error {
 	return fail(syncengine.CodeBadRequest, "the body is truncated or not valid gzip: send it again")
 }
 
-// answerPull sends a pull page, in the compact encoding if the request
-// accepts it, JSON otherwise; the Content-Type says which.
+// answerPull sends a pull page, in the newest version of the compact
+// encoding both the request and the server take, JSON if none; the
+// Content-Type says which.
 func (s *Server) answerPull(c echo.Context, page *syncengine.PullResponse) error {
 	c.Response().Header().Add("Vary", "Accept")
-	if s.cfg.NoCompact || !syncengine.AcceptsCompact(c.Request().Header.Get("Accept")) {
+	v := syncengine.AcceptedCompact(c.Request().Header.Get("Accept"))
+	switch {
+	case s.cfg.NoCompact || v == 0:
 		return c.JSON(http.StatusOK, page)
+	case s.cfg.NoHC2:
+		v = syncengine.HC1
 	}
-	b, err := syncengine.AppendCompactPull(nil, page)
+	b, err := syncengine.AppendCompactPullVersion(nil, page, v)
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, syncengine.MediaCompact, b)
+	return c.Blob(http.StatusOK, v.MediaType(), b)
 }

@@ -21,7 +21,7 @@ var (
 )
 
 // FuzzPushCompact posts any bytes as the compact batch of a push body
-// (syncengine.MediaCompact), gzipped (odd mode) or not, from a device
+// (syncengine.MediaCompact, seeds in HC1 and HC2), gzipped (odd mode) or not, from a device
 // enrolled for the input alone; fuzzSite and fuzzCommune in the input
 // become its site and commune. A batch that decodes is signed as the device
 // would sign it. The server's answer is held to FuzzPush's rules: a
@@ -31,8 +31,10 @@ var (
 //	go test -run '^$' -fuzz '^FuzzPushCompact$' -fuzztime 5m -parallel 1 ./server/httpd
 func FuzzPushCompact(f *testing.F) {
 	for _, seed := range compactSeeds() {
-		f.Add(syncengine.AppendCompact(nil, seed), uint8(0))
-		f.Add(syncengine.AppendCompact(nil, seed), uint8(1))
+		for _, v := range []syncengine.CompactVersion{syncengine.HC1, syncengine.HC2} {
+			f.Add(syncengine.AppendCompactVersion(nil, seed, v), uint8(0))
+			f.Add(syncengine.AppendCompactVersion(nil, seed, v), uint8(1))
+		}
 	}
 	fz := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, batch []byte, mode uint8) {

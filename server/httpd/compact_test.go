@@ -168,9 +168,22 @@ func TestCompactSyncSameAsJSON(t *testing.T) {
 // that does not (as servers before it): the client pushes JSON, takes the
 // JSON pull answers, and the server and a new laptop end with its changes.
 func TestCompactFallback(t *testing.T) {
-	ts := mustServer(t, func(c *httpd.Config) { c.NoCompact = true })
+	wlog, rlog := mustSyncThrough(t, func(c *httpd.Config) { c.NoCompact = true })
+	assertAll(t, "pushes", wlog.pushed, syncengine.MediaJSON)
+	assertAll(t, "pull answers", rlog.pulled, syncengine.MediaJSON)
+	assertAll(t, "Accept", rlog.asked, syncengine.AcceptPull)
+}
+
+// mustSyncThrough has an officer record a day and sync with a server
+// configured so, then a new laptop sync: the server holds the officer's
+// changes as written, and the new laptop ends with the server's digest.
+// It returns what the officer's and the laptop's clients sent and
+// received.
+func mustSyncThrough(t *testing.T, configure func(*httpd.Config)) (officer, laptop *wireLog) {
+	t.Helper()
+	ts := mustServer(t, configure)
 	w, r := mustDevice(t, ts, communeA), mustDevice(t, ts, communeA)
-	wlog, rlog := logWire(w, false), logWire(r, false)
+	officer, laptop = logWire(w, false), logWire(r, false)
 	mustWork(t, w.DB, "Bùi Văn Thảo")
 	mustSync(t, w)
 	mustSync(t, r)
@@ -178,9 +191,7 @@ func TestCompactFallback(t *testing.T) {
 	if got, want := mustDigest(t, r.DB, communeA), mustDigest(t, ts.DB, communeA); got != want {
 		t.Errorf("new laptop's digest %s, the server's %s", got, want)
 	}
-	assertAll(t, "pushes", wlog.pushed, syncengine.MediaJSON)
-	assertAll(t, "pull answers", rlog.pulled, syncengine.MediaJSON)
-	assertAll(t, "Accept", rlog.asked, syncengine.AcceptPull)
+	return officer, laptop
 }
 
 // TestCompactNegotiation asks for versions and pull pages as old clients

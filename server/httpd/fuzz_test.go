@@ -440,7 +440,7 @@ func isHex(s string) bool {
 
 func validLimit(s string) bool {
 	n, err := strconv.Atoi(s)
-	return s == "" || (err == nil && n >= 1 && n <= httpd.MaxBatch)
+	return s == "" || (err == nil && n >= 1 && n <= httpd.MaxPullPage)
 }
 
 // escapeForRequestLine percent-encodes what cannot stand in an HTTP request

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"hodan/server/httpd"
 	"hodan/syncengine"
 )
 
@@ -221,7 +222,7 @@ func TestPullRefusesBadQueries(t *testing.T) {
 	}{
 		{"limit zero", "limit=0"},
 		{"negative limit", "limit=-1"},
-		{"limit above MaxBatch", "limit=5001"},
+		{"limit above MaxPullPage", "limit=" + strconv.Itoa(httpd.MaxPullPage+1)},
 		{"limit not a number", "limit=ten"},
 		{"fractional limit", "limit=1.5"},
 		{"negative after", "after=-1"},

@@ -68,13 +68,18 @@ type Config struct {
 	// the compact encoding (syncengine.MediaCompact): it does not offer
 	// it, answers pulls in JSON, and refuses compact pushes (415).
 	NoCompact bool
+	// NoHC2 makes the server speak the compact encoding's first version
+	// only, as servers did before HC2: it does not offer HC2 for pushes,
+	// answers pulls in HC1, and answers pull pages of MaxBatch at most.
+	NoHC2 bool
 }
 
 // Defaults of Config.
 const (
 	DefaultMaxBody      = 8 << 20
 	DefaultMaxClockSkew = syncengine.DefaultClockTolerance
-	// MaxBatch is the most changes one push may carry, and one pull return.
+	// MaxBatch is the most changes one push may carry, and one pull page
+	// return unless it is one of the few larger pages (MaxPullPage).
 	MaxBatch = 5000
 	// plainFactor bounds a body once decompressed, as a multiple of MaxBody.
 	plainFactor = 16
@@ -94,6 +99,9 @@ type Server struct {
 	// snapshots keeps the snapshots new devices start from (nil if
 	// NoSnapshots).
 	snapshots *snapshotCache
+	// largePages holds a token for each pull page larger than MaxBatch
+	// being read and answered (see largePage).
+	largePages chan struct{}
 }
 
 // New builds a Server from cfg.
@@ -117,7 +125,8 @@ func New(cfg Config) *Server {
 	cfg.ReadHeaderTimeout = cmp.Or(cfg.ReadHeaderTimeout, 10*time.Second)
 	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 2*time.Minute)
 	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 2*time.Minute)
-	s := &Server{cfg: cfg, echo: echo.New(), enrollments: newLimiter(enrollRate, enrollBurst), commits: newCommitter(cfg.DB)}
+	s := &Server{cfg: cfg, echo: echo.New(), enrollments: newLimiter(enrollRate, enrollBurst), commits: newCommitter(cfg.DB),
+		largePages: make(chan struct{}, maxLargePages)}
 	if cfg.DeviceRate > 0 {
 		s.devices = newLimiter(rate.Limit(cfg.DeviceRate), cfg.DeviceBurst)
 	}

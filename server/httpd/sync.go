@@ -107,11 +107,15 @@ func (s *Server) receipt(dev registry.Device, req *syncengine.PushRequest) (*syn
 
 func (s *Server) pull(c echo.Context) error {
 	dev := deviceOf(c)
-	q, err := parsePullQuery(c)
+	q, err := s.parsePullQuery(c)
 	if err != nil {
 		return err
 	}
 	q.Scopes, q.Exclude = dev.Communes, dev.ID
+	if q.Limit > MaxBatch {
+		release := s.largePage(&q)
+		defer release()
+	}
 	page, err := s.cfg.DB.ReadPull(c.Request().Context(), q)
 	if err != nil {
 		return err
@@ -121,11 +125,11 @@ func (s *Server) pull(c echo.Context) error {
 	}
 	return s.answerPull(c, &syncengine.PullResponse{
 		Incarnation: s.cfg.DB.Incarnation(), Reset: page.Reset, Changes: page.Changes,
-		Next: page.Next, More: page.More, ServerTime: s.nowMillis(),
+		Next: page.Next, More: page.More, ServerTime: s.nowMillis(), MaxLimit: s.pullLimit(),
 	})
 }
 
-func parsePullQuery(c echo.Context) (syncengine.PullQuery, error) {
+func (s *Server) parsePullQuery(c echo.Context) (syncengine.PullQuery, error) {
 	q := syncengine.PullQuery{Incarnation: c.QueryParam("incarnation"), Limit: syncengine.DefaultBatchSize}
 	var err error
 	if q.After.Seq, err = uintParam(c, "after"); err != nil {
@@ -137,8 +141,8 @@ func parsePullQuery(c echo.Context) (syncengine.PullQuery, error) {
 	}
 	if limit := c.QueryParam("limit"); limit != "" {
 		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > MaxBatch {
-			return q, fail(syncengine.CodeBadRequest, fmt.Sprintf("limit must be a number from 1 to %d", MaxBatch))
+		if err != nil || n < 1 || n > s.pullLimit() {
+			return q, fail(syncengine.CodeBadRequest, fmt.Sprintf("limit must be a number from 1 to %d", s.pullLimit()))
 		}
 		q.Limit = n
 	}
