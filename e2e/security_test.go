@@ -183,12 +183,13 @@ func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
 	a.fail(t, "already enrolled", "init", "--server", srv.url, "--enroll", code)
 	newDevice(t, "b").run(t, "init", "--server", srv.url, "--enroll", code)
 
-	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", srv.db + ".missing"}} {
+	missing := missingStore(t, srv.db)
+	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", missing}} {
 		if _, errOut, err := runCmd(bin.server, args...); err == nil || !strings.Contains(errOut, "hodan-server: ") {
 			t.Errorf("hodan-server %s: %v %q; want a refusal", strings.Join(args, " "), err, errOut)
 		}
 	}
-	if _, err := os.Stat(srv.db + ".missing"); err == nil {
+	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("device revoke created a database")
 	}
 }

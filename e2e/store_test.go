@@ -48,6 +48,21 @@ func serverDB(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "server.db")
 }
 
+// missingStore names a store like db that does not exist: a file beside
+// it, or a database of the same PostgreSQL server that was never made.
+func missingStore(t *testing.T, db string) string {
+	t.Helper()
+	if !onPostgres() {
+		return db + ".missing"
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path += "_missing"
+	return u.String()
+}
+
 // sqliteOnly skips, in the PostgreSQL run, a test about the server's
 // SQLite file; covered says what covers the same ground on PostgreSQL.
 func sqliteOnly(t *testing.T, covered string) {
