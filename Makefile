@@ -35,13 +35,29 @@ sqlite-note = @if [ "$$($(GO) list $(1) -f '{{.Stale}}' github.com/mattn/go-sqli
 # a few minutes on 2 cores once built. test-long gives them their whole
 # budget and adds the tests that are long by nature (see internal/longtest):
 # run it before merging a change to the engine, the server or storage.
+# With HODAN_TEST_POSTGRES naming a PostgreSQL server (.ci/run starts one),
+# the store suites run on it too (internal/pgtest), and both then run the
+# end-to-end suite a second time with every server's store in a database of
+# it (e2e-on-postgres).
 test:
 	$(call sqlite-note,-race)
 	$(GO) test -race ./...
+	$(call e2e-on-postgres)
 
 test-long:
 	$(call sqlite-note,-race)
 	HODAN_LONG_TESTS=1 $(GO) test -race -timeout 30m ./...
+	$(call e2e-on-postgres,HODAN_LONG_TESTS=1 ,-timeout 30m )
+
+# e2e-on-postgres runs the end-to-end suite again with HODAN_E2E_STORE=postgres
+# (e2e/doc.go): each server of each test on a new database of the server
+# HODAN_TEST_POSTGRES names, the laptops on SQLite as ever; about as long as
+# the first run of it. Nothing without HODAN_TEST_POSTGRES. $(1) adds to
+# the environment, $(2) to go test's flags.
+e2e-on-postgres = @if [ -n "$$HODAN_TEST_POSTGRES" ]; then \
+	echo "$(1)HODAN_E2E_STORE=postgres $(GO) test -race $(2)./e2e"; \
+	$(1)HODAN_E2E_STORE=postgres $(GO) test -race $(2)./e2e; \
+	fi
 
 # Benchmarks (see BENCHMARKS.md): the engine's merge beside raw SQLite
 # inserts, log-size scaling, bytes per cell; then end to end over loopback

@@ -13,11 +13,7 @@ import (
 // only the file verifies it, replays it to the server's digest, reads the
 // household's history, and catches a tampered copy.
 func TestAuditExportVerifyReplayHistory(t *testing.T) {
-	testAuditExportVerifyReplayHistory(t, t.TempDir()+"/server.db")
-}
-
-func testAuditExportVerifyReplayHistory(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	a.run(t, "household", "set", h, "poverty_status=near_poor")
 	a.add(t, "member", "--household-id", h, "--full-name", "Bùi Thị Hoa", "--birth-year", "2003", "--sex", "female", "--relation", "child")
 	syncAll(t, a, b)

@@ -7,7 +7,7 @@ import (
 // TestBadInputIsRefusedAndNothingWritten: each mistake an officer can make
 // gets one line on stderr, exit status 1, and leaves the database as it was.
 func TestBadInputIsRefusedAndNothingWritten(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
 	missing := "01a20000-0000-7000-8000-000000000000"
@@ -47,7 +47,7 @@ func TestBadInputIsRefusedAndNothingWritten(t *testing.T) {
 // TestEverythingButSyncWorksOffline runs every record command with no
 // server anywhere.
 func TestEverythingButSyncWorksOffline(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	srv.stop()
 
@@ -86,7 +86,7 @@ func TestNotEnrolledYet(t *testing.T) {
 	d := newDevice(t, "new")
 	d.fail(t, "hodan init", "household", "list")
 	d.fail(t, "cannot reach", "init", "--server", "http://127.0.0.1:1", "--enroll", "ABCDE")
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	d.fail(t, "enrollment code", "init", "--server", srv.url, "--enroll", "WRONG-CODE0-00000")
 	d.fail(t, "--server", "init", "--server", "ftp://x", "--enroll", "A")
 }

@@ -19,11 +19,7 @@ func to1980() string {
 // says how far its clock is off and what to do; a 1980 visit date that
 // reaches the server anyway (written by an older hodan) is refused.
 func TestDeadBatteryIsNoticed(t *testing.T) {
-	testDeadBattery(t, t.TempDir()+"/server.db")
-}
-
-func testDeadBattery(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
 	a.sync(t) // the laptop learns the server's time

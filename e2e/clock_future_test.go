@@ -15,11 +15,7 @@ import (
 // `hodan-server clock future`, and the laptop that wrote it, once its
 // clock is set right, repairs its clock and syncs.
 func TestFutureStampDoesNotBlockCorrectLaptops(t *testing.T) {
-	testFutureStamp(t, t.TempDir()+"/server.db")
-}
-
-func testFutureStamp(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")

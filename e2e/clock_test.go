@@ -20,11 +20,7 @@ func clockOffset(t *testing.T, offset string) {
 // clock is still wrong, and once the clock is set right re-stamps the
 // changes waiting, and the next sync is accepted and converges.
 func TestClockAheadIsRepaired(t *testing.T) {
-	testClockAhead(t, t.TempDir()+"/server.db")
-}
-
-func testClockAhead(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
@@ -92,11 +88,7 @@ func testClockAhead(t *testing.T, db string) {
 // 1980; what it records then still comes after what it recorded before,
 // and syncs.
 func TestClockReset1980KeepsOrder(t *testing.T) {
-	testClockReset1980(t, t.TempDir()+"/server.db")
-}
-
-func testClockReset1980(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
 	clockOffset(t, time.Until(time.Date(1980, 1, 1, 12, 0, 0, 0, time.UTC)).Round(time.Second).String())

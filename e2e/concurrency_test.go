@@ -10,11 +10,7 @@ import (
 // TestOfficersSyncingAtOnceConverge: six officers of one commune, each
 // with a day's records, sync at the same moment, twice; all converge.
 func TestOfficersSyncingAtOnceConverge(t *testing.T) {
-	testOfficersSyncingAtOnce(t, t.TempDir()+"/server.db")
-}
-
-func testOfficersSyncingAtOnce(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	devs := make([]*device, 6)
 	for i := range devs {
 		devs[i] = enrolled(t, srv, fmt.Sprintf("d%d", i), fmt.Sprintf("Cán bộ %d", i), lacLuong)

@@ -9,14 +9,7 @@ import (
 // hold a freshly synced household.
 func twoOfficers(t *testing.T) (*server, *device, *device, string) {
 	t.Helper()
-	return twoOfficersOn(t, t.TempDir()+"/server.db")
-}
-
-// twoOfficersOn is twoOfficers with the server's store at db (a file, or
-// a PostgreSQL URL).
-func twoOfficersOn(t *testing.T, db string) (*server, *device, *device, string) {
-	t.Helper()
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bui Van Thao", "--ethnicity-code", "06", "--poverty-status", "poor")
@@ -47,11 +40,7 @@ func assertConverged(t *testing.T, srv *server, commune string, devs ...*device)
 }
 
 func TestConcurrentEditsOfDifferentFieldsBothSurvive(t *testing.T) {
-	testConcurrentEditsOfDifferentFields(t, t.TempDir()+"/server.db")
-}
-
-func testConcurrentEditsOfDifferentFields(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	a.run(t, "household", "set", h, "head_name=Bùi Văn Thảo")
 	b.run(t, "household", "set", h, "poverty_status=near_poor", "housing_condition=semi_solid")
 	syncAll(t, a, b)
@@ -65,11 +54,7 @@ func testConcurrentEditsOfDifferentFields(t *testing.T, db string) {
 }
 
 func TestConcurrentEditsOfOneFieldConverge(t *testing.T) {
-	testConcurrentEditsOfOneField(t, t.TempDir()+"/server.db")
-}
-
-func testConcurrentEditsOfOneField(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	a.run(t, "household", "set", h, "poverty_status=near_poor")
 	b.run(t, "household", "set", h, "poverty_status=escaped_poverty")
 	syncAll(t, b, a)
@@ -89,11 +74,7 @@ func testConcurrentEditsOfOneField(t *testing.T, db string) {
 }
 
 func TestDeleteVersusConcurrentEditConverges(t *testing.T) {
-	testDeleteVersusConcurrentEdit(t, t.TempDir()+"/server.db")
-}
-
-func testDeleteVersusConcurrentEdit(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	m := a.add(t, "member", "--household-id", h, "--full-name", "Bùi Thị Hoa")
 	a.sync(t)
 	b.sync(t)
@@ -141,11 +122,7 @@ func (s *server) conflicts(t *testing.T) conflictList {
 }
 
 func TestConcurrentEditsAreListedAndResolvedEverywhere(t *testing.T) {
-	testConcurrentEditsListedAndResolved(t, t.TempDir()+"/server.db")
-}
-
-func testConcurrentEditsListedAndResolved(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	a.run(t, "household", "set", h, "head_name=Bùi Văn Thảo")
 	b.run(t, "household", "set", h, "head_name=Bùi Văn Thao", "poverty_status=near_poor")
 	syncAll(t, a, b)
@@ -210,11 +187,7 @@ func testConcurrentEditsListedAndResolved(t *testing.T, db string) {
 }
 
 func TestConcurrentResolutionsOfOneConflict(t *testing.T) {
-	testConcurrentResolutions(t, t.TempDir()+"/server.db")
-}
-
-func testConcurrentResolutions(t *testing.T, db string) {
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	a.run(t, "household", "set", h, "poverty_status=near_poor")
 	b.run(t, "household", "set", h, "poverty_status=escaped_poverty")
 	syncAll(t, a, b)

@@ -31,6 +31,7 @@ import (
 // migrations it recorded, each whole; the server then starts, enrolls a
 // laptop, and the laptop's first sync converges.
 func TestCrashDuringServerMigration(t *testing.T) {
+	sqliteOnly(t, "TestCrashDuringPostgresMigration")
 	cr := newCrashRun(t, 4)
 	dir := t.TempDir()
 	ref := startServing(t, dir+"/reference.db")
@@ -71,7 +72,7 @@ func TestCrashDuringServerMigration(t *testing.T) {
 // one that was killed can be run again; the laptop's first sync converges.
 func TestCrashDuringInit(t *testing.T) {
 	cr := newCrashRun(t, 4)
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	ref := enrolled(t, srv, "reference", "Lò Văn Minh", lacLuong)
 	names, states := migrationSteps(t, ref.db)
 	for i := 0; cr.more(); i++ {
@@ -113,7 +114,7 @@ func TestCrashDuringInit(t *testing.T) {
 // enrolled the laptop and spent the code, and the laptop has not saved its
 // token. The laptop must still get enrolled on the same file.
 func TestInitKilledOnceTheServerEnrolled(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	victims := make(chan *proc, 1)
 	via := startKillingProxy(t, srv.url, syncengine.PathEnroll, victims)
 	d := newDevice(t, "a")
@@ -192,17 +193,15 @@ const (
 	enrolledBoth   enrollState = "enrolled"
 )
 
-// enrollmentOf reads from both files whether the server and the laptop
-// hold the laptop's enrollment.
+// enrollmentOf reads whether the server (its device list) and the laptop
+// (its file) hold the laptop's enrollment.
 func enrollmentOf(t *testing.T, d *device, srv *server) enrollState {
 	t.Helper()
 	site := siteID(t, d)
 	if site == "" {
 		return notEnrolled
 	}
-	sdb := openRO(t, srv.db)
-	defer sdb.Close()
-	server := len(queryRows(t, sdb, `SELECT id FROM server_devices WHERE id = ? AND revoked_at IS NULL`, site)) == 1
+	server := slices.ContainsFunc(srv.devices(t), func(dev listedDevice) bool { return dev.ID == site && dev.RevokedAt == "" })
 	laptop := isEnrolled(t, d)
 	switch {
 	case server && laptop:

@@ -24,7 +24,7 @@ import (
 const pushRound = 100
 
 // TestCrashDuringPush kills the laptop's hodan sync, or the server, at
-// random instants of a push of 15 batches. After each kill both files are
+// random instants of a push of 15 batches. After each kill both databases are
 // intact; the server holds every change it answered a push for, and of the
 // laptop's changes exactly a gapless prefix equal to the laptop's own log
 // (no batch half applied); the next sync completes and converges.
@@ -43,7 +43,7 @@ const pushRounds = 10
 // crashPushes is rounds rounds of the push crash test, on a new server and
 // laptop.
 func crashPushes(t *testing.T, cr *crashRun, rounds int) {
-	srv := startServerProcess(t, t.TempDir()+"/server.db")
+	srv := startServerProcess(t, serverDB(t))
 	defer func() { srv.stop() }() // the last of the restarted servers
 	proxy, via := startAckProxy(t, srv.url)
 	a := newDevice(t, "a")
@@ -73,13 +73,13 @@ const pullHouseholds = 800
 
 // TestCrashDuringPull kills a new laptop's first hodan sync, or the server,
 // at random instants while it receives another laptop's 4,800 changes.
-// After each kill both files are intact and the laptop holds exactly the
+// After each kill both databases are intact and the laptop holds exactly the
 // server's log up to its pull cursor, in order (no page half applied); the
 // next sync completes and converges.
 func TestCrashDuringPull(t *testing.T) {
 	cr := newCrashRun(t, 4)
 	dir := t.TempDir()
-	srv := startServerProcess(t, dir+"/server.db")
+	srv := startServerProcess(t, serverDB(t))
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	writeHouseholds(t, b, lacLuong, 0, pullHouseholds)
 	b.sync(t)
@@ -111,7 +111,7 @@ func TestCrashDuringPull(t *testing.T) {
 }
 
 // killSync kills, at a random instant of the sync p, either p or the
-// server (which it then restarts on the same file and address), and says
+// server (which it then restarts on the same store and address), and says
 // which it killed and whether the kill landed.
 func (cr *crashRun) killSync(kind string, p *proc, srv **server) (string, bool) {
 	if cr.rng.Intn(2) == 0 {
@@ -156,11 +156,16 @@ func writeHouseholds(t *testing.T, d *device, commune string, from, n int) {
 	})
 }
 
-// assertReplica checks, in each file, the laptop's own log and that the
-// domain tables show the cell store.
+// assertReplica checks, in each file, the replica's own log and that the
+// domain tables show the cell store. A PostgreSQL store among them is
+// left out: its tables' types are not SQLite's, and each batch is one of
+// its transactions.
 func assertReplica(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, path := range paths {
+		if syncengine.IsPostgres(path) {
+			continue
+		}
 		db, done := snapshot(t, path)
 		assertOwnLog(t, db)
 		assertProjected(t, db)
@@ -181,7 +186,7 @@ func serverHolds(t *testing.T, srv *server, d *device) int {
 	t.Helper()
 	dev := openRO(t, d.db)
 	defer dev.Close()
-	sdb, done := snapshot(t, srv.db)
+	sdb, done := serverSnapshot(t, srv)
 	defer done()
 	return len(originLog(t, sdb, siteOf(t, dev)))
 }
@@ -189,13 +194,13 @@ func serverHolds(t *testing.T, srv *server, d *device) int {
 // assertPushHeld checks that the server holds of the laptop's changes a
 // gapless prefix, each equal to the laptop's, that its version vector says
 // so, and that it holds at least what it acknowledged and what the laptop
-// recorded as pushed. The server's file is read in one snapshot: the server
+// recorded as pushed. The server's store is read in one snapshot: the server
 // may still be committing the batch of a laptop killed while it waited.
 func assertPushHeld(t *testing.T, d *device, srv *server, acked uint64) {
 	t.Helper()
 	dev := openRO(t, d.db)
 	defer dev.Close()
-	sdb, done := snapshot(t, srv.db)
+	sdb, done := serverSnapshot(t, srv)
 	defer done()
 	site := siteOf(t, dev)
 	mine, held := originLog(t, dev, site), originLog(t, sdb, site)
@@ -228,8 +233,8 @@ func assertPushHeld(t *testing.T, d *device, srv *server, acked uint64) {
 // logHead is the last sequence number of the server's log.
 func logHead(t *testing.T, srv *server) int {
 	t.Helper()
-	db := openRO(t, srv.db)
-	defer db.Close()
+	db, done := serverSnapshot(t, srv)
+	defer done()
 	return int(queryRows(t, db, `SELECT coalesce(max(seq), 0) FROM sync_log`)[0][0].(int64))
 }
 
@@ -259,7 +264,7 @@ func assertPulledPrefix(t *testing.T, d *device, srv *server) {
 	t.Helper()
 	dev := openRO(t, d.db)
 	defer dev.Close()
-	sdb, done := snapshot(t, srv.db)
+	sdb, done := serverSnapshot(t, srv)
 	defer done()
 	site := []byte(siteOf(t, dev))
 	const q = `SELECT ` + logColumns + ` FROM sync_log l JOIN sync_sites s ON s.id = l.origin WHERE s.site != ? `

@@ -15,7 +15,7 @@ import (
 // sync converges with the server.
 func TestCrashDuringLocalWrites(t *testing.T) {
 	cr := newCrashRun(t, 4)
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	m := &writeModel{households: map[string]*household{}, members: map[string]string{}, visits: map[string]string{}}
 	for cr.more() {

@@ -6,4 +6,11 @@
 // processes of their own where a process must be killed (crash_*), type
 // at a terminal (visitnew), or be what people run (the walkthrough). It
 // has no code of its own.
+//
+// With HODAN_E2E_STORE=postgres (and HODAN_TEST_POSTGRES naming a
+// PostgreSQL server) every server of every test keeps its store in a new
+// PostgreSQL database instead of a file (serverDB); the laptops stay on
+// SQLite. Tests about the server's SQLite file as such skip in that run,
+// naming what covers the same ground on PostgreSQL, and the tests of
+// PostgreSQL alone run only in it.
 package e2e

@@ -11,11 +11,7 @@ import (
 // after the server committed but before the device heard, and checks that
 // the next sync completes with nothing lost and nothing twice.
 func TestInterruptedPushResumes(t *testing.T) {
-	testInterruptedPushResumes(t, t.TempDir()+"/server.db")
-}
-
-func testInterruptedPushResumes(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	proxy, via := startProxy(t, srv.url)
 	a := newDevice(t, "a")
 	a.run(t, "init", "--server", via, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))
@@ -49,31 +45,12 @@ func testInterruptedPushResumes(t *testing.T, db string) {
 	assertConverged(t, srv, lacLuong, a)
 }
 
-// TestServerRestoredFromOlderCopy restores the server's database file from
-// a copy taken before some syncs: the devices' next syncs give it back what
-// it lost, and everyone converges.
+// TestServerRestoredFromOlderCopy restores the server's store from a copy
+// taken, the server stopped, before some syncs (its file, or in the
+// PostgreSQL run a pg_dump restored into the emptied database): the
+// devices' next syncs give it back what it lost, and everyone converges.
 func TestServerRestoredFromOlderCopy(t *testing.T) {
-	testServerRestoredFromOlderCopy(t, t.TempDir()+"/server.db", fileBackup)
-}
-
-// fileBackup copies a stopped server's file; the function it returns puts
-// the copy back.
-func fileBackup(t *testing.T, db string) (restore func()) {
-	backup := db + ".backup"
-	copyFile(t, db, backup)
-	return func() {
-		for _, suffix := range []string{"-wal", "-shm"} {
-			os.Remove(db + suffix)
-		}
-		copyFile(t, backup, db)
-	}
-}
-
-// testServerRestoredFromOlderCopy is TestServerRestoredFromOlderCopy on
-// the store db, backed up and restored by backup while the server is
-// stopped.
-func testServerRestoredFromOlderCopy(t *testing.T, db string, backup func(t *testing.T, db string) (restore func())) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	h1 := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
@@ -81,7 +58,7 @@ func testServerRestoredFromOlderCopy(t *testing.T, db string, backup func(t *tes
 	b.sync(t)
 
 	srv.stop()
-	restore := backup(t, srv.db)
+	restore := backupStore(t, srv.db)
 	srv = srv.restart(t)
 
 	h2 := a.add(t, "household", "--head-name", "Lò Thị Mai")

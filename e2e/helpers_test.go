@@ -29,6 +29,10 @@ import (
 var bin struct{ server, client string }
 
 func TestMain(m *testing.M) {
+	if problem := checkStore(); problem != "" {
+		fmt.Fprintln(os.Stderr, problem)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "hodan-e2e-bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -101,6 +105,11 @@ func launchServer(t *testing.T, s *server, addr string, extra ...string) *server
 	t.Helper()
 	s.exited = make(chan error, 1)
 	args := append([]string{"serve", "--db", s.db, "--addr", addr}, extra...)
+	if syncengine.IsPostgres(s.db) {
+		// Its snapshots' cache, which it would keep under the system's
+		// temporary directory: the test's, removed at its end.
+		args = append(args, "--snapshot-dir", t.TempDir())
+	}
 	listening := make(chan string, 1)
 	logs := &logWriter{s: s, listening: listening}
 	if s.cmd != nil {
@@ -219,6 +228,21 @@ func (s *server) enroll(t *testing.T, officer string, communes ...string) string
 	var res struct{ Code string }
 	mustJSON(t, s.run(t, args...), &res)
 	return res.Code
+}
+
+// listedDevice is a device as hodan-server device list --json shows it.
+type listedDevice struct {
+	ID        string `json:"id"`
+	Officer   string `json:"officer"`
+	RevokedAt string `json:"revoked_at"`
+}
+
+// devices lists the devices the server has enrolled, revoked ones too.
+func (s *server) devices(t *testing.T) []listedDevice {
+	t.Helper()
+	var devices []listedDevice
+	mustJSON(t, s.run(t, "device", "list", "--db", s.db, "--json"), &devices)
+	return devices
 }
 
 // digest is the server's digest of commune, read while it runs.

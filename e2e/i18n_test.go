@@ -9,7 +9,7 @@ import (
 // officer's laptop does: help, errors, tables, status and sync speak
 // Vietnamese, and --lang en or an English locale switch to English.
 func TestVietnameseByDefault(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	vi := func(args ...string) (string, string, error) {
 		return runIn("", bin.client, append([]string{"--db", a.db}, args...)...)
@@ -86,7 +86,7 @@ func TestVietnameseByDefault(t *testing.T) {
 // progress bar while it sends; with stderr not a terminal it prints
 // nothing there.
 func TestSyncShowsProgressOnATerminal(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	for _, name := range []string{"Lò Thị Mai", "Bùi Văn Thảo", "Hà Văn Chung"} {
 		a.add(t, "household", "--head-name", name)

@@ -21,7 +21,7 @@ import (
 func TestRestoredLaptopLosesNothing(t *testing.T) {
 	for _, more := range []int{0, 1, 2} {
 		t.Run(fmt.Sprintf("%d households after the restore", more), func(t *testing.T) {
-			srv := startServer(t, t.TempDir()+"/server.db")
+			srv := startServer(t, serverDB(t))
 			a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 			h1 := a.add(t, "household", "--head-name", "Bùi Văn Thảo", "--household-number", "1")
 			a.sync(t)
@@ -87,7 +87,7 @@ func TestRestoredLaptopLosesNothing(t *testing.T) {
 func TestClonedLaptopLosesNothing(t *testing.T) {
 	for _, cloneFirst := range []bool{false, true} {
 		t.Run(fmt.Sprintf("clone syncs first %v", cloneFirst), func(t *testing.T) {
-			srv := startServer(t, t.TempDir()+"/server.db")
+			srv := startServer(t, serverDB(t))
 			a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 			h0 := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
 			a.sync(t)

@@ -82,7 +82,7 @@ func planted(t *testing.T) []struct {
 // communeLaptop is a laptop of Lạc Lương with the villages the lists name.
 func communeLaptop(t *testing.T, name, officer string) *device {
 	t.Helper()
-	srv := startServer(t, filepath.Join(t.TempDir(), "server.db"))
+	srv := startServer(t, serverDB(t))
 	d := enrolled(t, srv, name, officer, lacLuong)
 	for _, v := range listVillages {
 		d.add(t, "village", "--name", v)
@@ -200,7 +200,7 @@ func TestImportCommuneList(t *testing.T) {
 
 	// A laptop of two communes must be told which one a list without a
 	// commune column is for.
-	both := enrolled(t, startServer(t, filepath.Join(t.TempDir(), "server2.db")), "both", "Hà Văn Di", lacLuong, camGiang)
+	both := enrolled(t, startServer(t, serverDB(t)), "both", "Hà Văn Di", lacLuong, camGiang)
 	if _, errOut, code := hodanIn(t, both, "en", "import", "households", clean); code != 1 || !strings.Contains(errOut, "--commune") {
 		t.Errorf("two communes, no --commune: exit %d, %q", code, errOut)
 	}
@@ -262,7 +262,7 @@ func TestExportAndImportOnAnotherLaptop(t *testing.T) {
 		t.Errorf("households.csv does not start with a BOM and the id header: %q", csv[:min(len(csv), 20)])
 	}
 
-	b := enrolled(t, startServer(t, filepath.Join(t.TempDir(), "server2.db")), "b", "Hà Văn Di", lacLuong)
+	b := enrolled(t, startServer(t, serverDB(t)), "b", "Hà Văn Di", lacLuong)
 	rep, code := importJSON(t, b, "--create-villages", filepath.Join(dir, "households.xlsx"))
 	if code != 0 || rep.Imported != 50 || len(rep.NewVillages) != len(listVillages) {
 		t.Fatalf("import on laptop b: exit %d, %+v", code, rep)

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,7 @@ import (
 // good code says until when it is valid, dd/mm/yyyy HH:MM on the
 // server's clock.
 func TestEnrollRefusesACodeThatNeverWorks(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "server.db")
+	db := serverDB(t)
 	for _, args := range [][]string{
 		{"--officer", "Lò Văn Minh", "--ttl", "0s"},
 		{"--officer", "Lò Văn Minh", "--ttl", "-1h"},
@@ -34,7 +33,7 @@ func TestEnrollRefusesACodeThatNeverWorks(t *testing.T) {
 // TestSyncJSONErrorWhenTheServerIsDown: hodan sync --json with the server
 // down prints a JSON error, as every command's --json does, and exits 1.
 func TestSyncJSONErrorWhenTheServerIsDown(t *testing.T) {
-	srv := startServer(t, filepath.Join(t.TempDir(), "server.db"))
+	srv := startServer(t, serverDB(t))
 	d := enrolled(t, srv, "a", "Lò Thị Mai", lacLuong)
 	d.add(t, "household", "--head-name", "Hà Thị Mai")
 	srv.stop()

@@ -81,14 +81,13 @@ func assertOrphans(t *testing.T, srv *server, want map[string]string, devs ...*d
 	return lists["server"]
 }
 
-// orphanedRecordsOn plays issue 14's item 3 with the server's store at db:
-// Minh (a) deletes a household and an empty village while Lan (b),
-// offline, records a member, a visit, a support record and a damage
-// report for the household and a new household in the village. It
-// returns the ids.
-func orphanedRecordsOn(t *testing.T, db string) (srv *server, a, b *device, ids map[string]string) {
+// orphanedRecords plays issue 14's item 3: Minh (a) deletes a household
+// and an empty village while Lan (b), offline, records a member, a visit,
+// a support record and a damage report for the household and a new
+// household in the village. It returns the ids.
+func orphanedRecords(t *testing.T) (srv *server, a, b *device, ids map[string]string) {
 	t.Helper()
-	srv, a, b, h := twoOfficersOn(t, db)
+	srv, a, b, h := twoOfficers(t)
 	v := a.add(t, "village", "--name", "Bản Nà Lừa")
 	a.sync(t)
 	b.sync(t)
@@ -107,11 +106,7 @@ func orphanedRecordsOn(t *testing.T, db string) (srv *server, a, b *device, ids 
 }
 
 func TestRecordsUnderADeletedHouseholdAreListedEverywhere(t *testing.T) {
-	testRecordsUnderADeletedHousehold(t, t.TempDir()+"/server.db")
-}
-
-func testRecordsUnderADeletedHousehold(t *testing.T, db string) {
-	srv, a, b, ids := orphanedRecordsOn(t, db)
+	srv, a, b, ids := orphanedRecords(t)
 	want := map[string]string{
 		ids["member"]: "parent_deleted", ids["visit"]: "parent_deleted",
 		ids["support"]: "parent_deleted", ids["damage"]: "parent_deleted",
@@ -143,11 +138,7 @@ func testRecordsUnderADeletedHousehold(t *testing.T, db string) {
 }
 
 func TestOrphansAreSettledByRestoreMoveOrDelete(t *testing.T) {
-	testOrphansSettled(t, t.TempDir()+"/server.db")
-}
-
-func testOrphansSettled(t *testing.T, db string) {
-	srv, a, b, ids := orphanedRecordsOn(t, db)
+	srv, a, b, ids := orphanedRecords(t)
 	listed := a.orphans(t)
 	other := a.add(t, "household", "--head-name", "Hà Văn Tú")
 	v2 := a.add(t, "village", "--name", "Bản Lác")
@@ -197,11 +188,7 @@ func testOrphansSettled(t *testing.T, db string) {
 // Issue 14's item 4: Minh merges a family registered twice while Lan
 // deletes the household he keeps.
 func TestMergeRacingDeleteOfTheKeptHouseholdIsListedAndRestored(t *testing.T) {
-	testMergeRacingDelete(t, t.TempDir()+"/server.db")
-}
-
-func testMergeRacingDelete(t *testing.T, db string) {
-	srv, a, b, old := twoOfficersOn(t, db)
+	srv, a, b, old := twoOfficers(t)
 	a.run(t, "household", "delete", old)
 	keep, drop, _ := family(t, a)
 	syncAll(t, a, b)
@@ -246,7 +233,7 @@ func testMergeRacingDelete(t *testing.T, db string) {
 }
 
 func TestDeletingAParentWithLiveRecordsAsksFirst(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	v := a.add(t, "village", "--name", "Bản Lác")
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo", "--village-id", v)

@@ -21,6 +21,7 @@ import (
 // serve does; the one change the test makes to what README says is the
 // port, a free one instead of 8080.
 func TestReadmeWalkthrough(t *testing.T) {
+	sqliteOnly(t, "TestWalkthrough; README's serves the default store, a file, as make serve does")
 	server, script := readmeWalkthrough(t)
 	if len(server) != 1 || strings.TrimSpace(server[0]) != "make serve" {
 		t.Fatalf("README's walkthrough starts the server with %q; this test knows `make serve`", server)

@@ -58,11 +58,7 @@ func sortedPair(a, b string) [2]string {
 }
 
 func TestDuplicateFamilyFoundAndOverlappingSupportFlagged(t *testing.T) {
-	testDuplicateFamilyAndOverlappingSupport(t, t.TempDir()+"/server.db")
-}
-
-func testDuplicateFamilyAndOverlappingSupport(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolled(t, srv, "b", "Hà Thị Lan", lacLuong)
 	// Offline, each officer registers the family and records the new

@@ -15,11 +15,7 @@ import (
 // written straight into the device's database (a tampered or broken
 // client) are refused by the server one by one, with nothing applied.
 func TestDeviceStaysInItsCommunes(t *testing.T) {
-	testDeviceStaysInItsCommunes(t, t.TempDir()+"/server.db")
-}
-
-func testDeviceStaysInItsCommunes(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	both := enrolled(t, srv, "both", "Hà Thị Lan", lacLuong, camGiang)
 	c := enrolled(t, srv, "c", "Triệu Văn Dũng", camGiang)

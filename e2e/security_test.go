@@ -31,7 +31,7 @@ func tlsFiles(t *testing.T, host string) string {
 // startTLSServer starts hodan-server over HTTPS with the certificate in dir.
 func startTLSServer(t *testing.T, dir string) *server {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "district.db")
+	db := serverDB(t)
 	s := startServerAt(t, db, "127.0.0.1:0", "--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"))
 	if !strings.HasPrefix(s.url, "https://") {
 		t.Fatalf("server with --tls-cert announces %s, want an https:// address", s.url)
@@ -90,7 +90,7 @@ func TestSyncOverTLSWithAPinnedCA(t *testing.T) {
 	})
 
 	t.Run("https to a plain server", func(t *testing.T) {
-		plain := startServer(t, filepath.Join(t.TempDir(), "plain.db"))
+		plain := startServer(t, serverDB(t))
 		url := strings.Replace(plain.url, "http://", "https://", 1)
 		newDevice(t, "g").fail(t, "does not speak https", "init", "--server", url, "--enroll", plain.enroll(t, "Hà Văn Chung", lacLuong))
 	})
@@ -134,25 +134,20 @@ func TestTLSFlagsAreChecked(t *testing.T) {
 
 func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, filepath.Join(t.TempDir(), "district.db"))
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	a.add(t, "household", "--head-name", "Lò Văn Pọm", "--head-birth-year", "1975", "--head-sex", "male", "--ethnicity-code", "04", "--poverty-status", "poor")
 	a.sync(t)
 	synced := srv.digest(t, lacLuong)
 	site := a.status(t)["site_id"].(string)
 
-	var devices []struct {
-		ID        string `json:"id"`
-		Officer   string `json:"officer"`
-		RevokedAt string `json:"revoked_at"`
-	}
-	mustJSON(t, srv.run(t, "device", "list", "--db", srv.db, "--json"), &devices)
+	devices := srv.devices(t)
 	if len(devices) != 1 || devices[0].ID != site || devices[0].Officer != "Lò Văn Minh" || devices[0].RevokedAt != "" {
 		t.Fatalf("device list: %+v; want the one active device %s", devices, site)
 	}
 	// Revoked while the server runs, by the first characters of its id.
 	srv.run(t, "device", "revoke", site[:8], "--db", srv.db)
-	mustJSON(t, srv.run(t, "device", "list", "--db", srv.db, "--json"), &devices)
+	devices = srv.devices(t)
 	if len(devices) != 1 || devices[0].RevokedAt == "" {
 		t.Fatalf("device list after revoke: %+v", devices)
 	}
@@ -188,19 +183,21 @@ func TestRevokedLaptopIsToldToEnrollAgainAndKeepsItsRecords(t *testing.T) {
 	a.fail(t, "already enrolled", "init", "--server", srv.url, "--enroll", code)
 	newDevice(t, "b").run(t, "init", "--server", srv.url, "--enroll", code)
 
-	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", srv.db + ".missing"}} {
+	missing := missingStore(t, srv.db)
+	for _, args := range [][]string{{"device", "revoke", "0000", "--db", srv.db}, {"device", "revoke", site, "--db", missing}} {
 		if _, errOut, err := runCmd(bin.server, args...); err == nil || !strings.Contains(errOut, "hodan-server: ") {
 			t.Errorf("hodan-server %s: %v %q; want a refusal", strings.Join(args, " "), err, errOut)
 		}
 	}
-	if _, err := os.Stat(srv.db + ".missing"); err == nil {
+	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("device revoke created a database")
 	}
 }
 
 func TestFilesAtRestAreReadableByTheOwnerOnly(t *testing.T) {
+	sqliteOnly(t, "the server keeps no file of its own; the database's files are the cluster's, its owner's only")
 	t.Parallel()
-	srv := startServer(t, filepath.Join(t.TempDir(), "district.db"))
+	srv := startServer(t, serverDB(t))
 	// The default database, in the officer's configuration directory.
 	config := t.TempDir()
 	cmd := exec.Command(bin.client, "init", "--server", srv.url, "--enroll", srv.enroll(t, "Lò Văn Minh", lacLuong))

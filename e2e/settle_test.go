@@ -6,13 +6,11 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"hodan/internal/pgtest"
 	"hodan/internal/replica"
 	"hodan/server/registry"
 	"hodan/syncengine"
@@ -47,44 +45,29 @@ func (p *pullBlocker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.proxy.ServeHTTP(w, r)
 }
 
-// settling is a district whose server settles merges every 50ms (on
-// SQLite, or on PostgreSQL when store is "postgres"), with officer a's
-// laptop, and officer b's behind a pullBlocker.
+// settling is a district whose server settles merges every 50ms, with
+// officer a's laptop, and officer b's behind a pullBlocker.
 type settling struct {
 	srv     *server
 	a, b    *device
 	blocker *pullBlocker
 }
 
-// eachStore runs test on a district on SQLite, then on PostgreSQL, whose
-// laptops both hold one family recorded twice, x and y.
-func eachStore(t *testing.T, test func(t *testing.T, s *settling, x, y string)) {
-	for _, store := range []string{"sqlite", "postgres"} {
-		t.Run(store, func(t *testing.T) {
-			s := mustSettling(t, store)
-			x := s.a.add(t, "household", "--head-name", "Bùi Văn Thao", "--head-birth-year", "1978")
-			y := s.a.add(t, "household", "--head-name", "Bui Van Thao", "--head-birth-year", "1978")
-			s.a.sync(t)
-			s.b.sync(t)
-			test(t, s, x, y)
-		})
-	}
-}
-
-func mustSettling(t *testing.T, store string) *settling {
+// mustSettling starts a settling district whose laptops both hold one
+// family recorded twice, x and y.
+func mustSettling(t *testing.T) (s *settling, x, y string) {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "server.db")
-	if store == "postgres" {
-		db = pgtest.Database(t) // skips without HODAN_TEST_POSTGRES
-		t.Setenv("TMPDIR", t.TempDir())
-	}
-	s := &settling{srv: startServerAt(t, db, "127.0.0.1:0", "--settle-every", "50ms")}
+	s = &settling{srv: startServerAt(t, serverDB(t), "127.0.0.1:0", "--settle-every", "50ms")}
 	s.a = enrolled(t, s.srv, "a", "Lò Văn Minh", lacLuong)
 	var via string
 	s.blocker, via = startPullBlocker(t, s.srv.url)
 	s.b = newDevice(t, "b")
 	s.b.run(t, "init", "--server", via, "--enroll", s.srv.enroll(t, "Hà Thị Lan", lacLuong))
-	return s
+	x = s.a.add(t, "household", "--head-name", "Bùi Văn Thao", "--head-birth-year", "1978")
+	y = s.a.add(t, "household", "--head-name", "Bui Van Thao", "--head-birth-year", "1978")
+	s.a.sync(t)
+	s.b.sync(t)
+	return s, x, y
 }
 
 // pushOnly syncs b while its pulls are refused: its changes reach the
@@ -139,13 +122,9 @@ func (s *settling) serverParents(t *testing.T) map[string]string {
 	return out
 }
 
-// members is how many members the server's report counts in Lạc Lương;
-// -1 on PostgreSQL, whose stores give no report yet.
+// members is how many members the server's report counts in Lạc Lương.
 func (s *settling) members(t *testing.T) float64 {
 	t.Helper()
-	if syncengine.IsPostgres(s.srv.db) {
-		return -1
-	}
 	var r struct{ Communes []map[string]any }
 	mustJSON(t, s.srv.run(t, "report", "indicators", "--db", s.srv.db, "--json"), &r)
 	for _, c := range r.Communes {
@@ -186,22 +165,21 @@ func (s *settling) assertSettledAlike(t *testing.T, want string, members ...stri
 // household that is one. Once both laptops sync, every replica holds the
 // member under Y, and nobody has a conflict.
 func TestServerSettlesAMergeALaptopNeverPulled(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *settling, x, y string) {
-		s.a.run(t, "household", "merge", y, x)
-		s.a.sync(t)
-		before := s.members(t)
-		member := s.b.add(t, "member", "--household-id", x, "--full-name", "Bùi Thị Hoa", "--birth-year", "1980")
-		s.pushOnly(t)
-		s.waitSettled(t, 1)
-		if got := s.serverParents(t)[member]; got != y {
-			t.Errorf("on the server the member belongs to %s, want %s, the household X was merged into", got, y)
-		}
-		if after := s.members(t); before >= 0 && after != before+1 {
-			t.Errorf("the server's report counts %v members, %v before the member was pushed; want one more", after, before)
-		}
-		syncAll(t, s.a, s.b)
-		s.assertSettledAlike(t, y, member)
-	})
+	s, x, y := mustSettling(t)
+	s.a.run(t, "household", "merge", y, x)
+	s.a.sync(t)
+	before := s.members(t)
+	member := s.b.add(t, "member", "--household-id", x, "--full-name", "Bùi Thị Hoa", "--birth-year", "1980")
+	s.pushOnly(t)
+	s.waitSettled(t, 1)
+	if got := s.serverParents(t)[member]; got != y {
+		t.Errorf("on the server the member belongs to %s, want %s, the household X was merged into", got, y)
+	}
+	if after := s.members(t); after != before+1 {
+		t.Errorf("the server's report counts %v members, %v before the member was pushed; want one more", after, before)
+	}
+	syncAll(t, s.a, s.b)
+	s.assertSettledAlike(t, y, member)
 }
 
 // TestServerSettlesACycleOfMerges: officers a and b merge one pair in
@@ -210,25 +188,24 @@ func TestServerSettlesAMergeALaptopNeverPulled(t *testing.T) {
 // id, with both families' members; the laptops, once synced, hold the
 // same, without conflict.
 func TestServerSettlesACycleOfMerges(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *settling, x, y string) {
-		mx := s.a.add(t, "member", "--household-id", x, "--full-name", "Lò Văn Tú", "--birth-year", "2010")
-		my := s.b.add(t, "member", "--household-id", y, "--full-name", "Lò Thị Hoa", "--birth-year", "2012")
-		s.a.run(t, "household", "merge", y, x)
-		s.b.run(t, "household", "merge", x, y)
-		s.a.sync(t)
-		s.pushOnly(t)
-		s.waitSettled(t, 1)
-		first := min(x, y)
-		parents := s.serverParents(t)
-		if parents[mx] != first || parents[my] != first {
-			t.Errorf("on the server the members belong to %s and %s, want both under %s, the smaller id", parents[mx], parents[my], first)
+	s, x, y := mustSettling(t)
+	mx := s.a.add(t, "member", "--household-id", x, "--full-name", "Lò Văn Tú", "--birth-year", "2010")
+	my := s.b.add(t, "member", "--household-id", y, "--full-name", "Lò Thị Hoa", "--birth-year", "2012")
+	s.a.run(t, "household", "merge", y, x)
+	s.b.run(t, "household", "merge", x, y)
+	s.a.sync(t)
+	s.pushOnly(t)
+	s.waitSettled(t, 1)
+	first := min(x, y)
+	parents := s.serverParents(t)
+	if parents[mx] != first || parents[my] != first {
+		t.Errorf("on the server the members belong to %s and %s, want both under %s, the smaller id", parents[mx], parents[my], first)
+	}
+	syncAll(t, s.a, s.b)
+	s.assertSettledAlike(t, first, mx, my)
+	for name, d := range map[string]*device{"a": s.a, "b": s.b} {
+		if hs := d.list(t, "household"); len(hs) != 1 || hs[0]["id"] != first {
+			t.Errorf("laptop %s lists households %v, want %s alone", name, ids(hs), first)
 		}
-		syncAll(t, s.a, s.b)
-		s.assertSettledAlike(t, first, mx, my)
-		for name, d := range map[string]*device{"a": s.a, "b": s.b} {
-			if hs := d.list(t, "household"); len(hs) != 1 || hs[0]["id"] != first {
-				t.Errorf("laptop %s lists households %v, want %s alone", name, ids(hs), first)
-			}
-		}
-	})
+	}
 }

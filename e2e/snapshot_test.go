@@ -11,11 +11,7 @@ import (
 // kept for scripts) it pulls change by change to the same state; a laptop
 // that already synced never takes a snapshot again.
 func TestNewLaptopStartsFromASnapshot(t *testing.T) {
-	testNewLaptopStartsFromASnapshot(t, t.TempDir()+"/server.db")
-}
-
-func testNewLaptopStartsFromASnapshot(t *testing.T, db string) {
-	srv := startServer(t, db)
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	for _, name := range []string{"Bùi Văn Thảo", "Hà Thị Lan", "Triệu Văn Dũng"} {
 		a.add(t, "household", "--head-name", name)

@@ -119,7 +119,7 @@ func (s *screen) exit() {
 // make, and the review lands in the household's poverty columns and the
 // visit, with the classification shown in Vietnamese.
 func TestVisitNewPovertyReviewOnATerminal(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	v := a.add(t, "village", "--name", "Bản Lác")
 	mai := a.add(t, "household", "--head-name", "Hà Thị Mai", "--village-id", v, "--household-number", "12")
@@ -203,7 +203,7 @@ func TestVisitNewPovertyReviewOnATerminal(t *testing.T) {
 // TestVisitNewSupportDeliveryOnATerminal records a support delivery in
 // English, with a bad amount on the way.
 func TestVisitNewSupportDeliveryOnATerminal(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	h := a.add(t, "household", "--head-name", "Bùi Văn Thảo")
 
@@ -248,7 +248,7 @@ func TestVisitNewSupportDeliveryOnATerminal(t *testing.T) {
 // TestVisitNewCtrlDSavesNothing: Ctrl-D halfway through leaves the
 // database as it was.
 func TestVisitNewCtrlDSavesNothing(t *testing.T) {
-	srv := startServer(t, t.TempDir()+"/server.db")
+	srv := startServer(t, serverDB(t))
 	a := enrolled(t, srv, "a", "Lò Văn Minh", lacLuong)
 	h := a.add(t, "household", "--head-name", "Hà Thị Mai")
 	before := a.digest(t, lacLuong)

@@ -8,7 +8,7 @@ import (
 // processes of their own: an officer records a household, a member and a
 // visit offline, syncs, and a colleague sees them.
 func TestWalkthrough(t *testing.T) {
-	srv := startServerProcess(t, t.TempDir()+"/server.db")
+	srv := startServerProcess(t, serverDB(t))
 	a := enrolledProcess(t, srv, "a", "Lò Văn Minh", lacLuong)
 	b := enrolledProcess(t, srv, "b", "Hà Thị Lan", lacLuong)
 	srv.stop() // the field: no network from here until the sync
