@@ -27,6 +27,21 @@ type postgresDialect struct{}
 
 var _ dialect = postgresDialect{}
 
+// PostgresOpenError is a PostgreSQL database that could not be opened:
+// the URL (its password hidden), the server, database and role it names
+// (empty when the URL could not be read), and why, for a command to say
+// what to do.
+type PostgresOpenError struct {
+	Source, Host, Database, User string
+	Err                          error
+}
+
+func (e *PostgresOpenError) Error() string {
+	return fmt.Sprintf("open PostgreSQL database %s: %v", e.Source, e.Err)
+}
+
+func (e *PostgresOpenError) Unwrap() error { return e.Err }
+
 // writeLockKey is the advisory lock every writing transaction takes
 // ("hodan" in ASCII). Advisory locks are per database.
 const writeLockKey = 0x686f64616e
@@ -41,7 +56,7 @@ func (postgresDialect) scopedCells() bool { return true }
 func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (w, r *sql.DB, err error) {
 	cfg, err := pgx.ParseConfig(source)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open PostgreSQL database: %w", err)
+		return nil, nil, &PostgresOpenError{Source: redactURL(source), Err: err}
 	}
 	r = sql.OpenDB(newPGConnector(cfg, map[string]string{
 		"default_transaction_isolation": "repeatable read",
@@ -50,7 +65,7 @@ func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (
 	r.SetMaxOpenConns(pgReaders)
 	if err := r.PingContext(ctx); err != nil {
 		r.Close()
-		return nil, nil, fmt.Errorf("open PostgreSQL database %s: %w", redactURL(source), err)
+		return nil, nil, &PostgresOpenError{Source: redactURL(source), Host: cfg.Host, Database: cfg.Database, User: cfg.User, Err: err}
 	}
 	if readOnly {
 		return nil, r, nil

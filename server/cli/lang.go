@@ -4,10 +4,13 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"hodan/internal/clitext"
 	"hodan/internal/i18n"
 	"hodan/schema"
 	"hodan/server/accounts"
+	"hodan/syncengine"
 )
 
 // tr says hodan-server's messages in the language of the command: their
@@ -46,7 +49,32 @@ func (t tr) say(err error) string {
 	if s, ok := schemaSays(t.lang, err); ok {
 		return s
 	}
+	if s, ok := postgresSays(t.lang, err); ok {
+		return s
+	}
 	return i18n.Explain(t.lang, err)
+}
+
+// postgresSays says in l why a PostgreSQL database named by --db could not
+// be opened, and what to do, when err is that: a database not created, a
+// role refused, a server not reached, an address not readable.
+func postgresSays(l i18n.Lang, err error) (string, bool) {
+	var e *syncengine.PostgresOpenError
+	if !errors.As(err, &e) {
+		return "", false
+	}
+	var pg *pgconn.PgError
+	switch {
+	case e.Host == "" && e.Database == "":
+		return i18n.T(l, "server.error.pg_url", e.Source), true
+	case errors.As(err, &pg) && pg.Code == "3D000": // invalid_catalog_name
+		return i18n.T(l, "server.error.pg_no_database", e.Host, e.Database, e.User, e.Database), true
+	case errors.As(err, &pg) && (pg.Code == "28P01" || pg.Code == "28000"): // invalid password, authorization
+		return i18n.T(l, "server.error.pg_login", e.Host, e.User), true
+	case errors.As(err, &pg):
+		return "", false
+	}
+	return i18n.T(l, "server.error.pg_unreachable", e.Host), true
 }
 
 // schemaSays says in l the rule of the schema err broke, when err is
