@@ -185,7 +185,7 @@ func TestResolveFromConsole(t *testing.T) {
 		t.Errorf("the auditor's action log does not name the resolution:\n%s", audit.Body)
 	}
 	list := c.do(t, http.MethodGet, "/conflicts", nil, nil)
-	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số chỗ chưa giải quyết: 4") {
+	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số xung đột chưa giải quyết: 4") {
 		t.Error("the resolved conflict is still listed")
 	}
 
