@@ -206,7 +206,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("verify the actions says %q", msg)
 	}
 	log := b.Text("#actions")
-	for _, want := range []string{"Kiểm tra nhật ký đồng bộ", "Thêm tài khoản", "Thu hồi máy", "Vàng A Dình", "Cấp mã đăng ký máy", "Đăng xuất"} {
+	// Who did each thing, by name: a login alone is not a person.
+	for _, want := range []string{"Kiểm tra nhật ký đồng bộ", "Thêm tài khoản", "Thu hồi máy", "Vàng A Dình", "Cấp mã đăng ký máy", "Đăng xuất",
+		"Đinh Thị Tra", "Nguyễn Văn An"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the action log lacks %q", want)
 		}
