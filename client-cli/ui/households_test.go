@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"hodan/internal/web/webtest"
 	"hodan/schema"
 )
 
@@ -16,6 +17,11 @@ func TestRecordAHouseholdWithItsMembers(t *testing.T) {
 	s := mustApp(t, mustLaptop(t, mustServer(t), "Lò Văn Minh"), 0)
 	b := mustBrowser(t)
 	s.open(t, b)
+	// A laptop without households says how to get some, not "all is well".
+	start := webtest.Eval[string](b, `(document.querySelector("#empty-start") || {}).innerText || ""`)
+	if !strings.Contains(start, "chưa có hộ nào") || !strings.Contains(start, "Đồng bộ") || !strings.Contains(start, "Nhập danh sách") {
+		t.Errorf("the home page of an empty laptop says %q", start)
+	}
 	shot(t, b, "ui-home-empty")
 
 	b.Do(navigate(s.url + "/records/villages/new"))

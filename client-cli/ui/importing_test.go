@@ -28,6 +28,20 @@ func TestImportShowsEveryBadRow(t *testing.T) {
 	b := mustBrowser(t)
 	s.open(t, b)
 
+	// The file picker speaks the page's language, not the browser's
+	// ("Choose File", "No file chosen"), and names the file chosen.
+	picker := func() string {
+		return webtest.Eval[string](b, `(document.querySelector(".file-pick") || {}).innerText || ""`)
+	}
+	b.Do(navigate(s.url + "/import"))
+	if got := picker(); !strings.Contains(got, "Chọn tệp") || !strings.Contains(got, "Chưa chọn tệp nào") {
+		t.Errorf("the file picker says %q, want «Chọn tệp…» and «Chưa chọn tệp nào»", got)
+	}
+	b.Do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{list}))
+	if got := picker(); !strings.Contains(got, "danh-sach-ho.csv") {
+		t.Errorf("after choosing danh-sach-ho.csv the file picker says %q", got)
+	}
+
 	upload := func(skip bool) {
 		t.Helper()
 		b.Do(navigate(s.url + "/import"))

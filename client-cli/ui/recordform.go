@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"hodan/internal/i18n"
 	"hodan/ops"
@@ -205,7 +206,22 @@ func (w words) field(t *schema.Table, c *schema.Column, text string, villages []
 	case c.MultiLine:
 		fd.Kind, fd.Wide = "textarea", true
 	}
+	if fd.Kind == "select" && longestChoice(fd.Choices) > halfRowRunes {
+		fd.Wide = true // a select cuts what does not fit: "… (QĐ 171"
+	}
 	return fd
+}
+
+// halfRowRunes is about what a select in half a form's row shows whole.
+const halfRowRunes = 44
+
+// longestChoice is the length of the longest label of choices, in runes.
+func longestChoice(choices []choice) int {
+	n := 0
+	for _, c := range choices {
+		n = max(n, utf8.RuneCountInString(c.Label))
+	}
+	return n
 }
 
 // communeChoices are communes by name.

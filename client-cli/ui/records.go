@@ -269,12 +269,17 @@ func (a *App) recordName(ctx context.Context, l i18n.Lang, t *schema.Table, id s
 	return w.name(t, shown.Record)
 }
 
-// name is how people know record r of t (t.Names, said).
+// name is how people know record r of t (t.Names, said): a household's
+// number is said as one ("hộ số 12"), not left bare beside the head's name.
 func (w words) name(t *schema.Table, r ops.Record) string {
 	var parts []string
 	for _, col := range t.Names {
 		c, _ := t.Column(col)
-		if s := w.value(c, r[col]); s != "" {
+		s := w.value(c, r[col])
+		if s != "" && col == schema.ColHouseholdNumber {
+			s = w.T("ui.name.household_number", s)
+		}
+		if s != "" {
 			parts = append(parts, s)
 		}
 	}

@@ -33,6 +33,13 @@ func TestSupportGivenOnceIsFlaggedBeforeItIsRecordedAgain(t *testing.T) {
 	if got := b.Text("#repeat"); !strings.Contains(got, "một lần") || !strings.Contains(got, "40.000.000 đ") {
 		t.Errorf("the warning of support given once: %q", got)
 	}
+	// The programme chosen shows whole: its name is long, and a select
+	// cuts what does not fit ("… (QĐ 171").
+	if !webtest.Eval[bool](b, `(() => { const s = document.querySelector("select[name=program]"), st = getComputedStyle(s);
+		const c = document.createElement("canvas").getContext("2d"); c.font = st.font;
+		return c.measureText(s.options[s.selectedIndex].text).width + parseFloat(st.paddingLeft) + parseFloat(st.paddingRight) + 24 <= s.clientWidth; })()`) {
+		t.Error("the programme chosen does not fit its field")
+	}
 	shot(t, b, "ui-support-repeat")
 	if n := count(t, s.db, schema.SupportRecords); n != 1 {
 		t.Fatalf("%d support records before the officer confirmed, want 1", n)

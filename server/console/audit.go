@@ -32,6 +32,7 @@ type auditPage struct {
 // actionRow is an entry of the action log as people read it.
 type actionRow struct {
 	accounts.Action
+	Name              string // the person of Login, "" if the account is gone
 	What, About, From string
 }
 
@@ -56,8 +57,16 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, v *visit) er
 	if err != nil {
 		return err
 	}
+	users, err := c.cfg.Accounts.List(ctx)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Login] = u.Name
+	}
 	for _, a := range log {
-		p.Actions = append(p.Actions, actionRow{Action: a, What: actionName(v.lang, a.Action), About: about(v.lang, a), From: origin(v.lang, a.Origin)})
+		p.Actions = append(p.Actions, actionRow{Action: a, Name: names[a.Login], What: actionName(v.lang, a.Action), About: about(v.lang, a), From: origin(v.lang, a.Origin)})
 	}
 	return c.render(w, r, http.StatusOK, "audit", "/audit", p)
 }

@@ -17,16 +17,25 @@ import (
 	"hodan/server/accounts"
 )
 
+// notForPeople is what a page of the console must never show: a
+// record's or a laptop's id, an ISO date or time, a catalogue key, an
+// enumeration's code.
+var notForPeople = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-|\b\d{4}-\d{2}-\d{2}(T|\b)|\bconsole\.[a-z_]+\.[a-z_.]+|\b(near_poor|escaped_poverty|not_poor|semi_solid|new_house|ntp_1719)\b`)
+
 // page checks what every page of the console must be: nothing wider
 // than the laptop's screen, no console errors (but the refusals the test
-// provoked on purpose: Chromium reports a page answered 4xx as an error);
-// and keeps its screenshot.
+// provoked on purpose: Chromium reports a page answered 4xx as an error),
+// names and dd/mm/yyyy dates rather than ids, ISO dates or codes; and
+// keeps its screenshot.
 func page(t *testing.T, b *webtest.Browser, name string) {
 	t.Helper()
 	for _, msg := range b.Console() {
 		if !regexp.MustCompile(`status of (400|401) `).MatchString(msg) {
 			t.Errorf("%s: the page wrote to the console: %s", name, msg)
 		}
+	}
+	if bad := notForPeople.FindAllString(b.Text("body"), -1); len(bad) > 0 {
+		t.Errorf("%s shows %q", name, bad)
 	}
 	b.FitsScreen()
 	t.Logf("screenshot: %s", b.Screenshot("console-"+name))
@@ -197,7 +206,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("verify the actions says %q", msg)
 	}
 	log := b.Text("#actions")
-	for _, want := range []string{"Kiểm tra nhật ký đồng bộ", "Thêm tài khoản", "Thu hồi máy", "Vàng A Dình", "Cấp mã đăng ký máy", "Đăng xuất"} {
+	// Who did each thing, by name: a login alone is not a person.
+	for _, want := range []string{"Kiểm tra nhật ký đồng bộ", "Thêm tài khoản", "Thu hồi máy", "Vàng A Dình", "Cấp mã đăng ký máy", "Đăng xuất",
+		"Đinh Thị Tra", "Nguyễn Văn An"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the action log lacks %q", want)
 		}

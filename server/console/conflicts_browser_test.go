@@ -59,7 +59,7 @@ func TestResolveInBrowser(t *testing.T) {
 	if msg := b.Text(".flash.ok"); !strings.Contains(msg, "Đã giữ «Hộ cận nghèo» do Hà Thị Lan ghi ở trường Phân loại hộ của hộ Bùi Văn Thao (hộ số 12)") {
 		t.Errorf("after the resolution: %q", msg)
 	}
-	if none := b.Text("main .notice.ok"); !strings.Contains(none, "Không có chỗ sửa trùng nào") {
+	if none := b.Text("main .notice.ok"); !strings.Contains(none, "Không có xung đột nào") {
 		t.Errorf("the list after the resolution: %q", none)
 	}
 	page(t, b, "conflict-resolved")

@@ -123,7 +123,7 @@ func TestConflictsShowNames(t *testing.T) {
 	if page.Status != http.StatusOK {
 		t.Fatalf("the conflicts: %d\n%s", page.Status, page.Body)
 	}
-	for _, want := range []string{"Chỗ sửa trùng", "Phân loại hộ", "hộ gia đình Bùi Văn Thao", "Hộ số 12", "Bản Nà Hin", "Xã Lạc Lương",
+	for _, want := range []string{"Xung đột", "Phân loại hộ", "hộ gia đình Bùi Văn Thao", "Hộ số 12", "Bản Nà Hin", "Xã Lạc Lương",
 		"Hộ cận nghèo", "Hộ thoát nghèo", "Số tiền (đồng)", "1.500.000 đ", "2.000.000 đ", "Ngày giao", "03/11/2026", "05/11/2026",
 		"nhân khẩu Bùi Văn Nam", "Hộ Bui Van Thao", "Quan hệ với chủ hộ", "Vợ/chồng", "Con",
 		"Thôn, bản", "Bản Bó", "Bản Mòn", "Hà Thị Lan ghi lúc", "Vàng A Dình ghi lúc", "Đang dùng", "Giữ giá trị này", `name="csrf"`} {
@@ -180,12 +180,12 @@ func TestResolveFromConsole(t *testing.T) {
 		t.Errorf("the flash after the resolution: %q", msg)
 	}
 	assertLogged(t, f.fixture, "conflict.resolve", cv.ID)
-	if audit := f.login(t, "auditor").do(t, http.MethodGet, "/audit", nil, nil); !strings.Contains(audit.Body, "Giải quyết chỗ sửa trùng") ||
+	if audit := f.login(t, "auditor").do(t, http.MethodGet, "/audit", nil, nil); !strings.Contains(audit.Body, "Giải quyết xung đột") ||
 		!strings.Contains(audit.Body, "Phân loại hộ của hộ Bùi Văn Thao (hộ số 12): giữ «Hộ cận nghèo»") {
 		t.Errorf("the auditor's action log does not name the resolution:\n%s", audit.Body)
 	}
 	list := c.do(t, http.MethodGet, "/conflicts", nil, nil)
-	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số chỗ chưa giải quyết: 4") {
+	if strings.Contains(list.Body, "Hộ thoát nghèo") || !strings.Contains(list.Body, "Số xung đột chưa giải quyết: 4") {
 		t.Error("the resolved conflict is still listed")
 	}
 

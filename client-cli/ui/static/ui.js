@@ -16,6 +16,7 @@ document.addEventListener("DOMContentLoaded", function () {
 	showWhen();
 	watchSync();
 	limitFiles();
+	showFileName();
 	keepAsTyped();
 });
 
@@ -54,6 +55,18 @@ function limitFiles() {
 			var big = Array.prototype.some.call(input.files, function (f) { return f.size > max; });
 			input.setCustomValidity(big ? input.getAttribute("data-too-big") : "");
 			if (big) { input.reportValidity(); }
+		});
+	});
+}
+
+// showFileName writes the chosen file's name beside the button that picks
+// it: the browser's own words ("No file chosen") are in the browser's
+// language, not the page's.
+function showFileName() {
+	document.querySelectorAll(".file-pick").forEach(function (pick) {
+		var input = pick.querySelector("input[type=file]"), out = pick.querySelector(".file-name");
+		input.addEventListener("change", function () {
+			out.textContent = input.files.length ? input.files[0].name : out.getAttribute("data-none");
 		});
 	});
 }

@@ -1,6 +1,7 @@
 // Package webtest drives a real headless Chromium for the tests of Hodan's
-// web pages: it starts the browser with a laptop's screen (1366×768),
-// collects what the pages write to the console (errors, uncaught
+// web pages: it starts the browser with a laptop's screen (1366×768, or
+// the screen $HODAN_SCREEN names, such as 1280x720 for a training's
+// projector), collects what the pages write to the console (errors, uncaught
 // exceptions, refused resources, Content-Security-Policy violations), and
 // keeps screenshots for people to look at.
 package webtest
@@ -27,8 +28,9 @@ const (
 
 // Browser is one headless Chromium with one tab, for one test.
 type Browser struct {
-	t   testing.TB
-	ctx context.Context
+	t             testing.TB
+	ctx           context.Context
+	width, height int // the screen's pixels
 
 	mu      sync.Mutex
 	console []string // errors and warnings the pages wrote
@@ -54,6 +56,7 @@ func Path() string {
 // a failure: .ci/run installs Debian's chromium.
 func New(t testing.TB) *Browser {
 	t.Helper()
+	width, height := screen(t)
 	path := Path()
 	if path == "" {
 		if os.Getenv("CI") != "" {
@@ -69,7 +72,7 @@ func New(t testing.TB) *Browser {
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(Width, Height),
+		chromedp.WindowSize(width, height),
 		// The machine's network is closed: without these Chromium tries
 		// Google's hosts at every start.
 		chromedp.Flag("disable-background-networking", true),
@@ -81,12 +84,29 @@ func New(t testing.TB) *Browser {
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
-	b := &Browser{t: t, ctx: ctx}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height)); err != nil {
+	b := &Browser{t: t, ctx: ctx, width: width, height: height}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start Chromium (%s): %v", path, err)
 	}
 	go b.collect()
 	return b
+}
+
+// screen is the screen the browser has: $HODAN_SCREEN (WIDTHxHEIGHT, e.g.
+// 1280x720) if it is set, else Width×Height.
+func screen(t testing.TB) (width, height int) {
+	t.Helper()
+	s := os.Getenv("HODAN_SCREEN")
+	if s == "" {
+		return Width, Height
+	}
+	w, h, ok := strings.Cut(s, "x")
+	width, errW := strconv.Atoi(w)
+	height, errH := strconv.Atoi(h)
+	if !ok || errW != nil || errH != nil || width < 320 || height < 240 {
+		t.Fatalf("HODAN_SCREEN=%q: want WIDTHxHEIGHT in pixels, e.g. 1280x720", s)
+	}
+	return width, height
 }
 
 // collect keeps the console's errors and warnings until the browser ends.
@@ -161,13 +181,14 @@ func (b *Browser) Console() []string {
 	return append([]string(nil), b.console...)
 }
 
-// FitsScreen fails the test if the page is wider than the laptop's
-// screen: nothing must need a horizontal scroll bar at 1366×768.
+// FitsScreen fails the test if the page is wider than the browser's
+// screen: nothing must need a horizontal scroll bar at 1366×768 (or at
+// $HODAN_SCREEN).
 func (b *Browser) FitsScreen() {
 	b.t.Helper()
 	w := Eval[int](b, `document.documentElement.scrollWidth`)
-	if w > Width {
-		b.t.Errorf("the page is %d pixels wide, wider than a %d×%d screen", w, Width, Height)
+	if w > b.width {
+		b.t.Errorf("the page is %d pixels wide, wider than a %d×%d screen", w, b.width, b.height)
 	}
 }
 
