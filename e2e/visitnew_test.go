@@ -129,7 +129,7 @@ func TestVisitNewPovertyReviewOnATerminal(t *testing.T) {
 	s := startScreen(t, a, "vi", "visit", "new")
 	s.answer("Gõ một phần tên chủ hộ", "thi mai")
 	s.expect("Tìm thấy 2 hộ")
-	s.expect("Hà Thị Mai, Bản Lác, 12")
+	s.expect("Hà Thị Mai, Bản Lác, hộ số 12")
 	s.answer("Lò Thị Mai", "5") // not on the list
 	s.answer("không phải là số trong danh sách", "1")
 	s.answer("Rà soát hộ nghèo", "2")

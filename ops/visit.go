@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"hodan/internal/i18n"
 	"hodan/reconcile"
 	"hodan/schema"
 	"hodan/schema/forms"
@@ -27,13 +28,15 @@ type VisitHousehold struct {
 	ID, Head, Number, Village, Commune string
 }
 
-// Describe is the household for people: its head, village and number.
-func (h VisitHousehold) Describe() string {
+// Describe is the household for people, in l: its head, village and
+// number said as one ("hộ số 12").
+func (h VisitHousehold) Describe(l i18n.Lang) string {
 	parts := []string{h.Head}
-	for _, s := range []string{h.Village, h.Number} {
-		if s != "" {
-			parts = append(parts, s)
-		}
+	if h.Village != "" {
+		parts = append(parts, h.Village)
+	}
+	if h.Number != "" {
+		parts = append(parts, i18n.T(l, "findings.household_number", h.Number))
 	}
 	return SafeText(strings.Join(parts, ", "))
 }

@@ -208,7 +208,7 @@ func (a *app) relationLabel(rel string) string {
 // review lists every answer and asks to save; it returns -1 to save, or
 // the index of the question the officer wants to change.
 func (fl *visitFlow) review(v *visitAnswers) (int, error) {
-	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.Describe()))
+	fmt.Fprintln(fl.out, "\n"+fl.a.T("visit.review.title", v.form.Title.In(fl.lang()), v.household.Describe(fl.a.lang)))
 	asked := v.form.AskedQuestions(v.answers)
 	for k, q := range asked {
 		shown := fl.a.T("visit.review.skipped")

@@ -82,7 +82,7 @@ func (fl *visitFlow) steps(ctx context.Context, householdID, formID string) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.Describe(), f.Intro.In(fl.lang()))
+	fmt.Fprintf(fl.out, "\n%s — %s\n%s\n", f.Title.In(fl.lang()), hh.Describe(fl.a.lang), f.Intro.In(fl.lang()))
 	v := &visitAnswers{form: f, household: hh, answers: forms.Answers{}, visited: map[string]bool{}}
 	if v.members, err = ops.VisitCandidates(ctx, fl.db, hh); err != nil {
 		return err

@@ -57,7 +57,7 @@ func (fl *visitFlow) searchOnce(all []ops.VisitHousehold, text string) (ops.Visi
 	}
 	fmt.Fprintln(fl.out, fl.a.T("visit.search.found", len(found)))
 	for i, h := range found {
-		fmt.Fprintf(fl.out, "  %2d. %s\n", i+1, h.Describe())
+		fmt.Fprintf(fl.out, "  %2d. %s\n", i+1, h.Describe(fl.a.lang))
 	}
 	fmt.Fprintln(fl.out, fl.a.T("visit.search.pick", len(found)))
 	n, again, err := fl.pick(len(found))

@@ -27,7 +27,7 @@ type stepPage struct {
 // stepPage lays out step k of g, with the reasons answers were refused.
 func (a *App) stepPage(ctx context.Context, v *visit, g *guided, k int, problems map[string]string) stepPage {
 	w := words{l: v.lang}
-	p := stepPage{ID: g.draft.ID, Form: g.form.Title.In(string(v.lang)), Household: g.household.Describe(), Step: k + 1, Steps: len(g.steps) + 1}
+	p := stepPage{ID: g.draft.ID, Form: g.form.Title.In(string(v.lang)), Household: g.household.Describe(v.lang), Step: k + 1, Steps: len(g.steps) + 1}
 	if k == 0 {
 		p.Date = &field{Name: "visit_date", Label: w.label(schema.Visits, schema.ColVisitDate), Kind: "date", Value: g.draft.Date,
 			Required: true, Hint: w.T("ui.visit.date_hint"), Error: problems["visit_date"]}
@@ -150,7 +150,7 @@ func (a *App) review(w http.ResponseWriter, r *http.Request, v *visit, g *guided
 	words := words{l: l}
 	answers, problems := g.answers(l)
 	date, dateProblem := g.date(l)
-	p := reviewPage{ID: g.draft.ID, HouseholdID: g.household.ID, Form: g.form.Title.In(string(l)), Household: g.household.Describe(), Date: g.draft.Date,
+	p := reviewPage{ID: g.draft.ID, HouseholdID: g.household.ID, Form: g.form.Title.In(string(l)), Household: g.household.Describe(l), Date: g.draft.Date,
 		Steps: len(g.steps) + 1, Ready: dateProblem == ""}
 	for k, step := range g.steps {
 		for _, q := range step {

@@ -277,7 +277,7 @@ func (w words) name(t *schema.Table, r ops.Record) string {
 		c, _ := t.Column(col)
 		s := w.value(c, r[col])
 		if s != "" && col == schema.ColHouseholdNumber {
-			s = w.T("ui.name.household_number", s)
+			s = w.T("findings.household_number", s)
 		}
 		if s != "" {
 			parts = append(parts, s)
