@@ -20,7 +20,7 @@ import (
 
 // SnapshotFormat is the version of the snapshot file's layout. A replica
 // refuses a snapshot of another version.
-const SnapshotFormat = 1
+const SnapshotFormat = 2
 
 // SnapshotInfo describes a snapshot: what it holds and where its holder
 // pulls on from.
@@ -51,7 +51,7 @@ var ErrBadSnapshot = errors.New("bad snapshot")
 // snapshotEngineTables are the engine's tables a snapshot holds, in the
 // order they are copied. The version vector, refusals, batches and
 // checkpoints are the server's own business.
-var snapshotEngineTables = []string{"sync_sites", "sync_rows", "sync_cells", "sync_log"}
+var snapshotEngineTables = []string{"sync_sites", "sync_rows", "sync_cells", "sync_log", "sync_contested"}
 
 // snapshotMetaTable holds a snapshot's SnapshotInfo (key "info"), its
 // format (key "format") and its domain tables and their columns (key
