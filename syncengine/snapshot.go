@@ -20,7 +20,7 @@ import (
 
 // SnapshotFormat is the version of the snapshot file's layout. A replica
 // refuses a snapshot of another version.
-const SnapshotFormat = 2
+const SnapshotFormat = 1
 
 // SnapshotInfo describes a snapshot: what it holds and where its holder
 // pulls on from.

@@ -104,7 +104,7 @@ func TestSnapshotRefusals(t *testing.T) {
 			return writeFile(t, snapBytes[:len(snapBytes)/2])
 		}, nil},
 		{"other format", nil, func(t *testing.T, _ *DB) string {
-			return tampered(t, path, `UPDATE snapshot_meta SET value = value + 1 WHERE key = 'format'`)
+			return tampered(t, path, `UPDATE snapshot_meta SET value = 2 WHERE key = 'format'`)
 		}, ErrBadSnapshot},
 		{"no description", nil, func(t *testing.T, _ *DB) string {
 			return tampered(t, path, `DROP TABLE snapshot_meta`)
