@@ -104,9 +104,9 @@ func contestedSet(ctx context.Context, db *DB, query string) (map[string]bool, e
 	return out, rows.Err()
 }
 
-func mustCheckContested(t testing.TB, db *DB) {
+func mustCheckContested(t testing.TB, db *DB, scopes ...string) {
 	t.Helper()
-	if err := checkContested(context.Background(), db, "A", "B"); err != nil {
+	if err := checkContested(context.Background(), db, scopes...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -184,7 +184,7 @@ func TestContestedMigrationFillsTheIndex(t *testing.T) {
 	}
 	db.Close()
 	db = mustOpenPath(t, path, testConfig())
-	mustCheckContested(t, db)
+	mustCheckContested(t, db, "A", "B")
 	if after := conflictSummary(mustConflicts(t, db, ConflictQuery{})); !reflect.DeepEqual(after, before) {
 		t.Fatalf("conflicts after the migration:\n%v\nbefore:\n%v", after, before)
 	}
