@@ -213,7 +213,7 @@ func (m *merger) readRows(table string, ids []RowID) error {
 // of scope (which a store of unscoped cells ignores).
 func (m *merger) readCells(scope, table string, ids []RowID) error {
 	cond, args := m.db.cells.ofRows(scope, table, ids)
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl FROM sync_cells WHERE `+cond, args...)
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl, seq FROM sync_cells WHERE `+cond, args...)
 	if err != nil {
 		return fmt.Errorf("read cells of %s: %w", table, err)
 	}
@@ -228,7 +228,7 @@ func (m *merger) readCells(scope, table string, ids []RowID) error {
 		var b []byte
 		var val any
 		c := stored{key: rowKey{table: table}, v: &version{}}
-		if err := rows.Scan(&b, &c.col, &val, &c.v.hlc, &c.siteID, &c.v.cl); err != nil {
+		if err := rows.Scan(&b, &c.col, &val, &c.v.hlc, &c.siteID, &c.v.cl, &c.v.seq); err != nil {
 			rows.Close()
 			return fmt.Errorf("read cells of %s: %w", table, err)
 		}
@@ -320,14 +320,14 @@ func (m *merger) writeCells() error {
 	if err := m.partitionScopes(keys); err != nil {
 		return err
 	}
-	args := make([]any, 0, 8*min(len(keys), writeChunk))
+	args := make([]any, 0, 9*min(len(keys), writeChunk))
 	for chunk := range slices.Chunk(keys, writeChunk) {
 		args = args[:0]
 		for _, k := range chunk {
 			st := m.rows[k.row]
 			v := st.cells[k.col]
 			args = m.db.cells.appendKey(args, st.scope, k.row.table)
-			args = append(args, k.row.id[:], k.col, v.value, v.hlc, m.cellsOut[k], v.cl)
+			args = append(args, k.row.id[:], k.col, v.value, v.hlc, m.cellsOut[k], v.cl, v.seq)
 		}
 		if _, err := m.tx.ExecContext(m.ctx, m.db.cells.upsert(len(chunk)), args...); err != nil {
 			return fmt.Errorf("write cells: %w", err)

@@ -22,14 +22,15 @@ func (s cellStore) key() string {
 }
 
 // upsert is the statement that stores rows cells, each given by appendKey's
-// arguments, then its val, hlc, site and cl.
+// arguments, then its val, hlc, site, cl and seq (the winning write's log
+// entry).
 func (s cellStore) upsert(rows int) string {
-	cols := 7
+	cols := 8
 	if s.scoped {
-		cols = 8
+		cols = 9
 	}
-	return multiRow(`INSERT INTO sync_cells (`+s.key()+`, val, hlc, site, cl) VALUES `, cols, rows,
-		` ON CONFLICT (`+s.key()+`) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl`)
+	return multiRow(`INSERT INTO sync_cells (`+s.key()+`, val, hlc, site, cl, seq) VALUES `, cols, rows,
+		` ON CONFLICT (`+s.key()+`) DO UPDATE SET val = excluded.val, hlc = excluded.hlc, site = excluded.site, cl = excluded.cl, seq = excluded.seq`)
 }
 
 // appendKey appends to args the key of a cell of a row of scope and table,

@@ -45,6 +45,10 @@ type version struct {
 	hlc   HLC
 	site  SiteID
 	value Value
+	// seq is the write's local log entry, where the merge knows it: the
+	// stored cell keeps its winner's (contested.go). It takes no part in
+	// the order.
+	seq uint64
 }
 
 func (c *Change) version() version {

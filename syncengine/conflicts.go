@@ -45,7 +45,8 @@ type ConflictQuery struct {
 }
 
 // Conflicts lists the conflicts the replica's log holds, in a stable order
-// (table, row, column, then the loser's version).
+// (table, row, column, then the loser's version). It reads the log entries
+// of the contested cells q selects only (contested.go).
 func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error) {
 	query, args := conflictsQuery(q)
 	rows, err := db.r.QueryContext(ctx, query, args...)
@@ -56,14 +57,19 @@ func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error
 	if err != nil {
 		return nil, fmt.Errorf("read conflicts: %w", err)
 	}
+	return db.conflictsOf(ctx, changes)
+}
+
+// conflictsOf finds the conflicts among changes, the writes of cells
+// written more than once, cell by cell.
+func (db *DB) conflictsOf(ctx context.Context, changes []Change) ([]Conflict, error) {
 	var out []Conflict
 	for start := 0; start < len(changes); {
 		end := start + 1
 		for end < len(changes) && sameCell(&changes[start], &changes[end]) {
 			end++
 		}
-		cell := changes[start:end]
-		found, err := db.cellConflicts(ctx, cell)
+		found, err := db.cellConflicts(ctx, changes[start:end])
 		if err != nil {
 			return nil, err
 		}
@@ -73,38 +79,38 @@ func (db *DB) Conflicts(ctx context.Context, q ConflictQuery) ([]Conflict, error
 	return out, nil
 }
 
-// conflictsQuery is the query of Conflicts: the log entries of the cells
-// q selects that were written more than once (only those can hold a
-// conflict), cell by cell. q's filter stands outside the subquery too:
-// without it the outer query read the whole log (every commune of a
-// province server) to find the cells the subquery named; with it, it reads
-// the scopes' entries through sync_log_scope only.
+// conflictsQuery is the query of Conflicts: the log entries of the
+// contested cells q selects, cell by cell, read through the index of
+// contested cells (its key leads with the scope) and then the log by its
+// primary key.
 func conflictsQuery(q ConflictQuery) (string, []any) {
+	where, args := q.where("x.")
+	filter := ""
+	if len(where) > 0 {
+		filter = " WHERE " + strings.Join(where, " AND ")
+	}
+	return `SELECT ` + logColumns + ` FROM sync_contested x JOIN sync_log l ON l.seq = x.seq` + filter + `
+		ORDER BY x.tbl, x.row_id, x.col, x.seq`, args
+}
+
+// where is q's conditions on the columns scope, tbl and row_id of the
+// table alias names ("x."), and their arguments.
+func (q ConflictQuery) where(alias string) ([]string, []any) {
 	var where []string
 	var args []any
 	if len(q.Scopes) > 0 {
-		where = append(where, "scope IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Scopes)), ",")+")")
-		for _, s := range q.Scopes {
-			args = append(args, s)
-		}
+		where = append(where, alias+"scope IN ("+placeholders(len(q.Scopes))+")")
+		args = append(args, anys(q.Scopes)...)
 	}
 	if q.Table != "" {
-		where = append(where, "tbl = ?")
+		where = append(where, alias+"tbl = ?")
 		args = append(args, q.Table)
 	}
 	if q.Row != (RowID{}) {
-		where = append(where, "row_id = ?")
+		where = append(where, alias+"row_id = ?")
 		args = append(args, q.Row[:])
 	}
-	filter := ""
-	if len(where) > 0 {
-		filter = " AND " + strings.Join(where, " AND ")
-	}
-	return `SELECT ` + logColumns + ` FROM sync_log l
-		WHERE l.col != ''` + filter + ` AND (l.tbl, l.row_id, l.col) IN (
-			SELECT tbl, row_id, col FROM sync_log WHERE col != ''` + filter + `
-			GROUP BY tbl, row_id, col HAVING count(*) > 1)
-		ORDER BY l.tbl, l.row_id, l.col`, append(args, args...)
+	return where, args
 }
 
 func sameCell(a, b *Change) bool {

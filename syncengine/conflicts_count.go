@@ -13,9 +13,9 @@ import (
 
 // OpenConflicts counts the conflicts in scopes that nobody has resolved.
 //
-// Counting reads every entry of the scopes that wrote a cell written more
-// than once (Conflicts), which on a laptop holding a commune is most of its
-// log; a sync prints the count every time. So the count is kept in
+// Counting reads every log entry of the scopes' contested cells (Conflicts,
+// through the index of contested cells), and a sync prints the count every
+// time. So the count is kept in
 // sync_meta with the log's head it was counted at (the last entry's
 // sequence number and chain hash): conflicts are a function of the log, and
 // any change to the log — an entry appended, or entries rewritten by a fork

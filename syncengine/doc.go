@@ -63,6 +63,16 @@
 // unchanged; a replica's own stamps increase cell by cell (and, while its
 // clock is right, in sequence order).
 //
+// Conflicts (conflicts.go) are found among the writes of cells written
+// more than once, and only those are read: the merge keeps, in the
+// transaction that logs each entry, an index of the contested cells'
+// entries (contested.go). A write of a cell that already has a winning
+// write enters it together with that write, whose log entry the cell store
+// keeps; so the index holds exactly the entries of the cells the log
+// writes more than once, a function of the set of changes like everything
+// else. Rewriting entries keeps their local numbers and cells, and leaves
+// it as it is; a snapshot carries it renumbered as its log.
+//
 // Sync is push then pull over HTTP (Client): push is driven by the server's
 // version vector, pull follows the server's log cursor, tied to its
 // incarnation and to a fingerprint of the entry it points at.

@@ -106,22 +106,37 @@ func dumpSQL(t testing.TB, q *sql.DB) string {
 	var b strings.Builder
 	for _, spec := range testTables {
 		cols := "id, " + strings.Join(spec.Columns, ", ")
-		rows, err := q.Query(fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, spec.Name))
-		if err != nil {
-			t.Fatalf("dump %s: %v", spec.Name, err)
+		b.WriteString(dumpQuery(t, q, spec.Name, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", cols, spec.Name)))
+	}
+	return b.String()
+}
+
+// dumpQuery renders the rows query reads, a line each after label.
+func dumpQuery(t testing.TB, q *sql.DB, label, query string) string {
+	t.Helper()
+	rows, err := q.Query(query)
+	if err != nil {
+		t.Fatalf("dump %s: %v", label, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatalf("dump %s: %v", label, err)
+	}
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
 		}
-		for rows.Next() {
-			vals := make([]any, 1+len(spec.Columns))
-			ptrs := make([]any, len(vals))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatalf("dump %s: %v", spec.Name, err)
-			}
-			fmt.Fprintf(&b, "%s %#v\n", spec.Name, vals)
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("dump %s: %v", label, err)
 		}
-		rows.Close()
+		fmt.Fprintf(&b, "%s %#v\n", label, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("dump %s: %v", label, err)
 	}
 	return b.String()
 }

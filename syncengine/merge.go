@@ -46,6 +46,9 @@ type merger struct {
 	pending  map[originSeq]int
 	rowsOut  map[rowKey]bool
 	cellsOut map[cellKey]int64 // the winning write's origin
+	// contested are log entries of cells written more than once, to be
+	// indexed (contested.go).
+	contested []contestedWrite
 	// newScopes are the scopes whose cells partition the transaction
 	// made or found (postgres_partition.go).
 	newScopes map[string]bool
@@ -227,7 +230,7 @@ func (m *merger) apply(c *Change) (bool, error) {
 		return false, err
 	}
 	if !c.IsExists() {
-		if err := m.mergeCell(key, m.rows[key], c, origin); err != nil {
+		if err := m.mergeCell(key, m.rows[key], c, origin, seq); err != nil {
 			return false, err
 		}
 	}
@@ -291,13 +294,18 @@ func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
 	return nil
 }
 
-// mergeCell keeps the change if it beats the cell's winning write.
-func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64) error {
+// mergeCell keeps the change, logged as entry seq, if it beats the cell's
+// winning write. A cell written before is contested (contested.go).
+func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64, seq uint64) error {
 	cur, err := m.cell(key, st, c.Column)
 	if err != nil {
 		return err
 	}
 	v := c.version()
+	v.seq = seq
+	if cur != nil {
+		m.contest(cellKey{key, c.Column}, st.scope, cur.seq, seq)
+	}
 	if cur != nil && !v.beats(*cur) {
 		return nil
 	}
@@ -369,6 +377,9 @@ func (m *merger) flush() error {
 		return err
 	}
 	if err := m.writeCells(); err != nil {
+		return err
+	}
+	if err := m.writeContested(); err != nil {
 		return err
 	}
 	byTable := map[string]*projection{}

@@ -126,7 +126,9 @@ func TestCellsMoveToPartitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	migs = slices.DeleteFunc(migs, func(m Migration) bool { return m.Name == "sync/0005_cells_by_scope.sql" })
+	migs = slices.DeleteFunc(migs, func(m Migration) bool {
+		return m.Name == "sync/0005_cells_by_scope.sql" || m.Name == "sync/0006_contested.sql"
+	})
 	if err := migrate(ctx, w, postgresDialect{}, append(migs, testMigrations...), nil); err != nil {
 		t.Fatal(err)
 	}

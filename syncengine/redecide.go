@@ -47,7 +47,7 @@ func (m *merger) setWinner(w cellWrite) error {
 	if err != nil {
 		return err
 	}
-	if cur != nil && cur.cl == w.v.cl && cur.hlc == w.v.hlc && cur.site == w.v.site && cur.value.Equal(w.v.value) {
+	if cur != nil && cur.cl == w.v.cl && cur.hlc == w.v.hlc && cur.site == w.v.site && cur.value.Equal(w.v.value) && cur.seq == w.v.seq {
 		return nil
 	}
 	v := w.v

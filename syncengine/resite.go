@@ -122,7 +122,7 @@ func (m *merger) redecideCells(origin int64) error {
 // writesOfCellsOf reads every logged write of the cells a change of origin
 // wrote. It scans the log once: cells are not indexed by the log.
 func (m *merger) writesOfCellsOf(origin int64) ([]cellWrite, error) {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT tbl, row_id, col, val, hlc, origin, cl FROM sync_log
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT tbl, row_id, col, val, hlc, origin, cl, seq FROM sync_log
 		WHERE col != '' AND (tbl, row_id, col) IN (SELECT tbl, row_id, col FROM sync_log WHERE origin = ? AND col != '')`, origin)
 	if err != nil {
 		return nil, fmt.Errorf("resite: read the writes of moved cells: %w", err)
@@ -133,7 +133,7 @@ func (m *merger) writesOfCellsOf(origin int64) ([]cellWrite, error) {
 		var w cellWrite
 		var row []byte
 		var val any
-		if err := rows.Scan(&w.key.row.table, &row, &w.key.col, &val, &w.v.hlc, &w.origin, &w.v.cl); err != nil {
+		if err := rows.Scan(&w.key.row.table, &row, &w.key.col, &val, &w.v.hlc, &w.origin, &w.v.cl, &w.v.seq); err != nil {
 			return nil, fmt.Errorf("resite: read the writes of moved cells: %w", err)
 		}
 		copy(w.key.row.id[:], row)

@@ -249,11 +249,12 @@ func (m *merger) remergeCells(plan restampPlan) error {
 		if err != nil {
 			return fmt.Errorf("restamp: read the writes of the cells re-stamped: %w", err)
 		}
-		changes, err := m.db.scanChanges(m.ctx, m.tx, q, nil)
+		var seqs []uint64
+		changes, err := m.db.scanChanges(m.ctx, m.tx, q, &seqs)
 		if err != nil {
 			return err
 		}
-		for _, c := range changes {
+		for i, c := range changes {
 			k := cellKey{rowKey{c.Table, c.Row}, c.Column}
 			if !touched[k] {
 				continue
@@ -262,7 +263,9 @@ func (m *merger) remergeCells(plan restampPlan) error {
 			if err != nil {
 				return err
 			}
-			writes = append(writes, cellWrite{key: k, v: c.version(), origin: origin})
+			w := cellWrite{key: k, v: c.version(), origin: origin}
+			w.v.seq = seqs[i]
+			writes = append(writes, w)
 		}
 	}
 	return m.decide(writes)

@@ -330,8 +330,15 @@ func (w *simWorld) checkReplay() *simReplica {
 }
 
 // checkConflicts: conflicts are a function of the changes held, so the
-// replicas of a commune, and the replay of the server's log, list the same.
+// replicas of a commune, and the replay of the server's log, list the same;
+// and every replica's index of contested cells, and the conflicts read
+// through it, are those its log defines (checkContested).
 func (w *simWorld) checkConflicts(replay *simReplica) {
+	for _, r := range append([]*simReplica{replay}, w.all...) {
+		if err := checkContested(w.ctx, r.db, w.scopes...); err != nil {
+			w.t.Errorf("%s: %v", r.name, err)
+		}
+	}
 	for _, scope := range w.scopes {
 		want := w.conflicts(w.server, scope)
 		w.note("conflicts in %s: %d", scope, strings.Count(want, "\n"))

@@ -51,7 +51,7 @@ var ErrBadSnapshot = errors.New("bad snapshot")
 // snapshotEngineTables are the engine's tables a snapshot holds, in the
 // order they are copied. The version vector, refusals, batches and
 // checkpoints are the server's own business.
-var snapshotEngineTables = []string{"sync_sites", "sync_rows", "sync_cells", "sync_log"}
+var snapshotEngineTables = []string{"sync_sites", "sync_rows", "sync_cells", "sync_log", "sync_contested"}
 
 // snapshotMetaTable holds a snapshot's SnapshotInfo (key "info"), its
 // format (key "format") and its domain tables and their columns (key

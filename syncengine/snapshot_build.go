@@ -152,7 +152,7 @@ func (b *builder) tables() error {
 	if err := b.createTables(objects); err != nil {
 		return err
 	}
-	_, err = b.tx.ExecContext(b.ctx, `CREATE TEMP TABLE snapshot_chain (seq INTEGER PRIMARY KEY, src_seq INTEGER NOT NULL, chain BLOB NOT NULL)`)
+	_, err = b.tx.ExecContext(b.ctx, `CREATE TEMP TABLE snapshot_chain (seq INTEGER PRIMARY KEY, src_seq INTEGER NOT NULL UNIQUE, chain BLOB NOT NULL)`)
 	if err != nil {
 		return fmt.Errorf("create snapshot_chain: %w", err)
 	}
@@ -292,7 +292,9 @@ func srcSites(ctx context.Context, tx *sql.Tx) (map[int64]SiteID, error) {
 }
 
 // fill copies the log (with its new numbers and chain), the rows of the
-// scopes, their cells and domain rows, and the sites all of these name.
+// scopes, their cells and domain rows, the index of their contested cells
+// (cells and index naming log entries by their new numbers), and the sites
+// all of these name.
 // CROSS JOIN keeps SQLite's join order: the snapshot's rows drive, and
 // each lookup in src is by primary key.
 func (b *builder) fill() error {
@@ -305,8 +307,14 @@ func (b *builder) fill() error {
 			SELECT c.seq, c.chain, NULL, l.origin, l.origin_seq, l.tbl, l.row_id, l.col, l.val, l.hlc, l.base, l.cl, l.scope
 			FROM temp.snapshot_chain c CROSS JOIN src.sync_log l ON l.seq = c.src_seq ORDER BY c.seq`, nil},
 		{`INSERT INTO main.sync_rows SELECT * FROM src.sync_rows WHERE ` + cond + ` ORDER BY tbl, row_id`, args},
-		{`INSERT INTO main.sync_cells SELECT c.* FROM main.sync_rows r
-			CROSS JOIN src.sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id ORDER BY c.tbl, c.row_id, c.col`, nil},
+		{`INSERT INTO main.sync_cells (tbl, row_id, col, val, hlc, site, cl, seq)
+			SELECT c.tbl, c.row_id, c.col, c.val, c.hlc, c.site, c.cl, coalesce(n.seq, 0) FROM main.sync_rows r
+			CROSS JOIN src.sync_cells c ON c.tbl = r.tbl AND c.row_id = r.row_id
+			LEFT JOIN temp.snapshot_chain n ON n.src_seq = c.seq ORDER BY c.tbl, c.row_id, c.col`, nil},
+		{`INSERT INTO main.sync_contested (scope, tbl, row_id, col, seq)
+			SELECT x.scope, x.tbl, x.row_id, x.col, n.seq FROM src.sync_contested x
+			CROSS JOIN temp.snapshot_chain n ON n.src_seq = x.seq WHERE x.` + cond + `
+			ORDER BY x.scope, x.tbl, x.row_id, x.col, n.seq`, args},
 		{`INSERT INTO main.sync_sites SELECT * FROM src.sync_sites
 			WHERE id IN (SELECT origin FROM main.sync_log UNION SELECT site FROM main.sync_cells)`, nil},
 	}

@@ -20,6 +20,7 @@ import (
 //   - the scopes' log entries are renumbered and rechained in log order;
 //   - rows and cells are read in key order, and each row's domain row is
 //     projected from them as a SQLite replica projects it;
+//   - the scopes' contested cells are indexed, by the entries' new numbers;
 //   - the sites named by the log and the cells are copied with their ids.
 
 // pgBuilder writes one snapshot of a PostgreSQL store into a SQLite file.
@@ -27,6 +28,9 @@ type pgBuilder struct {
 	*builder                // its tx is the SQLite file's
 	src      *sql.Tx        // the store's read transaction
 	used     map[int64]bool // sites the snapshot names
+	// srcSeqs are the store's numbers of the entries copied, in log
+	// order: entry i+1 of the snapshot is srcSeqs[i].
+	srcSeqs []uint64
 }
 
 // buildFromPostgres fills the empty SQLite file at path with the snapshot.
@@ -49,7 +53,7 @@ func (db *DB) buildFromPostgres(ctx context.Context, scopes []string, path strin
 	b := &pgBuilder{builder: &builder{db: db, ctx: ctx, tx: tx, scopes: scopes,
 		info: SnapshotInfo{Format: SnapshotFormat, Incarnation: db.incarnation, Scopes: scopes}},
 		src: src, used: map[int64]bool{}}
-	for _, step := range []func() error{b.head, b.tables, b.log, b.rowsAndCells, b.copySites, b.indexes, b.meta} {
+	for _, step := range []func() error{b.head, b.tables, b.log, b.rowsAndCells, b.contested, b.copySites, b.indexes, b.meta} {
 		if err := step(); err != nil {
 			return SnapshotInfo{}, err
 		}
@@ -93,8 +97,9 @@ func (b *pgBuilder) tables() error {
 func (b *pgBuilder) log() error {
 	w := &chunkWriter{b: b.builder, cols: 12,
 		prefix: `INSERT INTO sync_log (seq, chain, origin, origin_seq, tbl, row_id, col, val, hlc, base, cl, scope) VALUES `}
-	err := b.eachRechained(b.src, "", b.db.sites.uuid, func(e *logEntry, _ uint64) error {
+	err := b.eachRechained(b.src, "", b.db.sites.uuid, func(e *logEntry, srcSeq uint64) error {
 		b.used[e.origin] = true
+		b.srcSeqs = append(b.srcSeqs, srcSeq)
 		c := &e.c
 		return w.add(e.seq, e.chain[:], e.origin, c.Seq, c.Table, c.Row[:], c.Column, c.Value.Any(), c.HLC, c.Base, c.CL, c.Scope)
 	})
@@ -108,7 +113,7 @@ func (b *pgBuilder) log() error {
 // projects each row into its domain table as a SQLite replica does.
 func (b *pgBuilder) rowsAndCells() error {
 	cond, args := b.inScopes("r.scope")
-	rows, err := b.src.QueryContext(b.ctx, `SELECT r.tbl, r.row_id, r.scope, r.cl, c.col, c.val, c.hlc, c.site, c.cl
+	rows, err := b.src.QueryContext(b.ctx, `SELECT r.tbl, r.row_id, r.scope, r.cl, c.col, c.val, c.hlc, c.site, c.cl, c.seq
 		FROM sync_rows r LEFT JOIN sync_cells c ON `+b.db.cells.join()+`
 		WHERE `+cond+` ORDER BY r.tbl, r.row_id, c.col`, args...)
 	if err != nil {
@@ -116,7 +121,7 @@ func (b *pgBuilder) rowsAndCells() error {
 	}
 	defer rows.Close()
 	rw := &chunkWriter{b: b.builder, prefix: `INSERT INTO sync_rows (tbl, row_id, scope, cl) VALUES `, cols: 4}
-	cw := &chunkWriter{b: b.builder, prefix: `INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl) VALUES `, cols: 7}
+	cw := &chunkWriter{b: b.builder, prefix: `INSERT INTO sync_cells (tbl, row_id, col, val, hlc, site, cl, seq) VALUES `, cols: 8}
 	p := &snapshotProjection{b: b.builder, out: map[string]*projection{}}
 	for rows.Next() {
 		var key rowKey
@@ -124,8 +129,8 @@ func (b *pgBuilder) rowsAndCells() error {
 		var st rowState
 		var col sql.NullString
 		var val any
-		var hlc, site, cl sql.NullInt64
-		if err := rows.Scan(&key.table, &id, &st.scope, &st.cl, &col, &val, &hlc, &site, &cl); err != nil {
+		var hlc, site, cl, seq sql.NullInt64
+		if err := rows.Scan(&key.table, &id, &st.scope, &st.cl, &col, &val, &hlc, &site, &cl, &seq); err != nil {
 			return fmt.Errorf("read rows: %w", err)
 		}
 		copy(key.id[:], id)
@@ -148,7 +153,7 @@ func (b *pgBuilder) rowsAndCells() error {
 		p.cells[col.String] = &version{value: v, hlc: HLC(hlc.Int64), cl: uint64(cl.Int64)}
 		b.used[site.Int64] = true
 		b.info.Cells++
-		if err := cw.add(key.table, id, col.String, val, hlc.Int64, site.Int64, cl.Int64); err != nil {
+		if err := cw.add(key.table, id, col.String, val, hlc.Int64, site.Int64, cl.Int64, b.renumber(uint64(seq.Int64))); err != nil {
 			return err
 		}
 	}
@@ -165,6 +170,42 @@ func (b *pgBuilder) rowsAndCells() error {
 		return err
 	}
 	return p.write()
+}
+
+// renumber is the snapshot's number of the store's log entry src, or 0 if
+// the snapshot does not hold it.
+func (b *pgBuilder) renumber(src uint64) uint64 {
+	if i, ok := slices.BinarySearch(b.srcSeqs, src); ok {
+		return uint64(i + 1)
+	}
+	return 0
+}
+
+// contested copies the index of the scopes' contested cells, renumbered.
+func (b *pgBuilder) contested() error {
+	cond, args := b.inScopes("scope")
+	rows, err := b.src.QueryContext(b.ctx, `SELECT scope, tbl, row_id, col, seq FROM sync_contested
+		WHERE `+cond+` ORDER BY scope, tbl, row_id, col, seq`, args...)
+	if err != nil {
+		return fmt.Errorf("read contested cells: %w", err)
+	}
+	defer rows.Close()
+	w := &chunkWriter{b: b.builder, prefix: `INSERT INTO sync_contested (scope, tbl, row_id, col, seq) VALUES `, cols: 5}
+	for rows.Next() {
+		var scope, table, col string
+		var id []byte
+		var seq uint64
+		if err := rows.Scan(&scope, &table, &id, &col, &seq); err != nil {
+			return fmt.Errorf("read contested cells: %w", err)
+		}
+		if err := w.add(scope, table, id, col, b.renumber(seq)); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read contested cells: %w", err)
+	}
+	return w.flush()
 }
 
 // copySites copies the sites the snapshot names, with their ids.

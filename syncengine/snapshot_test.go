@@ -33,8 +33,8 @@ func mustSnapFixture(t *testing.T) *snapFixture {
 	return f
 }
 
-// record writes a village of scope with two people, edits an older
-// village and deletes, then re-creates, one person.
+// record writes a village of scope with two people, deletes one person,
+// and edits the village, once more a field it wrote (a contested cell).
 func (f *snapFixture) record(t *testing.T, d *DB, scope string, round int) {
 	t.Helper()
 	mustWrite(t, d, func(tx *Tx) error {
@@ -52,7 +52,7 @@ func (f *snapFixture) record(t *testing.T, d *DB, scope string, round int) {
 		if err := tx.Delete("people", p); err != nil {
 			return err
 		}
-		return tx.Update("villages", v, map[string]any{"note": []byte{1, 2, byte(round)}, "area": 12.5})
+		return tx.Update("villages", v, map[string]any{"note": []byte{1, 2, byte(round)}, "area": 12.5, "size": round + 1})
 	})
 }
 
@@ -119,7 +119,8 @@ func mustCursor(t *testing.T, db *DB) (string, Cursor) {
 
 // sameReplica fails unless got holds exactly what want holds: the same
 // log entry for entry (numbers and chain hashes included), the same digest
-// of every scope, the same domain rows and the same pull cursor.
+// of every scope, the same domain rows, the same index of contested cells
+// and cells' winning entries, and the same pull cursor.
 func sameReplica(t *testing.T, got, want *DB) {
 	t.Helper()
 	if g, w := mustAuditLog(t, got), mustAuditLog(t, want); !reflect.DeepEqual(g, w) {
@@ -139,6 +140,13 @@ func sameReplica(t *testing.T, got, want *DB) {
 	if g, w := dump(t, got), dump(t, want); g != w {
 		t.Errorf("domain tables differ:\n%s\nwant:\n%s", g, w)
 	}
+	for _, q := range []string{`SELECT scope, tbl, row_id, col, seq FROM sync_contested ORDER BY 1, 2, 3, 4, 5`,
+		`SELECT tbl, row_id, col, seq FROM sync_cells ORDER BY 1, 2, 3`} {
+		if g, w := dumpQuery(t, got.SQL(), "", q), dumpQuery(t, want.SQL(), "", q); g != w {
+			t.Errorf("%s:\n%s\nwant:\n%s", q, g, w)
+		}
+	}
+	mustCheckContested(t, got, "A", "B")
 	gi, gc := mustCursor(t, got)
 	wi, wc := mustCursor(t, want)
 	if gi != wi || gc != wc {
