@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -21,10 +22,13 @@ import (
 // whole log.
 func BenchmarkProvinceSync(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range longtest.BenchSizes(100_000) {
+	for _, n := range longtest.BenchSizes(10_000, 100_000) {
 		b.Run(fmt.Sprintf("log=%d", n), func(b *testing.B) {
 			s := mustServer(b)
+			start := time.Now()
 			fillProvince(b, s.DB, n)
+			took := time.Since(start)
+			b.Logf("filled %d changes in %v (%.0f changes/s)", n, took.Round(time.Second), float64(n)/took.Seconds())
 			a, c := mustDevice(b, s, nil), mustDevice(b, s, nil)
 			a.mustSync(b)
 			c.mustSync(b)

@@ -124,4 +124,14 @@
 // received, any other at its HLC's wall-clock time, as an auditor's replay
 // stops. Being a function of that set, it reads the same at any later
 // time, so a report as of a date can be made again with the same numbers.
+//
+// References. A log entry names its origin and its batch, and a cell its
+// writer, by the integer ids of sync_sites and sync_batches rows. The
+// merge takes every such id from a row it read or inserted in the same
+// transaction, under the write lock, and no row of those tables is
+// deleted while the log or the cells name it (only a client adopting a
+// snapshot, a SQLite file, replaces its tables whole). SQLite checks these
+// references with foreign keys, in every test run; PostgreSQL, where a
+// foreign key costs a trigger and a locking probe per row written, leaves
+// them to the engine (migrations_pg/0007_references_kept_by_the_merge.sql).
 package syncengine

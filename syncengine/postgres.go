@@ -23,6 +23,17 @@ import (
 // committed before it. Readers run at REPEATABLE READ and read-only, so a
 // read that takes several statements (a pull page and its cursor, a
 // snapshot) sees one instant, as in SQLite.
+//
+// Every statement is planned with the values it runs with
+// (plan_cache_mode=force_custom_plan): pgx prepares each statement once
+// per connection, and PostgreSQL's default would, after its fifth run,
+// keep a generic plan made without the values. For the merge's reads by
+// lists of ids (`row_id IN (?, ?, …)`) that plan compared every row of
+// sync_rows with every id of the list, a whole scan per batch; with the
+// values PostgreSQL probes the index, or hashes the list. Planning on
+// every run costs the planner's time, small beside the reads it saves (a
+// fill of the log: 2,800 changes/s with the generic plan, 15,900 without;
+// BENCHMARKS.md, "PostgreSQL, third round").
 type postgresDialect struct{}
 
 var _ dialect = postgresDialect{}
@@ -61,6 +72,7 @@ func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (
 	r = sql.OpenDB(newPGConnector(cfg, map[string]string{
 		"default_transaction_isolation": "repeatable read",
 		"default_transaction_read_only": "on",
+		"plan_cache_mode":               "force_custom_plan",
 	}))
 	r.SetMaxOpenConns(pgReaders)
 	if err := r.PingContext(ctx); err != nil {
@@ -70,7 +82,7 @@ func (postgresDialect) open(ctx context.Context, source string, readOnly bool) (
 	if readOnly {
 		return nil, r, nil
 	}
-	w = sql.OpenDB(newPGConnector(cfg, nil))
+	w = sql.OpenDB(newPGConnector(cfg, map[string]string{"plan_cache_mode": "force_custom_plan"}))
 	w.SetMaxOpenConns(1)
 	return w, r, nil
 }
