@@ -73,13 +73,14 @@ func (n *simNet) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, fmt.Errorf("request delayed: %w", errSimNet)
 			}
 		}
-		if sr.url.Path == PathPush && n.fault("push truncated") {
-			sr = n.truncate(sr)
-		}
 	}
-	status, body := n.w.serve(sr)
+	serve := n.w.serve
+	if sr.method == http.MethodPost && sr.url.Path == PathPush && n.fault("push truncated") {
+		serve = truncatedPush
+	}
+	status, body := serve(sr)
 	if n.fault("delivered twice") {
-		status, body = n.w.serve(sr)
+		status, body = serve(sr)
 	}
 	if n.fault("answer lost") {
 		return nil, fmt.Errorf("answer lost: %w", errSimNet)
@@ -116,17 +117,15 @@ func (n *simNet) read(req *http.Request) (simRequest, error) {
 	return sr, nil
 }
 
-// truncate keeps only a prefix of a push batch, as if the rest never
-// arrived.
-func (n *simNet) truncate(sr simRequest) simRequest {
-	var req PushRequest
-	if err := json.Unmarshal(sr.body, &req); err != nil {
-		n.w.t.Errorf("truncate push: %v", err)
-		return sr
-	}
-	req.Changes = req.Changes[:n.w.rng.IntN(len(req.Changes)+1)]
-	sr.body = []byte(mustJSON(req))
-	return sr
+// truncatedPush is what the server answers a push whose body was cut on
+// the way: httpd cannot decode it (or, cut at a change's boundary, the
+// batch no longer matches its signature), refuses it whole and applies
+// nothing. A server never applies part of a batch and answers for it as
+// for the whole: the device takes a push's answer as the word on every
+// change it sent.
+func truncatedPush(simRequest) (int, []byte) {
+	return http.StatusBadRequest, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeBadRequest,
+		Message: "the body is truncated or not valid gzip: send it again"}}))
 }
 
 // drain delivers or loses, one by one in a random order, every push the
