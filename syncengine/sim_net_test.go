@@ -124,9 +124,11 @@ func (n *simNet) read(req *http.Request) (simRequest, error) {
 // for the whole: the device takes a push's answer as the word on every
 // change it sent.
 func truncatedPush(simRequest) (int, []byte) {
-	return http.StatusBadRequest, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeBadRequest,
-		Message: "the body is truncated or not valid gzip: send it again"}}))
+	return http.StatusBadRequest, []byte(mustJSON(ErrorResponse{Error: Error{Code: CodeBadRequest, Message: simTruncated}}))
 }
+
+// simTruncated is the refusal of a push cut on the way, httpd's words.
+const simTruncated = "the body is truncated or not valid gzip: send it again"
 
 // drain delivers or loses, one by one in a random order, every push the
 // network kept back.
@@ -337,7 +339,8 @@ func simVetter(dev *simReplica, horizon HLC) Vetter {
 }
 
 // simEngineError reports whether err is one the engine must never return
-// to an honest device, whatever the network did.
+// to an honest device, whatever the network did (a push the network cut is
+// refused for that, by the network's doing).
 func simEngineError(err error) bool {
 	for _, e := range []error{ErrSequenceReused, ErrSequenceGap, ErrDiverged, ErrScopeMismatch, ErrBadChange} {
 		if errors.Is(err, e) {
@@ -345,5 +348,5 @@ func simEngineError(err error) bool {
 		}
 	}
 	var pe *Error
-	return errors.As(err, &pe)
+	return errors.As(err, &pe) && !(pe.Code == CodeBadRequest && pe.Message == simTruncated)
 }
