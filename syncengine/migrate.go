@@ -21,7 +21,9 @@ func EngineMigrations() ([]Migration, error) { return sqliteDialect{}.migrations
 
 // embeddedMigrations are the engine's own migrations of one dialect, whose
 // SQL files are in dir: "sync/FILE" for each, then those written in Go.
-// Both dialects' files have the same names.
+// A migration both dialects need has the same name in each; some are
+// PostgreSQL's alone (0005, its cells partitioned by scope; 0007, its
+// references kept by the merge).
 func embeddedMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	migs, err := sqlMigrations(fsys, dir, "sync/")
 	if err != nil {
