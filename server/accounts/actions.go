@@ -41,19 +41,26 @@ type Action struct {
 // instead (see Add); Record is for those that change something elsewhere
 // or nothing (a report downloaded, a laptop revoked through the registry).
 func (s *Store) Record(ctx context.Context, by Actor, action, target string, detail map[string]any) error {
-	return s.db.Exec(ctx, func(tx *sql.Tx) error { return s.record(ctx, tx, by, action, target, detail) })
+	return s.db.Exec(ctx, func(tx *sql.Tx) error { return s.record(ctx, tx, by, action, target, orEmpty(detail)) })
 }
 
 // RecordTx writes an action in the caller's transaction, with the change
 // it describes.
 func (s *Store) RecordTx(ctx context.Context, tx *sql.Tx, by Actor, action, target string, detail map[string]any) error {
-	return s.record(ctx, tx, by, action, target, detail)
+	return s.record(ctx, tx, by, action, target, orEmpty(detail))
 }
 
-func (s *Store) record(ctx context.Context, tx *sql.Tx, by Actor, action, target string, detail map[string]any) error {
+// orEmpty is detail, or an empty one for none.
+func orEmpty(detail map[string]any) map[string]any {
 	if detail == nil {
-		detail = map[string]any{}
+		return map[string]any{}
 	}
+	return detail
+}
+
+// record writes an action with detail, a value encoding/json encodes as
+// an object, in tx.
+func (s *Store) record(ctx context.Context, tx *sql.Tx, by Actor, action, target string, detail any) error {
 	body, err := json.Marshal(detail)
 	if err != nil {
 		return fmt.Errorf("log action %s: %w", action, err)

@@ -51,19 +51,17 @@ func householdsMergeCmd(t tr) *cobra.Command {
 // console's merges are: by the command line, naming both households by
 // their heads and numbers.
 func logMerge(ctx context.Context, store *accounts.Store, tx *sql.Tx, m ops.Merged) error {
-	var commune string
-	head := map[string]*string{}
-	number := map[string]*string{}
-	for _, id := range []string{m.Kept.String(), m.Dropped.String()} {
-		var h, n *string
-		if err := tx.QueryRowContext(ctx, `SELECT commune_code, head_name, household_number FROM households WHERE id = ?`, id).
-			Scan(&commune, &h, &n); err != nil {
+	entry := accounts.HouseholdMerge{Dropped: m.Dropped.String(), Moved: m.Moved, Changes: m.Changes}
+	for _, h := range []struct {
+		id           string
+		head, number *string
+	}{{m.Kept.String(), &entry.KeptHead, &entry.KeptNumber}, {m.Dropped.String(), &entry.DroppedHead, &entry.DroppedNumber}} {
+		var head, number sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT commune_code, head_name, household_number FROM households WHERE id = ?`, h.id).
+			Scan(&entry.Commune, &head, &number); err != nil {
 			return fmt.Errorf("read merged household: %w", err)
 		}
-		head[id], number[id] = h, n
+		*h.head, *h.number = head.String, number.String
 	}
-	kept, dropped := m.Kept.String(), m.Dropped.String()
-	return store.RecordTx(ctx, tx, accounts.CommandLine, "household.merge", kept, map[string]any{
-		"commune": commune, "dropped_id": dropped, "moved": m.Moved, "changes": m.Changes,
-		"kept_head": head[kept], "kept_number": number[kept], "dropped_head": head[dropped], "dropped_number": number[dropped]})
+	return store.RecordMergeTx(ctx, tx, accounts.CommandLine, m.Kept.String(), entry)
 }

@@ -89,13 +89,8 @@ func about(l i18n.Lang, a accounts.Action) string {
 		if json.Unmarshal(a.Detail, &d) == nil && d.Officer != "" {
 			return d.Officer
 		}
-	case "household.merge":
-		var m struct {
-			KeptHead      string `json:"kept_head"`
-			KeptNumber    string `json:"kept_number"`
-			DroppedHead   string `json:"dropped_head"`
-			DroppedNumber string `json:"dropped_number"`
-		}
+	case accounts.ActionHouseholdMerge:
+		var m accounts.HouseholdMerge
 		if json.Unmarshal(a.Detail, &m) == nil {
 			kept := reconcile.Household{HeadName: m.KeptHead, HouseholdNumber: m.KeptNumber}
 			dropped := reconcile.Household{HeadName: m.DroppedHead, HouseholdNumber: m.DroppedNumber}

@@ -13,6 +13,7 @@ import (
 	"hodan/ops"
 	"hodan/reconcile"
 	"hodan/schema"
+	"hodan/server/accounts"
 )
 
 // mergePlan is what the confirmation of a merge shows before anything is
@@ -61,10 +62,10 @@ func (c *Console) merge(w http.ResponseWriter, r *http.Request, v *visit) error 
 		return c.pairGone(w, r, err)
 	}
 	logged := func(tx *sql.Tx, m ops.Merged) error {
-		return c.cfg.Accounts.RecordTx(r.Context(), tx, actor(r, v), "household.merge", m.Kept.String(), map[string]any{
-			"commune": plan.Keep.Commune, "dropped_id": m.Dropped.String(), "moved": m.Moved, "changes": m.Changes,
-			"kept_head": plan.Keep.HeadName, "kept_number": plan.Keep.HouseholdNumber,
-			"dropped_head": plan.Drop.HeadName, "dropped_number": plan.Drop.HouseholdNumber})
+		return c.cfg.Accounts.RecordMergeTx(r.Context(), tx, actor(r, v), m.Kept.String(), accounts.HouseholdMerge{
+			Commune: plan.Keep.Commune, Dropped: m.Dropped.String(), Moved: m.Moved, Changes: m.Changes,
+			KeptHead: plan.Keep.HeadName, KeptNumber: plan.Keep.HouseholdNumber,
+			DroppedHead: plan.Drop.HeadName, DroppedNumber: plan.Drop.HouseholdNumber})
 	}
 	m, err := ops.MergeHouseholdsLogged(r.Context(), c.cfg.DB, opsActor(v), keep, drop, logged)
 	if err != nil {
