@@ -7,7 +7,6 @@ package i18n
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -61,8 +60,8 @@ func Load(fsys fs.FS) (Catalogue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
-		var file map[string]map[Lang]string
-		if err := json.Unmarshal(body, &file); err != nil {
+		file, err := parseFile(body)
+		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 		for key, texts := range file {
