@@ -45,10 +45,11 @@ func Sync(ctx context.Context, db *syncengine.DB, dev *Device, opts SyncOptions)
 	client.NoSnapshot = opts.NoSnapshot
 	client.Progress = opts.Progress
 	res, err := client.Sync(ctx, db)
-	if rerr := RecordServerTime(ctx, db, res.ServerTime, opts.Now()); rerr != nil && err == nil {
-		err = rerr
-	}
 	if err != nil {
+		// The server's time is kept even from a sync that failed (a push
+		// held back for a clock far ahead is explained by it); the sync's
+		// own error is the one to tell.
+		_ = RecordServerTime(ctx, db, res.ServerTime, opts.Now())
 		return SyncResult{}, exchangeError(dev.Server, err)
 	}
 	// Merges received from others may leave records to move (see
@@ -65,12 +66,16 @@ func Sync(ctx context.Context, db *syncengine.DB, dev *Device, opts SyncOptions)
 	if settled > 0 {
 		more, err := client.Sync(ctx, db)
 		if err != nil {
+			_ = RecordServerTime(ctx, db, res.ServerTime, opts.Now())
 			return SyncResult{}, exchangeError(dev.Server, err)
 		}
 		res.Pushed, res.Pulled, res.Rejected = res.Pushed+more.Pushed, res.Pulled+more.Pulled, res.Rejected+more.Rejected
 		res.Fork = cmp.Or(res.Fork, more.Fork)
+		if more.ServerTime.UnixMilli() > 0 {
+			res.ServerTime = more.ServerTime
+		}
 	}
-	if err := db.RecordSync(ctx, opts.Now()); err != nil {
+	if err := db.RecordSync(ctx, opts.Now(), res.ServerTime); err != nil {
 		return SyncResult{}, err
 	}
 	if res.Pulled > 0 {

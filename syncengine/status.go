@@ -90,12 +90,19 @@ func (db *DB) pushedSeq(ctx context.Context) (uint64, error) {
 	return uint64(pushed), nil
 }
 
-// RecordSync notes the time of a completed sync. It also counts the sync
-// for the forks a status still shows (see LastFork).
-func (db *DB) RecordSync(ctx context.Context, at time.Time) error {
+// RecordSync notes the time of a completed sync, at, and the server's
+// time learned by it (see RecordServerTime; none when zero), in one
+// transaction. It also counts the sync for the forks a status still shows
+// (see LastFork).
+func (db *DB) RecordSync(ctx context.Context, at, server time.Time) error {
 	return db.Exec(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_forks SET syncs = syncs + 1 WHERE syncs < 2`); err != nil {
 			return fmt.Errorf("record sync: %w", err)
+		}
+		if server.UnixMilli() > 0 {
+			if err := recordServerTime(ctx, tx, server, at); err != nil {
+				return err
+			}
 		}
 		return setMeta(ctx, tx, metaLastSync, at.UnixMilli())
 	})
@@ -105,12 +112,14 @@ func (db *DB) RecordSync(ctx context.Context, at time.Time) error {
 // replica's wall clock then: a wall clock that later reads much earlier
 // than that server time cannot be right (a dead clock battery).
 func (db *DB) RecordServerTime(ctx context.Context, server, wall time.Time) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
-		if err := setMeta(ctx, tx, metaServerTime, server.UnixMilli()); err != nil {
-			return err
-		}
-		return setMeta(ctx, tx, metaServerWall, wall.UnixMilli())
-	})
+	return db.Exec(ctx, func(tx *sql.Tx) error { return recordServerTime(ctx, tx, server, wall) })
+}
+
+func recordServerTime(ctx context.Context, tx *sql.Tx, server, wall time.Time) error {
+	if err := setMeta(ctx, tx, metaServerTime, server.UnixMilli()); err != nil {
+		return err
+	}
+	return setMeta(ctx, tx, metaServerWall, wall.UnixMilli())
 }
 
 // ServerTime returns what RecordServerTime last noted: the server's time
