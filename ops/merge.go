@@ -209,11 +209,12 @@ func planSettlement(q reader, communes []string) (settlement, error) {
 // commune), each with the household it was merged into.
 func mergedInto(q reader, communes []string) (map[string]string, error) {
 	t := schema.Households
-	where, args := schema.ColMergedInto+" IS NOT NULL", []any(nil)
-	if w, a := inCommunes(t, communes); w != "" {
-		where, args = where+" AND "+w, a
-	}
-	rows, err := q.Query(fmt.Sprintf("SELECT id, %s FROM %s WHERE %s", schema.ColMergedInto, t.Name, where), args...)
+	// Only the households merged, through their partial index
+	// (households_merged), then their communes here: with the communes in
+	// the query, SQLite reads the communes' index instead, every household
+	// of them, at every sync.
+	rows, err := q.Query(fmt.Sprintf("SELECT id, %s, %s FROM %s WHERE %s IS NOT NULL",
+		schema.ColMergedInto, t.ScopeColumn, t.Name, schema.ColMergedInto))
 	if err != nil {
 		return nil, fail("error.read_table", t.Name, err)
 	}
@@ -221,10 +222,13 @@ func mergedInto(q reader, communes []string) (map[string]string, error) {
 	next := map[string]string{}
 	for rows.Next() {
 		var id, to string
-		if err := rows.Scan(&id, &to); err != nil {
+		var commune sql.NullString
+		if err := rows.Scan(&id, &to, &commune); err != nil {
 			return nil, fail("error.read_table", t.Name, err)
 		}
-		next[id] = to
+		if communes == nil || slices.Contains(communes, commune.String) {
+			next[id] = to
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fail("error.read_table", t.Name, err)
