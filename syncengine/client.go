@@ -155,6 +155,11 @@ func (c *Client) progress(p Progress) {
 // older copy, or a copy used on another laptop, first continues under a
 // new site id (see Fork).
 func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
+	q := &pushQueue{c: c, db: db}
+	defer q.drain()
+	if err := q.readEarly(ctx, c.batch()); err != nil {
+		return err
+	}
 	vr, err := c.ownVersions(ctx, db, res)
 	if err != nil {
 		return err
@@ -170,8 +175,7 @@ func (c *Client) push(ctx context.Context, db *DB, res *SyncResult) error {
 	}
 	total := int(own - held)
 	c.progress(Progress{Phase: "push", Total: total})
-	q := &pushQueue{c: c, db: db, compact: c.pushVersion(vr)}
-	defer q.drain()
+	q.compact = c.pushVersion(vr)
 	recheck := false
 	for batch := c.batch(); held < own; {
 		pr, n, err := q.push(ctx, held, own, batch)
