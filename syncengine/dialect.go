@@ -83,17 +83,12 @@ func (sqliteDialect) open(ctx context.Context, path string, readOnly bool) (w, r
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
 	}
-	if r, err = sql.Open("sqlite3", dsn(path, "&_query_only=1")); err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	r = openSQLite(dsn(path, "&_query_only=1"))
 	r.SetMaxOpenConns(8)
 	if readOnly {
 		return nil, r, nil
 	}
-	if w, err = sql.Open("sqlite3", dsn(path, "&_txlock=immediate")); err != nil {
-		r.Close()
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	w = openSQLite(dsn(path, "&_txlock=immediate"))
 	w.SetMaxOpenConns(1)
 	return w, r, nil
 }
