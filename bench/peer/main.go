@@ -17,6 +17,12 @@
 //
 // It needs the binaries (`make build`, -bin), node and the PouchDB peer
 // installed from its lock file (`npm ci` in bench/peer/pouchdb).
+//
+// With -baseline DIR it measures two builds of Hodan instead, on the same
+// fixture, alternating which goes first, and prints each step's ratio of
+// this build to the baseline, round by round:
+//
+//	go run ./bench/peer -baseline /tmp/old-bin -bin bin -rounds 5
 package main
 
 import (
@@ -39,6 +45,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "", "append each round's results to this JSON-lines file (default: a new temporary file)")
 	flag.StringVar(&cfg.fixture, "fixture", "", "folder of the Hodan fixture (default: one per build of the binaries in the temporary folder)")
 	flag.BoolVar(&cfg.skipPouch, "hodan-only", false, "run Hodan's side only (no ratios)")
+	flag.StringVar(&cfg.baseline, "baseline", "", "folder of another build's binaries: measure it beside -bin instead of PouchDB")
 	prof := flag.String("profile", "", "write CPU profiles of Hodan's push and empty sync (laptop and server) in this folder, and exit")
 	profFlags := flag.String("profile-flags", "", "flags added to the profiled syncs, e.g. --no-snapshot")
 	summary := flag.String("summary", "", "print the summary of an earlier run's JSON-lines file and exit")
@@ -64,6 +71,8 @@ type config struct {
 	bin, peer, out     string
 	fixture            string
 	skipPouch          bool
+	// baseline is the folder of the build measured beside bin, if any.
+	baseline string
 	// syncFlags are added to every profiled sync (-profile-flags).
 	syncFlags []string
 }
@@ -99,6 +108,11 @@ func run(ctx context.Context, cfg config, profileDir string) error {
 		return err
 	}
 	cfg.bin = bin
+	if cfg.baseline != "" {
+		if cfg.baseline, err = filepath.Abs(cfg.baseline); err != nil {
+			return err
+		}
+	}
 	if cfg.out == "" {
 		f, err := os.CreateTemp("", "hodan-peer-*.jsonl")
 		if err != nil {
@@ -107,12 +121,15 @@ func run(ctx context.Context, cfg config, profileDir string) error {
 		f.Close()
 		cfg.out = f.Name()
 	}
-	fx, err := loadFixture(ctx, cfg)
+	fx, err := loadFixture(ctx, cfg.fixtureBuild())
 	if err != nil {
 		return err
 	}
 	if profileDir != "" {
 		return profile(ctx, cfg, fx, profileDir)
+	}
+	if cfg.baseline != "" {
+		return runBaseline(ctx, cfg, fx)
 	}
 	for r := 1; r <= cfg.rounds; r++ {
 		if !cfg.skipPouch {
@@ -124,6 +141,41 @@ func run(ctx context.Context, cfg config, profileDir string) error {
 		res, err := runHodan(ctx, cfg, fx)
 		if err := record(cfg.out, r, "hodan", res, err); err != nil {
 			return err
+		}
+	}
+	fmt.Fprintln(os.Stderr, "results:", cfg.out)
+	return printSummary(os.Stdout, cfg.out)
+}
+
+// fixtureBuild is the configuration the fixture is built with: the
+// baseline's binaries if there is one, as the older of two builds (the
+// newer migrates a copy of the baseline's files forward; the older may
+// refuse the newer's).
+func (cfg config) fixtureBuild() config {
+	if cfg.baseline != "" {
+		cfg.bin = cfg.baseline
+	}
+	return cfg
+}
+
+// runBaseline measures the baseline's build and this one, round by round,
+// the baseline first in odd rounds and second in even ones.
+func runBaseline(ctx context.Context, cfg config, fx fixture) error {
+	base := cfg
+	base.bin = cfg.baseline
+	for r := 1; r <= cfg.rounds; r++ {
+		sides := []struct {
+			name string
+			cfg  config
+		}{{"baseline", base}, {"hodan", cfg}}
+		if r%2 == 0 {
+			sides[0], sides[1] = sides[1], sides[0]
+		}
+		for _, s := range sides {
+			res, err := runHodan(ctx, s.cfg, fx)
+			if err := record(cfg.out, r, s.name, res, err); err != nil {
+				return err
+			}
 		}
 	}
 	fmt.Fprintln(os.Stderr, "results:", cfg.out)

@@ -104,12 +104,57 @@ func printSummary(w io.Writer, path string) error {
 		}
 		fmt.Fprintf(w, "| %s | %.3f s | %.3f s | %.3f s |\n", name, median(s), median(c), median(sc))
 	}
+	printBaseline(w, rounds)
 	for _, h := range hodan {
 		if !h.OK {
 			fmt.Fprintf(w, "\nround %d: NOT OK: %s\n", h.Round, h.Note)
 		}
 	}
 	return nil
+}
+
+// printBaseline prints, for the rounds that measured a baseline build
+// beside this one (-baseline), each step's medians of both and the median
+// of the per-round ratios this/baseline, with each round's.
+func printBaseline(w io.Writer, rounds []map[string]result) {
+	var paired [][2]result // this build, baseline
+	for _, r := range rounds {
+		h, ok1 := r["hodan"]
+		b, ok2 := r["baseline"]
+		if ok1 && ok2 {
+			paired = append(paired, [2]result{h, b})
+		}
+	}
+	if len(paired) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%d rounds beside the baseline build\n\n", len(paired))
+	fmt.Fprintln(w, "| step | baseline | this build | this / baseline | per round |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, name := range []string{"push", "edits", "idle", "bootstrap", "bootstrap_snapshot", "write"} {
+		for _, m := range []struct {
+			what string
+			f    func(step) float64
+		}{{"wall", wall}, {"laptop CPU", func(s step) float64 { return s.CPU }}, {"server CPU", func(s step) float64 { return s.ServerCPU }}} {
+			var hs, bs, ratios []float64
+			for _, p := range paired {
+				h, b := m.f(p[0].Steps[name]), m.f(p[1].Steps[name])
+				hs, bs = append(hs, h), append(bs, b)
+				if b > 0 {
+					ratios = append(ratios, h/b)
+				}
+			}
+			if median(bs) == 0 {
+				continue // no server CPU to speak of
+			}
+			per := make([]string, len(ratios))
+			for i, r := range ratios {
+				per[i] = fmt.Sprintf("%.2f", r)
+			}
+			fmt.Fprintf(w, "| %s, %s | %s | %s | %.2f | %s |\n", name, m.what, format(median(bs), "s"), format(median(hs), "s"),
+				median(ratios), strings.Join(per, " "))
+		}
+	}
 }
 
 // readResults reads a results file into rounds, each side by name.
