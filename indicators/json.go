@@ -103,16 +103,17 @@ func DimLabel(c Column, value string) string {
 	return schema.ChoiceLabel(table, column, value)
 }
 
-// DimLabelIn is DimLabel in l: in English a value of a choice in words,
-// the schema's labels being Vietnamese.
+// DimLabelIn is DimLabel in l: in English a value of a choice by the
+// schema's English label.
 func DimLabelIn(l i18n.Lang, c Column, value string) string {
 	switch {
 	case l == i18n.VI:
 		return DimLabel(c, value)
 	case value == "":
 		return i18n.T(l, "report.unrecorded")
-	case strings.Contains(c.Labels, "."):
-		return strings.ReplaceAll(value, "_", " ")
+	}
+	if table, column, ok := strings.Cut(c.Labels, "."); ok {
+		return schema.ChoiceLabelIn(string(l), table, column, value)
 	}
 	return DimLabel(c, value)
 }

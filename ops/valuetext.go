@@ -1,20 +1,14 @@
 package ops
 
 import (
-	"strings"
-
 	"hodan/internal/i18n"
 	"hodan/schema"
 )
 
 // ChoiceText is a value of an enumeration column as people of l read it:
-// the schema's Vietnamese label; in English the value in words ("near
-// poor"), the schema's labels being Vietnamese only.
+// the schema's label in l ("Hộ cận nghèo", "Near-poor household").
 func ChoiceText(l i18n.Lang, c *schema.Column, value string) string {
-	if l == i18n.EN {
-		return strings.ReplaceAll(value, "_", " ")
-	}
-	return c.ChoiceLabel(value)
+	return c.ChoiceLabelIn(string(l), value)
 }
 
 // CodeText is a value of a column of codes as people read it: an ethnic

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/internal/web/webtest"
 	"hodan/ops"
 	"hodan/schema"
 )
@@ -60,6 +61,9 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 			if bad := notForPeople.FindAllString(text, -1); len(bad) > 0 {
 				t.Errorf("%s%s shows %q", name, suffix, bad)
 			}
+			if bad := webtest.CodesInWords(text); b.English() && len(bad) > 0 {
+				t.Errorf("%s%s shows codes where labels belong: %q", name, suffix, bad)
+			}
 			shot(t, b, "ui-page-"+name+suffix)
 		}
 	}
@@ -75,7 +79,7 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 		t.Errorf("the history of the household is titled %q", got)
 	}
 	b.Do(navigate(s.url + "/households/" + id + "?lang=en"))
-	if got := b.Text("main"); !strings.Contains(got, "Add a member") || !strings.Contains(got, "40,000,000 đ") {
+	if got := b.Text("main"); !strings.Contains(got, "Add a member") || !strings.Contains(got, "40,000,000 đ") || !strings.Contains(got, "Near-poor household") {
 		t.Errorf("the household's page in English:\n%s", got)
 	}
 	shot(t, b, "ui-page-household-en")
