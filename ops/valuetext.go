@@ -11,10 +11,11 @@ func ChoiceText(l i18n.Lang, c *schema.Column, value string) string {
 	return c.ChoiceLabelIn(string(l), value)
 }
 
-// CodeText is a value of a column of codes as people read it: an ethnic
-// group by its name (Mường for 06), a commune by its name, a project of
-// program 1719 by its code and name; another code as it is.
-func CodeText(c *schema.Column, code string) string {
+// CodeText is a value of a column of codes as people of l read it: an
+// ethnic group by its name (Mường for 06), a commune by its name, a
+// project of program 1719 by its code and its name in l; another code as
+// it is.
+func CodeText(l i18n.Lang, c *schema.Column, code string) string {
 	switch c.Code {
 	case schema.CodeCommune:
 		return schema.CommuneName(code)
@@ -22,7 +23,7 @@ func CodeText(c *schema.Column, code string) string {
 		return ethnicName(code)
 	case schema.CodeProject1719:
 		if p, ok := schema.ProjectByCode(code); ok {
-			return code + " · " + p.Name
+			return code + " · " + p.NameIn(string(l))
 		}
 	}
 	return code

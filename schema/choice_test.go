@@ -24,3 +24,13 @@ func TestEveryChoiceHasAnEnglishLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryProjectHasAnEnglishName checks that every project of program
+// 1719 has an English name besides its Vietnamese one.
+func TestEveryProjectHasAnEnglishName(t *testing.T) {
+	for _, p := range Projects1719() {
+		if p.NameEN == "" || p.NameEN == p.Name || p.NameIn("en") != p.NameEN || p.NameIn("vi") != p.Name {
+			t.Errorf("project %s: %q / %q", p.Code, p.Name, p.NameEN)
+		}
+	}
+}

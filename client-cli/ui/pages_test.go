@@ -39,7 +39,7 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 		schema.ColEthnicityCode: "03", schema.ColPovertyStatus: "near_poor", "housing_condition": "semi_solid", schema.ColHouseholdNumber: "12"})
 	member := add(schema.Members, map[string]any{schema.ColHouseholdID: id, schema.ColFullName: "Lò Thị Hoa", schema.ColBirthYear: int64(1978), "relation": "spouse"})
 	add(schema.Visits, map[string]any{schema.ColHouseholdID: id, schema.ColVisitDate: day.Date, schema.ColPurpose: "poverty_review"})
-	support := add(schema.SupportRecords, map[string]any{schema.ColHouseholdID: id, schema.ColProgram: "ntp_1719", schema.ColKind: "new_house",
+	support := add(schema.SupportRecords, map[string]any{schema.ColHouseholdID: id, schema.ColProgram: "ntp_1719", "project_code": "DA1.ND2", schema.ColKind: "new_house",
 		schema.ColAmountVND: int64(40000000), schema.ColStatus: "delivered", schema.ColDeliveredDate: day.Date})
 	add(schema.DamageReports, map[string]any{schema.ColHouseholdID: id, schema.ColEvent: "Bão số 3", schema.ColEventDate: day.Date, schema.ColHouseDamage: "partial"})
 
@@ -61,7 +61,7 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 			if bad := notForPeople.FindAllString(text, -1); len(bad) > 0 {
 				t.Errorf("%s%s shows %q", name, suffix, bad)
 			}
-			if bad := webtest.CodesInWords(text); b.English() && len(bad) > 0 {
+			if bad := webtest.CodesInWords(b.TextNodes()); b.English() && len(bad) > 0 {
 				t.Errorf("%s%s shows codes where labels belong: %q", name, suffix, bad)
 			}
 			shot(t, b, "ui-page-"+name+suffix)
@@ -84,4 +84,8 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 	}
 	shot(t, b, "ui-page-household-en")
 	everyPage("-en") // ?lang=en is remembered
+	b.Do(navigate(s.url + "/records/support_records/" + support))
+	if got := b.Text("main"); !strings.Contains(got, "DA1.ND2 · Housing support") || !strings.Contains(got, "Support to build a new house") {
+		t.Errorf("the support record in English does not name its project and kind in English:\n%s", got)
+	}
 }

@@ -38,7 +38,7 @@ func page(t *testing.T, b *webtest.Browser, name string) {
 		t.Errorf("%s shows %q", name, bad)
 	}
 	if b.English() {
-		if bad := webtest.CodesInWords(b.Text("body")); len(bad) > 0 {
+		if bad := webtest.CodesInWords(b.TextNodes()); len(bad) > 0 {
 			t.Errorf("%s in English shows codes where labels belong: %q", name, bad)
 		}
 	}

@@ -7,37 +7,50 @@ import (
 	"hodan/schema"
 )
 
-// CodesInWords finds in text an enumeration's code of two words or more
-// written as words ("near poor", "ntp 1719", "poverty review"): what the
-// English pages showed before choices had English labels, and must never
-// show again where a label belongs. A code shown so stands alone (a cell,
-// a badge, after "·"); the same words inside a phrase ("Household that
-// escaped poverty", "Storm damage assessment") are English, so the
-// English labels are taken out of text first and a code's words right
-// after another word do not count.
-func CodesInWords(text string) []string {
-	var labels, codes []string
+// segment splits a text where pages put one value after another: "Hộ số
+// 12 · Bản Nà · semi solid", "Lò Văn Sáu — spouse".
+var segment = regexp.MustCompile(`\s*[·—→;:\n\t]\s*`)
+
+// CodesInWords finds, among texts (a page's text nodes, see TextNodes),
+// an enumeration's code of two words or more written as words ("near
+// poor", "ntp 1719", "poverty review") standing as a value on its own: a
+// text node, or one part of it between separators. That is what English
+// pages showed before choices had English labels, and must never show
+// again where a label belongs; the same words inside a phrase ("Household
+// that escaped poverty", "residential land, production land and domestic
+// water") are English.
+func CodesInWords(texts []string) []string {
+	codes := map[string]bool{}
 	for _, t := range schema.Tables() {
 		for _, c := range t.Columns {
 			for _, ch := range c.Enum {
-				labels = append(labels, ch.EN)
 				if strings.Contains(ch.Value, "_") {
-					codes = append(codes, regexp.QuoteMeta(strings.ReplaceAll(ch.Value, "_", " ")))
+					codes[strings.ReplaceAll(ch.Value, "_", " ")] = true
 				}
 			}
 		}
 	}
-	for _, l := range labels {
-		text = strings.ReplaceAll(text, l, " ")
-	}
 	var found []string
-	code, afterWord := regexp.MustCompile(`\b(`+strings.Join(codes, "|")+`)\b`), regexp.MustCompile(`[\pL\pN] $`)
-	for _, m := range code.FindAllStringIndex(text, -1) {
-		if !afterWord.MatchString(text[:m[0]]) {
-			found = append(found, text[m[0]:m[1]])
+	for _, text := range texts {
+		for _, part := range segment.Split(text, -1) {
+			if codes[strings.TrimSpace(part)] {
+				found = append(found, strings.TrimSpace(part))
+			}
 		}
 	}
 	return found
+}
+
+// TextNodes is the text of every text node of the page's body that holds
+// more than white space, with its option labels, in document order.
+func (b *Browser) TextNodes() []string {
+	return Eval[[]string](b, `(() => {
+		const out = [], walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			const s = n.textContent.trim();
+			if (s && !["SCRIPT", "STYLE"].includes(n.parentElement.tagName)) out.push(s);
+		}
+		return out; })()`)
 }
 
 // English reports whether the page the browser shows says it is in
