@@ -107,12 +107,7 @@ func TestSaveInSightOnLongForms(t *testing.T) {
 	fill(t, b, map[string]string{"q_area": "rural", "q_members": "4", "q_income_vnd": "1.000.000"})
 	clickAndWait(t, b, "#next")
 	check("visit-2", "#next", true)
-	deprived := map[string]string{}
-	for _, q := range []string{"employment", "dependents", "nutrition", "health_insurance", "adult_education", "child_schooling",
-		"housing_quality", "housing_area", "clean_water", "hygienic_toilet", "telecom", "information_access"} {
-		deprived["q_dep_"+q] = "0"
-	}
-	fill(t, b, deprived)
+	fill(t, b, deprivations())
 	clickAndWait(t, b, "#next")
 	check("visit-3", "#next", false)
 	fill(t, b, map[string]string{"q_housing_condition": "makeshift"})
