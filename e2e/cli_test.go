@@ -73,7 +73,7 @@ func TestEverythingButSyncWorksOffline(t *testing.T) {
 	if st := a.status(t); st["pending"].(float64) == 0 || st["last_sync"] != nil {
 		t.Errorf("status %v", st)
 	}
-	a.fail(t, "cannot reach the district server", "sync")
+	a.fail(t, "cannot reach the server", "sync")
 	for _, args := range [][]string{{"household", "list"}, {"status"}, {"digest"}} {
 		out, _, err := runCmd(bin.client, append([]string{"--db", a.db}, args...)...)
 		if err != nil || out == "" {

@@ -49,7 +49,7 @@ func TestRestoredLaptopLosesNothing(t *testing.T) {
 					t.Fatalf("hodan sync: %v\n%s", err, errOut)
 				}
 				for _, want := range []string{"là một bản sao cũ của nó, hoặc một bản sao đang được dùng trên một máy khác",
-					fmt.Sprintf("Máy chủ huyện đã có %d thay đổi từ bản kia", lost), fmt.Sprintf("%d thay đổi ghi trên máy này tiếp tục dưới một mã máy mới", written),
+					fmt.Sprintf("Máy chủ đã có %d thay đổi từ bản kia", lost), fmt.Sprintf("%d thay đổi ghi trên máy này tiếp tục dưới một mã máy mới", written),
 					"không mất gì", fmt.Sprintf("Đã gửi %d thay đổi", written)} {
 					if !strings.Contains(out, want) {
 						t.Errorf("hodan sync says:\n%s\nwithout %q", out, want)

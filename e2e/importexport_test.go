@@ -250,7 +250,7 @@ func TestExportAndImportOnAnotherLaptop(t *testing.T) {
 		t.Errorf("visit date cell shows %q (raw %q); want a date cell shown 15/03/2025", date, raw)
 	}
 	report := readSheet(t, filepath.Join(dir, "report.xlsx"))
-	if len(report) != 2 || !contains(report[1], "Hỗ trợ làm nhà mới") || !contains(report[1], a.show(t, "household", h)["head_name"].(string)) {
+	if len(report) != 2 || !contains(report[1], "Support to build a new house") || !contains(report[1], a.show(t, "household", h)["head_name"].(string)) {
 		t.Errorf("visits report: %q", report)
 	}
 	amount := readRaw(t, filepath.Join(dir, "support.xlsx"))

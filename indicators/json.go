@@ -86,13 +86,17 @@ func (r *Report) areaJSON(a *Area) map[string]any {
 // DimLabel is the name people read for a value of a breakdown's
 // dimension: its label in the schema's enumeration, its project's name,
 // or the value itself.
-func DimLabel(c Column, value string) string {
+func DimLabel(c Column, value string) string { return DimLabelIn(i18n.VI, c, value) }
+
+// DimLabelIn is DimLabel in l: a choice by the schema's label in l, a
+// project by its code and its name in l.
+func DimLabelIn(l i18n.Lang, c Column, value string) string {
 	if value == "" {
-		return i18n.T(i18n.VI, "report.unrecorded")
+		return i18n.T(l, "report.unrecorded")
 	}
 	if c.Labels == "project" {
 		if p, ok := schema.ProjectByCode(value); ok {
-			return p.Code + " " + p.Name
+			return p.Code + " " + p.NameIn(string(l))
 		}
 		return value
 	}
@@ -100,19 +104,5 @@ func DimLabel(c Column, value string) string {
 	if !ok {
 		return value
 	}
-	return schema.ChoiceLabel(table, column, value)
-}
-
-// DimLabelIn is DimLabel in l: in English a value of a choice in words,
-// the schema's labels being Vietnamese.
-func DimLabelIn(l i18n.Lang, c Column, value string) string {
-	switch {
-	case l == i18n.VI:
-		return DimLabel(c, value)
-	case value == "":
-		return i18n.T(l, "report.unrecorded")
-	case strings.Contains(c.Labels, "."):
-		return strings.ReplaceAll(value, "_", " ")
-	}
-	return DimLabel(c, value)
+	return schema.ChoiceLabelIn(string(l), table, column, value)
 }

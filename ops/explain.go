@@ -142,21 +142,7 @@ func isRefused(err error) bool {
 // Refusal says why the server refused, from its code; in English with the
 // server's own words, which are English.
 func Refusal(l i18n.Lang, code, message string) string {
-	return i18n.T(l, "refusal", code, RefusalReason(l, code, message))
-}
-
-// RefusalReason is why the server refused, without its code, for a page
-// that shows it beside the change refused: the server's own words in
-// English, its code's meaning in Vietnamese.
-func RefusalReason(l i18n.Lang, code, message string) string {
-	if l == i18n.EN {
-		return message
-	}
-	text := i18n.T(l, "refusal."+code)
-	if strings.HasPrefix(text, "[") {
-		text = i18n.T(l, "refusal.other", code)
-	}
-	return text
+	return RejectionText(l, syncengine.Rejection{Code: code, Message: message})
 }
 
 // schemaText says a schema error in l: in English its own message, in
@@ -194,6 +180,12 @@ func SchemaReason(l i18n.Lang, e *schema.Error) (string, bool) {
 	if l == i18n.EN {
 		return e.Message, true
 	}
+	return schemaCatalogue(l, e)
+}
+
+// schemaCatalogue says in l, from the catalogue, what rule a value broke,
+// without the column; false if the catalogue does not say the reason.
+func schemaCatalogue(l i18n.Lang, e *schema.Error) (string, bool) {
 	key := "schema." + e.Reason
 	if e.Reason == schema.ReasonPattern {
 		key = "schema.pattern." + e.Column

@@ -39,7 +39,7 @@ type visitAftermath struct {
 func VisitsReport(ctx context.Context, db *syncengine.DB, l i18n.Lang, opts ExportOptions) (*Grid, error) {
 	q := db.SQL()
 	from, to := cmp.Or(opts.From, "0000-01-01"), cmp.Or(opts.To, "9999-12-31")
-	after, err := visitAftermaths(ctx, q)
+	after, err := visitAftermaths(ctx, q, l)
 	if err != nil {
 		return nil, err
 	}
@@ -76,10 +76,10 @@ func VisitsReport(ctx context.Context, db *syncengine.DB, l i18n.Lang, opts Expo
 		}
 		g.Rows = append(g.Rows, []any{
 			d, commune, village, number, head, nullInt(year), ethnicName(ethnic.String),
-			purposeCol.ChoiceLabel(purpose), officer,
+			ChoiceText(l, purposeCol, purpose), officer,
 			strings.Join(m.support, "; "), amount(m.supportAmount, m.hasAmount),
 			strings.Join(m.damage, "; "), strings.Join(m.houseDamage, "; "), amount(m.loss, m.hasLoss),
-			povertyCol.ChoiceLabel(poverty.String), notes,
+			ChoiceText(l, povertyCol, poverty.String), notes,
 		})
 	}
 	return g, rows.Err()
@@ -105,8 +105,8 @@ func ReportPeriod(from, to string) (string, string, error) {
 }
 
 // visitAftermaths reads the support records and damage reports made on
-// visits, by visit id.
-func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath, error) {
+// visits, by visit id, their choices said in l.
+func visitAftermaths(ctx context.Context, q *sql.DB, l i18n.Lang) (map[string]*visitAftermath, error) {
 	out := map[string]*visitAftermath{}
 	get := func(id string) *visitAftermath {
 		if out[id] == nil {
@@ -123,7 +123,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 			return err
 		}
 		m := get(id)
-		m.support = append(m.support, kindCol.ChoiceLabel(kind))
+		m.support = append(m.support, ChoiceText(l, kindCol, kind))
 		m.supportAmount += amount.Int64
 		m.hasAmount = m.hasAmount || amount.Valid
 		return nil
@@ -143,7 +143,7 @@ func visitAftermaths(ctx context.Context, q *sql.DB) (map[string]*visitAftermath
 		m := get(id)
 		m.damage = append(m.damage, event)
 		if house.Valid {
-			m.houseDamage = append(m.houseDamage, houseCol.ChoiceLabel(house.String))
+			m.houseDamage = append(m.houseDamage, ChoiceText(l, houseCol, house.String))
 		}
 		m.loss += loss.Int64
 		m.hasLoss = m.hasLoss || loss.Valid

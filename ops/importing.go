@@ -240,7 +240,7 @@ func (im *householdImporter) reason(c *schema.Column, err error) string {
 	case len(c.Enum) > 0:
 		labels := make([]string, len(c.Enum))
 		for i, ch := range c.Enum {
-			labels[i] = ch.Label
+			labels[i] = ch.In(string(im.lang))
 		}
 		return im.T("import.reason.enum", strings.Join(labels, "; "))
 	case c.Type == schema.Date:

@@ -205,8 +205,8 @@ func (idx *ethnicIndex) code(s string) (string, bool) {
 	return "", false
 }
 
-// choiceIndex finds a value of an enumeration by its value or its
-// Vietnamese label, folded, also without a leading "hộ" ("nghèo" is "Hộ
+// choiceIndex finds a value of an enumeration by its value, its English
+// label or its Vietnamese label, folded, also without a leading "hộ" ("nghèo" is "Hộ
 // nghèo").
 func choiceIndex(c *schema.Column) map[string]string {
 	m := map[string]string{}
@@ -217,6 +217,7 @@ func choiceIndex(c *schema.Column) map[string]string {
 		m[label] = ch.Value
 		m[strings.TrimPrefix(label, "ho ")] = ch.Value
 		m[fold(withoutParens(ch.Label))] = ch.Value
+		m[fold(ch.EN)] = ch.Value
 	}
 	if c.Name == "poverty_status" {
 		m["trung binh"] = "medium_income"

@@ -124,13 +124,10 @@ func overlapSummary(l i18n.Lang, o Overlap) string {
 	return i18n.T(l, "findings.overlap.ever", choice(l, "kind", o.Kind), times, from)
 }
 
-// choice is a value of a support record's column as l says it: its
-// Vietnamese label, or in English the value itself.
+// choice is a value of a support record's column as l says it: the
+// schema's label in l.
 func choice(l i18n.Lang, column, value string) string {
-	if l == i18n.EN {
-		return value
-	}
-	return schema.ChoiceLabel("support_records", column, value)
+	return schema.ChoiceLabelIn(string(l), "support_records", column, value)
 }
 
 // dateText writes a date of the tables (2025-03-05) as people read it,

@@ -65,8 +65,8 @@ func TestWriteOverlaps(t *testing.T) {
 	if err := reconcile.WriteOverlaps(&out, i18n.EN, []reconcile.Overlap{o}); err != nil {
 		t.Fatal(err)
 	}
-	assertFits(t, out.String(), h.ID, o.Records[0].ID, o.Records[1].ID, "123,456,789,000", "sustainable_poverty", "DA1.ND4",
-		"distributed_water twice, from 2 programs; allowed once ever", "Nguyễn Thị", "01/05/2024", "Xã Lạc Lương")
+	assertFits(t, out.String(), h.ID, o.Records[0].ID, o.Records[1].ID, "123,456,789,000", "NTP on sustainable…", "DA1.ND4",
+		"Household water supply support twice, from 2 programs; allowed once ever", "Nguyễn Thị", "01/05/2024", "Xã Lạc Lương")
 	out.Reset()
 	if err := reconcile.WriteOverlaps(&out, i18n.VI, []reconcile.Overlap{o}); err != nil {
 		t.Fatal(err)

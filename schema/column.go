@@ -70,6 +70,16 @@ type Column struct {
 type Choice struct {
 	Value string
 	Label string // Vietnamese
+	EN    string // English, for people who read the English pages
+}
+
+// In is the choice's label in lang ("vi" or "en"): its English label in
+// English, its Vietnamese label otherwise.
+func (ch Choice) In(lang string) string {
+	if lang == "en" && ch.EN != "" {
+		return ch.EN
+	}
+	return ch.Label
 }
 
 // Word is the choice as a Vietnamese officer types it: its label, a word
@@ -86,9 +96,14 @@ func (ch Choice) Word() string {
 // ChoiceLabel is the Vietnamese label of value in the enumeration of
 // table's column, or value itself when it is none of its choices.
 func ChoiceLabel(table, column, value string) string {
+	return ChoiceLabelIn("vi", table, column, value)
+}
+
+// ChoiceLabelIn is ChoiceLabel in lang ("vi" or "en").
+func ChoiceLabelIn(lang, table, column, value string) string {
 	if t, ok := TableByName(table); ok {
 		if c, ok := t.Column(column); ok {
-			return c.ChoiceLabel(value)
+			return c.ChoiceLabelIn(lang, value)
 		}
 	}
 	return value
@@ -97,9 +112,15 @@ func ChoiceLabel(table, column, value string) string {
 // ChoiceLabel is the Vietnamese label of value in c's enumeration, or
 // value itself when it is none of its choices.
 func (c *Column) ChoiceLabel(value string) string {
+	return c.ChoiceLabelIn("vi", value)
+}
+
+// ChoiceLabelIn is the label in lang ("vi" or "en") of value in c's
+// enumeration, or value itself when it is none of its choices.
+func (c *Column) ChoiceLabelIn(lang, value string) string {
 	for _, ch := range c.Enum {
 		if ch.Value == value {
-			return ch.Label
+			return ch.In(lang)
 		}
 	}
 	return value

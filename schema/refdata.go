@@ -44,6 +44,15 @@ type Project struct {
 	Parent string `json:"parent,omitempty"`
 	Level  string `json:"level"`
 	Name   string `json:"name"`
+	NameEN string `json:"name_en"` // a faithful translation (projects_1719_en.csv): no official one is published
+}
+
+// NameIn is the project's name in lang ("vi" or "en").
+func (p Project) NameIn(lang string) string {
+	if lang == "en" && p.NameEN != "" {
+		return p.NameEN
+	}
+	return p.Name
 }
 
 // PovertyIndicator is one of the 12 deprivation indicators of NĐ 07/2021.
@@ -190,6 +199,13 @@ var refCodes = sync.OnceValue(func() *refCodeTables {
 	})
 	d.ethnicIdx = refIndex(d.ethnic, func(e EthnicGroup) string { return e.Code })
 	d.projectIdx = refIndex(d.projects, func(p Project) string { return p.Code })
+	for _, r := range readRef("projects_1719_en.csv", "code", "name_en") {
+		i, ok := d.projectIdx[r[0]]
+		if !ok {
+			panic("schema: reference data: projects_1719_en.csv names no project " + r[0])
+		}
+		d.projects[i].NameEN = r[1]
+	}
 	return d
 })
 

@@ -79,10 +79,12 @@
 //
 // Errors come in three kinds. An Error is one a device or its officer can
 // act on: a stable Code and a Message. A Rejection refuses one change of a
-// received batch, with the code and message of an Error; the rest of the
-// batch is applied, and both sides record it. Anything else is internal:
-// the receiver aborts the batch, keeping nothing of it, and the sender
-// sends it again later. Sentinels (ErrSequenceGap …) stay where callers
+// received batch, with the code and message of an Error and, when the
+// receiver knows it, the rule broken (Reason, Column, Args: the device
+// says them in its officer's language); the rest of the batch is applied,
+// and both sides record it, rule included (sync_rejected.detail).
+// Anything else is internal: the receiver aborts the batch, keeping
+// nothing of it, and the sender sends it again later. Sentinels (ErrSequenceGap …) stay where callers
 // test them with errors.Is; ErrorOf is the one place that gives those a
 // peer may see their Code.
 //

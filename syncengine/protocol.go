@@ -121,11 +121,21 @@ type ForkResponse struct {
 // and the change's origin record. Nothing of the change was applied; its
 // sequence number counts as held so that later changes flow. Code and
 // Message are those of an Error: the device's officer can act on them.
+//
+// Reason, Column and Args, when the receiver fills them, say which rule
+// the change broke in terms a device says in its officer's language
+// (Message is English): for invalid_value those of the domain's error
+// (its reason, the column, the values the message was made with), for
+// out_of_scope the commune in Args. Receivers before them leave them out
+// and devices before them ignore them; both store them with the refusal.
 type Rejection struct {
 	Site    SiteID `json:"site_id"`
 	Seq     uint64 `json:"seq"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
+	Column  string `json:"column,omitempty"`
+	Args    []any  `json:"args,omitempty"`
 }
 
 // PullResponse is one page of the server's log after the caller's cursor.

@@ -219,9 +219,11 @@ func (m *merger) checkDuplicate(c *Change) (*Rejection, error) {
 		return nil, err
 	}
 	r := Rejection{Site: c.Site, Seq: c.Seq}
-	err = m.tx.QueryRowContext(m.ctx, `SELECT code, message FROM sync_rejected r WHERE origin = ? AND origin_seq = ?
+	var detail string
+	err = m.tx.QueryRowContext(m.ctx, `SELECT code, message, detail FROM sync_rejected r WHERE origin = ? AND origin_seq = ?
 		AND NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.origin = r.origin AND l.origin_seq = r.origin_seq)`,
-		origin, c.Seq).Scan(&r.Code, &r.Message)
+		origin, c.Seq).Scan(&r.Code, &r.Message, &detail)
+	r.setDetail(detail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -292,9 +294,9 @@ func (m *merger) reject(c *Change, rej *Rejection) error {
 	if err != nil {
 		return fmt.Errorf("encode rejected change: %w", err)
 	}
-	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		origin, c.Seq, rej.Code, rej.Message, string(body), m.db.clock.WallMillis())
+	_, err = m.tx.ExecContext(m.ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		origin, c.Seq, rej.Code, rej.Message, string(body), m.db.clock.WallMillis(), rej.detail())
 	if err != nil {
 		return fmt.Errorf("record rejection: %w", err)
 	}

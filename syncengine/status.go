@@ -50,10 +50,10 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejection) e
 	if err != nil {
 		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at)
-		SELECT id, ?, ?, ?, ?, ? FROM sync_sites WHERE site = ?
-		ON CONFLICT (origin, origin_seq) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at`,
-		r.Seq, r.Code, r.Message, string(body), db.clock.WallMillis(), r.Site[:])
+	_, err = tx.ExecContext(ctx, `INSERT INTO sync_rejected (origin, origin_seq, code, message, change, at, detail)
+		SELECT id, ?, ?, ?, ?, ?, ? FROM sync_sites WHERE site = ?
+		ON CONFLICT (origin, origin_seq) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at, detail = excluded.detail`,
+		r.Seq, r.Code, r.Message, string(body), db.clock.WallMillis(), r.detail(), r.Site[:])
 	if err != nil {
 		return fmt.Errorf("record rejection of #%d: %w", r.Seq, err)
 	}
@@ -63,7 +63,7 @@ func (db *DB) recordOwnRejection(ctx context.Context, tx *sql.Tx, r Rejection) e
 // Rejections lists up to limit changes of origin this replica refused, with
 // sequence numbers above after, in sequence order.
 func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit int) ([]Rejection, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT r.origin_seq, r.code, r.message FROM sync_rejected r
+	rows, err := db.r.QueryContext(ctx, `SELECT r.origin_seq, r.code, r.message, r.detail FROM sync_rejected r
 		WHERE r.origin = (SELECT id FROM sync_sites WHERE site = ?) AND r.origin_seq > ?
 		ORDER BY r.origin_seq LIMIT ?`, origin[:], after, limit)
 	if err != nil {
@@ -73,9 +73,11 @@ func (db *DB) Rejections(ctx context.Context, origin SiteID, after uint64, limit
 	var out []Rejection
 	for rows.Next() {
 		r := Rejection{Site: origin}
-		if err := rows.Scan(&r.Seq, &r.Code, &r.Message); err != nil {
+		var detail string
+		if err := rows.Scan(&r.Seq, &r.Code, &r.Message, &detail); err != nil {
 			return nil, fmt.Errorf("rejections: %w", err)
 		}
+		r.setDetail(detail)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -192,7 +194,7 @@ type RejectedChange struct {
 
 // RejectedChanges lists the refused changes this replica recorded.
 func (db *DB) RejectedChanges(ctx context.Context) ([]RejectedChange, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT s.site, r.origin_seq, r.code, r.message, r.change, r.at
+	rows, err := db.r.QueryContext(ctx, `SELECT s.site, r.origin_seq, r.code, r.message, r.change, r.at, r.detail
 		FROM sync_rejected r JOIN sync_sites s ON s.id = r.origin ORDER BY r.at, r.origin_seq`)
 	if err != nil {
 		return nil, fmt.Errorf("rejected changes: %w", err)
@@ -202,15 +204,49 @@ func (db *DB) RejectedChanges(ctx context.Context) ([]RejectedChange, error) {
 	for rows.Next() {
 		var rc RejectedChange
 		var site []byte
-		var change string
+		var change, detail string
 		var at int64
-		if err := rows.Scan(&site, &rc.Seq, &rc.Code, &rc.Message, &change, &at); err != nil {
+		if err := rows.Scan(&site, &rc.Seq, &rc.Code, &rc.Message, &change, &at, &detail); err != nil {
 			return nil, fmt.Errorf("rejected changes: %w", err)
 		}
+		rc.setDetail(detail)
 		copy(rc.Site[:], site)
 		rc.Change = json.RawMessage(change)
 		rc.At = time.UnixMilli(at)
 		out = append(out, rc)
 	}
 	return out, rows.Err()
+}
+
+// rejectionDetail is what sync_rejected.detail keeps of a Rejection: which
+// rule the change broke, when the refusing receiver said it.
+type rejectionDetail struct {
+	Reason string `json:"reason,omitempty"`
+	Column string `json:"column,omitempty"`
+	Args   []any  `json:"args,omitempty"`
+}
+
+// detail is r's Reason, Column and Args as sync_rejected keeps them: JSON,
+// or "" when the receiver said none (or said what JSON cannot hold).
+func (r Rejection) detail() string {
+	if r.Reason == "" && r.Column == "" && len(r.Args) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(rejectionDetail{r.Reason, r.Column, r.Args})
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// setDetail fills r's Reason, Column and Args from what sync_rejected
+// kept. A detail it cannot read is left out: the refusal stands without
+// it, as one from a receiver that said none. Numbers in Args come back as
+// float64, as JSON gives them.
+func (r *Rejection) setDetail(kept string) {
+	var d rejectionDetail
+	if kept == "" || json.Unmarshal([]byte(kept), &d) != nil {
+		return
+	}
+	r.Reason, r.Column, r.Args = d.Reason, d.Column, d.Args
 }

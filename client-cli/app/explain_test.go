@@ -22,7 +22,7 @@ func TestErrorsAreSaidInTheOfficersLanguage(t *testing.T) {
 		{errMsg("error.no_such_row", noun("household"), "x", "household"), "không có hộ gia đình x", "no household x here"},
 		{usageError{errMsg("error.not_assignment", "notes")}, `"notes" không có dạng cột=giá_trị (xem --help)`, "is not column=value (see --help)"},
 		{errMsg("error.resolve", "c1", fmt.Errorf("push: %w", syncengine.ErrClockAhead)), "đồng hồ của máy này chạy nhanh", "clock is ahead"},
-		{fmt.Errorf("push: %w", &syncengine.Error{Code: syncengine.CodeRevoked, Message: "this device was revoked"}), "huyện đã thu hồi quyền của máy này", "this device was revoked"},
+		{fmt.Errorf("push: %w", &syncengine.Error{Code: syncengine.CodeRevoked, Message: "this device was revoked"}), "người quản trị máy chủ đã thu hồi quyền của máy này", "this device was revoked"},
 		{&syncengine.Error{Code: "brand_new", Message: "new"}, "mã lỗi brand_new", "new"},
 	} {
 		vi, en := explainIn(langVI, tc.err), explainIn(langEN, tc.err)

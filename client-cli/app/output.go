@@ -235,7 +235,7 @@ func (a *app) formatValue(c *schema.Column, v any) string {
 		case len(c.Enum) > 0:
 			return ops.SafeText(ops.ChoiceText(a.lang, c, x))
 		case c.Code != "":
-			return ops.SafeText(ops.CodeText(c, x))
+			return ops.SafeText(ops.CodeText(a.lang, c, x))
 		}
 	}
 	return a.formatCell(v)

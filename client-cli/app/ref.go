@@ -25,7 +25,7 @@ func (a *app) refCmd() *cobra.Command {
 			projects := schema.Projects1719()
 			rows := [][]string{{a.T("ref.head_code"), a.T("ref.head_name")}}
 			for _, p := range projects {
-				rows = append(rows, []string{p.Code, p.Name})
+				rows = append(rows, []string{p.Code, p.NameIn(string(a.lang))})
 			}
 			return projects, rows
 		}),

@@ -44,7 +44,7 @@ func (a *app) printStatus(w io.Writer, st ops.Status) error {
 		b.WriteString("\n")
 		line("status.refused", a.count(len(st.Rejected), "count.change"))
 		for _, r := range st.Rejected {
-			b.WriteString("  " + cut(fmt.Sprintf("#%d %s", r.Seq, ops.Refusal(a.lang, r.Code, r.Message)), 78) + "\n")
+			b.WriteString(wrapWords(fmt.Sprintf("  #%d", r.Seq), ops.RefusalReason(a.lang, r.Rejection), 78))
 		}
 		line("status.refused_todo")
 	}

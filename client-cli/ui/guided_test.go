@@ -56,15 +56,7 @@ func TestPovertyReview(t *testing.T) {
 	if got := b.Text("#step"); !strings.Contains(got, "2/4") {
 		t.Fatalf("the form begun is offered again at %q, want step 2 of 4", got)
 	}
-	deprived := map[string]string{}
-	for _, q := range []string{"employment", "dependents", "nutrition", "health_insurance", "adult_education", "child_schooling",
-		"housing_quality", "housing_area", "clean_water", "hygienic_toilet", "telecom", "information_access"} {
-		deprived["q_dep_"+q] = "0"
-	}
-	for _, q := range []string{"nutrition", "health_insurance", "housing_quality", "clean_water"} {
-		deprived["q_dep_"+q] = "1"
-	}
-	fill(t, b, deprived)
+	fill(t, b, deprivations("nutrition", "health_insurance", "housing_quality", "clean_water"))
 	shot(t, b, "ui-visit-checklist")
 	clickAndWait(t, b, "#next")
 	fill(t, b, map[string]string{"q_housing_condition": "makeshift"})
@@ -119,4 +111,18 @@ func TestPrestigeVisitOfTheHead(t *testing.T) {
 	if len(members) != 1 || !strings.Contains(members[0], "Lò Văn Sáu") || !strings.Contains(members[0], "Người có uy tín") {
 		t.Errorf("the head after the visit: %q", members)
 	}
+}
+
+// deprivations are the answers to a poverty review's 12 questions of
+// deprivation: none deprived but those named.
+func deprivations(deprived ...string) map[string]string {
+	answers := map[string]string{}
+	for _, q := range []string{"employment", "dependents", "nutrition", "health_insurance", "adult_education", "child_schooling",
+		"housing_quality", "housing_area", "clean_water", "hygienic_toilet", "telecom", "information_access"} {
+		answers["q_dep_"+q] = "0"
+	}
+	for _, q := range deprived {
+		answers["q_dep_"+q] = "1"
+	}
+	return answers
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hodan/internal/web/webtest"
 	"hodan/ops"
 	"hodan/schema"
 )
@@ -38,7 +39,7 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 		schema.ColEthnicityCode: "03", schema.ColPovertyStatus: "near_poor", "housing_condition": "semi_solid", schema.ColHouseholdNumber: "12"})
 	member := add(schema.Members, map[string]any{schema.ColHouseholdID: id, schema.ColFullName: "Lò Thị Hoa", schema.ColBirthYear: int64(1978), "relation": "spouse"})
 	add(schema.Visits, map[string]any{schema.ColHouseholdID: id, schema.ColVisitDate: day.Date, schema.ColPurpose: "poverty_review"})
-	support := add(schema.SupportRecords, map[string]any{schema.ColHouseholdID: id, schema.ColProgram: "ntp_1719", schema.ColKind: "new_house",
+	support := add(schema.SupportRecords, map[string]any{schema.ColHouseholdID: id, schema.ColProgram: "ntp_1719", "project_code": "DA1.ND2", schema.ColKind: "new_house",
 		schema.ColAmountVND: int64(40000000), schema.ColStatus: "delivered", schema.ColDeliveredDate: day.Date})
 	add(schema.DamageReports, map[string]any{schema.ColHouseholdID: id, schema.ColEvent: "Bão số 3", schema.ColEventDate: day.Date, schema.ColHouseDamage: "partial"})
 
@@ -60,6 +61,9 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 			if bad := notForPeople.FindAllString(text, -1); len(bad) > 0 {
 				t.Errorf("%s%s shows %q", name, suffix, bad)
 			}
+			if bad := webtest.CodesInWords(b.TextNodes()); b.English() && len(bad) > 0 {
+				t.Errorf("%s%s shows codes where labels belong: %q", name, suffix, bad)
+			}
 			shot(t, b, "ui-page-"+name+suffix)
 		}
 	}
@@ -75,9 +79,13 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 		t.Errorf("the history of the household is titled %q", got)
 	}
 	b.Do(navigate(s.url + "/households/" + id + "?lang=en"))
-	if got := b.Text("main"); !strings.Contains(got, "Add a member") || !strings.Contains(got, "40,000,000 đ") {
+	if got := b.Text("main"); !strings.Contains(got, "Add a member") || !strings.Contains(got, "40,000,000 đ") || !strings.Contains(got, "Near-poor household") {
 		t.Errorf("the household's page in English:\n%s", got)
 	}
 	shot(t, b, "ui-page-household-en")
 	everyPage("-en") // ?lang=en is remembered
+	b.Do(navigate(s.url + "/records/support_records/" + support))
+	if got := b.Text("main"); !strings.Contains(got, "DA1.ND2 · Housing support") || !strings.Contains(got, "Support to build a new house") {
+		t.Errorf("the support record in English does not name its project and kind in English:\n%s", got)
+	}
 }

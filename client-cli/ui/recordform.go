@@ -189,7 +189,7 @@ func (w words) field(t *schema.Table, c *schema.Column, text string, villages []
 	case c.Code == schema.CodeProject1719:
 		fd.Kind = "select"
 		for _, p := range schema.Projects1719() {
-			fd.Choices = append(fd.Choices, choice{p.Code, p.Code + " — " + p.Name})
+			fd.Choices = append(fd.Choices, choice{p.Code, p.Code + " — " + p.NameIn(string(w.l))})
 		}
 	case c.Type == schema.Bool:
 		fd.Kind = "yesno"

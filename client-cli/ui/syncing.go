@@ -51,7 +51,7 @@ func (a *App) syncPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 // refusedView says a refused change: its record and field by name, and
 // the server's reason in the officer's words.
 func (a *App) refusedView(r *http.Request, w words, rc syncengine.RejectedChange) refusedView {
-	rv := refusedView{Reason: ops.RefusalReason(w.l, rc.Code, rc.Message)}
+	rv := refusedView{Reason: ops.RefusalReason(w.l, rc.Rejection)}
 	var c syncengine.Change
 	if json.Unmarshal(rc.Change, &c) != nil {
 		return rv

@@ -120,8 +120,8 @@ func syncLaptop(t *testing.T, db *syncengine.DB) ops.SyncResult {
 
 // TestRefusedChangesToFix: a change the server refused (a visit dated
 // 1980, written by an older hodan) is on the first page from the start
-// and on the sync page with its record, field, value and why, with where
-// to fix it.
+// and on the sync page with its record, field, value and why (the rule it
+// broke, in Vietnamese and in English), with where to fix it.
 func TestRefusedChangesToFix(t *testing.T) {
 	srv := mustServer(t)
 	s := mustApp(t, mustLaptop(t, srv, "Lò Văn Minh"), 0)
@@ -143,8 +143,13 @@ func TestRefusedChangesToFix(t *testing.T) {
 	}
 	clickAndWait(t, b, `.notice a[href="/sync#refused"]`)
 	row := b.Text("#refused tbody tr")
-	if !strings.Contains(row, "01/01/1980") || !strings.Contains(row, "Ngày thăm") || !strings.Contains(row, "không hợp lệ") || strings.Contains(row, "invalid_value") {
+	if !strings.Contains(row, "01/01/1980") || !strings.Contains(row, "Ngày thăm: ngày 01/01/1980 là trước 01/01/2000") || strings.Contains(row, "không hợp lệ") || strings.Contains(row, "invalid_value") {
 		t.Errorf("the refused change: %q", row)
 	}
 	shot(t, b, "ui-sync-refused")
+	b.Do(navigate(s.url + "/sync?lang=en"))
+	if row := b.Text("#refused tbody tr"); !strings.Contains(row, "Visit date: 01/01/1980 is before 01/01/2000") || strings.Contains(row, "invalid") {
+		t.Errorf("the refused change in English: %q", row)
+	}
+	shot(t, b, "ui-sync-refused-en")
 }

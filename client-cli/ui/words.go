@@ -80,12 +80,8 @@ func (w words) text(c *schema.Column, s string) string {
 		}
 	case len(c.Enum) > 0:
 		return ops.ChoiceText(w.l, c, s)
-	case c.Code == schema.CodeEthnicGroup:
-		if g, ok := schema.EthnicGroupByCode(s); ok {
-			return g.Name
-		}
-	case c.Code == schema.CodeCommune:
-		return schema.CommuneName(s)
+	case c.Code != "":
+		return ops.CodeText(w.l, c, s)
 	case c.Refers == schema.Villages.Name:
 		return w.villages[s]
 	case c.Refers == schema.Households.Name:

@@ -13,7 +13,7 @@ func TestErrorIsSaidInTheReadersLanguage(t *testing.T) {
 	if !strings.Contains(vi, "chưa được đăng ký") || !strings.HasPrefix(vi, "không đọc được") {
 		t.Errorf("in Vietnamese: %q; want the message and the error it holds, both in Vietnamese", vi)
 	}
-	if en != "read enrollment: this laptop is not enrolled yet: run `hodan init --server URL --enroll CODE` with the code from the district" {
+	if en != "read enrollment: this laptop is not enrolled yet: run `hodan init --server URL --enroll CODE` with the code from the server's administrator" {
 		t.Errorf("in English: %q", en)
 	}
 	if err.Error() != vi {

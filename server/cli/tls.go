@@ -84,7 +84,7 @@ func makeServerCert(dir string, hosts []string, valid time.Duration, now time.Ti
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: hosts[0], Organization: []string{"Hodan district server"}},
+		Subject:      pkix.Name{CommonName: hosts[0], Organization: []string{"Hodan server"}},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(valid),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
@@ -127,7 +127,7 @@ func loadOrMakeCA(dir string, now time.Time) (tls.Certificate, []string, error) 
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "Hodan district CA", Organization: []string{"Hodan"}},
+		Subject:               pkix.Name{CommonName: "Hodan server CA", Organization: []string{"Hodan"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,

@@ -37,6 +37,11 @@ func page(t *testing.T, b *webtest.Browser, name string) {
 	if bad := notForPeople.FindAllString(b.Text("body"), -1); len(bad) > 0 {
 		t.Errorf("%s shows %q", name, bad)
 	}
+	if b.English() {
+		if bad := webtest.CodesInWords(b.TextNodes()); len(bad) > 0 {
+			t.Errorf("%s in English shows codes where labels belong: %q", name, bad)
+		}
+	}
 	b.FitsScreen()
 	t.Logf("screenshot: %s", b.Screenshot("console-"+name))
 }

@@ -157,7 +157,7 @@ func textValue(l i18n.Lang, table string, col *schema.Column, s string) string {
 			return schema.FormatDate(d)
 		}
 	case col.Code != "":
-		return ops.CodeText(col, s)
+		return ops.CodeText(l, col, s)
 	}
 	return s
 }

@@ -75,7 +75,7 @@ func textRule(err error) string {
 }
 
 // checkValue refuses text no field may hold and early dates, change by
-// change (see textRule).
+// change (see textRule), with the rule broken for the device to say.
 func checkValue(c *syncengine.Change) *syncengine.Rejection {
 	if c.IsExists() {
 		return nil
@@ -83,7 +83,11 @@ func checkValue(c *syncengine.Change) *syncengine.Rejection {
 	t, _ := schema.TableByName(c.Table)
 	col, _ := t.Column(c.Column) // checkShape refused unknown ones
 	if err := col.Check(c.Value.Any()); err != nil && textRule(err) == "refuse" {
-		return &syncengine.Rejection{Code: syncengine.CodeInvalidValue, Message: fmt.Sprintf("%s.%s: %v", c.Table, c.Column, err)}
+		rej := &syncengine.Rejection{Code: syncengine.CodeInvalidValue, Message: fmt.Sprintf("%s.%s: %v", c.Table, c.Column, err)}
+		if se, ok := errors.AsType[*schema.Error](err); ok {
+			rej.Reason, rej.Column, rej.Args = se.Reason, se.Column, se.Args
+		}
+		return rej
 	}
 	return nil
 }
@@ -99,7 +103,7 @@ func (s *Server) vetter(dev registry.Device) syncengine.Vetter {
 	horizon := syncengine.MakeHLC(now.Add(s.cfg.MaxClockSkew).UnixMilli(), math.MaxUint16)
 	return func(c *syncengine.Change, rows syncengine.RowReader) (*syncengine.Rejection, error) {
 		if !dev.InScope(c.Scope) {
-			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope,
+			return &syncengine.Rejection{Code: syncengine.CodeOutOfScope, Args: []any{c.Scope},
 				Message: fmt.Sprintf("commune %s is not among this device's communes (%s)", c.Scope, strings.Join(dev.Communes, ", "))}, nil
 		}
 		if rej := checkOfficer(c, dev); rej != nil {

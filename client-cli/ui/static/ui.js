@@ -18,7 +18,26 @@ document.addEventListener("DOMContentLoaded", function () {
 	limitFiles();
 	showFileName();
 	keepAsTyped();
+	clearOfBar();
 });
+
+// clearOfBar scrolls a field the keyboard reached out from under a long
+// form's bar of actions, which stays at the bottom of the screen (ui.css).
+// The browser brings only a text box's caret into sight, and leaves a
+// note's box half under the bar: once it has, the whole field is brought
+// above it.
+function clearOfBar() {
+	document.addEventListener("focusin", function (e) {
+		var form = e.target.closest ? e.target.closest("form.stack") : null;
+		var bar = form ? form.querySelector(":scope > .actions") : null;
+		if (!bar || bar.contains(e.target)) { return; }
+		var field = e.target.closest(".field, tr") || e.target;
+		window.requestAnimationFrame(function () {
+			var over = field.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+			if (over > 0) { window.scrollBy(0, over + 8); }
+		});
+	});
+}
 
 // keepAsTyped sends the answers of a visit's step to the laptop as they
 // are typed (go=keep): a tab closed before Next loses nothing.

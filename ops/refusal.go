@@ -1,0 +1,81 @@
+package ops
+
+import (
+	"math"
+	"strings"
+
+	"hodan/internal/i18n"
+	"hodan/schema"
+	"hodan/syncengine"
+)
+
+// RejectionText says a change the server refused with the refusal's code,
+// as `hodan status` lists it: «máy chủ từ chối (invalid_value): Ngày
+// thăm: …».
+func RejectionText(l i18n.Lang, r syncengine.Rejection) string {
+	return i18n.T(l, "refusal", r.Code, RefusalReason(l, r))
+}
+
+// RefusalReason is why the server refused a change, without its code, for
+// a page that shows it beside the change refused. When the server named
+// the rule broken (Rejection's Reason, Column and Args) it is said in l
+// with the column's label: «Số điện thoại: "09x" không phải số điện
+// thoại». Else, as from a server before them: the server's own words in
+// English, its code's meaning in Vietnamese.
+func RefusalReason(l i18n.Lang, r syncengine.Rejection) string {
+	if text, ok := ruleBroken(l, r); ok {
+		return text
+	}
+	if l == i18n.EN {
+		return r.Message
+	}
+	text := i18n.T(l, "refusal."+r.Code)
+	if strings.HasPrefix(text, "[") {
+		text = i18n.T(l, "refusal.other", r.Code)
+	}
+	return text
+}
+
+// ruleBroken says r by the rule the server named; false if it named none
+// the catalogue says.
+func ruleBroken(l i18n.Lang, r syncengine.Rejection) (string, bool) {
+	switch {
+	case r.Code == syncengine.CodeInvalidValue && r.Reason != "" && r.Column != "":
+		e := &schema.Error{Code: r.Code, Column: r.Column, Reason: r.Reason, Args: wholeArgs(r.Args), Message: r.Message}
+		text, ok := schemaCatalogue(l, e)
+		if !ok {
+			return "", false
+		}
+		return columnWord(l, r.Column) + ": " + text, true
+	case r.Code == syncengine.CodeOutOfScope && len(r.Args) == 1:
+		if code, ok := r.Args[0].(string); ok {
+			return i18n.T(l, "refusal.out_of_scope.commune", schema.CommuneName(code)), true
+		}
+	}
+	return "", false
+}
+
+// columnWord is a column's label in l, by the first table that has it:
+// the same name has one label in every table that has it.
+func columnWord(l i18n.Lang, name string) string {
+	for _, t := range schema.Tables() {
+		if _, ok := t.Column(name); ok {
+			return i18n.T(l, "column."+t.Name+"."+name)
+		}
+	}
+	return name
+}
+
+// wholeArgs gives back the whole numbers among args as int, for the
+// catalogue's %d: a refusal's Args crossed JSON, which makes every number
+// a float64.
+func wholeArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			a = int(f)
+		}
+		out[i] = a
+	}
+	return out
+}
