@@ -23,9 +23,28 @@ func RejectionText(l i18n.Lang, r syncengine.Rejection) string {
 // thoại». Else, as from a server before them: the server's own words in
 // English, its code's meaning in Vietnamese.
 func RefusalReason(l i18n.Lang, r syncengine.Rejection) string {
-	if text, ok := ruleBroken(l, r); ok {
+	if col, text, ok := ruleBroken(l, r); ok {
+		if col != "" {
+			text = col + ": " + text
+		}
 		return text
 	}
+	return refusalByCode(l, r)
+}
+
+// RefusalRule is RefusalReason without the column's label, for a page
+// that shows the field refused in a column of its own: «ngày 01/01/1980
+// là trước 01/01/2000: …».
+func RefusalRule(l i18n.Lang, r syncengine.Rejection) string {
+	if _, text, ok := ruleBroken(l, r); ok {
+		return text
+	}
+	return refusalByCode(l, r)
+}
+
+// refusalByCode says a refusal whose rule the server did not name: its
+// own words in English, its code's meaning in Vietnamese.
+func refusalByCode(l i18n.Lang, r syncengine.Rejection) string {
 	if l == i18n.EN {
 		return r.Message
 	}
@@ -36,23 +55,22 @@ func RefusalReason(l i18n.Lang, r syncengine.Rejection) string {
 	return text
 }
 
-// ruleBroken says r by the rule the server named; false if it named none
-// the catalogue says.
-func ruleBroken(l i18n.Lang, r syncengine.Rejection) (string, bool) {
+// ruleBroken says r by the rule the server named, with the label of the
+// column it concerns ("" for none); false if it named none the catalogue
+// says.
+func ruleBroken(l i18n.Lang, r syncengine.Rejection) (col, text string, ok bool) {
 	switch {
 	case r.Code == syncengine.CodeInvalidValue && r.Reason != "" && r.Column != "":
 		e := &schema.Error{Code: r.Code, Column: r.Column, Reason: r.Reason, Args: wholeArgs(r.Args), Message: r.Message}
-		text, ok := schemaCatalogue(l, e)
-		if !ok {
-			return "", false
+		if text, ok = schemaCatalogue(l, e); ok {
+			return columnWord(l, r.Column), text, true
 		}
-		return columnWord(l, r.Column) + ": " + text, true
 	case r.Code == syncengine.CodeOutOfScope && len(r.Args) == 1:
-		if code, ok := r.Args[0].(string); ok {
-			return i18n.T(l, "refusal.out_of_scope.commune", schema.CommuneName(code)), true
+		if code, isText := r.Args[0].(string); isText {
+			return "", i18n.T(l, "refusal.out_of_scope.commune", schema.CommuneName(code)), true
 		}
 	}
-	return "", false
+	return "", "", false
 }
 
 // columnWord is a column's label in l, by the first table that has it:

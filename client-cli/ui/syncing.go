@@ -60,6 +60,9 @@ func (a *App) refusedView(r *http.Request, w words, rc syncengine.RejectedChange
 	if !ok {
 		return rv
 	}
+	if !c.IsExists() {
+		rv.Reason = ops.RefusalRule(w.l, rc.Rejection) // the field has its column
+	}
 	rv.Record = w.T("ui.conflict.record", w.T("table."+t.Name), a.recordName(r.Context(), w.l, t, c.Row.String()))
 	rv.Link = "/records/" + t.Name + "/" + c.Row.String() + "/edit"
 	if !c.IsExists() {
