@@ -96,7 +96,7 @@ func (a *App) pairSide(ctx context.Context, v *visit, h reconcile.Household, oth
 func (a *App) merge(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	keep, drop := r.PostFormValue("keep"), r.PostFormValue("drop")
-	keepName, dropName := a.householdName(ctx, keep), a.householdName(ctx, drop)
+	keepName, dropName := a.householdName(ctx, v.lang, keep), a.householdName(ctx, v.lang, drop)
 	m, err := ops.MergeHouseholds(ctx, a.cfg.DB, v.who(), keep, drop)
 	if err != nil {
 		return a.redirect(w, r, "/duplicates", failed("ui.flash.failed", explain(v.lang, err)))

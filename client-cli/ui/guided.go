@@ -141,7 +141,7 @@ type chooseFormPage struct {
 
 func (a *App) chooseForm(w http.ResponseWriter, r *http.Request, v *visit) error {
 	id := r.PathValue("id")
-	p := chooseFormPage{ID: id, Name: a.householdName(r.Context(), id)}
+	p := chooseFormPage{ID: id, Name: a.householdName(r.Context(), v.lang, id)}
 	for _, f := range forms.All().Latest() {
 		p.Forms = append(p.Forms, formView{ID: f.ID, Title: f.Title.In(string(v.lang)), Intro: f.Intro.In(string(v.lang))})
 	}

@@ -246,7 +246,7 @@ func (a *App) draftViews(ctx context.Context, l i18n.Lang, household string) ([]
 		if household != "" && d.HouseholdID != household {
 			continue
 		}
-		dv := draftView{ID: d.ID, Household: a.householdName(ctx, d.HouseholdID), When: whenText(l, d.Updated, a.cfg.Now())}
+		dv := draftView{ID: d.ID, Household: a.householdName(ctx, l, d.HouseholdID), When: whenText(l, d.Updated, a.cfg.Now())}
 		if f, ok := forms.All().ByVersion(d.FormID, d.FormVersion); ok {
 			dv.Form = f.Title.In(string(l))
 		}

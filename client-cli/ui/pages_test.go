@@ -64,6 +64,9 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 			if bad := webtest.CodesInWords(b.TextNodes()); b.English() && len(bad) > 0 {
 				t.Errorf("%s%s shows codes where labels belong: %q", name, suffix, bad)
 			}
+			if b.English() && strings.Contains(text, "hộ số") {
+				t.Errorf("%s%s names a household in Vietnamese: %q", name, suffix, text)
+			}
 			shot(t, b, "ui-page-"+name+suffix)
 		}
 	}
@@ -84,6 +87,10 @@ func TestEveryPageSaysNamesNotCodes(t *testing.T) {
 	}
 	shot(t, b, "ui-page-household-en")
 	everyPage("-en") // ?lang=en is remembered
+	b.Do(navigate(s.url + "/records/visits/new?household=" + id))
+	if got := b.Text("main"); !strings.Contains(got, "Of the household of Lò Văn Sáu, no. 12") {
+		t.Errorf("a new visit's form in English does not say whose it is in English:\n%s", got)
+	}
 	b.Do(navigate(s.url + "/records/support_records/" + support))
 	if got := b.Text("main"); !strings.Contains(got, "DA1.ND2 · Housing support") || !strings.Contains(got, "Support to build a new house") {
 		t.Errorf("the support record in English does not name its project and kind in English:\n%s", got)

@@ -57,7 +57,7 @@ func (a *App) addForm(ctx context.Context, v *visit, t *schema.Table, text map[s
 	f.Cancel = "/households"
 	if parent := text[t.ParentColumn]; parent != "" {
 		f.Cancel = "/households/" + parent
-		f.Lead = i18n.T(v.lang, "ui.form.of_household", a.householdName(ctx, parent))
+		f.Lead = i18n.T(v.lang, "ui.form.of_household", a.householdName(ctx, v.lang, parent))
 	}
 	if t == schema.Villages {
 		f.Cancel = "/villages"
@@ -286,9 +286,10 @@ func (w words) name(t *schema.Table, r ops.Record) string {
 	return strings.Join(parts, ", ")
 }
 
-// householdName is the name of household id's head.
-func (a *App) householdName(ctx context.Context, id string) string {
-	return a.recordName(ctx, i18n.VI, schema.Households, id)
+// householdName is how people know household id, in l: its head's name
+// and its number.
+func (a *App) householdName(ctx context.Context, l i18n.Lang, id string) string {
+	return a.recordName(ctx, l, schema.Households, id)
 }
 
 // day is the day the laptop records for (ops.Day): today, or none when
