@@ -112,5 +112,9 @@ func TestSaveInSightOnLongForms(t *testing.T) {
 	check("visit-3", "#next", false)
 	fill(t, b, map[string]string{"q_housing_condition": "makeshift"})
 	clickAndWait(t, b, "#next")
+	// The review opens at its top, the result first, the keyboard on Save.
+	if at := webtest.Eval[string](b, `scrollY + " " + document.activeElement.id`); at != "0 save-visit" {
+		t.Errorf("the visit's review opens scrolled to %q (scrollY, focused); want 0 save-visit", at)
+	}
 	check("visit-review", "#save-visit", false)
 }

@@ -13,6 +13,11 @@ document.addEventListener("DOMContentLoaded", function () {
 	// After a form error, put the focus on the first field to fix.
 	var bad = document.querySelector(".field.invalid input, .field.invalid select, .field.invalid textarea, tr.invalid input");
 	if (bad) { bad.focus(); }
+	// A page whose next step is plain (a visit's review: save it) puts the
+	// keyboard on it, without scrolling away from what it shows first
+	// (autofocus would scroll to the button, past the review's result).
+	var next = document.querySelector("[data-focus]");
+	if (next && !bad) { next.focus({ preventScroll: true }); }
 	showWhen();
 	watchSync();
 	limitFiles();
