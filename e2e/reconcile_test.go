@@ -124,7 +124,7 @@ func TestDuplicateFamilyFoundAndOverlappingSupportFlagged(t *testing.T) {
 	if got := overlaps(t, srv, "--year", "2024", "--commune", lacLuong); len(got) != 1 {
 		t.Errorf("--year 2024: overlaps %+v, want the houses", got)
 	}
-	assertTable(t, srv.run(t, "reconcile", "support", "--db", srv.db), h1, s1, s2, "new_house twice, from 2 programs", "60,000,000")
+	assertTable(t, srv.run(t, "reconcile", "support", "--db", srv.db), h1, s1, s2, "Support to build a new house twice, from 2 programs", "60,000,000")
 }
 
 func overlaps(t *testing.T, srv *server, flags ...string) []overlapJSON {
