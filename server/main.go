@@ -12,12 +12,22 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"hodan/server/cli"
 )
 
+// gcPercent is the garbage collector's target for hodan-server, unless
+// GOGC sets one. At Go's default (100) the collector took a tenth of a
+// commune's push; at 200 the push of make bench-peer's commune takes 0.87
+// of the server's CPU and 0.93 of the wall time, its peak RSS 56 -> 67 MB.
+const gcPercent = 200
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 	stop()
