@@ -197,10 +197,20 @@ func schemaCatalogue(l i18n.Lang, e *schema.Error) (string, bool) {
 // ColumnLabel is the Vietnamese label of a column, and its name: the same
 // name has one label in every table that has it.
 func ColumnLabel(name string) string {
-	for _, t := range schema.Tables() {
-		if c, ok := t.Column(name); ok {
-			return c.Label + " (" + name + ")"
-		}
+	if t, ok := tableOfColumn(name); ok {
+		c, _ := t.Column(name)
+		return c.Label + " (" + name + ")"
 	}
 	return name
+}
+
+// tableOfColumn is the first table that has a column of that name: the
+// same name has one label in every table that has it.
+func tableOfColumn(name string) (*schema.Table, bool) {
+	for _, t := range schema.Tables() {
+		if _, ok := t.Column(name); ok {
+			return t, true
+		}
+	}
+	return nil, false
 }

@@ -76,10 +76,8 @@ func ruleBroken(l i18n.Lang, r syncengine.Rejection) (col, text string, ok bool)
 // columnWord is a column's label in l, by the first table that has it:
 // the same name has one label in every table that has it.
 func columnWord(l i18n.Lang, name string) string {
-	for _, t := range schema.Tables() {
-		if _, ok := t.Column(name); ok {
-			return i18n.T(l, "column."+t.Name+"."+name)
-		}
+	if t, ok := tableOfColumn(name); ok {
+		return i18n.T(l, "column."+t.Name+"."+name)
 	}
 	return name
 }

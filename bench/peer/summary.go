@@ -86,12 +86,8 @@ func printSummary(w io.Writer, path string) error {
 				hs, ps = append(hs, h), append(ps, q)
 				ratios = append(ratios, h/q)
 			}
-			per := make([]string, len(ratios))
-			for i, r := range ratios {
-				per[i] = fmt.Sprintf("%.2f", r)
-			}
 			fmt.Fprintf(w, "| %s | %s | %s | %.2f | %s |\n", c.label, format(median(ps), c.unit), format(median(hs), c.unit),
-				median(ratios), strings.Join(per, " "))
+				median(ratios), perRound(ratios))
 		}
 		fmt.Fprintln(w)
 	}
@@ -147,12 +143,8 @@ func printBaseline(w io.Writer, rounds []map[string]result) {
 			if median(bs) == 0 {
 				continue // no server CPU to speak of
 			}
-			per := make([]string, len(ratios))
-			for i, r := range ratios {
-				per[i] = fmt.Sprintf("%.2f", r)
-			}
 			fmt.Fprintf(w, "| %s, %s | %s | %s | %.2f | %s |\n", name, m.what, format(median(bs), "s"), format(median(hs), "s"),
-				median(ratios), strings.Join(per, " "))
+				median(ratios), perRound(ratios))
 		}
 	}
 }
@@ -186,6 +178,15 @@ func loads(rounds []map[string]result) string {
 		out = append(out, strings.TrimSpace(r["pouchdb"].Load)+" | "+strings.TrimSpace(r["hodan"].Load))
 	}
 	return strings.Join(out, "; ")
+}
+
+// perRound is each round's ratio, as the summary's last column says them.
+func perRound(ratios []float64) string {
+	per := make([]string, len(ratios))
+	for i, r := range ratios {
+		per[i] = fmt.Sprintf("%.2f", r)
+	}
+	return strings.Join(per, " ")
 }
 
 func median(v []float64) float64 {
