@@ -36,6 +36,7 @@ type DB struct {
 
 	writeMu sync.Mutex // held for every write transaction
 	ownSeq  uint64     // guarded by writeMu: the last sequence number this site issued
+	relaxed bool       // guarded by writeMu: the writing connection commits recoverably (commitsAs)
 	// site is this replica's site id. It changes only when the replica
 	// continues under a new one (Resite), here or in another process
 	// (begin reads it back), with writeMu and siteMu held: code holding
@@ -160,12 +161,17 @@ func (db *DB) SQL() *sql.DB { return db.r }
 // engine does not replicate (device settings, enrollment codes). It must not
 // write synced domain tables.
 func (db *DB) Exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.exec(ctx, durable, fn)
+}
+
+// exec is Exec, committing as d.
+func (db *DB) exec(ctx context.Context, d durability, fn func(tx *sql.Tx) error) error {
 	if db.w == nil {
 		return errReadOnly
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.beginWrite(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -182,8 +188,11 @@ func (db *DB) Exec(ctx context.Context, fn func(tx *sql.Tx) error) error {
 var errReadOnly = errors.New("database is open read-only")
 
 // beginWrite begins a writing transaction holding the database's write
-// lock. The caller holds writeMu.
-func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+// lock, whose commit is d. The caller holds writeMu.
+func (db *DB) beginWrite(ctx context.Context, d durability) (*sql.Tx, error) {
+	if err := db.commitsAs(ctx, d); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)

@@ -43,6 +43,9 @@ type dialect interface {
 	// makePartition makes, inside tx, the cell store's partition of
 	// scope unless it exists; only a store of scoped cells has any.
 	makePartition(ctx context.Context, tx *sql.Tx, scope string) error
+	// commitSync makes the commits of w's writing connection d, before
+	// a transaction begins (see durability).
+	commitSync(ctx context.Context, w *sql.DB, d durability) error
 }
 
 // dialectOf is the dialect of the database source names: a postgres:// or

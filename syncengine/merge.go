@@ -72,15 +72,16 @@ type rowState struct {
 // numbers, for example after its database was restored from a backup.
 var ErrSequenceReused = errors.New("sequence number reused with different content")
 
-// begin starts a write transaction. The caller holds db.writeMu. Another
+// begin starts a write transaction whose commit is d. The caller holds
+// db.writeMu. Another
 // process may have written the file since this one last did (the officer
 // edits while a sync runs), so the clock and this site's sequence are read
 // back inside the transaction, which holds SQLite's write lock.
-func (db *DB) begin(ctx context.Context) (*merger, error) {
+func (db *DB) begin(ctx context.Context, d durability) (*merger, error) {
 	if db.w == nil {
 		return nil, errReadOnly
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.beginWrite(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +413,7 @@ func (m *merger) flush() error {
 }
 
 // commit flushes, records the clock and commits. The transaction is
-// durable when it returns.
+// durable when it returns, unless it began recoverable.
 func (m *merger) commit() error {
 	if err := m.flush(); err != nil {
 		return err

@@ -19,7 +19,7 @@ const (
 
 // initMeta gives a new database its site id and incarnation.
 func (db *DB) initMeta(ctx context.Context) error {
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.beginWrite(ctx, durable)
 	if err != nil {
 		return fmt.Errorf("init meta: %w", err)
 	}

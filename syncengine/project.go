@@ -123,7 +123,7 @@ func (db *DB) reprojectNewColumns(ctx context.Context) error {
 func (db *DB) reproject(ctx context.Context, t *table, key, want string) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, durable)
 	if err != nil {
 		return err
 	}

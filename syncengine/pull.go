@@ -126,11 +126,13 @@ const (
 
 // ApplyPulled merges a page of changes pulled from a server and records the
 // server's incarnation and cursor, in one transaction, so that an
-// interrupted pull resumes exactly where it stopped.
+// interrupted pull resumes exactly where it stopped. The commit is
+// recoverable: a power cut may undo it, page and cursor together, and the
+// next pull brings the page again.
 func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation string, next Cursor) (applied int, err error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, recoverable)
 	if err != nil {
 		return 0, err
 	}

@@ -123,7 +123,7 @@ func (db *DB) ApplyReceivedGroup(ctx context.Context, batches []Received) []Grou
 // and returns its position in todo with its error; otherwise it returns
 // -1 and the error of the transaction itself (nil once committed).
 func (db *DB) applyGroup(ctx context.Context, batches []Received, todo []int, results []GroupResult) (int, error) {
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, durable)
 	if err != nil {
 		return -1, err
 	}

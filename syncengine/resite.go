@@ -27,7 +27,7 @@ import (
 func (db *DB) Resite(ctx context.Context, f Fork, logged uint64, save func(tx *sql.Tx) error) (Fork, error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, durable)
 	if err != nil {
 		return Fork{}, err
 	}

@@ -78,7 +78,7 @@ type restampPlan struct {
 func (db *DB) Restamp(ctx context.Context, held uint64, horizon HLC) (RestampResult, error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, durable)
 	if err != nil {
 		return RestampResult{}, err
 	}

@@ -21,9 +21,10 @@ const (
 
 // RecordPushed records, after a push batch, how far the server holds this
 // site's changes and the changes it refused, so that the officer can see and
-// fix them.
+// fix them. The commit is recoverable: the server keeps both, and the
+// next sync's versions asks for them again from what this file holds.
 func (db *DB) RecordPushed(ctx context.Context, rejected []Rejection, held uint64) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
+	return db.exec(ctx, recoverable, func(tx *sql.Tx) error {
 		for _, r := range rejected {
 			if err := db.recordOwnRejection(ctx, tx, r); err != nil {
 				return err
@@ -95,9 +96,10 @@ func (db *DB) pushedSeq(ctx context.Context) (uint64, error) {
 // RecordSync notes the time of a completed sync, at, and the server's
 // time learned by it (see RecordServerTime; none when zero), in one
 // transaction. It also counts the sync for the forks a status still shows
-// (see LastFork).
+// (see LastFork). The commit is recoverable: a power cut may undo it, and
+// the replica then shows the sync before.
 func (db *DB) RecordSync(ctx context.Context, at, server time.Time) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error {
+	return db.exec(ctx, recoverable, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_forks SET syncs = syncs + 1 WHERE syncs < 2`); err != nil {
 			return fmt.Errorf("record sync: %w", err)
 		}
@@ -112,9 +114,10 @@ func (db *DB) RecordSync(ctx context.Context, at, server time.Time) error {
 
 // RecordServerTime notes the server's time learned at a sync, and this
 // replica's wall clock then: a wall clock that later reads much earlier
-// than that server time cannot be right (a dead clock battery).
+// than that server time cannot be right (a dead clock battery). The
+// commit is recoverable (see RecordSync).
 func (db *DB) RecordServerTime(ctx context.Context, server, wall time.Time) error {
-	return db.Exec(ctx, func(tx *sql.Tx) error { return recordServerTime(ctx, tx, server, wall) })
+	return db.exec(ctx, recoverable, func(tx *sql.Tx) error { return recordServerTime(ctx, tx, server, wall) })
 }
 
 func recordServerTime(ctx context.Context, tx *sql.Tx, server, wall time.Time) error {

@@ -35,7 +35,7 @@ type Tx struct {
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	m, err := db.begin(ctx)
+	m, err := db.begin(ctx, durable)
 	if err != nil {
 		return err
 	}
