@@ -35,6 +35,10 @@ type Client struct {
 	// NoCompact makes the client speak JSON only: it pushes JSON and asks
 	// for JSON pull answers, as clients did before the compact encoding.
 	NoCompact bool
+	// sequential makes a sync ask for nothing while the push runs: its
+	// first pull page is asked for before it (fetchEarly). The simulation
+	// sets it, so that a schedule's requests come in one order.
+	sequential bool
 	// OnFork, if set, saves the device's new token and key when a sync
 	// finds its database to be an older copy or a copy used on another
 	// laptop and continues under a new site id (see Fork). It is called
@@ -111,13 +115,20 @@ var ErrClockAhead = errors.New("this laptop's clock is ahead of the server's")
 // schema, is pulled from change by change (SyncResult.SnapshotSkipped). A push held
 // back because this laptop's clock runs ahead does not stop the pull; its
 // error is returned after it.
+//
+// The first pull page is asked for while the push runs (fetchEarly): it
+// holds what the server held of others' changes when the sync began, as a
+// pull right after the push would, less what came in during the push,
+// which the next sync brings.
 func (c *Client) Sync(ctx context.Context, db *DB) (SyncResult, error) {
 	var res SyncResult
+	early := c.fetchEarly(ctx, db)
+	defer early.stop()
 	pushErr := c.push(ctx, db, &res)
 	if pushErr != nil && !errors.Is(pushErr, ErrClockAhead) {
 		return res, fmt.Errorf("push: %w", pushErr)
 	}
-	if err := c.pull(ctx, db, &res); err != nil {
+	if err := c.pull(ctx, db, &res, early); err != nil {
 		return res, fmt.Errorf("pull: %w", err)
 	}
 	if err := c.catchUp(ctx, db, &res); err != nil {

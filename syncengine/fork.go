@@ -159,7 +159,7 @@ func (c *Client) catchUp(ctx context.Context, db *DB, res *SyncResult) error {
 	if err != nil || !rewound {
 		return err
 	}
-	return c.pull(ctx, db, res)
+	return c.pull(ctx, db, res, nil)
 }
 
 // isCode reports whether err is the server's refusal with code.

@@ -259,7 +259,7 @@ func TestForkCatchesUpWhatItsCursorPassed(t *testing.T) {
 	c := w.cloneOf(d)
 	w.record(d, 1)
 	var res SyncResult
-	if err := c.client.pull(w.ctx, c.db, &res); err != nil {
+	if err := c.client.pull(w.ctx, c.db, &res, nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.Pulled != 0 {

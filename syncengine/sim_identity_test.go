@@ -129,7 +129,7 @@ func (w *simWorld) cloneDevice(d *simReplica) {
 	c.site = c.db.Site()
 	w.t.Cleanup(func() { c.db.Close() })
 	c.client = &Client{BaseURL: d.client.BaseURL, Token: d.client.Token, Key: d.client.Key,
-		HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40)}
+		HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40), sequential: true}
 	w.model.mine[c] = slices.Clone(w.model.mine[d])
 	w.model.lastHLC[c] = w.model.lastHLC[d]
 	w.devices = append(w.devices, c)

@@ -133,7 +133,7 @@ func newSimWorld(t *testing.T, seed uint64) *simWorld {
 		token := fmt.Sprintf("token-%d", i)
 		w.tokens[token] = simEnrollment{dev: d, site: d.site}
 		d.client = &Client{BaseURL: "http://district.sim", Token: token,
-			HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40)}
+			HTTP: &http.Client{Transport: w.net}, BatchSize: 1 + w.rng.IntN(40), sequential: true}
 		w.devices = append(w.devices, d)
 		w.all = append(w.all, d)
 	}
