@@ -19,11 +19,11 @@ type Message struct {
 
 // Text is m's format in l, "" if it has none.
 func (m Message) Text(l Lang) string {
-	if l == EN {
-		return m.EN
-	}
-	if l == VI {
+	switch l {
+	case VI:
 		return m.VI
+	case EN:
+		return m.EN
 	}
 	return ""
 }

@@ -2,7 +2,9 @@
 // (the officer's CLI and web app, the district server's commands and
 // console): every text a person reads is a message key with its text in
 // Vietnamese and in English. Vietnamese is the default; English is
-// chosen on request.
+// chosen on request. Translators edit messages/*.json; go generate
+// compiles them into catalogue_gen.go (see Default), which is what
+// programs use.
 package i18n
 
 import (
