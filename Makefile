@@ -7,7 +7,7 @@ GO ?= go
 # walkthrough exports all stay there, out of git (.gitignore).
 WALKTHROUGH ?= walkthrough
 
-.PHONY: build serve test test-long vet bench bench-peer release clean
+.PHONY: build serve test test-long vet generate bench bench-peer release clean
 
 build:
 	$(call sqlite-note)
@@ -103,6 +103,12 @@ release:
 	for d in dist/hodan-windows-amd64 dist/hodan-linux-amd64; do cp README.md $$d/; done
 	cd dist && zip -qr hodan-windows-amd64-$(VERSION).zip hodan-windows-amd64 && zip -qr hodan-linux-amd64-$(VERSION).zip hodan-linux-amd64
 	@ls -l dist/*.zip
+
+# The message catalogue is compiled in: after editing
+# internal/i18n/messages/*.json, regenerate internal/i18n/catalogue_gen.go
+# (its tests fail until then) and commit both.
+generate:
+	$(GO) generate ./internal/i18n
 
 vet:
 	$(GO) vet ./...

@@ -76,7 +76,7 @@ func ReasonText(l i18n.Lang, reason string) string {
 		n, _ := strconv.Atoi(m[2])
 		return i18n.Count(l, n, "findings.reason."+m[1]+"_apart")
 	}
-	if cat, err := i18n.Default(); err != nil || !cat.Has(key) {
+	if !i18n.Default().Has(key) {
 		return reason
 	}
 	return i18n.T(l, key)

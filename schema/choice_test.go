@@ -1,9 +1,27 @@
 package schema
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"hodan/schema/poverty"
 )
+
+// TestPovertyStandardsAreTheFiles fails when the choices of
+// households.poverty_standard are not the standards of schema/poverty's
+// files, oldest first, by id and name: a standard added or renamed there
+// and not here.
+func TestPovertyStandardsAreTheFiles(t *testing.T) {
+	var want []Choice
+	for _, s := range poverty.Standards() {
+		want = append(want, Choice{s.ID, s.Name.VI, s.Name.EN})
+	}
+	c, _ := Households.Column(ColPovertyStandard)
+	if !slices.Equal(c.Enum, want) {
+		t.Errorf("the poverty standards of %s are\n  %q\nwant those of schema/poverty/standards:\n  %q", ColPovertyStandard, c.Enum, want)
+	}
+}
 
 // TestEveryChoiceHasAnEnglishLabel checks that every choice of every
 // enumeration has a Vietnamese and an English label, the English one not

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -62,7 +61,7 @@ type Column struct {
 	MaxLen int
 	// Pattern, if set, is what a Text value must match in full, and
 	// PatternHint says so in words.
-	Pattern     *regexp.Regexp
+	Pattern     *Pattern
 	PatternHint string
 }
 

@@ -1,7 +1,5 @@
 package schema
 
-import "hodan/schema/poverty"
-
 // The enumerations of the domain, with Vietnamese and English labels.
 var (
 	sexes = []Choice{{"male", "Nam", "Male"}, {"female", "Nữ", "Female"}}
@@ -16,8 +14,14 @@ var (
 
 	// povertyStandards are the multidimensional poverty standards a
 	// classification can be made under, one per data file of
-	// schema/poverty; each classification records its own.
-	povertyStandards = standardChoices()
+	// schema/poverty, with its id and name; each classification records
+	// its own. They are written here, not read from the files, so that no
+	// program decodes the standards to start (TestPovertyStandardsAreTheFiles
+	// holds the two to each other).
+	povertyStandards = []Choice{
+		{"nd07_2021", "NĐ 07/2021/NĐ-CP, giai đoạn 2022–2025 (kéo dài đến hết 2026)", "Decree 07/2021/ND-CP, 2022–2025 (extended to the end of 2026)"},
+		{"std_2026_2030", "Chuẩn nghèo đa chiều quốc gia giai đoạn 2026–2030 (áp dụng từ 2027)", "National multidimensional poverty standard 2026–2030 (in force from 2027)"},
+	}
 
 	ethnicCodeSystems = []Choice{
 		{"qd121_1979", "QĐ 121-TCTK/PPCĐ (1979)", "Decision 121-TCTK/PPCĐ (1979)"},
@@ -106,12 +110,3 @@ var (
 		{"swept_away", "Bị cuốn trôi", "Swept away"},
 	}
 )
-
-// standardChoices lists the poverty standards of schema/poverty.
-func standardChoices() []Choice {
-	var out []Choice
-	for _, s := range poverty.Standards() {
-		out = append(out, Choice{s.ID, s.Name.VI, s.Name.EN})
-	}
-	return out
-}

@@ -1,10 +1,8 @@
 package schema
 
-import "regexp"
-
 var (
-	phonePattern      = regexp.MustCompile(`^\+?[0-9][0-9 .-]{7,18}[0-9]$`)
-	personalIDPattern = regexp.MustCompile(`^([0-9]{9}|[0-9]{12})$`)
+	phonePattern      = NewPattern(`^\+?[0-9][0-9 .-]{7,18}[0-9]$`)
+	personalIDPattern = NewPattern(`^([0-9]{9}|[0-9]{12})$`)
 )
 
 // Shared column shapes.

@@ -15,7 +15,7 @@ const (
 type catalogue = i18n.Catalogue
 
 // messages returns the catalogue.
-func messages() (catalogue, error) { return i18n.Default() }
+func messages() catalogue { return i18n.Default() }
 
 // tr formats message key in l with args; an arg that is an error or a
 // noun is said in l (see localArgs).

@@ -41,7 +41,7 @@ func (w words) T(key string, args ...any) string { return i18n.T(w.l, key, args.
 // code by what people see (an ethnic group, not its code), else the
 // catalogue's.
 func (w words) label(t *schema.Table, col string) string {
-	if cat, err := i18n.Default(); err == nil && cat.Has("ui.column."+col) {
+	if i18n.Default().Has("ui.column." + col) {
 		return w.T("ui.column." + col)
 	}
 	return w.T("column." + t.Name + "." + col)

@@ -44,7 +44,7 @@ func (e *Error) Format(l Lang, explain func(error) string) string {
 			args[i] = a
 		}
 	}
-	return fmt.Sprintf(strings.ReplaceAll(textOf(l, e.Key), "%w", "%v"), args...)
+	return fmt.Sprintf(strings.ReplaceAll(Default().Text(l, e.Key), "%w", "%v"), args...)
 }
 
 func errorText(l Lang, err error, explain func(error) string) string {
@@ -55,16 +55,6 @@ func errorText(l Lang, err error, explain func(error) string) string {
 		return x.In(l)
 	}
 	return err.Error()
-}
-
-// textOf is key's format in l, or the key in brackets when the catalogue
-// cannot be read.
-func textOf(l Lang, key string) string {
-	cat, err := Default()
-	if err != nil {
-		return "[" + key + "]"
-	}
-	return cat.Text(l, key)
 }
 
 // Code is the error's code for programs: its key without the parts

@@ -16,11 +16,12 @@ var defFiles embed.FS
 // Set is a list of forms, by id then version.
 type Set []*Form
 
-var embedded = jsonfiles.Must(Load(defFiles))
+// embedded are the forms of defFiles, read on first use.
+var embedded = jsonfiles.Embedded(func() (Set, error) { return Load(defFiles) })
 
 // All returns the embedded forms, every version. They are shared and must
 // not be modified.
-func All() Set { return embedded }
+func All() Set { return embedded() }
 
 // Load reads and checks every defs/<id>.v<version>.json file of fsys.
 func Load(fsys fs.FS) (Set, error) {

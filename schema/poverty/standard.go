@@ -116,11 +116,12 @@ var standardFiles embed.FS
 // Set is a list of standards, by the date they start.
 type Set []*Standard
 
-var embedded = jsonfiles.Must(Load(standardFiles))
+// embedded are the standards of standardFiles, read on first use.
+var embedded = jsonfiles.Embedded(func() (Set, error) { return Load(standardFiles) })
 
 // Standards returns the embedded standards, oldest first. They are shared
 // and must not be modified.
-func Standards() Set { return embedded }
+func Standards() Set { return embedded() }
 
 // Load reads every standards/*.json file of fsys, checks each and checks
 // that no two are in force on the same day.

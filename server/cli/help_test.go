@@ -49,10 +49,7 @@ var (
 // (sameInBoth).
 func languageWords(t *testing.T) (english, vietnamese map[string]bool) {
 	t.Helper()
-	cat, err := i18n.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := i18n.Default()
 	words := func(text string, re *regexp.Regexp) map[string]bool {
 		out := map[string]bool{}
 		for _, w := range re.FindAllString(text, -1) {
@@ -61,12 +58,12 @@ func languageWords(t *testing.T) (english, vietnamese map[string]bool) {
 		return out
 	}
 	english, vietnamese = map[string]bool{}, map[string]bool{}
-	for key, texts := range cat {
-		if !slices.ContainsFunc(serverKeys, func(p string) bool { return strings.HasPrefix(key, p) }) {
+	for _, m := range cat {
+		if !slices.ContainsFunc(serverKeys, func(p string) bool { return strings.HasPrefix(m.Key, p) }) {
 			continue
 		}
-		en, vi := words(texts[i18n.EN], word), words(texts[i18n.VI], word)
-		for w := range words(texts[i18n.EN], asciiWord) {
+		en, vi := words(m.EN, word), words(m.VI, word)
+		for w := range words(m.EN, asciiWord) {
 			if !vi[w] && !slices.Contains(sameInBoth, w) {
 				english[w] = true
 			}

@@ -74,7 +74,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, v *visit) er
 // actionName says an action of the log in l; an action the catalogue
 // does not name yet shows as itself.
 func actionName(l i18n.Lang, action string) string {
-	if cat, err := i18n.Default(); err == nil && cat.Has("console.action."+action) {
+	if i18n.Default().Has("console.action." + action) {
 		return i18n.T(l, "console.action."+action)
 	}
 	return action

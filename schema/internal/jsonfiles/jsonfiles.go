@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sync"
 )
 
 // Load decodes every file of fsys that matches pattern into a new T and
@@ -41,11 +42,17 @@ func load[T any](fsys fs.FS, name string, check func(v *T, base string) error) (
 	return v, check(v, path.Base(name))
 }
 
-// Must returns set, or panics with err. It is for the files a package
-// embeds, which the package's tests load and check.
-func Must[S any](set S, err error) S {
-	if err != nil {
-		panic(err)
-	}
-	return set
+// Embedded returns a function that loads a package's embedded files with
+// load the first time it is called and returns them from then on, so
+// that a program that never asks for them never decodes them (nor does
+// any program at start). It panics, every time, if load fails: the
+// package's tests load and check the files before a release.
+func Embedded[S any](load func() (S, error)) func() S {
+	return sync.OnceValue(func() S {
+		set, err := load()
+		if err != nil {
+			panic(err)
+		}
+		return set
+	})
 }
