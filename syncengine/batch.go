@@ -141,21 +141,20 @@ func (m *merger) readHeld(origin int64, r *heldRange) error {
 }
 
 // prefetchRows reads the rows batch touches that the transaction has not
-// read yet, and the cells of those that exist.
+// read yet, and, of those that exist, the cells batch needs (partial.go).
 func (m *merger) prefetchRows(batch []Change) error {
 	want := map[string][]RowID{}
-	seen := map[rowKey]bool{}
-	for i := range batch {
-		key := rowKey{batch[i].Table, batch[i].Row}
-		if _, ok := m.rows[key]; ok || m.none[key] || seen[key] {
+	edits := editsOf(batch)
+	for key := range edits {
+		if _, ok := m.rows[key]; ok || m.none[key] {
 			continue
 		}
-		seen[key] = true
 		want[key.table] = append(want[key.table], key.id)
 	}
 	for table, ids := range want {
+		slices.SortFunc(ids, func(a, b RowID) int { return bytes.Compare(a[:], b[:]) })
 		for chunk := range slices.Chunk(ids, prefetchChunk) {
-			if err := m.readRows(table, chunk); err != nil {
+			if err := m.readRows(table, chunk, edits); err != nil {
 				return err
 			}
 		}
@@ -163,9 +162,9 @@ func (m *merger) prefetchRows(batch []Change) error {
 	return nil
 }
 
-// readRows reads the stored state of rows of table and their cells, and
-// notes those that do not exist.
-func (m *merger) readRows(table string, ids []RowID) error {
+// readRows reads the stored state of rows of table and the cells edits
+// need of them, and notes those that do not exist.
+func (m *merger) readRows(table string, ids []RowID, edits map[rowKey]*rowEdits) error {
 	args := make([]any, 0, 1+len(ids))
 	args = append(args, table)
 	for i := range ids {
@@ -175,22 +174,29 @@ func (m *merger) readRows(table string, ids []RowID) error {
 	if err != nil {
 		return fmt.Errorf("read rows of %s: %w", table, err)
 	}
-	found := map[string][]RowID{} // by scope, where cells have one
+	// The rows found, by scope where cells have one, then by whether
+	// only some of their cells are read.
+	type group struct {
+		scope string
+		some  bool
+	}
+	found := map[group][]RowID{}
 	for rows.Next() {
 		var b []byte
-		st := &rowState{cells: map[string]*version{}}
+		st := &rowState{}
 		if err := rows.Scan(&b, &st.scope, &st.cl); err != nil {
 			rows.Close()
 			return fmt.Errorf("read rows of %s: %w", table, err)
 		}
+		st.stored()
 		key := rowKey{table: table}
 		copy(key.id[:], b)
 		m.rows[key] = st
-		scope := st.scope
+		g := group{scope: st.scope, some: edits[key].onlyEdits(st)}
 		if !m.db.cells.scoped {
-			scope = "" // one statement for every row: SQLite's cells have no scope
+			g.scope = "" // one statement for every row: SQLite's cells have no scope
 		}
-		found[scope] = append(found[scope], key.id)
+		found[g] = append(found[g], key.id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -201,18 +207,30 @@ func (m *merger) readRows(table string, ids []RowID) error {
 			m.none[rowKey{table, id}] = true
 		}
 	}
-	for scope, ids := range found {
-		if err := m.readCells(scope, table, ids); err != nil {
+	for g, ids := range found {
+		var cols []string
+		if g.some {
+			if cols = columnsOf(table, ids, edits); len(cols) > maxEditColumns {
+				cols = nil
+			}
+		}
+		if err := m.readCells(g.scope, table, ids, cols); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// readCells reads the cells of rows ids of table, which all exist and are
-// of scope (which a store of unscoped cells ignores).
-func (m *merger) readCells(scope, table string, ids []RowID) error {
+// readCells reads the cells of columns cols (nil: all) of rows ids of
+// table, which all exist and are of scope (which a store of unscoped cells
+// ignores). A cell the transaction holds already is kept: it is the
+// stored one, or one written since.
+func (m *merger) readCells(scope, table string, ids []RowID, cols []string) error {
 	cond, args := m.db.cells.ofRows(scope, table, ids)
+	if cols != nil {
+		cond += ` AND col IN ` + marks(len(cols))
+		args = append(args, anys(cols)...)
+	}
 	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl, seq FROM sync_cells WHERE `+cond, args...)
 	if err != nil {
 		return fmt.Errorf("read cells of %s: %w", table, err)
@@ -247,7 +265,20 @@ func (m *merger) readCells(scope, table string, ids []RowID) error {
 		if c.v.site, err = m.sites.uuid(m.ctx, c.siteID); err != nil {
 			return err
 		}
-		m.rows[c.key].cells[c.col] = c.v
+		if st := m.rows[c.key]; st.cells[c.col] == nil { // written since: newer
+			st.cells[c.col] = c.v
+		}
+	}
+	for _, id := range ids {
+		st := m.rows[rowKey{table, id}]
+		switch {
+		case cols == nil:
+			st.whole, st.known = true, nil
+		case !st.whole:
+			for _, col := range cols {
+				st.known[col] = true
+			}
+		}
 	}
 	return nil
 }
@@ -371,18 +402,29 @@ func marks(n int) string { return "(" + placeholders(n) + ")" }
 var multiRowSQL sync.Map
 
 type multiRowShape struct {
-	prefix, suffix string
-	cols, rows     int
+	prefix, group, suffix string
+	cols, rows            int
 }
 
 // multiRow returns prefix followed by rows groups of cols marks, then
 // suffix.
 func multiRow(prefix string, cols, rows int, suffix string) string {
-	shape := multiRowShape{prefix, suffix, cols, rows}
+	return multiRowIn(multiRowShape{prefix: prefix, suffix: suffix, cols: cols, rows: rows})
+}
+
+// multiRowOf returns prefix followed by rows copies of group, then suffix.
+func multiRowOf(prefix, group string, rows int, suffix string) string {
+	return multiRowIn(multiRowShape{prefix: prefix, group: group, suffix: suffix, rows: rows})
+}
+
+func multiRowIn(shape multiRowShape) string {
 	if q, ok := multiRowSQL.Load(shape); ok {
 		return q.(string)
 	}
-	group := marks(cols)
+	prefix, rows, group := shape.prefix, shape.rows, shape.group
+	if group == "" {
+		group = marks(shape.cols)
+	}
 	var b strings.Builder
 	b.WriteString(prefix)
 	for i := range rows {
@@ -391,7 +433,7 @@ func multiRow(prefix string, cols, rows int, suffix string) string {
 		}
 		b.WriteString(group)
 	}
-	b.WriteString(suffix)
+	b.WriteString(shape.suffix)
 	q := b.String()
 	multiRowSQL.Store(shape, q)
 	return q
