@@ -141,10 +141,10 @@ func (m *merger) readHeld(origin int64, r *heldRange) error {
 }
 
 // prefetchRows reads the rows batch touches that the transaction has not
-// read yet, and, of those that exist, the cells batch needs (partial.go).
+// read yet, then the cells batch needs of them (prefetchCells).
 func (m *merger) prefetchRows(batch []Change) error {
-	want := map[string][]RowID{}
 	edits := editsOf(batch)
+	want := map[string][]RowID{}
 	for key := range edits {
 		if _, ok := m.rows[key]; ok || m.none[key] {
 			continue
@@ -152,19 +152,24 @@ func (m *merger) prefetchRows(batch []Change) error {
 		want[key.table] = append(want[key.table], key.id)
 	}
 	for table, ids := range want {
-		slices.SortFunc(ids, func(a, b RowID) int { return bytes.Compare(a[:], b[:]) })
-		for chunk := range slices.Chunk(ids, prefetchChunk) {
-			if err := m.readRows(table, chunk, edits); err != nil {
+		for chunk := range slices.Chunk(sortedIDs(ids), prefetchChunk) {
+			if err := m.readRows(table, chunk); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return m.prefetchCells(edits)
 }
 
-// readRows reads the stored state of rows of table and the cells edits
-// need of them, and notes those that do not exist.
-func (m *merger) readRows(table string, ids []RowID, edits map[rowKey]*rowEdits) error {
+// sortedIDs sorts ids in place, in key order, and returns them.
+func sortedIDs(ids []RowID) []RowID {
+	slices.SortFunc(ids, func(a, b RowID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}
+
+// readRows reads the stored state of rows of table, and notes those that
+// do not exist.
+func (m *merger) readRows(table string, ids []RowID) error {
 	args := make([]any, 0, 1+len(ids))
 	args = append(args, table)
 	for i := range ids {
@@ -174,13 +179,6 @@ func (m *merger) readRows(table string, ids []RowID, edits map[rowKey]*rowEdits)
 	if err != nil {
 		return fmt.Errorf("read rows of %s: %w", table, err)
 	}
-	// The rows found, by scope where cells have one, then by whether
-	// only some of their cells are read.
-	type group struct {
-		scope string
-		some  bool
-	}
-	found := map[group][]RowID{}
 	for rows.Next() {
 		var b []byte
 		st := &rowState{}
@@ -192,11 +190,6 @@ func (m *merger) readRows(table string, ids []RowID, edits map[rowKey]*rowEdits)
 		key := rowKey{table: table}
 		copy(key.id[:], b)
 		m.rows[key] = st
-		g := group{scope: st.scope, some: edits[key].onlyEdits(st)}
-		if !m.db.cells.scoped {
-			g.scope = "" // one statement for every row: SQLite's cells have no scope
-		}
-		found[g] = append(found[g], key.id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -205,17 +198,6 @@ func (m *merger) readRows(table string, ids []RowID, edits map[rowKey]*rowEdits)
 	for _, id := range ids {
 		if _, ok := m.rows[rowKey{table, id}]; !ok {
 			m.none[rowKey{table, id}] = true
-		}
-	}
-	for g, ids := range found {
-		var cols []string
-		if g.some {
-			if cols = columnsOf(table, ids, edits); len(cols) > maxEditColumns {
-				cols = nil
-			}
-		}
-		if err := m.readCells(g.scope, table, ids, cols); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -22,9 +22,11 @@ import (
 //     not read.
 //   - prefetch reads, for a stored row the batch only edits — every
 //     change of it a cell write at a causal length no higher than the
-//     row's, the row alive — the cells of the columns the batch writes;
-//     for any other row (a create, a delete, a restore, a deleted row),
-//     all of its cells.
+//     row's, the row alive — the cells of the columns the batch writes
+//     that the transaction has not read (of all the rows of a table
+//     together: at most maxEditColumns, or their whole rows); for any
+//     other row (a create, a delete, a restore, a deleted row), all of
+//     its cells.
 //   - A row read from the store shows, in its domain table, its causal
 //     length (shown): every transaction that changed a row projected it
 //     before it committed, and a table or column the schema learned is
@@ -71,16 +73,21 @@ func (m *merger) cellsOf(key rowKey, st *rowState) (map[string]*version, error) 
 // readColumns reads, in one query, those of cols of a known row that the
 // transaction has not read yet.
 func (m *merger) readColumns(key rowKey, st *rowState, cols []string) error {
-	var missing []string
+	if missing := st.unread(cols); len(missing) > 0 {
+		return m.readCells(st.scope, key.table, []RowID{key.id}, missing)
+	}
+	return nil
+}
+
+// unread is those of cols whose cell the transaction has not read.
+func (st *rowState) unread(cols []string) []string {
+	var out []string
 	for _, col := range cols {
 		if _, ok := st.cells[col]; !ok && !st.whole && !st.known[col] {
-			missing = append(missing, col)
+			out = append(out, col)
 		}
 	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return m.readCells(st.scope, key.table, []RowID{key.id}, missing)
+	return out
 }
 
 // setCell makes v, the write of origin, the winning write of a cell.
@@ -129,15 +136,54 @@ func (e *rowEdits) onlyEdits(st *rowState) bool {
 	return e != nil && !e.exists && e.cl <= st.cl && Alive(st.cl)
 }
 
-// columnsOf is the sorted union of the columns the edits of ids write.
-func columnsOf(table string, ids []RowID, edits map[rowKey]*rowEdits) []string {
-	set := map[string]bool{}
-	for _, id := range ids {
-		for col := range edits[rowKey{table, id}].cols {
-			set[col] = true
+// cellGroup is rows whose cells one prefetch query reads: of a table and
+// (where cells have one) a scope, some of their cells or all.
+type cellGroup struct {
+	scope, table string
+	some         bool
+}
+
+// prefetchCells reads, in a few queries, the cells edits need of the rows
+// the transaction holds without all their cells: the columns edits write
+// of a row it only edits, every cell of any other.
+func (m *merger) prefetchCells(edits map[rowKey]*rowEdits) error {
+	rows := map[cellGroup][]RowID{}
+	cols := map[cellGroup]map[string]bool{}
+	for key, e := range edits {
+		st := m.rows[key]
+		if st == nil || st.whole {
+			continue
+		}
+		g := cellGroup{table: key.table, some: e.onlyEdits(st)}
+		if m.db.cells.scoped {
+			g.scope = st.scope
+		}
+		if g.some {
+			missing := st.unread(sortedKeys(e.cols, strings.Compare))
+			if len(missing) == 0 {
+				continue
+			}
+			if cols[g] == nil {
+				cols[g] = map[string]bool{}
+			}
+			for _, col := range missing {
+				cols[g][col] = true
+			}
+		}
+		rows[g] = append(rows[g], key.id)
+	}
+	for g, ids := range rows {
+		var names []string // nil: every cell
+		if g.some && len(cols[g]) <= maxEditColumns {
+			names = sortedKeys(cols[g], strings.Compare)
+		}
+		for chunk := range slices.Chunk(sortedIDs(ids), prefetchChunk) {
+			if err := m.readCells(g.scope, g.table, chunk, names); err != nil {
+				return err
+			}
 		}
 	}
-	return sortedKeys(set, strings.Compare)
+	return nil
 }
 
 // rowEdit is a row a flush projects by updating the columns changed.
