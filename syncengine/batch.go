@@ -384,29 +384,25 @@ func marks(n int) string { return "(" + placeholders(n) + ")" }
 var multiRowSQL sync.Map
 
 type multiRowShape struct {
-	prefix, group, suffix string
-	cols, rows            int
+	prefix, suffix string
+	cols, rows     int
 }
 
 // multiRow returns prefix followed by rows groups of cols marks, then
 // suffix.
 func multiRow(prefix string, cols, rows int, suffix string) string {
-	return multiRowIn(multiRowShape{prefix: prefix, suffix: suffix, cols: cols, rows: rows})
-}
-
-// multiRowOf returns prefix followed by rows copies of group, then suffix.
-func multiRowOf(prefix, group string, rows int, suffix string) string {
-	return multiRowIn(multiRowShape{prefix: prefix, group: group, suffix: suffix, rows: rows})
-}
-
-func multiRowIn(shape multiRowShape) string {
+	shape := multiRowShape{prefix, suffix, cols, rows}
 	if q, ok := multiRowSQL.Load(shape); ok {
 		return q.(string)
 	}
-	prefix, rows, group := shape.prefix, shape.rows, shape.group
-	if group == "" {
-		group = marks(shape.cols)
-	}
+	q := repeatGroup(prefix, marks(cols), rows, suffix)
+	multiRowSQL.Store(shape, q)
+	return q
+}
+
+// repeatGroup returns prefix followed by rows copies of group, then
+// suffix.
+func repeatGroup(prefix, group string, rows int, suffix string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
 	for i := range rows {
@@ -415,8 +411,6 @@ func multiRowIn(shape multiRowShape) string {
 		}
 		b.WriteString(group)
 	}
-	b.WriteString(shape.suffix)
-	q := b.String()
-	multiRowSQL.Store(shape, q)
-	return q
+	b.WriteString(suffix)
+	return b.String()
 }

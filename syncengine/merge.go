@@ -380,7 +380,7 @@ func (m *merger) flush() error {
 			p = &projection{t: t}
 			byTable[key.table] = p
 		}
-		if err := m.project(p, key, m.rows[key]); err != nil {
+		if err := m.projectRow(p, key, m.rows[key]); err != nil {
 			return err
 		}
 	}

@@ -193,10 +193,10 @@ type rowEdit struct {
 	cols []string // the table's columns among those changed, sorted
 }
 
-// project adds a dirty row to the projection of its table: its changed
+// projectRow adds a dirty row to the projection of its table: its changed
 // columns if its domain row shows its causal length and it is alive, the
 // whole row otherwise.
-func (m *merger) project(p *projection, key rowKey, st *rowState) error {
+func (m *merger) projectRow(p *projection, key rowKey, st *rowState) error {
 	defer func() { st.shown, st.changed = st.cl, nil }()
 	if st.shown == st.cl && Alive(st.cl) && p.t.editable {
 		var cols []string
@@ -277,7 +277,9 @@ func (m *merger) writeEditChunk(t *table, chunk []rowEdit) error {
 }
 
 // updateSQL is the statement that sets cols of rows domain rows of t,
-// given by their id then their values of cols, in that order.
+// given by their id then their values of cols, in that order. Unlike
+// multiRow's, its texts are not kept: a table has too many sets of
+// columns.
 func (t *table) updateSQL(cols []string, rows int) string {
 	group := make([]string, 0, 1+len(cols))
 	group = append(group, t.idMark)
@@ -288,5 +290,5 @@ func (t *table) updateSQL(cols []string, rows int) string {
 	}
 	prefix := fmt.Sprintf("UPDATE %s SET %s FROM (VALUES ", quote(t.Name), strings.Join(sets, ", "))
 	suffix := fmt.Sprintf(") AS v WHERE %s.id = v.column1", quote(t.Name))
-	return multiRowOf(prefix, "("+strings.Join(group, ", ")+")", rows, suffix)
+	return repeatGroup(prefix, "("+strings.Join(group, ", ")+")", rows, suffix)
 }
