@@ -141,30 +141,34 @@ func (m *merger) readHeld(origin int64, r *heldRange) error {
 }
 
 // prefetchRows reads the rows batch touches that the transaction has not
-// read yet, and the cells of those that exist.
+// read yet, then the cells batch needs of them (prefetchCells).
 func (m *merger) prefetchRows(batch []Change) error {
+	edits := editsOf(batch)
 	want := map[string][]RowID{}
-	seen := map[rowKey]bool{}
-	for i := range batch {
-		key := rowKey{batch[i].Table, batch[i].Row}
-		if _, ok := m.rows[key]; ok || m.none[key] || seen[key] {
+	for key := range edits {
+		if _, ok := m.rows[key]; ok || m.none[key] {
 			continue
 		}
-		seen[key] = true
 		want[key.table] = append(want[key.table], key.id)
 	}
 	for table, ids := range want {
-		for chunk := range slices.Chunk(ids, prefetchChunk) {
+		for chunk := range slices.Chunk(sortedIDs(ids), prefetchChunk) {
 			if err := m.readRows(table, chunk); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return m.prefetchCells(edits)
 }
 
-// readRows reads the stored state of rows of table and their cells, and
-// notes those that do not exist.
+// sortedIDs sorts ids in place, in key order, and returns them.
+func sortedIDs(ids []RowID) []RowID {
+	slices.SortFunc(ids, func(a, b RowID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}
+
+// readRows reads the stored state of rows of table, and notes those that
+// do not exist.
 func (m *merger) readRows(table string, ids []RowID) error {
 	args := make([]any, 0, 1+len(ids))
 	args = append(args, table)
@@ -175,22 +179,17 @@ func (m *merger) readRows(table string, ids []RowID) error {
 	if err != nil {
 		return fmt.Errorf("read rows of %s: %w", table, err)
 	}
-	found := map[string][]RowID{} // by scope, where cells have one
 	for rows.Next() {
 		var b []byte
-		st := &rowState{cells: map[string]*version{}}
+		st := &rowState{}
 		if err := rows.Scan(&b, &st.scope, &st.cl); err != nil {
 			rows.Close()
 			return fmt.Errorf("read rows of %s: %w", table, err)
 		}
+		st.stored()
 		key := rowKey{table: table}
 		copy(key.id[:], b)
 		m.rows[key] = st
-		scope := st.scope
-		if !m.db.cells.scoped {
-			scope = "" // one statement for every row: SQLite's cells have no scope
-		}
-		found[scope] = append(found[scope], key.id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -201,18 +200,19 @@ func (m *merger) readRows(table string, ids []RowID) error {
 			m.none[rowKey{table, id}] = true
 		}
 	}
-	for scope, ids := range found {
-		if err := m.readCells(scope, table, ids); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
-// readCells reads the cells of rows ids of table, which all exist and are
-// of scope (which a store of unscoped cells ignores).
-func (m *merger) readCells(scope, table string, ids []RowID) error {
+// readCells reads the cells of columns cols (nil: all) of rows ids of
+// table, which all exist and are of scope (which a store of unscoped cells
+// ignores). A cell the transaction holds already is kept: it is the
+// stored one, or one written since.
+func (m *merger) readCells(scope, table string, ids []RowID, cols []string) error {
 	cond, args := m.db.cells.ofRows(scope, table, ids)
+	if cols != nil {
+		cond += ` AND col IN ` + marks(len(cols))
+		args = append(args, anys(cols)...)
+	}
 	rows, err := m.tx.QueryContext(m.ctx, `SELECT row_id, col, val, hlc, site, cl, seq FROM sync_cells WHERE `+cond, args...)
 	if err != nil {
 		return fmt.Errorf("read cells of %s: %w", table, err)
@@ -247,7 +247,20 @@ func (m *merger) readCells(scope, table string, ids []RowID) error {
 		if c.v.site, err = m.sites.uuid(m.ctx, c.siteID); err != nil {
 			return err
 		}
-		m.rows[c.key].cells[c.col] = c.v
+		if st := m.rows[c.key]; st.cells[c.col] == nil { // written since: newer
+			st.cells[c.col] = c.v
+		}
+	}
+	for _, id := range ids {
+		st := m.rows[rowKey{table, id}]
+		switch {
+		case cols == nil:
+			st.whole, st.known = true, nil
+		case !st.whole:
+			for _, col := range cols {
+				st.known[col] = true
+			}
+		}
 	}
 	return nil
 }
@@ -382,7 +395,14 @@ func multiRow(prefix string, cols, rows int, suffix string) string {
 	if q, ok := multiRowSQL.Load(shape); ok {
 		return q.(string)
 	}
-	group := marks(cols)
+	q := repeatGroup(prefix, marks(cols), rows, suffix)
+	multiRowSQL.Store(shape, q)
+	return q
+}
+
+// repeatGroup returns prefix followed by rows copies of group, then
+// suffix.
+func repeatGroup(prefix, group string, rows int, suffix string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
 	for i := range rows {
@@ -392,7 +412,5 @@ func multiRow(prefix string, cols, rows int, suffix string) string {
 		b.WriteString(group)
 	}
 	b.WriteString(suffix)
-	q := b.String()
-	multiRowSQL.Store(shape, q)
-	return q
+	return b.String()
 }

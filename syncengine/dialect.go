@@ -34,6 +34,11 @@ type dialect interface {
 	// project is the argument that writes v into a domain column of
 	// type colType (as columns gives it).
 	project(colType string, v Value) any
+	// valueMark is the mark of an argument written into a domain column
+	// of type colType from a VALUES list, whose columns take their types
+	// from their values (UPDATE ... FROM (VALUES ...), partial.go); false
+	// if it cannot be written so.
+	valueMark(colType string) (string, bool)
 	// postgres reports whether this is PostgreSQL, for what only SQLite
 	// can do (snapshots and states are SQLite files built inside SQLite).
 	postgres() bool
@@ -110,6 +115,9 @@ func (sqliteDialect) columns(ctx context.Context, q querier, name string) (map[s
 
 // project writes v as it is: a SQLite column takes a value of any type.
 func (sqliteDialect) project(_ string, v Value) any { return v.Any() }
+
+// valueMark is a plain mark: a SQLite column takes a value of any type.
+func (sqliteDialect) valueMark(string) (string, bool) { return "?", true }
 
 // columnTypes runs query, which lists the columns of table and their
 // types.

@@ -34,6 +34,16 @@
 // same set of changes have the same Digest, whatever order, duplication or
 // batching delivered them in.
 //
+// Edits without whole rows (partial.go). A transaction reads only the cells
+// it needs: for a stored, live row that a batch only edits (cell writes, no
+// causal length above the row's), the cells of the columns the batch
+// writes; any other cell when a rule asks for it, never assuming one it has
+// not read to be unwritten. It projects such a row by updating the columns
+// whose winner changed, in its current life or NULL, since its domain row
+// already shows the rest; a new row, a row whose causal length changed, or
+// one whose domain row is missing is written whole from all its cells, as
+// a replay writes it.
+//
 // Clocks (future.go). The merge never reads a clock, but a clock that ran
 // ahead leaves changes stamped in everyone's future, and those must not
 // stop replicas whose clocks are right. A replica's clock is judged by its

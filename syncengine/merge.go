@@ -59,12 +59,22 @@ type rowKey struct {
 	id    RowID
 }
 
-// rowState is a row as the transaction sees it: its existence and, once
-// needed, the winning write of each of its cells.
+// rowState is a row as the transaction sees it: its existence and the
+// winning writes of those of its cells the transaction has read or
+// written (see partial.go).
 type rowState struct {
 	scope string
 	cl    uint64
-	cells map[string]*version // nil until loaded
+	cells map[string]*version
+	// whole: cells holds every cell the row has. Otherwise a column
+	// missing from cells is unwritten only if known says so.
+	whole bool
+	known map[string]bool
+	// shown is the causal length the row's domain row shows as of the
+	// last flush, 0 if the transaction does not know; changed, the
+	// columns whose winning write changed since.
+	shown   uint64
+	changed map[string]bool
 }
 
 // ErrSequenceReused is returned when a change names an (origin, sequence)
@@ -140,30 +150,9 @@ func (m *merger) row(key rowKey) (*rowState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read row %s %s: %w", key.table, key.id, err)
 	}
+	st.stored()
 	m.rows[key] = st
 	return st, nil
-}
-
-// cell returns the winning write of a cell of a known row, or nil if it was
-// never written. The row's cells are read once per transaction.
-func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
-	cells, err := m.cellsOf(key, st)
-	if err != nil {
-		return nil, err
-	}
-	return cells[col], nil
-}
-
-// cellsOf returns the winning writes of every cell of a known row.
-func (m *merger) cellsOf(key rowKey, st *rowState) (map[string]*version, error) {
-	if st.cells == nil {
-		st.cells = map[string]*version{}
-		if err := m.readCells(st.scope, key.table, []RowID{key.id}); err != nil {
-			st.cells = nil
-			return nil, err
-		}
-	}
-	return st.cells, nil
 }
 
 // scopeOf checks c against the scope its row already has. A row's scope is
@@ -283,7 +272,7 @@ func checkBounds(c *Change) error {
 func (m *merger) mergeRow(key rowKey, st *rowState, c *Change) error {
 	switch {
 	case st == nil:
-		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL, cells: map[string]*version{}}
+		m.rows[key] = &rowState{scope: c.Scope, cl: c.CL, cells: map[string]*version{}, whole: true}
 		delete(m.none, key)
 	case c.CL > st.cl:
 		st.cl = c.CL
@@ -310,9 +299,7 @@ func (m *merger) mergeCell(key rowKey, st *rowState, c *Change, origin int64, se
 	if cur != nil && !v.beats(*cur) {
 		return nil
 	}
-	st.cells[c.Column] = &v
-	m.cellsOut[cellKey{key, c.Column}] = origin
-	m.dirty[key] = true
+	m.setCell(key, st, c.Column, &v, origin)
 	return nil
 }
 
@@ -389,21 +376,21 @@ func (m *merger) flush() error {
 		if !ok {
 			continue // a table this replica's schema does not know yet
 		}
-		st := m.rows[key]
-		cells, err := m.cellsOf(key, st)
-		if err != nil {
-			return err
-		}
 		p := byTable[key.table]
 		if p == nil {
 			p = &projection{t: t}
 			byTable[key.table] = p
 		}
-		p.add(key.id, st.cl, cells)
+		if err := m.projectRow(p, key, m.rows[key]); err != nil {
+			return err
+		}
 	}
 	for _, t := range m.db.order {
 		if p := byTable[t.Name]; p != nil {
 			if err := p.write(m.ctx, m.tx); err != nil {
+				return err
+			}
+			if err := m.writeEdits(p); err != nil {
 				return err
 			}
 		}

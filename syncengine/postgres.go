@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -102,6 +103,20 @@ func (postgresDialect) columns(ctx context.Context, q querier, name string) (map
 	return columnTypes(ctx, q, name, `SELECT column_name, data_type FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = ?`)
 }
+
+// valueMark casts the argument to the column's type: a mark in a VALUES
+// list would otherwise be text. A type information_schema names by a
+// category (USER-DEFINED, ARRAY) cannot be cast to by that name.
+func (postgresDialect) valueMark(colType string) (string, bool) {
+	if !plainTypeName.MatchString(colType) {
+		return "", false
+	}
+	return "CAST(? AS " + colType + ")", true
+}
+
+// plainTypeName matches the built-in type names information_schema gives:
+// "text", "bigint", "double precision", "timestamp with time zone".
+var plainTypeName = regexp.MustCompile(`^[a-z][a-z ]*$`)
 
 // project converts v to the type of a PostgreSQL domain column. A value of
 // another kind than the column's (which hodan-server refuses at the door,

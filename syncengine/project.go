@@ -18,6 +18,12 @@ type table struct {
 	onDup  string         // ON CONFLICT (id) DO UPDATE SET every column
 	delete string         // DELETE FROM ... WHERE id IN, for marks
 	index  map[string]int // column name -> position in Columns
+	// editable: rows can be projected by updating some columns
+	// (partial.go), with idMark and marks (of each of Columns) as the
+	// marks of their values.
+	editable bool
+	idMark   string
+	marks    []string
 }
 
 // describe checks that the domain table of spec exists with every declared
@@ -44,7 +50,26 @@ func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
 	t.insert = fmt.Sprintf("INSERT INTO %s (%s) VALUES ", quote(spec.Name), strings.Join(cols, ", "))
 	t.onDup = " ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ")
 	t.delete = fmt.Sprintf("DELETE FROM %s WHERE id IN ", quote(spec.Name))
+	t.describeMarks(db.dialect, have["id"])
 	return t, nil
+}
+
+// describeMarks sets the marks of t's values in an update of some columns;
+// t is editable if the dialect has one for every column.
+func (t *table) describeMarks(d dialect, idType string) {
+	var ok bool
+	if t.idMark, ok = d.valueMark(idType); !ok {
+		return
+	}
+	for _, typ := range t.types {
+		mark, ok := d.valueMark(typ)
+		if !ok {
+			t.marks = nil
+			return
+		}
+		t.marks = append(t.marks, mark)
+	}
+	t.editable = true
 }
 
 // inSQLite is t as a SQLite replica projects it, whatever this store: for
@@ -52,6 +77,8 @@ func (db *DB) describe(ctx context.Context, spec TableSpec) (*table, error) {
 func (t *table) inSQLite() *table {
 	c := *t
 	c.cast = sqliteDialect{}.project
+	c.marks = nil
+	c.describeMarks(sqliteDialect{}, "")
 	return &c
 }
 
@@ -60,9 +87,10 @@ func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `"
 // projection collects the rows of one table a flush projects.
 type projection struct {
 	t     *table
-	alive []any // id then Columns, for each live row
-	dead  []any // ids of deleted rows
-	rows  int   // live rows in alive
+	alive []any     // id then Columns, for each live row
+	dead  []any     // ids of deleted rows
+	rows  int       // live rows in alive
+	edits []rowEdit // live rows whose changed columns only are written
 }
 
 // add adds the merged state of one row: the row with the cells of its
@@ -139,6 +167,8 @@ func (db *DB) reproject(ctx context.Context, t *table, key, want string) error {
 			rows.Close()
 			return err
 		}
+		st.stored()
+		st.shown = 0 // its domain row may show none of it: project it whole
 		k := rowKey{table: t.Name}
 		copy(k.id[:], b)
 		m.rows[k], m.dirty[k] = st, true

@@ -51,8 +51,6 @@ func (m *merger) setWinner(w cellWrite) error {
 		return nil
 	}
 	v := w.v
-	st.cells[w.key.col] = &v
-	m.cellsOut[w.key] = w.origin
-	m.dirty[w.key.row] = true
+	m.setCell(w.key.row, st, w.key.col, &v, w.origin)
 	return nil
 }

@@ -216,6 +216,9 @@ func (tx *Tx) update(table string, id RowID, values map[string]any, force bool) 
 		cols = append(cols, col)
 	}
 	sort.Strings(cols)
+	if err := tx.m.readColumns(key, st, cols); err != nil {
+		return err
+	}
 	for _, col := range cols {
 		if err := tx.writeCell(t, key, st, col, vals[col], force); err != nil {
 			return err
