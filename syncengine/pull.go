@@ -137,6 +137,7 @@ func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation str
 		return 0, err
 	}
 	defer m.rollback()
+	m.reserve(len(changes))
 	if err := m.prefetch(changes); err != nil {
 		return 0, err
 	}

@@ -128,6 +128,11 @@ func (db *DB) applyGroup(ctx context.Context, batches []Received, todo []int, re
 		return -1, err
 	}
 	defer m.rollback()
+	n := 0
+	for _, i := range todo {
+		n += len(batches[i].Changes)
+	}
+	m.reserve(n)
 	for k, i := range todo {
 		b := batches[i]
 		res, err := m.receive(b.Changes, b.Vet, b.Receipt)
