@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -89,11 +90,15 @@ var (
 // rewriter turns statements written for SQLite into PostgreSQL's, keeping
 // each result: the engine sends the same few texts again and again.
 type rewriter struct {
-	done sync.Map // string -> string
+	done sync.Map     // string -> string
+	kept atomic.Int64 // texts in done
 }
 
 // rewriteCacheMax bounds the texts kept: statements built with a varying
-// number of marks are many, but their shapes are few (multiRow).
+// number of marks are many, but their shapes are few (multiRow); a
+// merge's partial updates (partial.go) add one per set of columns edited
+// together. Past it, a text is rewritten at every use, at the cost of one
+// pass over it.
 const rewriteCacheMax = 4096
 
 func (r *rewriter) text(query string) string {
@@ -104,16 +109,12 @@ func (r *rewriter) text(query string) string {
 	if isDDL(q) {
 		q = translateDDL(q)
 	}
-	if r.size() < rewriteCacheMax {
-		r.done.Store(query, q)
+	if r.kept.Load() < rewriteCacheMax {
+		if _, had := r.done.LoadOrStore(query, q); !had {
+			r.kept.Add(1)
+		}
 	}
 	return q
-}
-
-func (r *rewriter) size() int {
-	n := 0
-	r.done.Range(func(_, _ any) bool { n++; return n < rewriteCacheMax })
-	return n
 }
 
 // numberMarks replaces each "?" outside quotes and comments with $1, $2 …

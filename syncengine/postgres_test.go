@@ -72,6 +72,26 @@ func TestNumberMarks(t *testing.T) {
 	}
 }
 
+// TestRewriterKeepsItsBound: the rewriter keeps at most rewriteCacheMax
+// texts, counted as they are kept, and rewrites any text past them alike.
+func TestRewriterKeepsItsBound(t *testing.T) {
+	r := &rewriter{}
+	for i := range rewriteCacheMax + 100 {
+		q := fmt.Sprintf("UPDATE t%d SET a = ? WHERE id = ?", i)
+		want := fmt.Sprintf("UPDATE t%d SET a = $1 WHERE id = $2", i)
+		for range 2 {
+			if got := r.text(q); got != want {
+				t.Fatalf("text %d: %q, want %q", i, got, want)
+			}
+		}
+	}
+	n := 0
+	r.done.Range(func(_, _ any) bool { n++; return true })
+	if n != rewriteCacheMax || r.kept.Load() != rewriteCacheMax {
+		t.Errorf("kept %d texts (counted %d), want %d", n, r.kept.Load(), rewriteCacheMax)
+	}
+}
+
 func TestTranslateDDL(t *testing.T) {
 	in := `-- a table
 CREATE TABLE t (
