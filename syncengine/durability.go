@@ -15,8 +15,9 @@ const (
 	// commit.
 	durable durability = true
 	// recoverable commits hold only what a server keeps and the next sync
-	// learns again: a pulled page and its cursor, what the server
-	// acknowledged or refused of a push, the time of a sync. A power cut
+	// learns again: a pulled page and its cursor, an adopted snapshot,
+	// what the server acknowledged or refused of a push, the time of a
+	// sync. A power cut
 	// right after one may undo it, whole, with the recoverable commits
 	// after it, never a part of one; a kill of the process loses nothing.
 	// The replica is then as it was before them, and the next sync pulls

@@ -18,7 +18,8 @@ import (
 // ErrBadSnapshot one of another format, one that holds this replica's own
 // site, numbers out of the bounds a pull accepts, or rows outside its
 // scopes. The copy is one transaction: any error leaves the replica as it
-// was. The file is read only.
+// was. The file is read only. The commit is recoverable, as a pulled
+// page's: a power cut may undo it, and the next sync starts again.
 func (db *DB) AdoptSnapshot(ctx context.Context, path string) (SnapshotInfo, error) {
 	if db.w == nil {
 		return SnapshotInfo{}, errReadOnly
@@ -28,6 +29,9 @@ func (db *DB) AdoptSnapshot(ctx context.Context, path string) (SnapshotInfo, err
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
+	if err := db.commitsAs(ctx, recoverable); err != nil {
+		return SnapshotInfo{}, fmt.Errorf("adopt snapshot: %w", err)
+	}
 	info, maxHLC, err := db.adopt(ctx, path)
 	if err != nil {
 		return SnapshotInfo{}, fmt.Errorf("adopt snapshot: %w", err)
