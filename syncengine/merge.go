@@ -84,10 +84,10 @@ type rowState struct {
 var ErrSequenceReused = errors.New("sequence number reused with different content")
 
 // begin starts a write transaction whose commit is d. The caller holds
-// db.writeMu. Another
-// process may have written the file since this one last did (the officer
-// edits while a sync runs), so the clock and this site's sequence are read
-// back inside the transaction, which holds SQLite's write lock.
+// db.writeMu. Another process may have written the file since this one
+// last did (the officer edits while a sync runs), so the clock and this
+// site's sequence are read back inside the transaction, which holds
+// SQLite's write lock.
 func (db *DB) begin(ctx context.Context, d durability) (*merger, error) {
 	if db.w == nil {
 		return nil, errReadOnly
