@@ -137,9 +137,7 @@ func (db *DB) begin(ctx context.Context, d durability) (*merger, error) {
 // changes grew the pending log by copying it a dozen times (6% of a
 // commune's bootstrap).
 func (m *merger) reserve(n int) {
-	if n > cap(m.log)-len(m.log) {
-		m.log = slices.Grow(m.log, n)
-	}
+	m.log = slices.Grow(m.log, n)
 	if len(m.pending) == 0 {
 		m.pending = make(map[originSeq]int, n)
 	}

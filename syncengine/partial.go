@@ -51,8 +51,8 @@ func (st *rowState) stored() {
 // cell returns the winning write of a cell of a known row, or nil if it was
 // never written, reading it from the store if the transaction has not.
 func (m *merger) cell(key rowKey, st *rowState, col string) (*version, error) {
-	if v, ok := st.cells[col]; ok || st.whole || st.known[col] {
-		return v, nil
+	if st.read(col) {
+		return st.cells[col], nil
 	}
 	if err := m.readCells(st.scope, key.table, []RowID{key.id}, []string{col}); err != nil {
 		return nil, err
@@ -83,11 +83,18 @@ func (m *merger) readColumns(key rowKey, st *rowState, cols []string) error {
 func (st *rowState) unread(cols []string) []string {
 	var out []string
 	for _, col := range cols {
-		if _, ok := st.cells[col]; !ok && !st.whole && !st.known[col] {
+		if !st.read(col) {
 			out = append(out, col)
 		}
 	}
 	return out
+}
+
+// read reports whether the transaction holds col's cell of the row, or
+// knows it unwritten.
+func (st *rowState) read(col string) bool {
+	_, ok := st.cells[col]
+	return ok || st.whole || st.known[col]
 }
 
 // setCell makes v, the write of origin, the winning write of a cell.
