@@ -68,7 +68,7 @@ func explainText(l i18n.Lang, err error) (string, bool) {
 		return sentinel(l, "error.clock_still_ahead", err), true
 	case errors.Is(err, syncengine.ErrClockAhead):
 		return sentinel(l, "error.clock_ahead", err), true
-	case IsBusy(err):
+	case syncengine.IsBusy(err):
 		return i18n.T(l, "input.db_busy"), true
 	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
 		return i18n.T(l, "input.disk_full"), true
@@ -106,7 +106,7 @@ func Code(err error) string {
 	switch {
 	case errors.As(err, &exchange):
 		return "unreachable"
-	case IsBusy(err):
+	case syncengine.IsBusy(err):
 		return "database_busy"
 	case errors.As(err, &lite) && lite.Code == sqlite3.ErrFull:
 		return "disk_full"
@@ -125,13 +125,6 @@ func sentinel(l i18n.Lang, key string, err error) string {
 		return i18n.T(l, key, err.Error())
 	}
 	return i18n.T(l, key)
-}
-
-// IsBusy reports whether err is SQLite's "database is locked": another
-// process (another hodan command) holds the database's write lock.
-func IsBusy(err error) bool {
-	var lite sqlite3.Error
-	return errors.As(err, &lite) && (lite.Code == sqlite3.ErrBusy || lite.Code == sqlite3.ErrLocked)
 }
 
 func isRefused(err error) bool {

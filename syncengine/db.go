@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"sync"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+	"github.com/mattn/go-sqlite3"
 )
 
 // DB is one replica's database: the engine's log and cell store and the
@@ -33,6 +33,8 @@ type DB struct {
 	scopes *scopeSet
 
 	incarnation string
+	writeWaits  int    // Config.WriteWaits, at least 1
+	waiting     func() // Config.Waiting
 
 	writeMu sync.Mutex // held for every write transaction
 	ownSeq  uint64     // guarded by writeMu: the last sequence number this site issued
@@ -58,7 +60,8 @@ func Open(ctx context.Context, path string, cfg Config) (*DB, error) {
 	}
 	d := dialectOf(path)
 	db := &DB{path: path, dialect: d, tables: map[string]*table{}, sites: newSiteCache(),
-		cells: cellStore{scoped: d.scopedCells()}, scopes: newScopeSet()}
+		cells: cellStore{scoped: d.scopedCells()}, scopes: newScopeSet(),
+		writeWaits: max(cfg.WriteWaits, 1), waiting: cfg.Waiting}
 	var err error
 	if db.w, db.r, err = db.dialect.open(ctx, path, cfg.ReadOnly); err != nil {
 		return nil, err
@@ -171,7 +174,7 @@ func (db *DB) exec(ctx context.Context, d durability, fn func(tx *sql.Tx) error)
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	tx, err := db.beginWrite(ctx, d)
+	tx, err := db.beginWrite(ctx, ctx, d)
 	if err != nil {
 		return err
 	}
@@ -188,20 +191,37 @@ func (db *DB) exec(ctx context.Context, d durability, fn func(tx *sql.Tx) error)
 var errReadOnly = errors.New("database is open read-only")
 
 // beginWrite begins a writing transaction holding the database's write
-// lock, whose commit is d. The caller holds writeMu.
-func (db *DB) beginWrite(ctx context.Context, d durability) (*sql.Tx, error) {
+// lock, whose commit is d; the transaction is bound to txCtx (see
+// database/sql's BeginTx). The caller holds writeMu. While another process
+// holds the lock it waits, up to Config.WriteWaits busy timeouts, saying
+// so once through Config.Waiting; ctx ends the wait.
+func (db *DB) beginWrite(ctx, txCtx context.Context, d durability) (*sql.Tx, error) {
 	if err := db.commitsAs(ctx, d); err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+	for wait := 1; ; wait++ {
+		tx, err := db.w.BeginTx(txCtx, nil)
+		if err == nil {
+			if err := db.dialect.lock(ctx, tx); err != nil {
+				tx.Rollback()
+				return nil, err
+			}
+			return tx, nil
+		}
+		if !IsBusy(err) || wait >= db.writeWaits || ctx.Err() != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		if wait == 1 && db.waiting != nil {
+			db.waiting()
+		}
 	}
-	if err := db.dialect.lock(ctx, tx); err != nil {
-		tx.Rollback()
-		return nil, err
-	}
-	return tx, nil
+}
+
+// IsBusy reports whether err is SQLite's: another process held the
+// database's write lock for longer than the busy timeout.
+func IsBusy(err error) bool {
+	var lite sqlite3.Error
+	return errors.As(err, &lite) && (lite.Code == sqlite3.ErrBusy || lite.Code == sqlite3.ErrLocked)
 }
 
 // redactURL is source without the password a URL may hold.

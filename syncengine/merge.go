@@ -104,7 +104,7 @@ func (db *DB) begin(ctx context.Context, d durability) (*merger, error) {
 		return nil, errReadOnly
 	}
 	quiet := context.WithoutCancel(ctx)
-	tx, err := db.beginWrite(quiet, d)
+	tx, err := db.beginWrite(ctx, quiet, d)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,15 @@ const (
 
 // initMeta gives a new database its site id and incarnation.
 func (db *DB) initMeta(ctx context.Context) error {
-	tx, err := db.beginWrite(ctx, durable)
+	// A database that has them is read, not written: opening it then does
+	// not wait for another process's write.
+	var have int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM sync_meta WHERE key IN (?, ?, ?, ?)`,
+		metaSite, metaIncarnation, metaHLC, metaOwnSeq).Scan(&have)
+	if err == nil && have == 4 {
+		return nil
+	}
+	tx, err := db.beginWrite(ctx, ctx, durable)
 	if err != nil {
 		return fmt.Errorf("init meta: %w", err)
 	}

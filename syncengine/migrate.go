@@ -73,6 +73,11 @@ func migrate(ctx context.Context, w *sql.DB, d dialect, migs []Migration, now fu
 	if now == nil {
 		now = time.Now
 	}
+	// Nothing to apply is the common case: it is read, not written, so that
+	// opening a database another process is writing to does not wait.
+	if applied, err := appliedMigrations(ctx, w); err == nil && notApplied(applied, migs) == "" {
+		return nil
+	}
 	err := inWriteTx(ctx, w, d, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, migrationsTable)
 		return err
@@ -154,12 +159,20 @@ func checkMigrated(ctx context.Context, r *sql.DB, migs []Migration) error {
 	if err != nil {
 		return fmt.Errorf("%w (is this a Hodan database?)", err)
 	}
-	for _, m := range migs {
-		if !applied[m.Name] {
-			return fmt.Errorf("migration %s not applied yet: open the database once for writing", m.Name)
-		}
+	if name := notApplied(applied, migs); name != "" {
+		return fmt.Errorf("migration %s not applied yet: open the database once for writing", name)
 	}
 	return nil
+}
+
+// notApplied is the name of the first of migs not in applied, or "".
+func notApplied(applied map[string]bool, migs []Migration) string {
+	for _, m := range migs {
+		if !applied[m.Name] {
+			return m.Name
+		}
+	}
+	return ""
 }
 
 // querier is what *sql.DB and *sql.Tx have in common for reads.

@@ -46,6 +46,14 @@ type Config struct {
 	// ReadOnly opens an existing, fully migrated database without writing to
 	// it, for reading while another process serves it.
 	ReadOnly bool
+	// WriteWaits is how many times a write waits SQLite's busy timeout (10
+	// seconds) for another process's write transaction to end before it
+	// gives up; 0 means once. A command that should outlast a colleague's
+	// long import sets more.
+	WriteWaits int
+	// Waiting, if set, is told when a write has waited the busy timeout
+	// once and waits again, at most once per write.
+	Waiting func()
 }
 
 func (s *TableSpec) hasColumn(name string) bool {

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,6 +43,8 @@ type app struct {
 	// doubt, set by withWriter, says why the laptop's clock cannot be
 	// right; nil if nothing says so.
 	doubt *ops.ClockDoubt
+	// waitSaid makes sayWaiting say it once.
+	waitSaid sync.Once
 }
 
 // Run runs hodan with args and returns the exit status: 0, or 1 after one
@@ -149,14 +152,16 @@ func (a *app) path() (string, error) {
 	return filepath.Join(dir, "hodan", "hodan.db"), nil
 }
 
-// openAttempts is how many times open tries a database another hodan
-// command is writing to; SQLite itself waits 10 seconds at each, so a
-// command waits about two minutes before it gives up.
-const openAttempts = 12
+// writeWaits is how many times a command tries to write to a database
+// another hodan command is writing to (an import of a long list); SQLite
+// itself waits 10 seconds at each, so a command waits about two minutes
+// before it gives up. Reading does not wait.
+const writeWaits = 12
 
 // open opens the local database, creating it (and its directory, private to
-// the user) if needed. While another hodan command writes to it (an import
-// of a long list), open says so on stderr, once, and waits.
+// the user) if needed. While another hodan command writes to it, a write
+// (or an open that must migrate the file) says so on stderr, once, and
+// waits.
 func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	path, err := a.path()
 	if err != nil {
@@ -165,20 +170,26 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, errMsg("error.create_db_dir", err)
 	}
+	opts := replica.Options{Migrations: ops.DeviceMigrations(), Now: a.env.Now,
+		WriteWaits: writeWaits, Waiting: a.sayWaiting}
 	for attempt := 1; ; attempt++ {
-		db, err := replica.Open(ctx, path, replica.Options{Migrations: ops.DeviceMigrations(), Now: a.env.Now})
-		if !ops.IsBusy(err) || attempt == openAttempts {
+		db, err := replica.Open(ctx, path, opts)
+		if !syncengine.IsBusy(err) || attempt == writeWaits {
 			return db, err
 		}
-		if attempt == 1 {
-			fmt.Fprintln(a.env.Stderr, a.T("input.db_waiting"))
-		}
+		a.sayWaiting()
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// sayWaiting tells the officer, once per command, that it waits for
+// another command's write.
+func (a *app) sayWaiting() {
+	a.waitSaid.Do(func() { fmt.Fprintln(a.env.Stderr, a.T("input.db_waiting")) })
 }
 
 // openEnrolled opens the local database of an enrolled device. It creates

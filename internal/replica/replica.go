@@ -23,6 +23,9 @@ type Options struct {
 	// ClockTolerance is how far past its wall clock the database's clock
 	// follows stamps it receives; 0 means syncengine.DefaultClockTolerance.
 	ClockTolerance time.Duration
+	// WriteWaits and Waiting: see syncengine.Config.
+	WriteWaits int
+	Waiting    func()
 }
 
 // Open opens or creates the Hodan database at path.
@@ -33,6 +36,8 @@ func Open(ctx context.Context, path string, opts Options) (*syncengine.DB, error
 		ReadOnly:       opts.ReadOnly,
 		Now:            opts.Now,
 		ClockTolerance: opts.ClockTolerance,
+		WriteWaits:     opts.WriteWaits,
+		Waiting:        opts.Waiting,
 	})
 }
 
