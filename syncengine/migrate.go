@@ -74,9 +74,13 @@ func migrate(ctx context.Context, w *sql.DB, d dialect, migs []Migration, now fu
 		now = time.Now
 	}
 	// Nothing to apply is the common case: it is read, not written, so that
-	// opening a database another process is writing to does not wait.
-	if applied, err := appliedMigrations(ctx, w); err == nil && notApplied(applied, migs) == "" {
-		return nil
+	// opening a database another process is writing to does not wait. (A
+	// new database has no migrations table: asking it would fail, and
+	// PostgreSQL would log the failure.)
+	if cols, err := d.columns(ctx, w, "schema_migrations"); err == nil && len(cols) > 0 {
+		if applied, err := appliedMigrations(ctx, w); err == nil && notApplied(applied, migs) == "" {
+			return nil
+		}
 	}
 	err := inWriteTx(ctx, w, d, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, migrationsTable)
