@@ -163,6 +163,12 @@ const writeWaits = 12
 // (or an open that must migrate the file) says so on stderr, once, and
 // waits.
 func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
+	return a.openWaiting(ctx, writeWaits)
+}
+
+// openWaiting is open whose writes wait waits busy timeouts for another
+// command's write.
+func (a *app) openWaiting(ctx context.Context, waits int) (*syncengine.DB, error) {
 	path, err := a.path()
 	if err != nil {
 		return nil, err
@@ -171,7 +177,7 @@ func (a *app) open(ctx context.Context) (*syncengine.DB, error) {
 		return nil, errMsg("error.create_db_dir", err)
 	}
 	opts := replica.Options{Migrations: ops.DeviceMigrations(), Now: a.env.Now,
-		WriteWaits: writeWaits, Waiting: a.sayWaiting}
+		WriteWaits: waits, Waiting: a.sayWaiting}
 	for attempt := 1; ; attempt++ {
 		db, err := replica.Open(ctx, path, opts)
 		if !syncengine.IsBusy(err) || attempt == writeWaits {

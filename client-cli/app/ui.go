@@ -69,7 +69,10 @@ func (a *app) serveUI(ctx context.Context, out io.Writer, addr string, browse bo
 		}
 		return errMsg("ui.cmd.listen", addr, err)
 	}
-	db, err := a.open(ctx)
+	// The web app's writes wait SQLite's busy timeout once, not two
+	// minutes: a page then says that another command is writing rather
+	// than hang.
+	db, err := a.openWaiting(ctx, 1)
 	if err != nil {
 		ln.Close()
 		return err
