@@ -90,8 +90,8 @@ func (m *merger) prefetchHeld(batch []Change) error {
 	ranges := map[SiteID]*heldRange{}
 	for i := range batch {
 		c := &batch[i]
-		if m.checked[c.Site] != nil {
-			continue
+		if m.checked[c.Site] != nil || checkBounds(c) != nil {
+			continue // the merge refuses a change out of bounds before it looks it up
 		}
 		r := ranges[c.Site]
 		if r == nil {

@@ -130,11 +130,18 @@ func (fz *fuzzServer) assertPush(t *testing.T, dev fuzzDevice, before pushState,
 		t.Fatalf("a batch up to #%d: versions %v", last, pr.Versions)
 	}
 	for _, r := range pr.Rejected {
-		if r.Site != dev.site || !seqs[r.Seq] || r.Message == "" || !slices.Contains([]string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeClockSkew}, r.Code) {
+		if r.Site != dev.site || !seqs[r.Seq] || r.Message == "" || !slices.Contains(changeRefusals, r.Code) {
 			t.Fatalf("refused %+v: not a change of the batch, or not a reason a change is refused for", r)
 		}
 	}
 }
+
+// changeRefusals are the codes the server refuses one change of a batch
+// with (vetter): out of the device's communes, a link to another commune,
+// an officer the device is not enrolled for, text no field may hold or an
+// early date, a stamp too far ahead.
+var changeRefusals = []string{syncengine.CodeOutOfScope, syncengine.CodeScopeMismatch, syncengine.CodeForbidden,
+	syncengine.CodeInvalidValue, syncengine.CodeClockSkew}
 
 // FuzzQuery sends any query string to the GET endpoints (versions, pull,
 // digest) as an enrolled device. Each answers 200 exactly when every
