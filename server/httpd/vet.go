@@ -93,8 +93,10 @@ func checkValue(c *syncengine.Change) *syncengine.Rejection {
 }
 
 // vetter refuses, one by one, changes outside the device's communes,
-// changes that would tie a row to a row of another commune, dates before
-// schema.EarliestDate, and changes stamped too far ahead of the server's
+// changes that would tie a row to a row of another commune, an officer
+// column naming another officer than the device's (checkOfficer), text no
+// field may hold and dates before schema.EarliestDate (checkValue), and
+// changes stamped too far ahead of the server's
 // clock that the write rule does not explain (syncengine.StampAhead: an
 // edit of a value already stamped in the future is stamped just after it,
 // and accepted).
