@@ -192,24 +192,31 @@ var errReadOnly = errors.New("database is open read-only")
 
 // beginWrite begins a writing transaction holding the database's write
 // lock, whose commit is d; the transaction is bound to txCtx (see
-// database/sql's BeginTx). The caller holds writeMu. While another process
-// holds the lock it waits, up to Config.WriteWaits busy timeouts, saying
-// so once through Config.Waiting; ctx ends the wait.
+// database/sql's BeginTx). The caller holds writeMu.
 func (db *DB) beginWrite(ctx, txCtx context.Context, d durability) (*sql.Tx, error) {
 	if err := db.commitsAs(ctx, d); err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	tx, err := db.waitToBegin(ctx, func() (*sql.Tx, error) { return db.w.BeginTx(txCtx, nil) })
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if err := db.dialect.lock(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// waitToBegin calls begin, which begins a transaction of the writing
+// connection (SQLite takes the write lock there), again while another
+// process holds the lock: up to Config.WriteWaits busy timeouts, saying so
+// once through Config.Waiting; ctx ends the wait.
+func (db *DB) waitToBegin(ctx context.Context, begin func() (*sql.Tx, error)) (*sql.Tx, error) {
 	for wait := 1; ; wait++ {
-		tx, err := db.w.BeginTx(txCtx, nil)
-		if err == nil {
-			if err := db.dialect.lock(ctx, tx); err != nil {
-				tx.Rollback()
-				return nil, err
-			}
-			return tx, nil
-		}
-		if !IsBusy(err) || wait >= db.writeWaits || ctx.Err() != nil {
-			return nil, fmt.Errorf("begin: %w", err)
+		tx, err := begin()
+		if err == nil || !IsBusy(err) || wait >= db.writeWaits || ctx.Err() != nil {
+			return tx, err
 		}
 		if wait == 1 && db.waiting != nil {
 			db.waiting()

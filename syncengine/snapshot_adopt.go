@@ -67,7 +67,7 @@ func (db *DB) adopt(ctx context.Context, path string) (info SnapshotInfo, maxHLC
 	if err := a.check(); err != nil {
 		return info, 0, err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	tx, err := db.waitToBegin(ctx, func() (*sql.Tx, error) { return conn.BeginTx(ctx, nil) })
 	if err != nil {
 		return info, 0, fmt.Errorf("begin: %w", err)
 	}
