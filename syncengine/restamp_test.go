@@ -462,9 +462,17 @@ func assertLogConsistent(t *testing.T, db *DB) {
 // assertChain recomputes the log's chain hashes from the start.
 func assertChain(t *testing.T, db *DB) {
 	t.Helper()
+	if err := checkChain(db); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkChain recomputes the log's chain hashes from the start and returns
+// the first that differs.
+func checkChain(db *DB) error {
 	entries, err := db.AuditLog(context.Background(), 0, 1<<30)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var chain Hash
 	for i, e := range entries {
@@ -472,15 +480,16 @@ func assertChain(t *testing.T, db *DB) {
 		if e.Batch != 0 {
 			r, err := db.Receipt(context.Background(), e.Batch)
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
 			receipt = r.Hash()
 		}
 		chain = EntryHash(chain, uint64(i+1), e.Change.Hash(), receipt)
 		if e.Seq != uint64(i+1) || chain != e.Chain {
-			t.Fatalf("log entry #%d (at %d): chain %s, recomputed %s", e.Seq, i+1, e.Chain, chain)
+			return fmt.Errorf("log entry #%d (at %d): chain %s, recomputed %s", e.Seq, i+1, e.Chain, chain)
 		}
 	}
+	return nil
 }
 
 func assertConvergedWith(t *testing.T, srv *DB, replicas ...*DB) {

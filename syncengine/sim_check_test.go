@@ -212,13 +212,17 @@ func (w *simWorld) domainRows(r *simReplica, spec TableSpec) map[RowID][]Value {
 	return out
 }
 
-// checkLog: each origin's changes stand in r's log in the order of their
+// checkLog: r's log chain recomputes from its entries (checkChain); each
+// origin's changes stand in r's log in the order of their
 // sequence numbers, each origin's writes of a cell in one life of its row
 // in the order of their HLCs (a stamp past the clock's horizon is not
 // followed, and a clock repair lowers the clock, so an origin's stamps
 // increase cell by cell only), and every change survives a JSON round trip
 // bit for bit (-0.0, NFD text and empty blobs included).
 func (w *simWorld) checkLog(r *simReplica) {
+	if err := checkChain(r.db); err != nil {
+		w.t.Errorf("%s's log: %v", r.name, err)
+	}
 	type originCell struct {
 		site SiteID
 		cell simCellKey
