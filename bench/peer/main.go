@@ -23,6 +23,12 @@
 // this build to the baseline, round by round:
 //
 //	go run ./bench/peer -baseline /tmp/old-bin -bin bin -rounds 5
+//
+// With -floors it measures what SQLite alone costs to store the commune a
+// bootstrap pulls, in Hodan's layout and in packed ones, beside PouchDB's
+// bootstrap in the same run (floors.go):
+//
+//	go run ./bench/peer -floors -rounds 5
 package main
 
 import (
@@ -46,6 +52,7 @@ func main() {
 	flag.StringVar(&cfg.fixture, "fixture", "", "folder of the Hodan fixture (default: one per build of the binaries in the temporary folder)")
 	flag.BoolVar(&cfg.skipPouch, "hodan-only", false, "run Hodan's side only (no ratios)")
 	flag.StringVar(&cfg.baseline, "baseline", "", "folder of another build's binaries: measure it beside -bin instead of PouchDB")
+	flag.BoolVar(&cfg.floors, "floors", false, "measure SQLite's floor for storing the commune in several layouts, and exit")
 	prof := flag.String("profile", "", "write CPU profiles of Hodan's push and empty sync (laptop and server) in this folder, and exit")
 	profFlags := flag.String("profile-flags", "", "flags added to the profiled syncs, e.g. --no-snapshot")
 	summary := flag.String("summary", "", "print the summary of an earlier run's JSON-lines file and exit")
@@ -73,6 +80,8 @@ type config struct {
 	skipPouch          bool
 	// baseline is the folder of the build measured beside bin, if any.
 	baseline string
+	// floors measures the storage layouts' floors instead (-floors).
+	floors bool
 	// syncFlags are added to every profiled sync (-profile-flags).
 	syncFlags []string
 }
@@ -127,6 +136,9 @@ func run(ctx context.Context, cfg config, profileDir string) error {
 	}
 	if profileDir != "" {
 		return profile(ctx, cfg, fx, profileDir)
+	}
+	if cfg.floors {
+		return runFloors(ctx, cfg, fx)
 	}
 	if cfg.baseline != "" {
 		return runBaseline(ctx, cfg, fx)
