@@ -130,12 +130,6 @@ const (
 // recoverable: a power cut may undo it, page and cursor together, and the
 // next pull brings the page again.
 func (db *DB) ApplyPulled(ctx context.Context, changes []Change, incarnation string, next Cursor) (applied int, err error) {
-	return db.applyPulled(ctx, changes, nil, incarnation, next)
-}
-
-// applyPulled is ApplyPulled given, if not nil, the hash of each change
-// (HashChanges): the pull hashes a page while the one before it merges.
-func (db *DB) applyPulled(ctx context.Context, changes []Change, hashes []Hash, incarnation string, next Cursor) (applied int, err error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	m, err := db.begin(ctx, recoverable)
@@ -150,9 +144,6 @@ func (db *DB) applyPulled(ctx context.Context, changes []Change, hashes []Hash, 
 	for i := range changes {
 		if err := m.checkPulled(&changes[i]); err != nil {
 			return 0, fmt.Errorf("pulled change %d: %w", i, err)
-		}
-		if hashes != nil {
-			m.known = &hashes[i]
 		}
 		ok, err := m.apply(&changes[i])
 		if err != nil {

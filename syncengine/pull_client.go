@@ -55,7 +55,7 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult, early *early
 		if p.err != nil {
 			return p.err
 		}
-		n, err := db.applyPulled(ctx, p.page.Changes, p.hashes, p.page.Incarnation, p.page.Next)
+		n, err := db.ApplyPulled(ctx, p.page.Changes, p.page.Incarnation, p.page.Next)
 		if err != nil {
 			return err
 		}
@@ -69,20 +69,16 @@ func (c *Client) pull(ctx context.Context, db *DB, res *SyncResult, early *early
 	return nil
 }
 
-// fetchedPage is a pull page and the hashes of its changes, or the error
-// of asking for it.
+// fetchedPage is a pull page, or the error of asking for it.
 type fetchedPage struct {
-	page   PullResponse
-	hashes []Hash
-	err    error
+	page PullResponse
+	err  error
 }
 
 // fetchPages asks for pages one after the other, each from the cursor the
 // last ended at, and sends each on out, until a page says there is no
 // more, a request fails, or ctx ends. It closes out. first, if not nil,
-// is the first page, already fetched (fetchEarly). It hashes each page's
-// changes, as the log's chain needs them, on its own goroutine, off the
-// merge's path (4% of a new laptop's bootstrap in its profile).
+// is the first page, already fetched (fetchEarly).
 func (c *Client) fetchPages(ctx context.Context, inc string, cur Cursor, first *PullResponse, out chan<- fetchedPage) {
 	defer close(out)
 	limit := c.pullPage()
@@ -92,9 +88,6 @@ func (c *Client) fetchPages(ctx context.Context, inc string, cur Cursor, first *
 			p.page, first = *first, nil
 		} else {
 			p.err = c.askPage(ctx, inc, cur, limit, &p.page)
-		}
-		if p.err == nil {
-			p.hashes = HashChanges(p.page.Changes)
 		}
 		select {
 		case out <- p:
